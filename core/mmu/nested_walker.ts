@@ -1,0 +1,186 @@
+/**
+ * The two-dimensional page walk of hardware nested paging (Intel EPT, AMD
+ * NPT): every guest page-table page the guest walk reads, and the data page
+ * it finds, sits at a guest-physical address that must itself be translated
+ * through the host table. With every cache empty a walk of `n` guest levels
+ * over `m` host levels makes (n+1)(m+1)−1 references (Bhargava et al.,
+ * ASPLOS 2008).
+ *
+ * @module
+ */
+
+import type { FrameAllocator } from "../mem/frame_allocator.ts";
+import { PageSize } from "../page_size.ts";
+import { Counter, Cycle, type Stats } from "../stats.ts";
+import type { NativeWalker } from "./native_walker.ts";
+import {
+  ENTRIES_PER_TABLE,
+  LEVEL_SPAN,
+  type PageTable,
+  PTE_ACCESSED,
+  PTE_LEAF,
+  PTE_PRESENT,
+  PTE_WRITABLE,
+  radixIndex,
+} from "./page_table.ts";
+import type { PageWalker } from "./page_walker.ts";
+import type { Tlb } from "./tlb.ts";
+import type { WalkCache } from "./walk_cache.ts";
+import type { WalkMemory } from "./walk_memory.ts";
+
+/** Parts and costs a {@linkcode NestedWalker} works with. */
+export interface NestedWalkerOptions {
+  /** Guest-physical frames for guest pages mapped on first touch. */
+  guestFrames: FrameAllocator;
+  /** Size of guest pages mapped on first touch. */
+  guestPageSize: PageSize;
+  /** Page-walk caches of the guest dimension (keyed by guest-virtual prefixes). */
+  guestWalkCache: WalkCache;
+  /** Walker of the host table (guest-physical → host-physical), with its own caches. */
+  host: NativeWalker;
+  /** Nested TLB: guest-physical → host-physical translations (0 entries disables it). */
+  nestedTlb: Tlb;
+  /** Where references are served from and charged. */
+  memory: WalkMemory;
+  /** Counters and cycles. */
+  stats: Stats;
+  /** Cycles of a page-walk-cache hit. */
+  walkCacheHitCycles: number;
+  /** Cycles of a nested-TLB hit. */
+  nestedTlbHitCycles: number;
+}
+
+/**
+ * A 2-D walker: guest table walked through host translations.
+ *
+ * @example A cold 4K-over-4K walk on 4 levels makes 24 references
+ * ```ts
+ * import { NestedWalker } from "./nested_walker.ts";
+ * import { NativeWalker } from "./native_walker.ts";
+ * import { PageTable } from "./page_table.ts";
+ * import { Tlb } from "./tlb.ts";
+ * import { WalkCache } from "./walk_cache.ts";
+ * import { WalkMemory } from "./walk_memory.ts";
+ * import { BumpFrameAllocator } from "../mem/frame_allocator.ts";
+ * import { Counter, Stats } from "../stats.ts";
+ * const stats = new Stats();
+ * const memory = new WalkMemory(stats, { lines: 0, ways: 1, hitCycles: 1, memoryCycles: 100 });
+ * const hostFrames = new BumpFrameAllocator();
+ * const guestFrames = new BumpFrameAllocator();
+ * const host = new NativeWalker(new PageTable(4, hostFrames), {
+ *   frames: hostFrames, pageSize: 0, walkCache: new WalkCache(4, 0, 1), memory, stats,
+ *   walkCacheHitCycles: 1,
+ * });
+ * const walker = new NestedWalker(new PageTable(4, guestFrames), {
+ *   guestFrames, guestPageSize: 0, guestWalkCache: new WalkCache(4, 0, 1), host,
+ *   nestedTlb: new Tlb(0, 1), memory, stats, walkCacheHitCycles: 1, nestedTlbHitCycles: 1,
+ * });
+ * walker.walk(0x1234, 0);
+ * if (stats.counters[Counter.WALK_REFS] !== 24) throw new Error();
+ * ```
+ */
+export class NestedWalker implements PageWalker {
+  /** Size of the TLB entry the last walk may fill: the smaller of guest and host leaf. */
+  leafSize: PageSize = PageSize.SIZE_4K;
+  /** The guest table walked. */
+  readonly guest: PageTable;
+  #frames: FrameAllocator;
+  #pageSize: PageSize;
+  #pwc: WalkCache;
+  #host: NativeWalker;
+  #ntlb: Tlb;
+  #memory: WalkMemory;
+  #stats: Stats;
+  #pwcCycles: number;
+  #ntlbCycles: number;
+  #hostSize: PageSize = PageSize.SIZE_4K;
+
+  /**
+   * @param guest the guest's radix table (its table pages in guest-physical frames)
+   * @param options caches, costs, the host walker, and how to map first touches
+   */
+  constructor(guest: PageTable, options: NestedWalkerOptions) {
+    this.guest = guest;
+    this.#frames = options.guestFrames;
+    this.#pageSize = options.guestPageSize;
+    this.#pwc = options.guestWalkCache;
+    this.#host = options.host;
+    this.#ntlb = options.nestedTlb;
+    this.#memory = options.memory;
+    this.#stats = options.stats;
+    this.#pwcCycles = options.walkCacheHitCycles;
+    this.#ntlbCycles = options.nestedTlbHitCycles;
+  }
+
+  /** Translates guest 4 KiB page `vpn` to its 4 KiB host frame. */
+  walk(vpn: number, tag: number): number {
+    const pt = this.guest;
+    let level = pt.levels;
+    let table = pt.root;
+    const start = this.#pwc.lookup(vpn, tag);
+    if (start > 0) {
+      level = start;
+      table = this.#pwc.table;
+      this.#stats.counters[Counter.WALK_CACHE_HITS]++;
+      this.#stats.cycles[Cycle.WALK_CACHE] += this.#pwcCycles;
+    }
+    const lo = vpn >>> 0;
+    const hi = (vpn - lo) / 4294967296;
+    for (;;) {
+      const index = radixIndex(lo, hi, level);
+      this.#memory.ref(this.#hostFrame(pt.tableFrame[table]), index);
+      const e = table * ENTRIES_PER_TABLE + index;
+      if ((pt.flags[e] & PTE_PRESENT) === 0) this.#demandMap(vpn);
+      const flags = pt.flags[e];
+      if ((flags & PTE_LEAF) !== 0) {
+        pt.flags[e] = flags | PTE_ACCESSED;
+        const guestSize = level - 1;
+        const data = this.#hostFrame(pt.entries[e] + (lo & (LEVEL_SPAN[guestSize] - 1)));
+        this.leafSize = (guestSize < this.#hostSize ? guestSize : this.#hostSize) as PageSize;
+        return data;
+      }
+      table = pt.entries[e];
+      this.#pwc.insert(level, vpn, tag, table);
+      level--;
+    }
+  }
+
+  /** Empties the guest page-walk caches, the nested TLB and the host walker's caches. */
+  flush(): void {
+    this.#pwc.flushAll();
+    this.#ntlb.flushAll();
+    this.#host.flush();
+  }
+
+  /** Guest-physical frame → host frame, through the nested TLB or a host walk. */
+  #hostFrame(frame: number): number {
+    const ntlb = this.#ntlb;
+    for (let size = 0; size < 3; size++) {
+      if (ntlb.sizeCounts[size] === 0) continue;
+      const span = LEVEL_SPAN[size];
+      const page = Math.floor(frame / span);
+      const slot = ntlb.lookup(page, size, 0);
+      if (slot >= 0) {
+        this.#stats.counters[Counter.NESTED_TLB_HITS]++;
+        this.#stats.cycles[Cycle.NESTED_TLB] += this.#ntlbCycles;
+        this.#hostSize = size as PageSize;
+        return ntlb.values[slot] + (frame - page * span);
+      }
+    }
+    this.#stats.counters[Counter.NESTED_TLB_MISSES]++;
+    const host = this.#host.walk(frame, 0);
+    const size = this.#host.leafSize;
+    const span = LEVEL_SPAN[size];
+    const page = Math.floor(frame / span);
+    ntlb.insert(page, size, 0, host - (frame - page * span), 0);
+    this.#hostSize = size;
+    return host;
+  }
+
+  #demandMap(vpn: number): void {
+    const size = this.#pageSize;
+    const aligned = vpn - vpn % LEVEL_SPAN[size];
+    this.guest.map(aligned, this.#frames.alloc(size), size, PTE_WRITABLE);
+    this.#stats.counters[Counter.DEMAND_MAPS]++;
+  }
+}

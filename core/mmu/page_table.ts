@@ -1,0 +1,233 @@
+/**
+ * A radix page table (x86-64 style, 4 or 5 levels, 512 entries a table) held
+ * in flat typed arrays that stand for the physical memory its table pages
+ * occupy. Each table page has a physical frame, so a walk knows the address
+ * of every entry it reads — which a 2-D walk must translate and a PTE cache
+ * must index.
+ *
+ * Levels are numbered from the leaf up: level 1 holds 4 KiB leaves (PT),
+ * level 2 may hold 2 MiB leaves (PD), level 3 1 GiB leaves (PDPT), level 4 is
+ * the PML4 and level 5 the PML5.
+ *
+ * @module
+ */
+
+import type { FrameAllocator } from "../mem/frame_allocator.ts";
+import { PageSize } from "../page_size.ts";
+
+/** Entry flag: the entry is present. */
+export const PTE_PRESENT = 1;
+/** Entry flag: writes allowed through this entry. */
+export const PTE_WRITABLE = 2;
+/** Entry flag: the entry maps a page (a leaf) rather than pointing to a table. */
+export const PTE_LEAF = 4;
+/** Entry flag: accessed bit, set by walks. */
+export const PTE_ACCESSED = 8;
+/** Entry flag: dirty bit, set by writes through a leaf. */
+export const PTE_DIRTY = 16;
+/** Entry flag: global page (survives CR3 loads). */
+export const PTE_GLOBAL = 32;
+
+/** Entries per table page. */
+export const ENTRIES_PER_TABLE = 512;
+
+/** 4 KiB pages spanned by one entry at each level (index = level − 1). */
+export const LEVEL_SPAN: readonly number[] = [1, 512, 262144, 134217728, 68719476736];
+
+/** Thrown when a mapping request conflicts with the table's current contents. */
+export class MappingError extends Error {
+  /** @param message what conflicts */
+  constructor(message: string) {
+    super(message);
+    this.name = "MappingError";
+  }
+}
+
+/**
+ * Radix index of 4 KiB page number `vpn` at `level`, from its low and high
+ * 32-bit halves (`lo = vpn >>> 0`, `hi = (vpn - lo) / 2 ** 32`), so no float
+ * modulo is needed on the walk path.
+ *
+ * @example
+ * ```ts
+ * import { radixIndex } from "./page_table.ts";
+ * const vpn = 0x123456789; // 36-bit page number
+ * const lo = vpn >>> 0, hi = (vpn - lo) / 2 ** 32;
+ * if (radixIndex(lo, hi, 4) !== Math.floor(vpn / 2 ** 27) % 512) throw new Error();
+ * ```
+ */
+export function radixIndex(lo: number, hi: number, level: number): number {
+  switch (level) {
+    case 1:
+      return lo & 511;
+    case 2:
+      return (lo >>> 9) & 511;
+    case 3:
+      return (lo >>> 18) & 511;
+    case 4:
+      return ((lo >>> 27) | (hi << 5)) & 511;
+    default:
+      return (hi >>> 4) & 511;
+  }
+}
+
+/**
+ * A radix page table whose table pages live in simulated physical memory.
+ *
+ * @example Map a 2 MiB page and translate an address inside it
+ * ```ts
+ * import { PageTable } from "./page_table.ts";
+ * import { BumpFrameAllocator } from "../mem/frame_allocator.ts";
+ * import { PageSize } from "../page_size.ts";
+ * const table = new PageTable(4, new BumpFrameAllocator());
+ * table.map(0x200, 0x40000, PageSize.SIZE_2M, 0);
+ * if (table.translate(0x203) !== 0x40003) throw new Error();
+ * ```
+ */
+export class PageTable {
+  /** Radix depth: 4 or 5. */
+  readonly levels: number;
+  /** Per entry: child table id (non-leaf) or first 4 KiB frame of the page (leaf). */
+  entries: Float64Array;
+  /** Per entry: `PTE_*` flags. */
+  flags: Uint8Array;
+  /** Per table id: physical 4 KiB frame holding the table page. */
+  tableFrame: Float64Array;
+  /** Per table id: its level. */
+  tableLevel: Uint8Array;
+  /** Table id of the root (always 0). */
+  readonly root = 0;
+  /** Table pages allocated. */
+  tableCount = 0;
+  /** Page size of the leaf found by the last {@linkcode PageTable.translate}. */
+  lastSize: PageSize = PageSize.SIZE_4K;
+  #frames: FrameAllocator;
+
+  /**
+   * @param levels 4 or 5
+   * @param frames where table pages get their physical frames
+   */
+  constructor(levels: number, frames: FrameAllocator) {
+    if (levels !== 4 && levels !== 5) throw new RangeError(`levels must be 4 or 5, got ${levels}`);
+    this.levels = levels;
+    this.#frames = frames;
+    const capacity = 16;
+    this.entries = new Float64Array(capacity * ENTRIES_PER_TABLE);
+    this.flags = new Uint8Array(capacity * ENTRIES_PER_TABLE);
+    this.tableFrame = new Float64Array(capacity);
+    this.tableLevel = new Uint8Array(capacity);
+    this.#newTable(levels);
+  }
+
+  /** Bytes of memory the table pages occupy. */
+  get bytes(): number {
+    return this.tableCount * 4096;
+  }
+
+  #newTable(level: number): number {
+    if (this.tableCount === this.tableFrame.length) {
+      const capacity = this.tableFrame.length * 2;
+      const entries = new Float64Array(capacity * ENTRIES_PER_TABLE);
+      entries.set(this.entries);
+      this.entries = entries;
+      const flags = new Uint8Array(capacity * ENTRIES_PER_TABLE);
+      flags.set(this.flags);
+      this.flags = flags;
+      const tableFrame = new Float64Array(capacity);
+      tableFrame.set(this.tableFrame);
+      this.tableFrame = tableFrame;
+      const tableLevel = new Uint8Array(capacity);
+      tableLevel.set(this.tableLevel);
+      this.tableLevel = tableLevel;
+    }
+    const id = this.tableCount++;
+    this.tableFrame[id] = this.#frames.alloc(PageSize.SIZE_4K);
+    this.tableLevel[id] = level;
+    return id;
+  }
+
+  /**
+   * Maps the page of `size` starting at 4 KiB page `vpn` (aligned to `size`)
+   * to the frame starting at `frame` (aligned to `size`), creating tables on
+   * the way. Replaces an existing leaf of the same size.
+   * @throws MappingError if a leaf of another size covers the page, or a table sits where a large leaf must go
+   */
+  map(vpn: number, frame: number, size: PageSize, flags: number): void {
+    const span = LEVEL_SPAN[size];
+    if (vpn % span !== 0 || frame % span !== 0) {
+      throw new MappingError(`page ${vpn} or frame ${frame} is not aligned to its size`);
+    }
+    if (vpn < 0 || vpn >= LEVEL_SPAN[this.levels - 1] * 512) {
+      throw new MappingError(`page ${vpn} is outside a ${this.levels}-level address space`);
+    }
+    const lo = vpn >>> 0;
+    const hi = (vpn - lo) / 4294967296;
+    const leafLevel = size + 1;
+    let table = this.root;
+    for (let level = this.levels; level > leafLevel; level--) {
+      const e = table * ENTRIES_PER_TABLE + radixIndex(lo, hi, level);
+      const f = this.flags[e];
+      if ((f & PTE_PRESENT) === 0) {
+        const child = this.#newTable(level - 1);
+        this.entries[e] = child;
+        this.flags[e] = PTE_PRESENT | PTE_WRITABLE;
+        table = child;
+      } else if ((f & PTE_LEAF) !== 0) {
+        throw new MappingError(`page ${vpn} lies inside a larger page mapped at level ${level}`);
+      } else {
+        table = this.entries[e];
+      }
+    }
+    const e = table * ENTRIES_PER_TABLE + radixIndex(lo, hi, leafLevel);
+    const f = this.flags[e];
+    if ((f & PTE_PRESENT) !== 0 && (f & PTE_LEAF) === 0) {
+      throw new MappingError(`page ${vpn}: a table is mapped where a ${size} leaf should go`);
+    }
+    this.entries[e] = frame;
+    this.flags[e] = (flags | PTE_PRESENT | PTE_LEAF) & 0xff;
+  }
+
+  /**
+   * Finds the leaf entry covering `vpn`.
+   * @returns the entry index into {@linkcode PageTable.entries}, or -1 if unmapped
+   */
+  leafEntry(vpn: number): number {
+    const lo = vpn >>> 0;
+    const hi = (vpn - lo) / 4294967296;
+    let table = this.root;
+    for (let level = this.levels; level >= 1; level--) {
+      const e = table * ENTRIES_PER_TABLE + radixIndex(lo, hi, level);
+      const f = this.flags[e];
+      if ((f & PTE_PRESENT) === 0) return -1;
+      if ((f & PTE_LEAF) !== 0) {
+        this.lastSize = (level - 1) as PageSize;
+        return e;
+      }
+      table = this.entries[e];
+    }
+    return -1;
+  }
+
+  /**
+   * Translates 4 KiB page `vpn` to its 4 KiB frame, setting
+   * {@linkcode PageTable.lastSize} to the leaf's size.
+   * @returns the frame, or -1 if unmapped
+   */
+  translate(vpn: number): number {
+    const e = this.leafEntry(vpn);
+    if (e < 0) return -1;
+    return this.entries[e] + vpn % LEVEL_SPAN[this.lastSize];
+  }
+
+  /**
+   * Removes the leaf covering `vpn` (tables stay allocated, as in most kernels).
+   * @returns whether a leaf was removed
+   */
+  unmap(vpn: number): boolean {
+    const e = this.leafEntry(vpn);
+    if (e < 0) return false;
+    this.flags[e] = 0;
+    this.entries[e] = 0;
+    return true;
+  }
+}

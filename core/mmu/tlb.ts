@@ -1,0 +1,200 @@
+/**
+ * A set-associative, true-LRU translation cache in flat typed arrays. The same
+ * structure serves as L1 and L2 TLB, page-walk cache, nested TLB and PTE data
+ * cache: each maps a (page number, page size, address-space tag) key to a
+ * number.
+ *
+ * @module
+ */
+
+/** Entry flag: a global entry matches every address-space tag and survives {@linkcode Tlb.flushNonGlobal}. */
+export const TLB_GLOBAL = 1;
+
+/** 512 ** size, for page-size codes 0, 1, 2. */
+const SPAN = [1, 512, 262144];
+
+/**
+ * A set-associative TLB with true LRU replacement per set.
+ *
+ * Keys are page numbers in units of the entry's own page size (a 2 MiB entry
+ * is keyed by `vpn4k / 512`); the set index is that page number modulo the
+ * number of sets, the plain indexing of hardware and of cache simulators.
+ * Entries of different page sizes may share the structure (a unified STLB).
+ *
+ * @example Insert a translation and find it again
+ * ```ts
+ * import { Tlb } from "./tlb.ts";
+ * const tlb = new Tlb(64, 4);
+ * tlb.insert(0x1234, 0, 7, 42, 0);
+ * const slot = tlb.lookup(0x1234, 0, 7);
+ * if (slot < 0 || tlb.values[slot] !== 42) throw new Error("expected a hit");
+ * ```
+ */
+export class Tlb {
+  /** Total entries; 0 means the structure is disabled and always misses. */
+  readonly entries: number;
+  /** Associativity. */
+  readonly ways: number;
+  /** Number of sets. */
+  readonly sets: number;
+  /** Per slot: `page * 4 + size`, or -1 when the slot is empty. */
+  readonly keys: Float64Array;
+  /** Per slot: address-space tag (PCID, ASID, VPID, or a combination). */
+  readonly tags: Int32Array;
+  /** Per slot: the cached value (a frame number, a table id, ...). */
+  readonly values: Float64Array;
+  /** Per slot: {@linkcode TLB_GLOBAL} and future flags. */
+  readonly flags: Uint8Array;
+  /** Per slot: time of last use, for LRU. */
+  readonly stamps: Float64Array;
+  /** Valid entries held per page-size code, so callers can skip probing absent sizes. */
+  readonly sizeCounts: Int32Array = new Int32Array(3);
+  #mask: number;
+  #clock = 0;
+
+  /**
+   * @param entries total entries, a multiple of `ways`; 0 disables the TLB
+   * @param ways associativity; `ways === entries` is fully associative
+   */
+  constructor(entries: number, ways: number) {
+    if (!Number.isInteger(entries) || entries < 0) {
+      throw new RangeError(`TLB entries must be a non-negative integer, got ${entries}`);
+    }
+    if (entries > 0 && (!Number.isInteger(ways) || ways < 1 || entries % ways !== 0)) {
+      throw new RangeError(`TLB ways must divide entries (${entries}), got ${ways}`);
+    }
+    this.entries = entries;
+    this.ways = entries === 0 ? 1 : ways;
+    this.sets = entries === 0 ? 0 : entries / ways;
+    this.#mask = (this.sets & (this.sets - 1)) === 0 ? this.sets - 1 : -1;
+    this.keys = new Float64Array(entries).fill(-1);
+    this.tags = new Int32Array(entries);
+    this.values = new Float64Array(entries);
+    this.flags = new Uint8Array(entries);
+    this.stamps = new Float64Array(entries);
+  }
+
+  /** First slot of the set that `page` maps to. */
+  #base(page: number): number {
+    // ToUint32 keeps the low 32 bits exactly, so a power-of-two mask needs no float modulo.
+    return (this.#mask >= 0 ? (page >>> 0) & this.#mask : page % this.sets) * this.ways;
+  }
+
+  /**
+   * Finds the entry for `page` (in units of `size`) and `tag`, marking it most
+   * recently used.
+   * @returns the slot index, or -1 on a miss
+   */
+  lookup(page: number, size: number, tag: number): number {
+    if (this.entries === 0) return -1;
+    const base = this.#base(page);
+    const key = page * 4 + size;
+    const end = base + this.ways;
+    const keys = this.keys;
+    for (let i = base; i < end; i++) {
+      if (keys[i] === key && (this.tags[i] === tag || (this.flags[i] & TLB_GLOBAL) !== 0)) {
+        this.stamps[i] = ++this.#clock;
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Like {@linkcode Tlb.lookup} but leaves the LRU order alone. */
+  probe(page: number, size: number, tag: number): number {
+    if (this.entries === 0) return -1;
+    const base = this.#base(page);
+    const key = page * 4 + size;
+    for (let i = base; i < base + this.ways; i++) {
+      if (this.keys[i] === key && (this.tags[i] === tag || (this.flags[i] & TLB_GLOBAL) !== 0)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Inserts or refreshes an entry, evicting the set's least recently used
+   * entry when the set is full.
+   * @returns the slot written, or -1 when the TLB is disabled
+   */
+  insert(page: number, size: number, tag: number, value: number, flags: number): number {
+    if (this.entries === 0) return -1;
+    const base = this.#base(page);
+    const key = page * 4 + size;
+    const end = base + this.ways;
+    const keys = this.keys;
+    let victim = -1;
+    let oldest = Infinity;
+    for (let i = base; i < end; i++) {
+      const k = keys[i];
+      if (k === key && this.tags[i] === tag) {
+        victim = i;
+        break;
+      }
+      if (k < 0) {
+        if (oldest > -1) {
+          victim = i;
+          oldest = -1;
+        }
+      } else if (this.stamps[i] < oldest) {
+        victim = i;
+        oldest = this.stamps[i];
+      }
+    }
+    if (keys[victim] >= 0) this.sizeCounts[keys[victim] & 3]--;
+    keys[victim] = key;
+    this.sizeCounts[size]++;
+    this.tags[victim] = tag;
+    this.values[victim] = value;
+    this.flags[victim] = flags;
+    this.stamps[victim] = ++this.#clock;
+    return victim;
+  }
+
+  /** Empties one slot. */
+  invalidate(slot: number): void {
+    const k = this.keys[slot];
+    if (k < 0) return;
+    this.sizeCounts[k & 3]--;
+    this.keys[slot] = -1;
+  }
+
+  /** Empties the whole TLB (a full flush, e.g. CR3 load without PCID). */
+  flushAll(): void {
+    this.keys.fill(-1);
+    this.sizeCounts.fill(0);
+  }
+
+  /** Empties every entry that is not global (a CR3 load that keeps global pages). */
+  flushNonGlobal(): void {
+    for (let i = 0; i < this.entries; i++) {
+      if ((this.flags[i] & TLB_GLOBAL) === 0) this.invalidate(i);
+    }
+  }
+
+  /** Empties every non-global entry of one address-space tag (INVPCID single-context). */
+  flushTag(tag: number): void {
+    for (let i = 0; i < this.entries; i++) {
+      if (this.tags[i] === tag && (this.flags[i] & TLB_GLOBAL) === 0) this.invalidate(i);
+    }
+  }
+
+  /**
+   * Empties the entries of any page size that cover 4 KiB page `vpn` in
+   * `tag`, global ones included (INVLPG).
+   */
+  flushPage(vpn: number, tag: number): void {
+    if (this.entries === 0) return;
+    for (let size = 0; size < 3; size++) {
+      if (this.sizeCounts[size] === 0) continue;
+      const slot = this.probe(Math.floor(vpn / SPAN[size]), size, tag);
+      if (slot >= 0) this.invalidate(slot);
+    }
+  }
+
+  /** Number of valid entries. */
+  count(): number {
+    return this.sizeCounts[0] + this.sizeCounts[1] + this.sizeCounts[2];
+  }
+}

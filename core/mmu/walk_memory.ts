@@ -1,0 +1,75 @@
+/**
+ * Where a page walk's references are served from: the PTE data cache or
+ * memory. Shared by the guest and host sides of a 2-D walk, since both read
+ * host-physical memory through the same caches.
+ *
+ * @module
+ */
+
+import { Counter, Cycle, type Stats } from "../stats.ts";
+import { Tlb } from "./tlb.ts";
+
+/**
+ * Charges walk references. A reference reads the 8-byte entry `index` of the
+ * table page in physical frame `frame`; eight entries share a 64-byte line.
+ *
+ * @example A second read of a neighbouring entry hits the cache
+ * ```ts
+ * import { WalkMemory } from "./walk_memory.ts";
+ * import { Counter, Stats } from "../stats.ts";
+ * const stats = new Stats();
+ * const memory = new WalkMemory(stats, { lines: 512, ways: 8, hitCycles: 14, memoryCycles: 200 });
+ * memory.ref(100, 0);
+ * memory.ref(100, 1);
+ * if (stats.counters[Counter.WALK_REFS_PTE_CACHE] !== 1) throw new Error();
+ * ```
+ */
+export class WalkMemory {
+  #stats: Stats;
+  #cache: Tlb;
+  #hitCycles: number;
+  #memoryCycles: number;
+
+  /**
+   * @param stats where references are counted and charged
+   * @param options PTE cache geometry (`lines: 0` disables it) and the cycles of a hit and of a memory reference
+   */
+  constructor(stats: Stats, options: WalkMemoryOptions) {
+    this.#stats = stats;
+    this.#cache = new Tlb(options.lines, options.ways);
+    this.#hitCycles = options.hitCycles;
+    this.#memoryCycles = options.memoryCycles;
+  }
+
+  /** Reads entry `index` of the table page at physical frame `frame`. */
+  ref(frame: number, index: number): void {
+    const counters = this.#stats.counters;
+    counters[Counter.WALK_REFS]++;
+    const line = frame * 64 + (index >>> 3);
+    if (this.#cache.lookup(line, 0, 0) >= 0) {
+      counters[Counter.WALK_REFS_PTE_CACHE]++;
+      this.#stats.cycles[Cycle.WALK_PTE_CACHE] += this.#hitCycles;
+    } else {
+      this.#cache.insert(line, 0, 0, 0, 0);
+      counters[Counter.WALK_REFS_MEMORY]++;
+      this.#stats.cycles[Cycle.WALK_MEMORY] += this.#memoryCycles;
+    }
+  }
+
+  /** Empties the PTE cache. */
+  flush(): void {
+    this.#cache.flushAll();
+  }
+}
+
+/** Options of {@linkcode WalkMemory}. */
+export interface WalkMemoryOptions {
+  /** 64-byte lines in the PTE cache; 0 disables it. */
+  lines: number;
+  /** Associativity of the PTE cache. */
+  ways: number;
+  /** Cycles of a reference that hits the PTE cache. */
+  hitCycles: number;
+  /** Cycles of a reference that goes to memory. */
+  memoryCycles: number;
+}

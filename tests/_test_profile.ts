@@ -1,0 +1,30 @@
+// A cost profile for tests whose numbers are chosen to make hand-computed
+// expectations easy, not to model any core.
+import type { CostModel } from "../core/cost.ts";
+import { EXIT_REASON_NAMES } from "../core/virt/exit_reason.ts";
+
+export const TEST_PROFILE: CostModel = {
+  name: "test",
+  description: "round numbers for hand-checked tests",
+  clockGhz: 1,
+  baseCyclesPerAccess: 1,
+  l1TlbHitCycles: 0,
+  l2TlbHitCycles: 10,
+  walkCacheHitCycles: 2,
+  pteCacheHitCycles: 20,
+  pteMemoryCycles: 100,
+  nestedTlbHitCycles: 3,
+  vmExitCycles: 1000,
+  exitHandlerCycles: Object.fromEntries(EXIT_REASON_NAMES.map((n) => [n, 500])),
+  guestPageFaultCycles: 2000,
+  pageCopyCycles: 400,
+  tlb: {
+    l1_4k: { entries: 64, ways: 4 },
+    l1_2m: { entries: 32, ways: 4 },
+    l1_1g: { entries: 4, ways: 4 },
+    l2: { entries: 1536, ways: 12 },
+  },
+  walkCache: { entries: 32, ways: 4 },
+  nestedTlb: { entries: 16, ways: 4 },
+  pteCache: { entries: 1024, ways: 8 },
+};

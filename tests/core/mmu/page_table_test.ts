@@ -1,0 +1,138 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { MappingError, PageTable, radixIndex } from "../../../core/mmu/page_table.ts";
+import { BumpFrameAllocator } from "../../../core/mem/frame_allocator.ts";
+import { PAGES_4K_PER, type PageSize } from "../../../core/page_size.ts";
+
+Deno.test("radixIndex() equals the textbook division for every level", () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 2 ** 45 - 1 }), (vpn) => {
+      const lo = vpn >>> 0;
+      const hi = (vpn - lo) / 2 ** 32;
+      for (let level = 1; level <= 5; level++) {
+        assert.equal(radixIndex(lo, hi, level), Math.floor(vpn / 512 ** (level - 1)) % 512);
+      }
+    }),
+  );
+});
+
+Deno.test("PageTable creates one table per level for a first 4K mapping", () => {
+  const table = new PageTable(4, new BumpFrameAllocator());
+  table.map(0x12345, 0x777, 0, 0);
+  assert.equal(table.tableCount, 4);
+  assert.equal(table.translate(0x12345), 0x777);
+  assert.equal(table.translate(0x12346), -1);
+  assert.equal(table.bytes, 4 * 4096);
+});
+
+Deno.test("PageTable maps a 1G page with two tables on 4 levels and three on 5", () => {
+  for (const levels of [4, 5]) {
+    const table = new PageTable(levels, new BumpFrameAllocator());
+    table.map(262144 * 3, 262144 * 5, 2, 0);
+    assert.equal(table.tableCount, levels - 2);
+    assert.equal(table.translate(262144 * 3 + 77), 262144 * 5 + 77);
+    assert.equal(table.lastSize, 2);
+  }
+});
+
+Deno.test("PageTable rejects a misaligned large mapping and a 4K page inside a 2M one", () => {
+  const table = new PageTable(4, new BumpFrameAllocator());
+  assert.throws(() => table.map(3, 512, 1, 0), MappingError);
+  table.map(512, 1024, 1, 0);
+  assert.throws(() => table.map(513, 7, 0, 0), MappingError);
+});
+
+Deno.test("PageTable places 57-bit addresses on 5 levels", () => {
+  const table = new PageTable(5, new BumpFrameAllocator());
+  const top = 2 ** 45 - 1; // the last 4 KiB page of a 57-bit space
+  table.map(top, 42, 0, 0);
+  assert.equal(table.translate(top), 42);
+  assert.throws(() => new PageTable(4, new BumpFrameAllocator()).map(top, 42, 0, 0), MappingError);
+});
+
+/** A map from aligned page to mapping: the obviously-correct page table. */
+class ReferenceTable {
+  live = new Map<number, { frame: number; size: PageSize }>();
+  // Regions of each size that ever held a smaller mapping, hence a table.
+  tabled: Set<number>[] = [new Set(), new Set(), new Set()];
+  cover(vpn: number): { at: number; frame: number; size: PageSize } | undefined {
+    for (let size = 0; size < 3; size++) {
+      const at = vpn - vpn % PAGES_4K_PER[size];
+      const m = this.live.get(at);
+      if (m && m.size === size) return { at, ...m };
+    }
+    return undefined;
+  }
+  /** Returns false where the radix table must refuse the mapping. */
+  map(vpn: number, frame: number, size: PageSize): boolean {
+    const c = this.cover(vpn);
+    if (c && c.size > size) return false;
+    if (size > 0 && this.tabled[size].has(vpn)) return false;
+    for (let s = size + 1; s < 3; s++) this.tabled[s].add(vpn - vpn % PAGES_4K_PER[s]);
+    this.live.set(vpn, { frame, size });
+    return true;
+  }
+  translate(vpn: number): number {
+    const c = this.cover(vpn);
+    return c ? c.frame + (vpn - c.at) : -1;
+  }
+  unmap(vpn: number): boolean {
+    const c = this.cover(vpn);
+    if (!c) return false;
+    this.live.delete(c.at);
+    return true;
+  }
+}
+
+Deno.test("PageTable agrees with a map-based reference on random map/unmap/translate streams", () => {
+  const size = fc.integer({ min: 0, max: 2 }) as fc.Arbitrary<PageSize>;
+  const where = fc.integer({ min: 0, max: 3 * 262144 });
+  const op = fc.oneof(
+    fc.record({
+      op: fc.constant("map" as const),
+      where,
+      size,
+      frame: fc.integer({ min: 0, max: 1000 }),
+    }),
+    fc.record({ op: fc.constant("unmap" as const), where }),
+    fc.record({ op: fc.constant("translate" as const), where }),
+  );
+  fc.assert(
+    fc.property(fc.constantFrom(4, 5), fc.array(op, { maxLength: 200 }), (levels, ops) => {
+      const fast = new PageTable(levels, new BumpFrameAllocator());
+      const ref = new ReferenceTable();
+      for (const o of ops) {
+        if (o.op === "map") {
+          const span = PAGES_4K_PER[o.size];
+          const vpn = o.where - o.where % span;
+          const frame = o.frame * span;
+          const ok = ref.map(vpn, frame, o.size);
+          if (ok) fast.map(vpn, frame, o.size, 0);
+          else assert.throws(() => fast.map(vpn, frame, o.size, 0), MappingError);
+        } else if (o.op === "unmap") {
+          assert.equal(fast.unmap(o.where), ref.unmap(o.where));
+        } else {
+          assert.equal(fast.translate(o.where), ref.translate(o.where));
+        }
+      }
+      for (const [vpn] of ref.live) assert.equal(fast.translate(vpn), ref.translate(vpn));
+    }),
+    { numRuns: 200 },
+  );
+});
+
+Deno.test("BumpFrameAllocator never hands out a frame twice and aligns every size", () => {
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 0, max: 2 }), { maxLength: 300 }), (sizes) => {
+      const frames = new BumpFrameAllocator();
+      const taken: [number, number][] = [];
+      for (const s of sizes) {
+        const f = frames.alloc(s as PageSize);
+        assert.equal(f % PAGES_4K_PER[s], 0);
+        taken.push([f, f + PAGES_4K_PER[s]]);
+      }
+      taken.sort((a, b) => a[0] - b[0]);
+      for (let i = 1; i < taken.length; i++) assert.ok(taken[i][0] >= taken[i - 1][1]);
+    }),
+  );
+});

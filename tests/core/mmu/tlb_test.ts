@@ -1,0 +1,154 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { Tlb, TLB_GLOBAL } from "../../../core/mmu/tlb.ts";
+import { ReferenceTlb } from "./_reference_tlb.ts";
+
+Deno.test("Tlb.lookup() misses on an empty TLB", () => {
+  const tlb = new Tlb(64, 4);
+  assert.equal(tlb.lookup(5, 0, 0), -1);
+});
+
+Deno.test("Tlb with 0 entries never holds anything", () => {
+  const tlb = new Tlb(0, 1);
+  assert.equal(tlb.insert(5, 0, 0, 9, 0), -1);
+  assert.equal(tlb.lookup(5, 0, 0), -1);
+  assert.equal(tlb.count(), 0);
+});
+
+Deno.test("Tlb evicts the least recently used entry of the set", () => {
+  const tlb = new Tlb(4, 2); // 2 sets of 2 ways; even pages share set 0
+  tlb.insert(0, 0, 0, 100, 0);
+  tlb.insert(2, 0, 0, 102, 0);
+  assert.ok(tlb.lookup(0, 0, 0) >= 0); // 2 is now LRU
+  tlb.insert(4, 0, 0, 104, 0);
+  assert.equal(tlb.lookup(2, 0, 0), -1);
+  assert.ok(tlb.lookup(0, 0, 0) >= 0);
+  assert.ok(tlb.lookup(4, 0, 0) >= 0);
+});
+
+Deno.test("Tlb keeps address spaces apart by tag, except for global entries", () => {
+  const tlb = new Tlb(16, 4);
+  tlb.insert(7, 0, 1, 70, 0);
+  tlb.insert(8, 0, 1, 80, TLB_GLOBAL);
+  assert.equal(tlb.lookup(7, 0, 2), -1);
+  assert.ok(tlb.lookup(8, 0, 2) >= 0);
+  tlb.flushTag(1);
+  assert.equal(tlb.lookup(7, 0, 1), -1);
+  assert.ok(tlb.lookup(8, 0, 1) >= 0, "global entries survive a flush by tag");
+  tlb.flushNonGlobal();
+  assert.ok(tlb.lookup(8, 0, 1) >= 0);
+  tlb.flushAll();
+  assert.equal(tlb.lookup(8, 0, 1), -1);
+});
+
+Deno.test("Tlb.flushPage() removes a large entry covering the page", () => {
+  const tlb = new Tlb(16, 4);
+  tlb.insert(3, 1, 0, 1536, 0); // 2 MiB page 3 covers 4 KiB pages 1536..2047
+  tlb.flushPage(1600, 0);
+  assert.equal(tlb.lookup(3, 1, 0), -1);
+  assert.equal(tlb.sizeCounts[1], 0);
+});
+
+Deno.test("Tlb indexes sets by page number modulo sets, also for a non-power-of-two count", () => {
+  const tlb = new Tlb(12, 4); // 3 sets
+  for (let p = 0; p < 4; p++) tlb.insert(p * 3, 0, 0, p, 0); // all in set 0, 4 ways
+  for (let p = 0; p < 4; p++) assert.ok(tlb.probe(p * 3, 0, 0) >= 0);
+  tlb.insert(1, 0, 0, 9, 0); // set 1 is untouched by set 0's contents
+  for (let p = 0; p < 4; p++) assert.ok(tlb.probe(p * 3, 0, 0) >= 0);
+});
+
+Deno.test("Tlb rejects ways that do not divide entries", () => {
+  assert.throws(() => new Tlb(10, 4), RangeError);
+  assert.throws(() => new Tlb(-1, 1), RangeError);
+});
+
+type Op =
+  | { op: "lookup"; page: number; size: number; tag: number }
+  | { op: "insert"; page: number; size: number; tag: number; value: number; global: boolean }
+  | { op: "flushAll" }
+  | { op: "flushTag"; tag: number }
+  | { op: "flushNonGlobal" }
+  | { op: "flushPage"; vpn: number; tag: number };
+
+// Pages near 2^45 check that set indexing stays exact for 57-bit addresses.
+const page = fc.oneof(
+  fc.integer({ min: 0, max: 40 }),
+  fc.integer({ min: 2 ** 45 - 40, max: 2 ** 45 }),
+);
+const tag = fc.integer({ min: 0, max: 3 });
+const size = fc.integer({ min: 0, max: 2 });
+const op: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ op: fc.constant("lookup" as const), page, size, tag }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      op: fc.constant("insert" as const),
+      page,
+      size,
+      tag,
+      value: fc.integer({ min: 0, max: 1e6 }),
+      global: fc.boolean(),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant("flushAll" as const) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant("flushTag" as const), tag }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant("flushNonGlobal" as const) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant("flushPage" as const),
+      vpn: fc.integer({ min: 0, max: 600 }),
+      tag,
+    }),
+  },
+);
+const geometry = fc.oneof(
+  fc.constant([0, 1]),
+  fc.constant([1, 1]),
+  fc.constant([4, 4]),
+  fc.constant([8, 2]),
+  fc.constant([12, 4]),
+  fc.constant([16, 4]),
+  fc.constant([6, 1]),
+);
+
+Deno.test("Tlb agrees with the reference model on random operation streams", () => {
+  fc.assert(
+    fc.property(geometry, fc.array(op, { maxLength: 300 }), ([entries, ways], ops) => {
+      const fast = new Tlb(entries, ways);
+      const ref = new ReferenceTlb(entries, ways);
+      for (const o of ops) {
+        switch (o.op) {
+          case "lookup": {
+            const slot = fast.lookup(o.page, o.size, o.tag);
+            const want = ref.lookup(o.page, o.size, o.tag);
+            assert.equal(slot < 0 ? undefined : fast.values[slot], want);
+            break;
+          }
+          case "insert":
+            fast.insert(o.page, o.size, o.tag, o.value, o.global ? TLB_GLOBAL : 0);
+            ref.insert(o.page, o.size, o.tag, o.value, o.global);
+            break;
+          case "flushAll":
+            fast.flushAll();
+            ref.flushAll();
+            break;
+          case "flushTag":
+            fast.flushTag(o.tag);
+            ref.flushTag(o.tag);
+            break;
+          case "flushNonGlobal":
+            fast.flushNonGlobal();
+            ref.flushNonGlobal();
+            break;
+          case "flushPage":
+            fast.flushPage(o.vpn, o.tag);
+            ref.flushPage(o.vpn, o.tag);
+            break;
+        }
+        assert.equal(fast.count(), ref.count());
+      }
+    }),
+    { numRuns: 300 },
+  );
+});
