@@ -201,11 +201,13 @@ const INTEL_SKYLAKE_SP: CostModel = {
   pageCopyCycles: PAGE_COPY_CYCLES,
   tlb: {
     // Intel Optimization Reference Manual 248966-045 (Feb 2022), Table 2-15
-    // (Skylake TLB, same in the server core), as quoted by J. McCalpin,
-    // Intel community forum "TLB information provided by cpuid" (2022);
-    // CPUID leaf 2 of a Cascade Lake Xeon Gold 6252 reports the same L1 DTLB
+    // describes the Skylake TLBs, the same in the server core (J. McCalpin,
+    // Intel community forum "TLB information provided by cpuid", 2022; the
+    // forum text reached stops before the DTLB rows). Values as CPUID leaf 2
+    // of a Cascade Lake (Skylake-SP core) Xeon Gold 6252 reports them
     // (gz/rust-cpuid src/tests/xeon_gold_6252.rs): 4K 64 entries 4-way,
-    // 2M/4M 32 entries 4-way, 1G 4 entries 4-way.
+    // 2M/4M 32 entries 4-way, 1G 4 entries 4-way; AnandTech Skylake-X review
+    // (2017) agrees on the 4K L1 DTLB.
     l1_4k: { entries: 64, ways: 4 },
     l1_2m: { entries: 32, ways: 4 },
     // 4 entries, 4-way: fully associative.
@@ -235,7 +237,7 @@ const AMD_ZEN3: CostModel = {
   name: "amd-zen3",
   description: "AMD Zen 3 server core (EPYC 7763 Milan, 2.45 GHz), SVM with nested paging",
   // EPYC 7763 base clock, AMD product specifications (2.45 GHz base,
-  // 3.5 GHz boost).
+  // 3.5 GHz boost); recalled, not re-read when this profile was written.
   clockGhz: 2.45,
   // Modelling choice, not a hardware number (same as intel-skylake-sp).
   baseCyclesPerAccess: 1,
@@ -247,10 +249,10 @@ const AMD_ZEN3: CostModel = {
   l2TlbHitCycles: 7,
   // Estimate: AMD publishes no page-walk-cache latency (same as Intel's estimate).
   walkCacheHitCycles: 2,
-  // The PTE cache models the private L2 (see pteCache): 12 cycles. Zen 2 L2
-  // latency 12 cycles (7-cpu.com Zen2 page; WikiChip Zen 2 ">= 12 cycles");
-  // Chips and Cheese, "Deep Diving Zen 3 V-Cache" (2022): "AMD has kept the
-  // same L1 and L2 for all released generations of Zen".
+  // The PTE cache models the private L2 (see pteCache): 12 cycles. EPYC 7601
+  // (Zen 1) L2 measured 12 cycles (AnandTech 2017 Skylake-SP vs EPYC,
+  // lmbench); Chips and Cheese, "Deep Diving Zen 3 V-Cache" (2022): "AMD has
+  // kept the same L1 and L2 for all released generations of Zen".
   pteCacheHitCycles: 12,
   // Derived estimate: no Milan DRAM latency was reached; EPYC 7601 (Zen 1,
   // same chiplet-and-IO-die design class) measured 96-98 ns (AnandTech 2017
