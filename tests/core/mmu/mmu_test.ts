@@ -1,0 +1,206 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { buildMachine, type Machine } from "../../../core/machine.ts";
+import type { MachineConfig, PageSizeName } from "../../../core/machine_config.ts";
+import { Counter } from "../../../core/stats.ts";
+import { WalkCache } from "../../../core/mmu/walk_cache.ts";
+import { TEST_PROFILE } from "../../_test_profile.ts";
+import { ReferenceTlb } from "./_reference_tlb.ts";
+
+const SIZES: PageSizeName[] = ["4k", "2m", "1g"];
+const SPAN = [1, 512, 262144];
+
+/** Guest table composed with the host table: what a translation must equal. */
+function compose(machine: Machine, vpn: number): { frame: number; size: number } {
+  const gpa = machine.guestTable.translate(vpn);
+  const guestSize = machine.guestTable.lastSize;
+  if (!machine.hostTable) return { frame: gpa, size: guestSize };
+  const frame = machine.hostTable.translate(gpa);
+  return { frame, size: Math.min(guestSize, machine.hostTable.lastSize) };
+}
+
+/** The TLB hierarchy written the slow way, walking by composing the final tables. */
+function referenceCounts(machine: Machine, config: MachineConfig, pages: number[]) {
+  const t = machine.config.tlb;
+  const l1 = [t.l1_4k, t.l1_2m, t.l1_1g].map((g) => new ReferenceTlb(g.entries, g.ways));
+  const l2 = new ReferenceTlb(t.l2.entries, t.l2.ways);
+  const counts = { l1Hits: 0, l1Misses: 0, l2Hits: 0, walks: 0 };
+  const frames: number[] = [];
+  for (const vpn of pages) {
+    let frame: number | undefined;
+    for (let s = 0; s < 3 && frame === undefined; s++) {
+      const page = Math.floor(vpn / SPAN[s]);
+      const base = l1[s].lookup(page, s, 0);
+      if (base !== undefined) frame = base + vpn - page * SPAN[s];
+    }
+    if (frame !== undefined) {
+      counts.l1Hits++;
+    } else {
+      counts.l1Misses++;
+      for (let s = 0; s < 3 && frame === undefined; s++) {
+        const page = Math.floor(vpn / SPAN[s]);
+        const base = l2.lookup(page, s, 0);
+        if (base !== undefined) {
+          counts.l2Hits++;
+          frame = base + vpn - page * SPAN[s];
+          l1[s].insert(page, s, 0, base, false);
+        }
+      }
+      if (frame === undefined) {
+        counts.walks++;
+        const truth = compose(machine, vpn);
+        const page = Math.floor(vpn / SPAN[truth.size]);
+        const base = truth.frame - (vpn - page * SPAN[truth.size]);
+        l2.insert(page, truth.size, 0, base, false);
+        l1[truth.size].insert(page, truth.size, 0, base, false);
+        frame = truth.frame;
+      }
+    }
+    frames.push(frame);
+  }
+  void config;
+  return { counts, frames };
+}
+
+const smallTlbs = fc.record({
+  l1_4k: fc.constantFrom({ entries: 0, ways: 1 }, { entries: 4, ways: 2 }, { entries: 8, ways: 8 }),
+  l1_2m: fc.constantFrom({ entries: 0, ways: 1 }, { entries: 2, ways: 2 }),
+  l1_1g: fc.constantFrom({ entries: 0, ways: 1 }, { entries: 2, ways: 1 }),
+  l2: fc.constantFrom({ entries: 0, ways: 1 }, { entries: 16, ways: 4 }, { entries: 12, ways: 4 }),
+});
+
+Deno.test("Mmu agrees with a reference TLB hierarchy and with guest ∘ host composition", () => {
+  // A few hot pages and a sprinkling of far ones, so hits, misses and evictions all happen.
+  const page = fc.oneof(
+    fc.integer({ min: 0x10000, max: 0x10010 }),
+    fc.integer({ min: 0x10000, max: 0x10000 + 3 * 262144 }),
+  );
+  fc.assert(
+    fc.property(
+      fc.constantFrom<"native" | "nested">("native", "nested"),
+      fc.constantFrom(...SIZES),
+      fc.constantFrom(...SIZES),
+      fc.constantFrom<4 | 5>(4, 5),
+      fc.boolean(),
+      smallTlbs,
+      fc.array(page, { minLength: 1, maxLength: 250 }),
+      (mode, guestPage, hostPage, levels, caches, tlb, pages) => {
+        const config: MachineConfig = {
+          mode,
+          guestPage,
+          hostPage,
+          levels,
+          tlb,
+          walkCache: caches,
+          nestedTlb: caches,
+          pteCache: caches,
+        };
+        const machine = buildMachine(config, TEST_PROFILE);
+        const frames = pages.map((vpn) => machine.mmu.translate(vpn, 0));
+        const ref = referenceCounts(machine, config, pages);
+        const c = machine.stats.counters;
+        assert.deepEqual(frames, ref.frames);
+        assert.equal(c[Counter.L1_TLB_HITS], ref.counts.l1Hits);
+        assert.equal(c[Counter.L1_TLB_MISSES], ref.counts.l1Misses);
+        assert.equal(c[Counter.L2_TLB_HITS], ref.counts.l2Hits);
+        assert.equal(c[Counter.WALKS], ref.counts.walks);
+      },
+    ),
+    { numRuns: 200 },
+  );
+});
+
+Deno.test("an access that straddles a page boundary translates both pages", () => {
+  const machine = buildMachine({}, TEST_PROFILE);
+  machine.mmu.access(0x10000, 4090, 8, 0, 0);
+  const c = machine.stats.counters;
+  assert.equal(c[Counter.ACCESSES], 1);
+  assert.equal(c[Counter.PAGE_STRADDLES], 1);
+  assert.equal(c[Counter.TRANSLATIONS], 2);
+  assert.equal(c[Counter.WALKS], 2);
+});
+
+Deno.test("flushes empty the TLBs: the next access walks again", () => {
+  const machine = buildMachine({}, TEST_PROFILE);
+  const mmu = machine.mmu;
+  mmu.access(0x10000, 0, 8, 0, 3);
+  mmu.access(0x10000, 0, 8, 0, 3);
+  assert.equal(machine.stats.counters[Counter.WALKS], 1);
+  mmu.flushPage(0x10000, 3);
+  mmu.access(0x10000, 0, 8, 0, 3);
+  assert.equal(machine.stats.counters[Counter.WALKS], 2);
+  mmu.flushTag(3);
+  mmu.access(0x10000, 0, 8, 0, 3);
+  assert.equal(machine.stats.counters[Counter.WALKS], 3);
+  mmu.flushAll();
+  mmu.access(0x10000, 0, 8, 0, 3);
+  assert.equal(machine.stats.counters[Counter.WALKS], 4);
+  mmu.access(0x10000, 0, 8, 0, 4);
+  assert.equal(machine.stats.counters[Counter.WALKS], 5, "another address space misses");
+});
+
+Deno.test("cycles are charged exactly on a hand-checked native run", () => {
+  // TEST_PROFILE: base 1, L1 hit 0, L2 lookup 10, PWC hit 2, PTE cache 20, memory 100.
+  const machine = buildMachine({}, TEST_PROFILE);
+  machine.mmu.access(0x10000, 0, 8, 0, 0); // cold walk: 4 refs to memory
+  machine.mmu.access(0x10000, 8, 8, 0, 0); // L1 hit
+  machine.mmu.access(0x10001, 0, 8, 0, 0); // PDE cache hit + 1 ref, same PTE line: cache hit
+  const { cycles } = machine.stats.report();
+  assert.equal(cycles.compute, 3);
+  assert.equal(cycles.l2_tlb, 20);
+  assert.equal(cycles.walk_memory, 400);
+  assert.equal(cycles.walk_cache, 2);
+  assert.equal(cycles.walk_pte_cache, 20);
+  assert.equal(cycles.total, 3 + 20 + 400 + 2 + 20);
+});
+
+Deno.test("WalkCache agrees with per-level reference caches", () => {
+  const op = fc.oneof(
+    fc.record({ op: fc.constant("lookup" as const), vpn: fc.nat(2 ** 30), tag: fc.nat(2) }),
+    fc.record({
+      op: fc.constant("insert" as const),
+      level: fc.integer({ min: 2, max: 5 }),
+      vpn: fc.nat(2 ** 30),
+      tag: fc.nat(2),
+      table: fc.nat(1000),
+    }),
+    fc.record({ op: fc.constant("flush" as const) }),
+  );
+  fc.assert(
+    fc.property(
+      fc.constantFrom(4, 5),
+      fc.constantFrom(0, 4, 8),
+      fc.array(op, { maxLength: 200 }),
+      (levels, entries, ops) => {
+        const fast = new WalkCache(levels, entries, entries === 0 ? 1 : 2);
+        const ref = Array.from(
+          { length: levels + 1 },
+          (_, l) => new ReferenceTlb(l >= 2 ? entries : 0, entries === 0 ? 1 : 2),
+        );
+        for (const o of ops) {
+          if (o.op === "lookup") {
+            let want = 0;
+            let table = -1;
+            for (let level = 2; level <= levels; level++) {
+              const hit = ref[level].lookup(Math.floor(o.vpn / 512 ** (level - 1)), 0, o.tag);
+              if (hit !== undefined) {
+                want = level - 1;
+                table = hit;
+                break;
+              }
+            }
+            assert.equal(fast.lookup(o.vpn, o.tag), want);
+            if (want > 0) assert.equal(fast.table, table);
+          } else if (o.op === "insert") {
+            if (o.level > levels) continue;
+            fast.insert(o.level, o.vpn, o.tag, o.table);
+            ref[o.level].insert(Math.floor(o.vpn / 512 ** (o.level - 1)), 0, o.tag, o.table, false);
+          } else {
+            fast.flushAll();
+            for (const r of ref) r.flushAll();
+          }
+        }
+      },
+    ),
+  );
+});
