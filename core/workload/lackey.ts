@@ -337,8 +337,8 @@ export class LackeyParser {
 
   /**
    * Parses the line buf[start, end) and appends its accesses at slot `n`.
-   * Returns the new fill, or -1 if the chunk lacks room for a split record
-   * (nothing is consumed then).
+   * Returns the new fill, or -1 if the chunk lacks room for a record above
+   * 255 bytes, which is split into 128-byte pieces (nothing is consumed then).
    */
   #take(
     chunk: AccessChunk,
@@ -354,49 +354,36 @@ export class LackeyParser {
     if (code === SKIP) return n;
     if (code !== RECORD) throw this.#error(code, buf, start, end, last);
     const kind = this.#kind;
+    if (kind === AccessKind.IFETCH && !this.instructions) {
+      this.#instructionLines++;
+      return n;
+    }
     const size = this.#size;
+    let added = 1;
     if (size <= 255) {
-      if (kind === AccessKind.IFETCH) {
-        this.#instructionLines++;
-        if (!this.instructions) return n;
-      } else if (kind === AccessKind.LOAD) this.#loadLines++;
-      else if (kind === AccessKind.STORE) this.#storeLines++;
-      else this.#modifyLines++;
       chunk.vpn[n] = this.#vpn;
       chunk.offset[n] = this.#offset;
       chunk.size[n] = size;
       chunk.kind[n] = kind;
       chunk.space[n] = 0;
-      this.#accesses++;
-      return n + 1;
+    } else {
+      added = Math.ceil(size / PIECE_BYTES);
+      if (n + added > chunk.vpn.length) return -1;
+      for (let i = 0; i < added; i++) {
+        const offset = this.#offset + i * PIECE_BYTES;
+        chunk.vpn[n + i] = this.#vpn + (offset >= 4096 ? 1 : 0);
+        chunk.offset[n + i] = offset & 4095;
+        chunk.size[n + i] = Math.min(PIECE_BYTES, size - i * PIECE_BYTES);
+        chunk.kind[n + i] = kind;
+        chunk.space[n + i] = 0;
+      }
     }
-    return this.#takeSplit(chunk, n);
-  }
-
-  /** Appends a record above 255 bytes as consecutive 128-byte pieces. */
-  #takeSplit(chunk: AccessChunk, n: number): number {
-    const kind = this.#kind;
-    const size = this.#size;
-    const pieces = Math.ceil(size / PIECE_BYTES);
-    if (kind === AccessKind.IFETCH && !this.instructions) {
-      this.#instructionLines++;
-      return n;
-    }
-    if (n + pieces > chunk.vpn.length) return -1;
-    if (kind === AccessKind.IFETCH) this.#instructionLines++;
-    else if (kind === AccessKind.LOAD) this.#loadLines++;
+    if (kind === AccessKind.LOAD) this.#loadLines++;
     else if (kind === AccessKind.STORE) this.#storeLines++;
-    else this.#modifyLines++;
-    for (let i = 0; i < pieces; i++) {
-      const offset = this.#offset + i * PIECE_BYTES;
-      chunk.vpn[n + i] = this.#vpn + (offset >= 4096 ? 1 : 0);
-      chunk.offset[n + i] = offset & 4095;
-      chunk.size[n + i] = Math.min(PIECE_BYTES, size - i * PIECE_BYTES);
-      chunk.kind[n + i] = kind;
-      chunk.space[n + i] = 0;
-    }
-    this.#accesses += pieces;
-    return n + pieces;
+    else if (kind === AccessKind.MODIFY) this.#modifyLines++;
+    else this.#instructionLines++;
+    this.#accesses += added;
+    return n + added;
   }
 
   /**

@@ -55,8 +55,8 @@ export class ZipfGenerator implements AccessGenerator {
     this.#remaining = this.options.accesses;
     const items = Math.floor(this.options.footprintBytes / this.options.accessBytes);
     this.#sampler = new ZipfSampler(items, this.options.theta);
-    // Without scrambling the permutation is the identity on a size-1 domain
-    // never consulted; keeping the field's type fixed keeps fill() monomorphic.
+    // Without scrambling, a size-1 permutation stands in and is never consulted:
+    // the field keeps one type, so fill() stays monomorphic.
     this.#permutation = new RandomPermutation(this.options.scramble ? items : 1, this.options.seed);
     this.#threshold = writeThreshold(this.options.writeFraction);
     this.#rng = new Prng(this.options.seed);
