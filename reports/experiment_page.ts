@@ -1,0 +1,240 @@
+/**
+ * The report page of one experiment: its question and headline finding, the
+ * written reading, plots and tables declared by the experiment, every row,
+ * the parameter grid, the cost profile and the provenance of the numbers.
+ *
+ * @module
+ */
+
+import { html, SafeHtml } from "./html.ts";
+import { formatNumber } from "./number_format.ts";
+import { renderPage } from "./page.ts";
+import { renderPlot } from "./plot_svg.ts";
+import type { ReportSection, Row, Value } from "./report_section.ts";
+import { renderTable } from "./table_html.ts";
+
+/** Where the numbers of a report come from. */
+export interface Provenance {
+  /** Seed every point ran with. */
+  seed: number;
+  /** Grid size the sweep ran at (`quick` or `full`). */
+  size: string;
+  /** vmlab version that produced the rows. */
+  version: string;
+  /** Git commit of the vmlab source, when it ran from a checkout. */
+  commit?: string;
+  /** When the report was written, ISO 8601. */
+  generated: string;
+  /** Points in the grid the report covers. */
+  points: number;
+  /** Points of the grid without a row (an unfinished or partial sweep). */
+  missing: number;
+  /** `K/N` when the report covers one shard of the grid only. */
+  shard?: string;
+  /** The command that reproduces the rows. */
+  command?: string;
+}
+
+/** Everything {@linkcode renderExperimentPage} shows. */
+export interface ExperimentReport {
+  /** Experiment id, also the base name of its files. */
+  id: string;
+  /** Title. */
+  title: string;
+  /** The question the experiment answers. */
+  question: string;
+  /** One-sentence finding, also shown on the index. */
+  headline: string;
+  /** Sections in order. */
+  sections: readonly ReportSection[];
+  /** Result rows in grid order. */
+  rows: readonly Row[];
+  /** Parameter names, each with a description that states its unit. */
+  parameters: Readonly<Record<string, string>>;
+  /** Measurement columns shown in the rows table, in order. */
+  resultKeys: readonly string[];
+  /** The cost profile as JSON (nested objects are flattened for display). */
+  profile: Readonly<Record<string, unknown>>;
+  /** Where the numbers come from. */
+  provenance: Provenance;
+}
+
+/** Paragraphs split on blank lines; `code` between backticks. */
+function renderProse(text: string): SafeHtml {
+  const paragraphs = text.trim().split(/\n\s*\n/).map((p) => {
+    const parts = p.trim().split("`");
+    return html`<p>${
+      parts.map((part, i) => (i % 2 === 1 ? html`<code>${part}</code>` : part))
+    }</p>`;
+  });
+  return html`<div class="prose">${paragraphs}</div>`;
+}
+
+function sectionError(error: unknown): SafeHtml {
+  const message = error instanceof Error ? error.message : String(error);
+  return html`<p class="error">This section could not be drawn from these rows: ${message}</p>`;
+}
+
+function slug(text: string, index: number): string {
+  return `s${index}-` + text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+}
+
+function renderSection(section: ReportSection, rows: readonly Row[], id: string): SafeHtml {
+  let content: SafeHtml;
+  try {
+    if (section.kind === "text") {
+      content = renderProse(section.text(rows));
+    } else if (section.kind === "plot") {
+      const figure = section.plot(rows);
+      const svg = typeof figure === "string" ? new SafeHtml(figure) : renderPlot(figure);
+      content = html`<figure class="plot">${svg}${
+        section.caption ? html`<figcaption>${section.caption}</figcaption>` : ""
+      }</figure>`;
+    } else {
+      content = html`${renderTable(section.rows(rows), section.columns)}${
+        section.caption ? html`<p class="caption">${section.caption}</p>` : ""
+      }`;
+    }
+  } catch (error) {
+    content = sectionError(error);
+  }
+  return html`<section id="${id}"><h2>${section.title}</h2>${content}</section>\n`;
+}
+
+function displayValue(value: unknown): string {
+  if (typeof value === "number") return formatNumber(value);
+  return String(value);
+}
+
+/** Flattens nested JSON objects to dotted keys. */
+function flatten(value: unknown, prefix: string, out: Row): Row {
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    for (const [key, inner] of Object.entries(value)) {
+      flatten(inner, prefix ? `${prefix}.${key}` : key, out);
+    }
+  } else if (typeof value === "number" || typeof value === "boolean") {
+    out[prefix] = value;
+  } else {
+    out[prefix] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return out;
+}
+
+function distinctValues(rows: readonly Row[], key: string): Value[] {
+  const seen = new Set<Value>();
+  for (const row of rows) if (Object.hasOwn(row, key)) seen.add(row[key]);
+  return [...seen];
+}
+
+/**
+ * Renders the report page of one experiment as a complete HTML document.
+ * Every string from the report is escaped; a section whose function throws
+ * is replaced by a one-line note instead of failing the page.
+ *
+ * @example
+ * ```ts
+ * import { renderExperimentPage } from "./experiment_page.ts";
+ * const page = renderExperimentPage({
+ *   id: "demo",
+ *   title: "Demo",
+ *   question: "Does <this> work?",
+ *   headline: "It does.",
+ *   sections: [{ kind: "text", title: "Reading", text: (rows) => `${rows.length} rows.` }],
+ *   rows: [{ n: 1, y: 2 }],
+ *   parameters: { n: "a count" },
+ *   resultKeys: ["y"],
+ *   profile: { name: "p" },
+ *   provenance: { seed: 1, size: "quick", version: "0.1.0", generated: "2025-01-01", points: 1, missing: 0 },
+ * });
+ * if (!page.includes("Does &lt;this&gt; work?")) throw new Error();
+ * ```
+ */
+export function renderExperimentPage(report: ExperimentReport): string {
+  const { rows, provenance } = report;
+  const parameterKeys = Object.keys(report.parameters);
+  const sectionIds = report.sections.map((s, i) => slug(s.title, i));
+  const profile = flatten(report.profile, "", {});
+  const profileRows = Object.entries(profile).map(([field, value]) => ({ field, value }));
+  const toc = [
+    ...report.sections.map((s, i) => html`<a href="#${sectionIds[i]}">${s.title}</a>`),
+    html`<a href="#rows">All rows</a>`,
+    html`<a href="#parameters">Parameters</a>`,
+    html`<a href="#profile">Cost profile</a>`,
+    html`<a href="#provenance">Provenance</a>`,
+  ];
+  const coverage = provenance.shard ? ` (it covers shard ${provenance.shard} only)` : "";
+  const partialText =
+    `This report is partial: ${provenance.missing} of ${provenance.points} points` +
+    ` have no row yet${coverage}. Run the same command again to finish the sweep, or merge the shards.`;
+  const partial = provenance.missing > 0 ? html`<p class="error">${partialText}</p>` : "";
+  const body = html`<nav class="crumbs"><a href="index.html">← All experiments</a></nav>
+<header>
+<p class="eyebrow">vmlab experiment · <code>${report.id}</code></p>
+<h1>${report.title}</h1>
+<p class="question">${report.question}</p>
+<div class="finding"><strong>Finding</strong>${report.headline}</div>
+${partial}
+<nav class="toc">${toc}</nav>
+</header>
+<main>
+${report.sections.map((s, i) => renderSection(s, rows, sectionIds[i]))}
+<section id="rows"><h2>All rows</h2>
+<p class="downloads">${
+    formatNumber(rows.length)
+  } rows · download <a href="${report.id}.csv">${report.id}.csv</a><a href="${report.id}.json">${report.id}.json</a></p>
+${
+    renderTable(
+      rows,
+      [...parameterKeys, ...report.resultKeys].map((key) => ({ key })),
+      { parameterKeys: new Set(parameterKeys), tall: true },
+    )
+  }
+</section>
+<section id="parameters"><h2>Parameters</h2>
+${
+    renderTable(
+      parameterKeys.map((key) => ({
+        parameter: key,
+        description: report.parameters[key],
+        values: distinctValues(rows, key).map(displayValue).join(", "),
+      })),
+      [{ key: "parameter" }, { key: "description" }, {
+        key: "values",
+        label: "values in this sweep",
+      }],
+    )
+  }
+</section>
+<section id="profile"><h2>Cost profile</h2>
+<p><code>${String(report.profile.name ?? "unnamed")}</code> — ${
+    String(report.profile.description ?? "")
+  }</p>
+<details><summary>All ${profileRows.length} fields (cycles unless the field says otherwise)</summary>
+${renderTable(profileRows, [{ key: "field" }, { key: "value" }])}
+</details>
+</section>
+<section id="provenance"><h2>Provenance</h2>
+<dl class="meta">
+<dt>Seed</dt><dd>${provenance.seed}</dd>
+<dt>Grid size</dt><dd>${provenance.size}${
+    provenance.shard ? ` (shard ${provenance.shard})` : ""
+  }, ${formatNumber(provenance.points)} points</dd>
+<dt>vmlab version</dt><dd>${provenance.version}</dd>
+<dt>Git commit</dt><dd>${
+    provenance.commit ? html`<code>${provenance.commit}</code>` : "not from a git checkout"
+  }</dd>
+<dt>Generated</dt><dd>${provenance.generated}</dd>
+${
+    provenance.command
+      ? html`
+        <dt>Reproduce</dt>
+        <dd><code>${provenance.command}</code></dd>
+      `
+      : ""
+  }
+</dl>
+</section>
+</main>
+<footer>Generated by vmlab ${provenance.version}. Modelled cycles are counts from the cost profile, not wall-clock measurements.</footer>`;
+  return renderPage(report.title, body);
+}

@@ -1,0 +1,74 @@
+/**
+ * What a report is made of: result rows, and the sections an experiment
+ * declares to present them (plots, tables, a written reading). Sections are
+ * functions of the rows, so a merged or resumed sweep renders exactly like a
+ * sweep run in one go.
+ *
+ * @module
+ */
+
+/** One cell of a result row. */
+export type Value = number | string | boolean;
+
+/** A flat, JSON-serialisable result record: parameters, measurements and provenance. */
+export type Row = Record<string, Value>;
+
+/**
+ * A plot. `plot` returns Observable Plot options (a `PlotOptions` object of
+ * `@observablehq/plot`; the renderer injects the `document`) or ready SVG
+ * markup, which is inserted verbatim and so must come from experiment code,
+ * never from user input. The options are typed `object` here so that Plot's
+ * large option types stay out of this package's public API.
+ */
+export interface PlotSection {
+  /** Discriminant. */
+  kind: "plot";
+  /** Heading above the plot. */
+  title: string;
+  /** A sentence under the plot saying how to read it. */
+  caption?: string;
+  /** Builds the figure from the rows the report shows. */
+  plot(rows: readonly Row[]): object | string;
+}
+
+/** A column of a {@linkcode TableSection}. */
+export interface TableColumn {
+  /** Field of the row shown in this column. */
+  key: string;
+  /** Column heading; defaults to `key`. */
+  label?: string;
+  /** Unit shown under the heading, e.g. `cycles` or `refs/walk`. */
+  unit?: string;
+  /** Digits after the decimal point for non-integer numbers; default 3 significant. */
+  digits?: number;
+}
+
+/** A table computed from the rows. */
+export interface TableSection {
+  /** Discriminant. */
+  kind: "table";
+  /** Heading above the table. */
+  title: string;
+  /** A sentence under the table. */
+  caption?: string;
+  /** Columns in order. */
+  columns: readonly TableColumn[];
+  /** The table's rows, derived from the report's rows. */
+  rows(rows: readonly Row[]): readonly Row[];
+}
+
+/**
+ * Prose computed from the rows. Paragraphs are separated by blank lines;
+ * text between backticks is set as code. Everything is escaped.
+ */
+export interface TextSection {
+  /** Discriminant. */
+  kind: "text";
+  /** Heading above the text. */
+  title: string;
+  /** Writes the text from the rows. */
+  text(rows: readonly Row[]): string;
+}
+
+/** Any section of an experiment's report. */
+export type ReportSection = PlotSection | TableSection | TextSection;
