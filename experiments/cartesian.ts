@@ -1,0 +1,28 @@
+/**
+ * Parameter grids as cartesian products of value lists.
+ *
+ * @module
+ */
+
+import type { Point, Value } from "./experiment.ts";
+
+/**
+ * Builds the cartesian product of parameter value lists, the first
+ * parameter varying slowest.
+ *
+ * @example
+ * ```ts
+ * import { cartesian } from "./cartesian.ts";
+ * const points = cartesian({ mode: ["native", "nested"], levels: [4, 5] });
+ * if (points.length !== 4 || points[1].levels !== 5) throw new Error();
+ * ```
+ */
+export function cartesian(spec: Readonly<Record<string, readonly Value[]>>): Point[] {
+  let points: Record<string, Value>[] = [{}];
+  for (const [key, values] of Object.entries(spec)) {
+    const next: Record<string, Value>[] = [];
+    for (const point of points) for (const value of values) next.push({ ...point, [key]: value });
+    points = next;
+  }
+  return points;
+}

@@ -1,0 +1,78 @@
+/**
+ * What an experiment declares: the question it answers, its parameter grid
+ * at two sizes, a pure step from one grid point to one result row, and the
+ * report sections that present the rows. The sweep runner, the CLI and the
+ * report writer work from this declaration alone.
+ *
+ * @module
+ */
+
+import type { CostModel } from "../core/cost.ts";
+import type { ReportSection, Row, Value } from "../reports/report_section.ts";
+
+export type { ReportSection, Row, Value };
+
+/** One point of a parameter grid: parameter name → value. */
+export type Point = Readonly<Record<string, Value>>;
+
+/** Grid sizes: `quick` for a first look in well under a minute, `full` for publication. */
+export type GridSize = "quick" | "full";
+
+/** The names of the grid sizes, in increasing size. */
+export const GRID_SIZES: readonly GridSize[] = ["quick", "full"];
+
+/** The parameter grid of an experiment at both sizes. */
+export interface ExperimentGrids {
+  /** A first look: the whole registry's quick grids finish in well under a minute on 2 cores. */
+  quick: readonly Point[];
+  /** Publication-grade sweep. */
+  full: readonly Point[];
+  /**
+   * The size `deno task experiment` runs when no size is given: chosen so
+   * that all registered experiments together take a few minutes at most on
+   * 2 cores.
+   */
+  default: GridSize;
+}
+
+/**
+ * Everything a point's run may depend on besides the point itself. Nothing
+ * global: a run that reads only its point and context is reproducible.
+ */
+export interface RunContext {
+  /** Seed for every random choice of the run. */
+  seed: number;
+  /** Cost profile cycles are charged from. */
+  cost: CostModel;
+}
+
+/**
+ * An experiment. `run` must be pure (its row depends only on the point and
+ * the context) and synchronous or promise-returning; it runs inside a Web
+ * Worker, so it must not rely on state shared with other points.
+ */
+export interface Experiment {
+  /** Identifier on the command line and file base name: lowercase, digits, dashes. */
+  id: string;
+  /** Title of the report. */
+  title: string;
+  /** The question the experiment answers, one sentence. */
+  question: string;
+  /** Every parameter of a grid point with a description that states its unit. */
+  parameters: Readonly<Record<string, string>>;
+  /** Parameter grids. */
+  grids: ExperimentGrids;
+  /**
+   * Groups points that may share one Worker: points with equal keys run one
+   * after the other in the same fresh Worker, so hot call sites see one
+   * implementation per cell (see STYLE.md, point 13). Default: every point
+   * gets its own Worker.
+   */
+  cell?(point: Point): string;
+  /** Runs one point; returns measurements only (the runner adds parameters and provenance). */
+  run(point: Point, context: RunContext): Row | Promise<Row>;
+  /** Report sections, in order. */
+  sections: readonly ReportSection[];
+  /** The finding in one sentence, computed from the rows, for the index page. */
+  headline(rows: readonly Row[]): string;
+}

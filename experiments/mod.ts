@@ -1,0 +1,62 @@
+/**
+ * Experiments as resumable, shardable sweeps: the {@linkcode Experiment}
+ * declaration, the registry, the Web Worker sweep runner, the report writer
+ * and the `deno task experiment` command line.
+ *
+ * @example Run one point of the translation experiment in-process
+ * ```ts
+ * import { EXPERIMENTS } from "./mod.ts";
+ * import { getProfile } from "../core/cost.ts";
+ * const experiment = EXPERIMENTS.translation;
+ * const point = experiment.grids.quick.find((p) => p.caches === "off" && p.mode === "nested")!;
+ * const row = await experiment.run({ ...point, accesses: 256 }, { seed: 1, cost: getProfile("intel-skylake-sp") });
+ * if (row.refs_per_walk !== 24) throw new Error(`expected 24 references per cold 2-D walk`);
+ * ```
+ *
+ * @module
+ */
+
+export {
+  type Experiment,
+  type ExperimentGrids,
+  GRID_SIZES,
+  type GridSize,
+  type Point,
+  type ReportSection,
+  type Row,
+  type RunContext,
+  type Value,
+} from "./experiment.ts";
+export { cartesian } from "./cartesian.ts";
+export { EXPERIMENTS } from "./registry.ts";
+export { TRANSLATION } from "./translation.ts";
+export {
+  describePoint,
+  PROVENANCE_KEYS,
+  runSweep,
+  SweepError,
+  type SweepOptions,
+  type SweepResult,
+} from "./sweep.ts";
+export { canonicalJson, fnv1a64, pointId } from "./point_id.ts";
+export { appendRow, loadRows, type LoadRowsOptions, POINT_ID_KEY } from "./row_store.ts";
+export { formatShard, inShard, parseShard, type Shard } from "./shard.ts";
+export {
+  createProgress,
+  formatDuration,
+  type Progress,
+  type ProgressOptions,
+  type ProgressStream,
+} from "./progress.ts";
+export { gitCommit, VMLAB_VERSION } from "./provenance.ts";
+export {
+  readRunRecord,
+  type ReportInput,
+  type RunRecord,
+  writeExperimentReport,
+  writeIndex,
+} from "./report_writer.ts";
+export { type MergedExperiment, mergeOutputs } from "./merge.ts";
+export { resolveProfile } from "./profile_option.ts";
+export { type CliOptions, DEFAULT_OUT_DIR, DEFAULT_SEED, runCli } from "./cli.ts";
+export { UsageError } from "./usage_error.ts";

@@ -1,0 +1,24 @@
+/**
+ * Every experiment `deno task experiment` knows, by id. One explicit object,
+ * no registration by side effect: adding an experiment means adding a line.
+ *
+ * @module
+ */
+
+import type { Experiment } from "./experiment.ts";
+import { TRANSLATION } from "./translation.ts";
+
+/**
+ * The registered experiments, by id, in the order the index lists them.
+ *
+ * @example
+ * ```ts
+ * import { EXPERIMENTS } from "./registry.ts";
+ * for (const [id, experiment] of Object.entries(EXPERIMENTS)) {
+ *   if (experiment.id !== id) throw new Error(`${id} is registered under the wrong id`);
+ * }
+ * ```
+ */
+export const EXPERIMENTS: Readonly<Record<string, Experiment>> = {
+  translation: TRANSLATION,
+};
