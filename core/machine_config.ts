@@ -57,7 +57,10 @@ export interface ResolvedMachineConfig {
 
 /** Thrown for an invalid machine configuration; the message names the field. */
 export class MachineConfigError extends Error {
-  /** @param message one line naming the field and the problem */
+  /**
+   * Creates the error.
+   * @param message one line naming the field and the problem
+   */
   constructor(message: string) {
     super(message);
     this.name = "MachineConfigError";

@@ -250,8 +250,9 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
       );
       if (result.interrupted) {
         await writeIndex(outDir, registry, VMLAB_VERSION);
-        error(
-          `interrupted: ${result.rows.length} of ${result.points} points of ${id} are saved in ${outDir}/${id}.jsonl; run the same command again to resume`,
+        writeText(
+          stderr,
+          `interrupted: ${result.rows.length} of ${result.points} points of ${id} are saved in ${outDir}/${id}.jsonl; run the same command again to resume\n`,
         );
         return 130;
       }

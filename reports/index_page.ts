@@ -60,7 +60,7 @@ export function renderIndexPage(entries: readonly IndexEntry[], version: string)
             : ""} · ${e.size} grid · profile <code>${e.profile}</code> · ${e
             .generated} · <a href="${e.id}.html">report</a> · <a href="${e
             .id}.csv">CSV</a> · <a href="${e.id}.json">JSON</a></p>
-      </li>\\n
+      </li>
     `
   );
   const body = html`

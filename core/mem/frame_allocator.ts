@@ -37,7 +37,10 @@ export class BumpFrameAllocator implements FrameAllocator {
   #gigabytes = 0;
   #allocated = 0;
 
-  /** @param baseFrame first 4 KiB frame number of the region, 1 GiB aligned (default 0) */
+  /**
+   * Creates an allocator of frames starting at `baseFrame`.
+   * @param baseFrame first 4 KiB frame number of the region, 1 GiB aligned (default 0)
+   */
   constructor(baseFrame = 0) {
     if (baseFrame % PAGES_4K_PER[2] !== 0) {
       throw new RangeError(`Base frame ${baseFrame} is not 1 GiB aligned`);

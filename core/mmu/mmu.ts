@@ -81,6 +81,7 @@ export class Mmu {
   #lastFrame = 0;
 
   /**
+   * Creates an MMU with empty TLBs.
    * @param walker what walks on an L2 miss
    * @param options TLBs and costs
    */

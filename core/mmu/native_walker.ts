@@ -75,6 +75,7 @@ export class NativeWalker implements PageWalker {
   #pwcCycles: number;
 
   /**
+   * Creates a walker over `table`.
    * @param table the radix table to walk
    * @param options caches, costs, and how to map first touches
    */

@@ -96,6 +96,7 @@ export class NestedWalker implements PageWalker {
   #hostSize: PageSize = PageSize.SIZE_4K;
 
   /**
+   * Creates a 2-D walker over the guest table `guest`.
    * @param guest the guest's radix table (its table pages in guest-physical frames)
    * @param options caches, costs, the host walker, and how to map first touches
    */

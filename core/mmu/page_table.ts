@@ -36,7 +36,10 @@ export const LEVEL_SPAN: readonly number[] = [1, 512, 262144, 134217728, 6871947
 
 /** Thrown when a mapping request conflicts with the table's current contents. */
 export class MappingError extends Error {
-  /** @param message what conflicts */
+  /**
+   * Creates the error.
+   * @param message what conflicts
+   */
   constructor(message: string) {
     super(message);
     this.name = "MappingError";
@@ -104,6 +107,7 @@ export class PageTable {
   #frames: FrameAllocator;
 
   /**
+   * Creates an empty table: only its root page is allocated.
    * @param levels 4 or 5
    * @param frames where table pages get their physical frames
    */

@@ -53,6 +53,7 @@ export class Tlb {
   #clock = 0;
 
   /**
+   * Creates an empty TLB, every entry invalid.
    * @param entries total entries, a multiple of `ways`; 0 disables the TLB
    * @param ways associativity; `ways === entries` is fully associative
    */

@@ -30,6 +30,7 @@ export class WalkCache {
   #enabled: boolean;
 
   /**
+   * Creates empty caches, one per cached upper level.
    * @param levels radix depth of the table walked (4 or 5)
    * @param entries entries per cached level; 0 disables the caches
    * @param ways associativity of each level's cache

@@ -31,6 +31,7 @@ export class WalkMemory {
   #memoryCycles: number;
 
   /**
+   * Creates the walk memory with an empty PTE cache.
    * @param stats where references are counted and charged
    * @param options PTE cache geometry (`lines: 0` disables it) and the cycles of a hit and of a memory reference
    */

@@ -1,0 +1,286 @@
+/**
+ * `deno task sim`: one machine configuration over one workload — synthetic
+ * or a valgrind lackey trace — printing exact counters and a cycle
+ * breakdown, as a table or as one JSON object.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { CostModelError } from "../core/cost.ts";
+import { buildMachine } from "../core/machine.ts";
+import { type MachineConfig, MachineConfigError } from "../core/machine_config.ts";
+import { finish, type SimResult } from "../core/simulate.ts";
+import { createAccessChunk } from "../core/workload/access_chunk.ts";
+import { parseSize, SizeError } from "../core/workload/size.ts";
+import { createWorkload, WorkloadError, WORKLOADS } from "../core/workload/workloads.ts";
+import { TraceError } from "../core/workload/lackey.ts";
+import { resolveProfile } from "./profile_option.ts";
+import { VMLAB_VERSION } from "./provenance.ts";
+import { parseTlbSpec } from "./tlb_spec.ts";
+import { readLackeyTrace } from "./trace_file.ts";
+import { UsageError } from "./usage_error.ts";
+
+const USAGE = `Usage: deno task sim [options]
+
+Runs one MMU configuration over one workload and prints counters and cycles.
+
+Workload (synthetic unless --trace is given):
+  --workload NAME      ${Object.keys(WORKLOADS).join(", ")} (default random)
+  --accesses N         number of accesses (default 1000000)
+  --footprint SIZE     bytes touched, e.g. 128K, 64M, 8G (default 256M)
+  --trace PATH         a valgrind lackey trace (--tool=lackey --trace-mem=yes); - for stdin, .gz ok
+  --instructions       also model the trace's instruction fetches (I lines)
+  --seed N             seed of the synthetic workload (default 1)
+
+Machine:
+  --mode M             native or nested (default native)
+  --guest-page P       4k, 2m or 1g (default 4k)
+  --host-page P        4k, 2m or 1g, nested mode (default 4k)
+  --levels L           4 or 5 radix levels, guest and host alike (default 4)
+  --tlb SPEC           e.g. l1-4k=64x4,l1-2m=32x4,l2=1536x12; 0 disables a level
+  --walk-cache on|off  page-walk caches (default on)
+  --nested-tlb on|off  nested TLB for 2-D walks (default on)
+  --pte-cache on|off   PTE data cache (default on)
+  --profile NAME|PATH  cost profile: intel-skylake-sp, amd-zen3, or a JSON file
+
+Output:
+  --json               one JSON object instead of a table
+  -h, --help           this text
+`;
+
+const OPTIONS = {
+  workload: { type: "string" },
+  accesses: { type: "string" },
+  footprint: { type: "string" },
+  trace: { type: "string" },
+  instructions: { type: "boolean" },
+  seed: { type: "string" },
+  mode: { type: "string" },
+  "guest-page": { type: "string" },
+  "host-page": { type: "string" },
+  levels: { type: "string" },
+  tlb: { type: "string" },
+  "walk-cache": { type: "string" },
+  "nested-tlb": { type: "string" },
+  "pte-cache": { type: "string" },
+  profile: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** What `deno task sim --json` prints. */
+export interface SimReport {
+  /** vmlab version. */
+  vmlab: string;
+  /** The resolved machine configuration. */
+  config: SimResult["config"];
+  /** The workload: a synthetic generator's parameters or a trace path. */
+  workload: Record<string, string | number | boolean>;
+  /** Cost profile name. */
+  profile: string;
+  /** Counters by name. */
+  counters: Record<string, number>;
+  /** Rates derived from the counters. */
+  derived: Record<string, number>;
+  /** Cycles by category and in total. */
+  cycles: Record<string, number>;
+  /** Bytes of page-table pages. */
+  page_table_bytes: { guest: number; host: number };
+  /** Simulator speed. */
+  throughput: { accesses_per_second: number; wall_seconds: number };
+}
+
+function onOff(name: string, value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === "on") return true;
+  if (value === "off") return false;
+  throw new UsageError(`--${name} must be on or off, got "${value}"`);
+}
+
+function positiveInteger(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 0) {
+    throw new UsageError(`--${name} must be a non-negative integer, got "${value}"`);
+  }
+  return n;
+}
+
+function choice<T extends string>(name: string, value: string | undefined, allowed: readonly T[]) {
+  if (value === undefined) return undefined;
+  const v = value.toLowerCase();
+  if (!(allowed as readonly string[]).includes(v)) {
+    throw new UsageError(`--${name} must be one of ${allowed.join(", ")}, got "${value}"`);
+  }
+  return v as T;
+}
+
+function derive(c: Record<string, number>, cycles: Record<string, number>): Record<string, number> {
+  const per = (a: number, b: number) => (b === 0 ? 0 : a / b);
+  const translation = cycles.total - cycles.compute;
+  return {
+    l1_tlb_misses_per_kilo_access: per(1000 * c.l1_tlb_misses, c.accesses),
+    l2_tlb_misses_per_kilo_access: per(1000 * c.l2_tlb_misses, c.accesses),
+    walk_refs_per_walk: per(c.walk_refs, c.walks),
+    pte_cache_hit_rate: per(c.walk_refs_pte_cache, c.walk_refs),
+    cycles_per_access: per(cycles.total, c.accesses),
+    translation_cycles_per_access: per(translation, c.accesses),
+    translation_share: per(translation, cycles.total),
+  };
+}
+
+/**
+ * Runs the command with `args`; returns the exit code. User mistakes print
+ * one line on stderr and return 2.
+ *
+ * @example
+ * ```ts
+ * import { main } from "./sim_cli.ts";
+ * const code = await main(["--accesses", "1000", "--footprint", "1M", "--json"]);
+ * if (code !== 0) throw new Error();
+ * ```
+ */
+export async function main(args: string[]): Promise<number> {
+  try {
+    await run(args);
+    return 0;
+  } catch (error) {
+    const userError = error instanceof UsageError || error instanceof CostModelError ||
+      error instanceof MachineConfigError || error instanceof WorkloadError ||
+      error instanceof SizeError || error instanceof TraceError ||
+      (error instanceof TypeError && "code" in error &&
+        String((error as { code: unknown }).code).startsWith("ERR_PARSE_ARGS"));
+    if (!userError) throw error;
+    console.error(`sim: ${(error as Error).message}`);
+    return 2;
+  }
+}
+
+async function run(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (positionals.length > 0) {
+    throw new UsageError(`unexpected argument "${positionals[0]}" (see --help)`);
+  }
+  const cost = await resolveProfile(values.profile);
+  const levels = values.levels === undefined ? undefined : Number(values.levels);
+  if (levels !== undefined && levels !== 4 && levels !== 5) {
+    throw new UsageError(`--levels must be 4 or 5, got "${values.levels}"`);
+  }
+  const pages = ["4k", "2m", "1g"] as const;
+  const config: MachineConfig = {
+    mode: choice("mode", values.mode, ["native", "nested"] as const),
+    guestPage: choice("guest-page", values["guest-page"], pages),
+    hostPage: choice("host-page", values["host-page"], pages),
+    levels: levels as 4 | 5 | undefined,
+    walkCache: onOff("walk-cache", values["walk-cache"]),
+    nestedTlb: onOff("nested-tlb", values["nested-tlb"]),
+    pteCache: onOff("pte-cache", values["pte-cache"]),
+    tlb: values.tlb === undefined ? undefined : parseTlbSpec(values.tlb),
+  };
+  for (const key of Object.keys(config) as (keyof MachineConfig)[]) {
+    if (config[key] === undefined) delete config[key];
+  }
+  const machine = buildMachine(config, cost);
+  const mmu = machine.mmu;
+  let workload: SimReport["workload"];
+  let seconds: number;
+  if (values.trace !== undefined) {
+    for (const name of ["workload", "accesses", "footprint", "seed"] as const) {
+      if (values[name] !== undefined) {
+        throw new UsageError(`--${name} describes a synthetic workload; it cannot go with --trace`);
+      }
+    }
+    workload = { trace: values.trace, instructions: values.instructions ?? false };
+    const start = performance.now();
+    for await (
+      const chunk of readLackeyTrace(values.trace, { instructions: values.instructions })
+    ) {
+      mmu.run(chunk);
+    }
+    seconds = (performance.now() - start) / 1000;
+  } else {
+    if (values.instructions) throw new UsageError("--instructions goes with --trace");
+    const name = values.workload ?? "random";
+    const accesses = positiveInteger("accesses", values.accesses, 1_000_000);
+    const footprintBytes = parseSize(values.footprint ?? "256M");
+    const seed = positiveInteger("seed", values.seed, 1);
+    const generator = createWorkload(name, { accesses, footprintBytes, seed });
+    workload = { name, accesses, footprint_bytes: footprintBytes, seed };
+    const chunk = createAccessChunk();
+    const start = performance.now();
+    while (generator.fill(chunk) > 0) mmu.run(chunk);
+    seconds = (performance.now() - start) / 1000;
+  }
+  const result = finish(machine);
+  const report: SimReport = {
+    vmlab: VMLAB_VERSION,
+    config: result.config,
+    workload,
+    profile: result.profile,
+    counters: result.counters,
+    derived: derive(result.counters, result.cycles),
+    cycles: result.cycles,
+    page_table_bytes: result.pageTableBytes,
+    throughput: {
+      accesses_per_second: seconds > 0 ? Math.round(result.counters.accesses / seconds) : 0,
+      wall_seconds: Number(seconds.toFixed(3)),
+    },
+  };
+  console.log(values.json ? JSON.stringify(report, null, 2) : formatTable(report));
+}
+
+function formatTable(r: SimReport): string {
+  const n = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 3 });
+  const lines: string[] = [];
+  const row = (label: string, value: string, note = "") =>
+    lines.push(`  ${label.padEnd(32)}${value.padStart(18)}${note ? "  " + note : ""}`);
+  const c = r.config;
+  lines.push(`vmlab ${r.vmlab} — ${r.profile}`);
+  lines.push(
+    `machine   ${c.mode}, guest ${c.guestPage}${
+      c.mode === "nested" ? `, host ${c.hostPage}` : ""
+    }, ` +
+      `${c.levels} levels, walk cache ${c.walkCache ? "on" : "off"}, PTE cache ${
+        c.pteCache ? "on" : "off"
+      }` +
+      (c.mode === "nested" ? `, nested TLB ${c.nestedTlb ? "on" : "off"}` : ""),
+  );
+  const g = (x: { entries: number; ways: number }) =>
+    x.entries === 0 ? "off" : `${x.entries}x${x.ways}`;
+  lines.push(
+    `TLBs      l1-4k ${g(c.tlb.l1_4k)}, l1-2m ${g(c.tlb.l1_2m)}, l1-1g ${g(c.tlb.l1_1g)}, l2 ${
+      g(c.tlb.l2)
+    }`,
+  );
+  lines.push(
+    `workload  ${Object.entries(r.workload).map(([k, v]) => `${k}=${v}`).join(" ")}`,
+  );
+  lines.push("", "counters");
+  for (const [k, v] of Object.entries(r.counters)) {
+    if (k.startsWith("exits_") && v === 0) continue;
+    row(k, n(v));
+  }
+  lines.push("", "derived");
+  for (const [k, v] of Object.entries(r.derived)) row(k, n(v));
+  lines.push("", "cycles");
+  const total = r.cycles.total;
+  for (const [k, v] of Object.entries(r.cycles)) {
+    if (k === "total" || (k.startsWith("vm_exit_") && v === 0)) continue;
+    row(k, n(v), total > 0 ? `${(100 * v / total).toFixed(1).padStart(5)} %` : "");
+  }
+  row("total", n(total));
+  lines.push("");
+  row(
+    "page tables (guest/host)",
+    `${n(r.page_table_bytes.guest)} / ${n(r.page_table_bytes.host)} B`,
+  );
+  row("simulated accesses per second", n(r.throughput.accesses_per_second));
+  return lines.join("\n");
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
