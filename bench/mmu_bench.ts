@@ -37,7 +37,7 @@ export function mmuBenchmarks(): string[] {
       chunk.size[i] = 8;
     }
   });
-  const pages4g = (4 << 30) / 4096;
+  const pages4g = (4 * 2 ** 30) / 4096; // 4 << 30 overflows 32-bit shifts to 0
   const prng = new Prng(42);
   const random = pool((chunk) => {
     for (let i = 0; i < CHUNK; i++) {

@@ -152,7 +152,8 @@ export async function main(args: string[]): Promise<number> {
       (error instanceof TypeError && "code" in error &&
         String((error as { code: unknown }).code).startsWith("ERR_PARSE_ARGS"));
     if (!userError) throw error;
-    console.error(`sim: ${(error as Error).message}`);
+    // parseArgs explains some mistakes over several lines; a user error stays one line.
+    console.error(`sim: ${(error as Error).message.replace(/\s*\n\s*/g, " ")}`);
     return 2;
   }
 }

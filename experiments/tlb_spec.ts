@@ -28,6 +28,11 @@ const KEYS: Readonly<Record<string, keyof TlbGeometries>> = {
  */
 export function parseTlbSpec(spec: string): Partial<TlbGeometries> {
   const out: Partial<TlbGeometries> = {};
+  if (spec.trim() === "") {
+    throw new UsageError(
+      `Bad --tlb "": expected KEY=ENTRIESxWAYS[,...], e.g. l1-4k=64x4,l2=1536x12`,
+    );
+  }
   for (const part of spec.split(",")) {
     const item = part.trim();
     if (item === "") continue;
@@ -40,6 +45,9 @@ export function parseTlbSpec(spec: string): Partial<TlbGeometries> {
           Object.keys(KEYS).join(", ")
         }`,
       );
+    }
+    if (out[field] !== undefined) {
+      throw new UsageError(`Bad --tlb "${spec}": ${key} is given twice`);
     }
     out[field] = parseGeometry(spec, key, item.slice(eq + 1).trim().toLowerCase());
   }
