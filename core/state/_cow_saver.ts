@@ -48,8 +48,10 @@ export class CowSaver implements SimAgent, TrapHandler {
   readonly #slotCount: Int32Array;
   readonly #freeSlots: Int32Array;
   #freeTop: number;
-  // Urgent saves requested by faults (page numbers or batch indices).
+  // Urgent saves requested by faults (page numbers or batch indices), each
+  // queued at most once, so the ring never holds more entries than it has slots.
   readonly #urgent: Int32Array;
+  readonly #queued: Uint8Array;
   #urgentHead = 0;
   #urgentLen = 0;
   readonly #waitPage: Int32Array;
@@ -96,7 +98,8 @@ export class CowSaver implements SimAgent, TrapHandler {
     this.#freeSlots = new Int32Array(s.ioDepth);
     for (let i = 0; i < s.ioDepth; i++) this.#freeSlots[i] = s.ioDepth - 1 - i;
     this.#freeTop = s.ioDepth;
-    this.#urgent = new Int32Array(2 * s.vcpus + 2);
+    this.#urgent = new Int32Array(s.pages);
+    this.#queued = new Uint8Array(s.pages);
     this.#waitPage = new Int32Array(s.vcpus).fill(-1);
     this.#faultPage = new Int32Array(s.vcpus).fill(-1);
     this.#tagFault = s.ioDepth;
@@ -204,7 +207,10 @@ export class CowSaver implements SimAgent, TrapHandler {
     this.#waitPage[v] = p;
     if (state[p] === UNSAVED) {
       const entry = this.#s.faultSave === "page" ? p : Math.floor(this.#pos[p] / this.#b);
-      this.#urgent[(this.#urgentHead + this.#urgentLen++) % this.#urgent.length] = entry;
+      if (this.#queued[entry] === 0) {
+        this.#queued[entry] = 1;
+        this.#urgent[(this.#urgentHead + this.#urgentLen++) % this.#urgent.length] = entry;
+      }
       this.#pump(t);
     }
   }
@@ -283,6 +289,7 @@ export class CowSaver implements SimAgent, TrapHandler {
         const entry = this.#urgent[this.#urgentHead];
         this.#urgentHead = (this.#urgentHead + 1) % this.#urgent.length;
         this.#urgentLen--;
+        this.#queued[entry] = 0;
         if (this.#s.faultSave === "page") {
           if (state[entry] === UNSAVED) this.#slotPages[base + n++] = entry;
         } else {

@@ -48,7 +48,9 @@ export class Restorer implements SimAgent, TrapHandler {
   readonly #slotBatch: Int32Array;
   readonly #freeSlots: Int32Array;
   #freeTop: number;
+  // Batches requested by faults, each queued at most once.
   readonly #urgent: Int32Array;
+  readonly #queued: Uint8Array;
   #urgentHead = 0;
   #urgentLen = 0;
   readonly #waitPage: Int32Array;
@@ -97,7 +99,8 @@ export class Restorer implements SimAgent, TrapHandler {
     this.#freeSlots = new Int32Array(s.ioDepth);
     for (let i = 0; i < s.ioDepth; i++) this.#freeSlots[i] = s.ioDepth - 1 - i;
     this.#freeTop = s.ioDepth;
-    this.#urgent = new Int32Array(2 * s.vcpus + 2);
+    this.#urgent = new Int32Array(this.#batches);
+    this.#queued = new Uint8Array(this.#batches);
     this.#waitPage = new Int32Array(s.vcpus).fill(-1);
     this.#faultPage = new Int32Array(s.vcpus).fill(-1);
     this.#tagFault = s.ioDepth;
@@ -204,7 +207,8 @@ export class Restorer implements SimAgent, TrapHandler {
     }
     this.#waitPage[v] = p;
     const k = Math.floor(this.#pos[p] / this.#b);
-    if (this.#batchState[k] === PENDING) {
+    if (this.#batchState[k] === PENDING && this.#queued[k] === 0) {
+      this.#queued[k] = 1;
       this.#urgent[(this.#urgentHead + this.#urgentLen++) % this.#urgent.length] = k;
       this.#pump(t);
     }
@@ -261,6 +265,7 @@ export class Restorer implements SimAgent, TrapHandler {
         const e = this.#urgent[this.#urgentHead];
         this.#urgentHead = (this.#urgentHead + 1) % this.#urgent.length;
         this.#urgentLen--;
+        this.#queued[e] = 0;
         if (this.#batchState[e] === PENDING) {
           k = e;
           break;

@@ -227,8 +227,9 @@ export class GuestVcpus implements SimAgent {
   }
 
   /**
-   * Lets a blocked vCPU run again from cycle `time` (the blocked time counts
-   * as lost) and wakes the guest agent then. A vCPU never started counts as
+   * Lets a blocked vCPU run again from cycle `time`, or from the end of the
+   * touch's work it was blocked in if that is later (the blocked time counts
+   * as lost), and wakes the guest agent then. A vCPU never started counts as
    * blocked since cycle 0.
    *
    * @example
@@ -244,9 +245,11 @@ export class GuestVcpus implements SimAgent {
    */
   unblock(vcpu: number, time: number): void {
     if (this.clock[vcpu] !== Infinity) return;
-    this.lostCycles[vcpu] += time - this.#blockedSince[vcpu];
-    this.clock[vcpu] = time;
-    this.#wakeAt(time);
+    // A vCPU blocked in the middle of a touch's work finishes that work first.
+    const from = time > this.#blockedSince[vcpu] ? time : this.#blockedSince[vcpu];
+    this.lostCycles[vcpu] += from - this.#blockedSince[vcpu];
+    this.clock[vcpu] = from;
+    this.#wakeAt(from);
   }
 
   /**
