@@ -528,7 +528,7 @@ export const SNAPSHOT: Experiment = {
       kind: "plot",
       title: "Restore: first instruction",
       caption:
-        "Time until the guest runs its first instruction. Lazy methods start once the device state is read; prefetch once the working set is in; full once everything is. Log scales.",
+        "Time until the guest runs its first instruction. Lazy methods start once the device state is read (lazy and lazy + sweep start together, so one line hides the other); prefetch once the working set is in; full once everything is. Log scales.",
       plot: (rows) =>
         batchPlot(rows, {
           phase: "restore",
