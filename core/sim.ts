@@ -97,6 +97,8 @@ export class Sim {
   #stopped = false;
 
   /**
+   * Creates an empty clock at cycle 0 with no agents.
+   *
    * @param capacity initial number of pending events the heap holds before it
    *   grows (it doubles when full). Default 64.
    */

@@ -53,7 +53,11 @@ export class GuestMemory {
   /** {@linkcode PageMode} of each page. */
   readonly mode: Uint8Array;
 
-  /** @param pages number of 4 KiB guest pages, 1 to {@linkcode MAX_GUEST_PAGES}. */
+  /**
+   * Creates a memory whose pages are all writable at version 0.
+   *
+   * @param pages number of 4 KiB guest pages, 1 to {@linkcode MAX_GUEST_PAGES}.
+   */
   constructor(pages: number) {
     if (!Number.isInteger(pages) || pages < 1 || pages > MAX_GUEST_PAGES) {
       throw new RangeError(

@@ -94,7 +94,7 @@ export class GuestVcpus implements SimAgent {
   /** Exits taken, per exit reason code. */
   readonly exits: Float64Array;
   /** No touch at or after this cycle runs: set it to end the guest's run. */
-  haltAt = Infinity;
+  haltAt: number = Infinity;
   /** Writes per page since the guest started: the reference the verifier checks against. */
   writeCount: Uint32Array | null = null;
   /** 1 for each page an access saw with a wrong version (only with a verifier). */
@@ -115,6 +115,9 @@ export class GuestVcpus implements SimAgent {
   #wakeGen = 0;
 
   /**
+   * Creates the vCPUs, all blocked until {@linkcode GuestVcpus.unblock}, and
+   * chooses the working set.
+   *
    * @param memory guest memory; its modes decide which touches trap.
    * @param workload what the vCPUs do.
    * @param seed seed of the working-set layout and of every vCPU's touches.

@@ -24,6 +24,8 @@ export class StateParamError extends Error {
   readonly field: string;
 
   /**
+   * Creates the error; the message is `Snapshot/restore parameter FIELD: PROBLEM`.
+   *
    * @param field the parameter at fault, as the user writes it.
    * @param problem what is wrong with it, one line.
    */

@@ -49,6 +49,8 @@ export class StorageDevice {
   #seqWrite: number;
 
   /**
+   * Creates an idle device: every slot and the transfer pipe free at cycle 0.
+   *
    * @param profile the device's speed; validated here.
    * @param clockGhz clock of the cost profile whose cycles the device counts in.
    */
