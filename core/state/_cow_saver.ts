@@ -128,6 +128,10 @@ export class CowSaver implements SimAgent, TrapHandler {
     this.#expected = version.slice();
     this.#sim.schedule(this.#pauseCycles, this.#id, this.#tagStart);
     this.#sim.run();
+    // Every run ends by reaching done; an empty queue before that is a model bug, never bad input.
+    if (this.#done < 0) {
+      throw new Error("snapshot: the event queue ran dry before the snapshot finished");
+    }
     const expected = this.#expected;
     let lost = 0;
     for (let p = 0; p < s.pages; p++) if (this.#image[p] !== expected[p]) lost++;

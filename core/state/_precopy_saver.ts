@@ -85,6 +85,10 @@ export class PrecopySaver implements SimAgent, TrapHandler {
     for (let v = 0; v < s.vcpus; v++) this.#guest.unblock(v, 0);
     this.#sim.schedule(0, this.#id, this.#tagRound);
     this.#sim.run();
+    // Every run ends by reaching done; an empty queue before that is a model bug, never bad input.
+    if (this.#done < 0) {
+      throw new Error("snapshot: the event queue ran dry before the snapshot finished");
+    }
     const expected = this.#expected!;
     let lost = 0;
     for (let p = 0; p < s.pages; p++) if (this.#image[p] !== expected[p]) lost++;

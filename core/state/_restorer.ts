@@ -127,6 +127,10 @@ export class Restorer implements SimAgent, TrapHandler {
     this.#imageBytes += s.deviceStateBytes;
     this.#sim.schedule(stateDone, this.#id, this.#tagPump + 1);
     this.#sim.run();
+    // Every run ends by reaching done; an empty queue before that is a model bug, never bad input.
+    if (this.#done < 0) {
+      throw new Error("restore: the event queue ran dry before the restore finished");
+    }
     // Every page the guest saw or wrote, and every restored page, must hold
     // the image's version plus the guest's own writes.
     const mem = this.#mem;
