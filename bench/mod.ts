@@ -4,6 +4,7 @@
 import { run } from "mitata";
 import { CHUNK, mmuBenchmarks } from "./mmu_bench.ts";
 import { LACKEY_LINES, workloadBenchmarks } from "./workload_bench.ts";
+import { stateBenchmarks } from "./state_bench.ts";
 
 /** Targets on a 2-core machine, in operations per second (issue "Foundation"). */
 const TARGETS: Record<string, number> = {
@@ -17,6 +18,7 @@ for (const [name, ops] of Object.entries(workloadBenchmarks())) {
   OPS_PER_CALL[name] = ops;
   if (ops === LACKEY_LINES) TARGETS[name] = 5e6;
 }
+for (const [name, ops] of Object.entries(stateBenchmarks())) OPS_PER_CALL[name] = ops;
 
 const { benchmarks } = await run();
 const summary = benchmarks.map((b) => {

@@ -42,3 +42,6 @@ export * from "./workload/access_chunk.ts";
 export * from "./workload/prng.ts";
 export * from "./workload/size.ts";
 export * from "./workload/workloads.ts";
+export * from "./sim.ts";
+export * from "./mem/guest_memory.ts";
+export * from "./state/mod.ts";

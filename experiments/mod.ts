@@ -30,6 +30,7 @@ export {
 export { cartesian } from "./cartesian.ts";
 export { EXPERIMENTS } from "./registry.ts";
 export { TRANSLATION } from "./translation.ts";
+export { SNAPSHOT } from "./snapshot.ts";
 export {
   describePoint,
   PROVENANCE_KEYS,

@@ -1,0 +1,343 @@
+// Stop-and-copy and concurrent copy-before-write snapshots (private to core/state).
+
+import type { CostModel } from "../cost.ts";
+import { cyclesFromSeconds, Sim, type SimAgent } from "../sim.ts";
+import { GuestMemory } from "../mem/guest_memory.ts";
+import { ExitReason } from "../virt/exit_reason.ts";
+import { GuestVcpus, type TrapHandler } from "./guest_vcpus.ts";
+import { StorageDevice } from "./storage_device.ts";
+import type { SnapshotSettings } from "./state_params.ts";
+import type { StateRow } from "./state_row.ts";
+import {
+  addressOrder,
+  buildRow,
+  exitCycles,
+  PAGE_BYTES,
+  workingSetOrder,
+  workloadOf,
+} from "./_state_common.ts";
+
+const UNSAVED = 0;
+const IN_FLIGHT = 1;
+const SAVED = 2;
+
+/**
+ * The saver of a stop-and-copy or concurrent copy-before-write snapshot.
+ * Stop-and-copy keeps the vCPUs paused until the image is complete;
+ * concurrent-cow pauses them only to write-protect memory, then saves in the
+ * background while a write to an unsaved page waits for that page (or its
+ * batch) to be saved.
+ */
+export class CowSaver implements SimAgent, TrapHandler {
+  readonly #s: SnapshotSettings;
+  readonly #cost: CostModel;
+  readonly #concurrent: boolean;
+  readonly #sim = new Sim();
+  readonly #mem: GuestMemory;
+  readonly #guest: GuestVcpus;
+  readonly #dev: StorageDevice;
+  readonly #id: number;
+  readonly #b: number;
+  readonly #order: Uint32Array;
+  readonly #pos: Uint32Array;
+  readonly #state: Uint8Array;
+  readonly #image: Uint32Array;
+  #expected: Uint32Array | null = null;
+  // I/O slots: up to ioDepth I/Os in flight, each with its page list.
+  readonly #slotPages: Uint32Array;
+  readonly #slotCount: Int32Array;
+  readonly #freeSlots: Int32Array;
+  #freeTop: number;
+  // Urgent saves requested by faults (page numbers or batch indices), each
+  // queued at most once, so the ring never holds more entries than it has slots.
+  readonly #urgent: Int32Array;
+  readonly #queued: Uint8Array;
+  #urgentHead = 0;
+  #urgentLen = 0;
+  readonly #waitPage: Int32Array;
+  readonly #faultPage: Int32Array;
+  readonly #tagFault: number;
+  readonly #tagPump: number;
+  readonly #tagStart: number;
+  readonly #faultCycles: number;
+  readonly #bgCyclesPerByte: number;
+  #bgCursor = 0;
+  #nextBg = 0;
+  #pumpAt = Infinity;
+  #deviceStatePending = true;
+  #bufferPending = 0;
+  #bufferPeak = 0;
+  #saved = 0;
+  #offset = 0;
+  #imageBytes = 0;
+  #pagesMoved = 0;
+  #pauseCycles = 0;
+  #done = -1;
+  #lostAtDone = 0;
+  #jobDone = -1;
+
+  constructor(s: SnapshotSettings, cost: CostModel, seed: number) {
+    this.#s = s;
+    this.#cost = cost;
+    this.#concurrent = s.method === "concurrent-cow";
+    this.#mem = new GuestMemory(s.pages);
+    this.#guest = new GuestVcpus(this.#mem, workloadOf(s, cost), seed, this);
+    this.#dev = new StorageDevice(s.storage, cost.clockGhz);
+    this.#guest.attach(this.#sim);
+    this.#id = this.#sim.addAgent(this);
+    this.#b = s.batchPages;
+    const ord = s.saveOrder === "sequential" || !this.#concurrent
+      ? addressOrder(s.pages)
+      : workingSetOrder(this.#guest.inWorkingSet, s.saveOrder === "hot-first");
+    this.#order = ord.order;
+    this.#pos = ord.pos;
+    this.#state = new Uint8Array(s.pages);
+    this.#image = new Uint32Array(s.pages);
+    this.#slotPages = new Uint32Array(s.ioDepth * this.#b);
+    this.#slotCount = new Int32Array(s.ioDepth);
+    this.#freeSlots = new Int32Array(s.ioDepth);
+    for (let i = 0; i < s.ioDepth; i++) this.#freeSlots[i] = s.ioDepth - 1 - i;
+    this.#freeTop = s.ioDepth;
+    this.#urgent = new Int32Array(s.pages);
+    this.#queued = new Uint8Array(s.pages);
+    this.#waitPage = new Int32Array(s.vcpus).fill(-1);
+    this.#faultPage = new Int32Array(s.vcpus).fill(-1);
+    this.#tagFault = s.ioDepth;
+    this.#tagPump = s.ioDepth + s.vcpus;
+    this.#tagStart = this.#tagPump + 1;
+    this.#faultCycles = exitCycles(cost, ExitReason.WRITE_PROTECT);
+    const share = this.#concurrent ? s.saverShare : 1;
+    this.#bgCyclesPerByte = share < 1
+      ? cost.clockGhz * 1e9 / (s.storage.writeBytesPerSecond * share)
+      : 0;
+  }
+
+  run(): StateRow {
+    const s = this.#s;
+    // Pre-existing contents: every page has been written a few times.
+    const version = this.#mem.version;
+    for (let p = 0; p < version.length; p++) version[p] = 1 + (p & 7);
+    if (this.#concurrent) {
+      // Pause: quiesce, copy device state to a buffer, write-protect all memory.
+      this.#mem.protectAll();
+      const stateCopy = Math.ceil(s.deviceStateBytes / PAGE_BYTES) * this.#cost.pageCopyCycles;
+      this.#pauseCycles =
+        cyclesFromSeconds(s.pages * s.protectNsPerPage * 1e-9, this.#cost.clockGhz) +
+        stateCopy;
+    }
+    this.#expected = version.slice();
+    this.#sim.schedule(this.#pauseCycles, this.#id, this.#tagStart);
+    this.#sim.run();
+    // Every run ends by reaching done; an empty queue before that is a model bug, never bad input.
+    if (this.#done < 0) {
+      throw new Error("snapshot: the event queue ran dry before the snapshot finished");
+    }
+    const expected = this.#expected;
+    let lost = 0;
+    for (let p = 0; p < s.pages; p++) if (this.#image[p] !== expected[p]) lost++;
+    return buildRow("snapshot", s.method, s, this.#cost, this.#guest, {
+      pauseCycles: this.#concurrent ? this.#pauseCycles : this.#done,
+      firstInstruction: this.#concurrent ? this.#pauseCycles : this.#done,
+      done: this.#done,
+      jobDone: this.#jobDone,
+      lost: this.#lostAtDone,
+      ios: this.#dev.ios,
+      imageBytes: this.#imageBytes,
+      pagesMoved: this.#pagesMoved,
+      bufferPeakPages: this.#bufferPeak,
+      rounds: 1,
+      lostPages: lost,
+    });
+  }
+
+  onTrap(vcpu: number, page: number, _write: boolean, _reason: number, time: number): void {
+    this.#faultPage[vcpu] = page;
+    this.#sim.schedule(time + this.#faultCycles, this.#id, this.#tagFault + vcpu);
+  }
+
+  onJobDone(time: number): void {
+    this.#jobDone = time;
+    if (this.#done >= 0) this.#finish();
+  }
+
+  wake(sim: Sim, tag: number): void {
+    const t = sim.now;
+    if (tag < this.#tagFault) this.#complete(tag, t);
+    else if (tag < this.#tagPump) this.#fault(tag - this.#tagFault, t);
+    else if (tag === this.#tagPump) {
+      if (t >= this.#pumpAt) this.#pumpAt = Infinity;
+      this.#pump(t);
+    } else {
+      if (this.#concurrent) { for (let v = 0; v < this.#s.vcpus; v++) this.#guest.unblock(v, t); }
+      this.#pump(t);
+    }
+  }
+
+  #fault(v: number, t: number): void {
+    const p = this.#faultPage[v];
+    const state = this.#state;
+    if (this.#s.brokenSkipCopyBeforeWrite) {
+      // The bug under test: the write proceeds before the page is saved.
+      this.#mem.unprotect(p);
+      this.#guest.unblock(v, t);
+      return;
+    }
+    if (state[p] === SAVED) {
+      this.#guest.unblock(v, t);
+      return;
+    }
+    if (this.#s.cowWait === "copy" && state[p] === UNSAVED) {
+      let copied = 0;
+      if (this.#s.faultSave === "page") {
+        this.#copyToBuffer(p);
+        copied = 1;
+      } else {
+        const b = this.#b;
+        const first = Math.floor(this.#pos[p] / b) * b;
+        const end = Math.min(first + b, this.#order.length);
+        for (let i = first; i < end; i++) {
+          const q = this.#order[i];
+          if (state[q] === UNSAVED) {
+            this.#copyToBuffer(q);
+            copied++;
+          }
+        }
+      }
+      if (this.#bufferPending > this.#bufferPeak) this.#bufferPeak = this.#bufferPending;
+      this.#guest.unblock(v, t + copied * this.#cost.pageCopyCycles);
+      this.#pump(t);
+      return;
+    }
+    this.#waitPage[v] = p;
+    if (state[p] === UNSAVED) {
+      const entry = this.#s.faultSave === "page" ? p : Math.floor(this.#pos[p] / this.#b);
+      if (this.#queued[entry] === 0) {
+        this.#queued[entry] = 1;
+        this.#urgent[(this.#urgentHead + this.#urgentLen++) % this.#urgent.length] = entry;
+      }
+      this.#pump(t);
+    }
+  }
+
+  #copyToBuffer(q: number): void {
+    this.#image[q] = this.#mem.version[q];
+    this.#state[q] = SAVED;
+    this.#mem.unprotect(q);
+    this.#saved++;
+    this.#bufferPending++;
+  }
+
+  #complete(slot: number, t: number): void {
+    const base = slot * this.#b;
+    const n = this.#slotCount[slot];
+    for (let i = 0; i < n; i++) {
+      const q = this.#slotPages[base + i];
+      this.#image[q] = this.#mem.version[q];
+      this.#state[q] = SAVED;
+      this.#mem.unprotect(q);
+    }
+    this.#saved += n;
+    this.#freeSlots[this.#freeTop++] = slot;
+    for (let v = 0; v < this.#waitPage.length; v++) {
+      const w = this.#waitPage[v];
+      if (w >= 0 && this.#state[w] === SAVED) {
+        this.#waitPage[v] = -1;
+        this.#guest.unblock(v, t);
+      }
+    }
+    this.#pump(t);
+    if (
+      this.#done < 0 && this.#saved === this.#s.pages && this.#bufferPending === 0 &&
+      this.#freeTop === this.#s.ioDepth && !this.#deviceStatePending
+    ) {
+      this.#done = t;
+      if (!this.#concurrent) {
+        for (let v = 0; v < this.#s.vcpus; v++) this.#guest.unblock(v, t);
+      }
+      this.#lostAtDone = this.#guest.lostUntil(t);
+      if (this.#jobDone >= 0 || this.#guest.jobDone) this.#finish();
+    }
+  }
+
+  #batchHasUnsaved(batch: number): boolean {
+    const end = Math.min((batch + 1) * this.#b, this.#order.length);
+    for (let i = batch * this.#b; i < end; i++) {
+      if (this.#state[this.#order[i]] === UNSAVED) return true;
+    }
+    return false;
+  }
+
+  #finish(): void {
+    // A job of zero length is done at the first instruction.
+    if (this.#jobDone < 0) this.#jobDone = this.#concurrent ? this.#pauseCycles : this.#done;
+    this.#guest.haltAt = this.#sim.now;
+    this.#sim.stop();
+  }
+
+  // Starts I/Os while slots are free: device state, urgent saves, buffered
+  // pages, then the background sweep (rate-limited to the saver's share).
+  #pump(t: number): void {
+    const b = this.#b;
+    const state = this.#state;
+    const order = this.#order;
+    while (this.#freeTop > 0) {
+      const slot = this.#freeSlots[this.#freeTop - 1];
+      const base = slot * b;
+      let n = 0;
+      let bytes = 0;
+      if (this.#deviceStatePending) {
+        this.#deviceStatePending = false;
+        bytes = this.#s.deviceStateBytes;
+        if (bytes === 0) continue;
+      } else if (this.#urgentLen > 0) {
+        const entry = this.#urgent[this.#urgentHead];
+        this.#urgentHead = (this.#urgentHead + 1) % this.#urgent.length;
+        this.#urgentLen--;
+        this.#queued[entry] = 0;
+        if (this.#s.faultSave === "page") {
+          if (state[entry] === UNSAVED) this.#slotPages[base + n++] = entry;
+        } else {
+          const end = Math.min((entry + 1) * b, order.length);
+          for (let i = entry * b; i < end; i++) {
+            if (state[order[i]] === UNSAVED) this.#slotPages[base + n++] = order[i];
+          }
+        }
+        if (n === 0) continue;
+        bytes = n * PAGE_BYTES;
+      } else if (this.#bufferPending > 0) {
+        const k = Math.min(b, this.#bufferPending);
+        this.#bufferPending -= k;
+        bytes = k * PAGE_BYTES;
+        this.#pagesMoved += k;
+      } else {
+        const batches = Math.ceil(order.length / b);
+        while (this.#bgCursor < batches && !this.#batchHasUnsaved(this.#bgCursor)) {
+          this.#bgCursor++;
+        }
+        if (this.#bgCursor >= batches) return;
+        if (t < this.#nextBg) {
+          if (this.#nextBg < this.#pumpAt) {
+            this.#pumpAt = this.#nextBg;
+            this.#sim.schedule(this.#nextBg, this.#id, this.#tagPump);
+          }
+          return;
+        }
+        const end = Math.min((this.#bgCursor + 1) * b, order.length);
+        for (let i = this.#bgCursor * b; i < end; i++) {
+          if (state[order[i]] === UNSAVED) this.#slotPages[base + n++] = order[i];
+        }
+        this.#bgCursor++;
+        bytes = n * PAGE_BYTES;
+        if (this.#bgCyclesPerByte > 0) this.#nextBg = t + Math.ceil(bytes * this.#bgCyclesPerByte);
+      }
+      for (let i = 0; i < n; i++) state[this.#slotPages[base + i]] = IN_FLIGHT;
+      this.#slotCount[slot] = n;
+      this.#freeTop--;
+      this.#pagesMoved += n;
+      this.#imageBytes += bytes;
+      const done = this.#dev.submit(t, bytes, this.#offset, true);
+      this.#offset += bytes;
+      this.#sim.schedule(done, this.#id, slot);
+    }
+  }
+}

@@ -1,0 +1,243 @@
+// Iterative dirty-logging pre-copy to a file (private to core/state).
+
+import type { CostModel } from "../cost.ts";
+import { cyclesFromSeconds, Sim, type SimAgent } from "../sim.ts";
+import { GuestMemory, PageMode } from "../mem/guest_memory.ts";
+import { ExitReason } from "../virt/exit_reason.ts";
+import { GuestVcpus, type TrapHandler } from "./guest_vcpus.ts";
+import { StorageDevice } from "./storage_device.ts";
+import type { SnapshotSettings } from "./state_params.ts";
+import type { StateRow } from "./state_row.ts";
+import { buildRow, exitCycles, PAGE_BYTES, workloadOf } from "./_state_common.ts";
+
+const LIVE = 0;
+const FINAL = 1;
+const DONE = 2;
+
+/**
+ * Pre-copy to a file: round 0 writes every page while the guest runs with
+ * dirty logging (write-protection: the first write to a page in a round
+ * exits and marks it dirty); each later round writes the pages dirtied
+ * during the previous one. When the dirty pages would fit in the downtime
+ * limit at the bandwidth measured in the last round (QEMU's stop rule), or
+ * after `maxRounds`, the guest pauses and the rest is written. Pages are
+ * copied when their I/O starts, so a later write only makes them dirty again.
+ */
+export class PrecopySaver implements SimAgent, TrapHandler {
+  readonly #s: SnapshotSettings;
+  readonly #cost: CostModel;
+  readonly #sim = new Sim();
+  readonly #mem: GuestMemory;
+  readonly #guest: GuestVcpus;
+  readonly #dev: StorageDevice;
+  readonly #id: number;
+  readonly #image: Uint32Array;
+  #expected: Uint32Array | null = null;
+  readonly #dirty: Uint8Array;
+  #dirtyCount = 0;
+  readonly #list: Uint32Array;
+  #listLen = 0;
+  #listIdx = 0;
+  #inflight = 0;
+  #phase = LIVE;
+  #round = 0;
+  #roundStart = 0;
+  #roundBytes = 0;
+  #nextIssue = 0;
+  #deviceStatePending = false;
+  readonly #faultPage: Int32Array;
+  readonly #tagFault: number;
+  readonly #tagPump: number;
+  readonly #tagRound: number;
+  readonly #faultCycles: number;
+  readonly #downtimeCycles: number;
+  #offset = 0;
+  #imageBytes = 0;
+  #pagesMoved = 0;
+  #pauseStart = 0;
+  #done = -1;
+  #lostAtDone = 0;
+  #jobDone = -1;
+
+  constructor(s: SnapshotSettings, cost: CostModel, seed: number) {
+    this.#s = s;
+    this.#cost = cost;
+    this.#mem = new GuestMemory(s.pages);
+    this.#guest = new GuestVcpus(this.#mem, workloadOf(s, cost), seed, this);
+    this.#dev = new StorageDevice(s.storage, cost.clockGhz);
+    this.#guest.attach(this.#sim);
+    this.#id = this.#sim.addAgent(this);
+    this.#image = new Uint32Array(s.pages);
+    this.#dirty = new Uint8Array(s.pages);
+    this.#list = new Uint32Array(s.pages);
+    this.#faultPage = new Int32Array(s.vcpus).fill(-1);
+    this.#tagFault = s.ioDepth;
+    this.#tagPump = s.ioDepth + s.vcpus;
+    this.#tagRound = this.#tagPump + 1;
+    this.#faultCycles = exitCycles(cost, ExitReason.WRITE_PROTECT);
+    this.#downtimeCycles = cyclesFromSeconds(s.downtimeLimitMs * 1e-3, cost.clockGhz);
+  }
+
+  run(): StateRow {
+    const s = this.#s;
+    const version = this.#mem.version;
+    for (let p = 0; p < version.length; p++) version[p] = 1 + (p & 7);
+    for (let v = 0; v < s.vcpus; v++) this.#guest.unblock(v, 0);
+    this.#sim.schedule(0, this.#id, this.#tagRound);
+    this.#sim.run();
+    // Every run ends by reaching done; an empty queue before that is a model bug, never bad input.
+    if (this.#done < 0) {
+      throw new Error("snapshot: the event queue ran dry before the snapshot finished");
+    }
+    const expected = this.#expected!;
+    let lost = 0;
+    for (let p = 0; p < s.pages; p++) if (this.#image[p] !== expected[p]) lost++;
+    const pause = this.#done - this.#pauseStart;
+    return buildRow("snapshot", s.method, s, this.#cost, this.#guest, {
+      pauseCycles: pause,
+      firstInstruction: 0,
+      done: this.#done,
+      jobDone: this.#jobDone,
+      lost: this.#lostAtDone,
+      ios: this.#dev.ios,
+      imageBytes: this.#imageBytes,
+      pagesMoved: this.#pagesMoved,
+      bufferPeakPages: 0,
+      rounds: this.#round,
+      lostPages: lost,
+    });
+  }
+
+  onTrap(vcpu: number, page: number, _write: boolean, _reason: number, time: number): void {
+    this.#faultPage[vcpu] = page;
+    this.#sim.schedule(time + this.#faultCycles, this.#id, this.#tagFault + vcpu);
+  }
+
+  onJobDone(time: number): void {
+    this.#jobDone = time;
+    if (this.#phase === DONE) this.#finish();
+  }
+
+  wake(sim: Sim, tag: number): void {
+    const t = sim.now;
+    if (tag < this.#tagFault) this.#complete(t);
+    else if (tag < this.#tagPump) this.#fault(tag - this.#tagFault, t);
+    else if (tag === this.#tagPump) this.#pump(t);
+    else this.#startRound(t);
+  }
+
+  #fault(v: number, t: number): void {
+    // In the final pause the vCPU stays stopped; its write runs after the snapshot.
+    if (this.#phase !== LIVE) return;
+    const p = this.#faultPage[v];
+    if (this.#dirty[p] === 0) {
+      this.#dirty[p] = 1;
+      this.#dirtyCount++;
+    }
+    this.#mem.unprotect(p);
+    this.#guest.unblock(v, t);
+  }
+
+  // Collects the pages to write this round and re-arms dirty logging for them.
+  #startRound(t: number): void {
+    let n = 0;
+    if (this.#round === 0) {
+      for (let p = 0; p < this.#s.pages; p++) this.#list[n++] = p;
+      this.#mem.protectAll();
+    } else {
+      for (let p = 0; p < this.#s.pages; p++) {
+        if (this.#dirty[p] === 1) {
+          this.#dirty[p] = 0;
+          this.#list[n++] = p;
+          if (this.#phase === LIVE) this.#mem.protect(p);
+        }
+      }
+      this.#dirtyCount = 0;
+    }
+    this.#listLen = n;
+    this.#listIdx = 0;
+    this.#roundStart = t;
+    this.#roundBytes = 0;
+    const protect = this.#phase === LIVE
+      ? cyclesFromSeconds(n * this.#s.protectNsPerPage * 1e-9, this.#cost.clockGhz)
+      : 0;
+    this.#nextIssue = t + protect;
+    if (protect > 0) this.#sim.schedule(this.#nextIssue, this.#id, this.#tagPump);
+    else this.#pump(t);
+    // An empty final round still has the device state to write.
+    if (this.#phase === FINAL && n === 0 && !this.#deviceStatePending && this.#inflight === 0) {
+      this.#endRound(t);
+    }
+  }
+
+  #pump(t: number): void {
+    if (t < this.#nextIssue) return;
+    const b = this.#s.batchPages;
+    const version = this.#mem.version;
+    while (this.#inflight < this.#s.ioDepth) {
+      let bytes = 0;
+      if (this.#deviceStatePending) {
+        this.#deviceStatePending = false;
+        bytes = this.#s.deviceStateBytes;
+        if (bytes === 0) continue;
+      } else {
+        if (this.#listIdx >= this.#listLen) return;
+        const end = Math.min(this.#listIdx + b, this.#listLen);
+        for (let i = this.#listIdx; i < end; i++) {
+          const p = this.#list[i];
+          this.#image[p] = version[p];
+        }
+        const n = end - this.#listIdx;
+        this.#listIdx = end;
+        this.#pagesMoved += n;
+        bytes = n * PAGE_BYTES;
+      }
+      this.#inflight++;
+      this.#roundBytes += bytes;
+      this.#imageBytes += bytes;
+      const done = this.#dev.submit(t, bytes, this.#offset, true);
+      this.#offset += bytes;
+      this.#sim.schedule(done, this.#id, 0);
+    }
+  }
+
+  #complete(t: number): void {
+    this.#inflight--;
+    this.#pump(t);
+    if (this.#inflight === 0 && this.#listIdx >= this.#listLen && !this.#deviceStatePending) {
+      this.#endRound(t);
+    }
+  }
+
+  #endRound(t: number): void {
+    this.#round++;
+    if (this.#phase === FINAL) {
+      this.#phase = DONE;
+      this.#done = t;
+      // Dirty logging ends with the snapshot.
+      this.#mem.mode.fill(PageMode.WRITABLE);
+      for (let v = 0; v < this.#s.vcpus; v++) this.#guest.unblock(v, t);
+      this.#lostAtDone = this.#guest.lostUntil(t);
+      if (this.#jobDone >= 0 || this.#guest.jobDone) this.#finish();
+      return;
+    }
+    const duration = Math.max(1, t - this.#roundStart);
+    const bytesPerCycle = this.#roundBytes / duration;
+    const restCycles = this.#dirtyCount * PAGE_BYTES / bytesPerCycle;
+    if (this.#round >= this.#s.maxRounds || restCycles <= this.#downtimeCycles) {
+      // Stop the guest: this instant is the one the image must hold.
+      this.#phase = FINAL;
+      this.#pauseStart = t;
+      for (let v = 0; v < this.#s.vcpus; v++) this.#guest.block(v, t);
+      this.#expected = this.#mem.version.slice();
+      this.#deviceStatePending = true;
+    }
+    this.#startRound(t);
+  }
+
+  #finish(): void {
+    if (this.#jobDone < 0) this.#jobDone = 0;
+    this.#guest.haltAt = this.#sim.now;
+    this.#sim.stop();
+  }
+}

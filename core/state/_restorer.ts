@@ -1,0 +1,307 @@
+// Full, lazy, lazy + sweep and working-set-prefetch restores (private to core/state).
+
+import type { CostModel } from "../cost.ts";
+import { Sim, type SimAgent } from "../sim.ts";
+import { GuestMemory, PageMode } from "../mem/guest_memory.ts";
+import { ExitReason } from "../virt/exit_reason.ts";
+import { Prng } from "../workload/prng.ts";
+import { GuestVcpus, type TrapHandler } from "./guest_vcpus.ts";
+import { StorageDevice } from "./storage_device.ts";
+import type { RestoreSettings } from "./state_params.ts";
+import type { StateRow } from "./state_row.ts";
+import {
+  addressOrder,
+  buildRow,
+  exitCycles,
+  PAGE_BYTES,
+  workingSetOrder,
+  workloadOf,
+} from "./_state_common.ts";
+
+const PENDING = 0;
+const IN_FLIGHT = 1;
+const DONE = 2;
+
+/**
+ * Restores guest memory from an image laid out in batches of B pages
+ * (address order; for `prefetch`, the recorded working set first, stored
+ * contiguously as REAP does). Device state is read first. `full` reads every
+ * batch before the first instruction; `lazy` starts the guest at once and a
+ * touch of a page not yet restored exits and waits for its batch; `lazy-sweep`
+ * adds a background reader; `prefetch` reads the working-set batches before
+ * the first instruction and then sweeps the rest.
+ */
+export class Restorer implements SimAgent, TrapHandler {
+  readonly #s: RestoreSettings;
+  readonly #cost: CostModel;
+  readonly #sim = new Sim();
+  readonly #mem: GuestMemory;
+  readonly #guest: GuestVcpus;
+  readonly #dev: StorageDevice;
+  readonly #id: number;
+  readonly #b: number;
+  readonly #batches: number;
+  readonly #order: Uint32Array;
+  readonly #pos: Uint32Array;
+  readonly #image: Uint32Array;
+  readonly #batchState: Uint8Array;
+  readonly #slotBatch: Int32Array;
+  readonly #freeSlots: Int32Array;
+  #freeTop: number;
+  // Batches requested by faults, each queued at most once.
+  readonly #urgent: Int32Array;
+  readonly #queued: Uint8Array;
+  #urgentHead = 0;
+  #urgentLen = 0;
+  readonly #waitPage: Int32Array;
+  readonly #faultPage: Int32Array;
+  readonly #tagFault: number;
+  readonly #tagPump: number;
+  readonly #faultCycles: number;
+  readonly #sweep: boolean;
+  readonly #eagerUntil: number;
+  readonly #sweepCyclesPerByte: number;
+  #eagerLeft: number;
+  #cursor = 0;
+  #nextBg = 0;
+  #pumpAt = Infinity;
+  #stateRead = false;
+  #started = false;
+  #restored = 0;
+  #firstInstruction = -1;
+  #imageBytes = 0;
+  #pagesMoved = 0;
+  #done = -1;
+  #lostAtDone = 0;
+  #jobDone = -1;
+
+  constructor(s: RestoreSettings, cost: CostModel, seed: number) {
+    this.#s = s;
+    this.#cost = cost;
+    this.#mem = new GuestMemory(s.pages);
+    this.#guest = new GuestVcpus(this.#mem, workloadOf(s, cost), seed, this);
+    this.#dev = new StorageDevice(s.storage, cost.clockGhz);
+    this.#guest.attach(this.#sim);
+    this.#id = this.#sim.addAgent(this);
+    this.#b = s.batchPages;
+    this.#batches = Math.ceil(s.pages / this.#b);
+    const ord = s.method === "prefetch"
+      ? workingSetOrder(this.#guest.inWorkingSet, true)
+      : addressOrder(s.pages);
+    this.#order = ord.order;
+    this.#pos = ord.pos;
+    // The image: versions a snapshot saved, different for every page.
+    this.#image = new Uint32Array(s.pages);
+    const rng = new Prng(seed, 0x5eed);
+    for (let p = 0; p < s.pages; p++) this.#image[p] = 1 + (rng.nextU32() >>> 12);
+    this.#batchState = new Uint8Array(this.#batches);
+    this.#slotBatch = new Int32Array(s.ioDepth);
+    this.#freeSlots = new Int32Array(s.ioDepth);
+    for (let i = 0; i < s.ioDepth; i++) this.#freeSlots[i] = s.ioDepth - 1 - i;
+    this.#freeTop = s.ioDepth;
+    this.#urgent = new Int32Array(this.#batches);
+    this.#queued = new Uint8Array(this.#batches);
+    this.#waitPage = new Int32Array(s.vcpus).fill(-1);
+    this.#faultPage = new Int32Array(s.vcpus).fill(-1);
+    this.#tagFault = s.ioDepth;
+    this.#tagPump = s.ioDepth + s.vcpus;
+    this.#faultCycles = exitCycles(cost, ExitReason.NESTED_FAULT);
+    this.#sweep = s.method !== "lazy";
+    this.#eagerUntil = s.method === "full"
+      ? this.#batches
+      : s.method === "prefetch"
+      ? Math.ceil(this.#guest.workingSet.length / this.#b)
+      : 0;
+    this.#eagerLeft = this.#eagerUntil;
+    this.#sweepCyclesPerByte = s.sweepShare < 1
+      ? cost.clockGhz * 1e9 / (s.storage.readBytesPerSecond * s.sweepShare)
+      : 0;
+  }
+
+  run(): StateRow {
+    const s = this.#s;
+    this.#mem.makeAllAbsent();
+    this.#guest.verifyAgainst(this.#image);
+    // Device state comes first, at the start of the image.
+    const stateDone = this.#dev.submit(0, s.deviceStateBytes, 0, false);
+    this.#imageBytes += s.deviceStateBytes;
+    this.#sim.schedule(stateDone, this.#id, this.#tagPump + 1);
+    this.#sim.run();
+    // Every run ends by reaching done; an empty queue before that is a model bug, never bad input.
+    if (this.#done < 0) {
+      throw new Error("restore: the event queue ran dry before the restore finished");
+    }
+    // Every page the guest saw or wrote, and every restored page, must hold
+    // the image's version plus the guest's own writes.
+    const mem = this.#mem;
+    const writes = this.#guest.writeCount!;
+    const bad = this.#guest.badAccess!;
+    let lost = 0;
+    for (let p = 0; p < s.pages; p++) {
+      const touched = mem.mode[p] !== PageMode.ABSENT || writes[p] !== 0;
+      if (bad[p] === 1 || (touched && mem.version[p] !== ((this.#image[p] + writes[p]) >>> 0))) {
+        lost++;
+      }
+    }
+    return buildRow("restore", s.method, s, this.#cost, this.#guest, {
+      pauseCycles: this.#firstInstruction,
+      firstInstruction: this.#firstInstruction,
+      done: this.#done,
+      jobDone: this.#jobDone,
+      lost: this.#lostAtDone,
+      ios: this.#dev.ios,
+      imageBytes: this.#imageBytes,
+      pagesMoved: this.#pagesMoved,
+      bufferPeakPages: 0,
+      rounds: 1,
+      lostPages: lost,
+    });
+  }
+
+  onTrap(vcpu: number, page: number, _write: boolean, _reason: number, time: number): void {
+    this.#faultPage[vcpu] = page;
+    this.#sim.schedule(time + this.#faultCycles, this.#id, this.#tagFault + vcpu);
+  }
+
+  onJobDone(time: number): void {
+    this.#jobDone = time;
+    if (!this.#sweep && this.#done < 0) this.#markDone(time);
+    if (this.#done >= 0) this.#finish();
+  }
+
+  wake(sim: Sim, tag: number): void {
+    const t = sim.now;
+    if (tag < this.#tagFault) this.#complete(tag, t);
+    else if (tag < this.#tagPump) this.#fault(tag - this.#tagFault, t);
+    else if (tag === this.#tagPump) {
+      if (t >= this.#pumpAt) this.#pumpAt = Infinity;
+      this.#pump(t);
+    } else {
+      this.#stateRead = true;
+      if (this.#eagerLeft === 0) this.#start(t);
+      else this.#pump(t);
+    }
+  }
+
+  #start(t: number): void {
+    this.#started = true;
+    this.#firstInstruction = t;
+    for (let v = 0; v < this.#s.vcpus; v++) this.#guest.unblock(v, t);
+    if (this.#s.jobMs === 0) this.#jobDone = t;
+    if (this.#restored === this.#batches) this.#markDone(t);
+    else if (this.#s.jobMs === 0 && !this.#sweep) this.#markDone(t);
+    if (this.#done >= 0 && this.#jobDone >= 0) {
+      this.#finish();
+      return;
+    }
+    this.#pump(t);
+  }
+
+  #fault(v: number, t: number): void {
+    const p = this.#faultPage[v];
+    if (this.#s.brokenSkipFetch) {
+      // The bug under test: map an empty page instead of fetching the saved one.
+      if (this.#mem.mode[p] === PageMode.ABSENT) this.#mem.install(p, 0);
+      this.#guest.unblock(v, t);
+      return;
+    }
+    if (this.#mem.mode[p] !== PageMode.ABSENT) {
+      this.#guest.unblock(v, t);
+      return;
+    }
+    this.#waitPage[v] = p;
+    const k = Math.floor(this.#pos[p] / this.#b);
+    if (this.#batchState[k] === PENDING && this.#queued[k] === 0) {
+      this.#queued[k] = 1;
+      this.#urgent[(this.#urgentHead + this.#urgentLen++) % this.#urgent.length] = k;
+      this.#pump(t);
+    }
+  }
+
+  #complete(slot: number, t: number): void {
+    const k = this.#slotBatch[slot];
+    this.#freeSlots[this.#freeTop++] = slot;
+    const b = this.#b;
+    const end = Math.min((k + 1) * b, this.#order.length);
+    for (let i = k * b; i < end; i++) {
+      const q = this.#order[i];
+      this.#mem.install(q, this.#image[q]);
+    }
+    this.#batchState[k] = DONE;
+    this.#restored++;
+    for (let v = 0; v < this.#waitPage.length; v++) {
+      const w = this.#waitPage[v];
+      if (w >= 0 && this.#mem.mode[w] !== PageMode.ABSENT) {
+        this.#waitPage[v] = -1;
+        this.#guest.unblock(v, t);
+      }
+    }
+    if (k < this.#eagerUntil && --this.#eagerLeft === 0 && !this.#started && this.#stateRead) {
+      this.#start(t);
+      return;
+    }
+    if (this.#restored === this.#batches && this.#done < 0) {
+      this.#markDone(t);
+      if (this.#jobDone >= 0) {
+        this.#finish();
+        return;
+      }
+    }
+    this.#pump(t);
+  }
+
+  #markDone(t: number): void {
+    this.#done = t;
+    this.#lostAtDone = this.#guest.lostUntil(t);
+  }
+
+  #finish(): void {
+    this.#guest.haltAt = this.#sim.now;
+    this.#sim.stop();
+  }
+
+  // Starts reads while slots are free: faulted batches first, then the eager
+  // batches before the first instruction, then the sweep (at its share).
+  #pump(t: number): void {
+    while (this.#freeTop > 0) {
+      let k = -1;
+      while (this.#urgentLen > 0) {
+        const e = this.#urgent[this.#urgentHead];
+        this.#urgentHead = (this.#urgentHead + 1) % this.#urgent.length;
+        this.#urgentLen--;
+        this.#queued[e] = 0;
+        if (this.#batchState[e] === PENDING) {
+          k = e;
+          break;
+        }
+      }
+      if (k < 0) {
+        if (!this.#stateRead) return;
+        const limit = this.#started ? (this.#sweep ? this.#batches : 0) : this.#eagerUntil;
+        while (this.#cursor < limit && this.#batchState[this.#cursor] !== PENDING) this.#cursor++;
+        if (this.#cursor >= limit) return;
+        if (this.#started && t < this.#nextBg) {
+          if (this.#nextBg < this.#pumpAt) {
+            this.#pumpAt = this.#nextBg;
+            this.#sim.schedule(this.#nextBg, this.#id, this.#tagPump);
+          }
+          return;
+        }
+        k = this.#cursor++;
+      }
+      const n = Math.min((k + 1) * this.#b, this.#order.length) - k * this.#b;
+      const bytes = n * PAGE_BYTES;
+      const slot = this.#freeSlots[--this.#freeTop];
+      this.#slotBatch[slot] = k;
+      this.#batchState[k] = IN_FLIGHT;
+      this.#pagesMoved += n;
+      this.#imageBytes += bytes;
+      const offset = this.#s.deviceStateBytes + k * this.#b * PAGE_BYTES;
+      const done = this.#dev.submit(t, bytes, offset, false);
+      this.#sim.schedule(done, this.#id, slot);
+      if (this.#started && this.#sweepCyclesPerByte > 0 && k === this.#cursor - 1) {
+        this.#nextBg = t + Math.ceil(bytes * this.#sweepCyclesPerByte);
+      }
+    }
+  }
+}

@@ -1,0 +1,127 @@
+// Helpers shared by the snapshot and restore runs (private to core/state).
+
+import type { CostModel } from "../cost.ts";
+import { EXIT_REASON_NAMES } from "../virt/exit_reason.ts";
+import { msFromCycles } from "../sim.ts";
+import type { GuestVcpus, GuestWorkload } from "./guest_vcpus.ts";
+import type { StateSettings } from "./state_params.ts";
+import type { StateRow } from "./state_row.ts";
+
+/** Bytes in a guest page. */
+export const PAGE_BYTES = 4096;
+
+/** Cycles of one exit with reason `reason`: the round trip plus its handler's work. */
+export function exitCycles(cost: CostModel, reason: number): number {
+  const handler = cost.exitHandlerCycles[EXIT_REASON_NAMES[reason]];
+  return cost.vmExitCycles + (typeof handler === "number" ? handler : 0);
+}
+
+/** The guest workload of a run, in cycles of `cost`. */
+export function workloadOf(s: StateSettings, cost: CostModel): GuestWorkload {
+  const touchCycles = Math.max(1, Math.round(s.accessesPerTouch * cost.baseCyclesPerAccess));
+  const jobCycles = s.jobMs * cost.clockGhz * 1e6;
+  return {
+    vcpus: s.vcpus,
+    writeFraction: s.writeFraction,
+    workingSetFraction: s.workingSetFraction,
+    wsRunPages: s.wsRunPages,
+    touchCycles,
+    jobTouches: Math.ceil(jobCycles / touchCycles),
+  };
+}
+
+/**
+ * Page order with the working set first (`hotFirst`) or last, each part
+ * ascending; returns the order and its inverse (position of each page).
+ */
+export function workingSetOrder(
+  inWorkingSet: Uint8Array,
+  hotFirst: boolean,
+): { order: Uint32Array; pos: Uint32Array } {
+  const n = inWorkingSet.length;
+  const order = new Uint32Array(n);
+  const pos = new Uint32Array(n);
+  let k = 0;
+  const firstMark = hotFirst ? 1 : 0;
+  for (let pass = 0; pass < 2; pass++) {
+    const mark = pass === 0 ? firstMark : 1 - firstMark;
+    for (let p = 0; p < n; p++) {
+      if (inWorkingSet[p] === mark) {
+        pos[p] = k;
+        order[k++] = p;
+      }
+    }
+  }
+  return { order, pos };
+}
+
+/** Identity order and its inverse. */
+export function addressOrder(n: number): { order: Uint32Array; pos: Uint32Array } {
+  const order = new Uint32Array(n);
+  for (let p = 0; p < n; p++) order[p] = p;
+  return { order, pos: order };
+}
+
+/** Measurements a mechanism hands to {@linkcode buildRow}, in cycles and counts. */
+export interface RunTotals {
+  /** Cycles the guest could not run at the start plus a final pause. */
+  pauseCycles: number;
+  /** Cycle of the guest's first instruction. */
+  firstInstruction: number;
+  /** Cycle at which the mechanism finished. */
+  done: number;
+  /** Cycle at which the guest's job finished. */
+  jobDone: number;
+  /** vCPU cycles lost from 0 to `done`, all vCPUs together. */
+  lost: number;
+  /** Storage I/Os. */
+  ios: number;
+  /** Image bytes moved. */
+  imageBytes: number;
+  /** Pages moved. */
+  pagesMoved: number;
+  /** Peak buffered pages. */
+  bufferPeakPages: number;
+  /** Copy rounds. */
+  rounds: number;
+  /** Pages lost. */
+  lostPages: number;
+}
+
+/** Assembles the result row. */
+export function buildRow(
+  phase: "snapshot" | "restore",
+  method: string,
+  s: StateSettings,
+  cost: CostModel,
+  guest: GuestVcpus,
+  t: RunTotals,
+): StateRow {
+  const ms = (c: number): number => msFromCycles(c, cost.clockGhz);
+  let exits = 0;
+  for (let i = 0; i < guest.exits.length; i++) exits += guest.exits[i];
+  const v = s.vcpus;
+  return {
+    phase,
+    method,
+    batch_pages: s.batchPages,
+    storage: s.storage.name,
+    memory_gib: s.memoryGib,
+    vcpus: v,
+    write_fraction: s.writeFraction,
+    working_set_fraction: s.workingSetFraction,
+    pause_ms: ms(t.pauseCycles),
+    first_instruction_ms: ms(t.firstInstruction),
+    total_ms: ms(t.done),
+    job_done_ms: ms(t.jobDone),
+    guest_slowdown: t.done > 0 ? Math.min(1, t.lost / (v * t.done)) : 0,
+    stall_ms: ms(Math.max(0, t.lost - v * t.pauseCycles) / v),
+    exits,
+    ios: t.ios,
+    image_bytes: t.imageBytes,
+    pages_moved: t.pagesMoved,
+    buffer_peak_bytes: t.bufferPeakPages * PAGE_BYTES,
+    rounds: t.rounds,
+    lost_pages: t.lostPages,
+  };
+}

@@ -1,0 +1,412 @@
+/**
+ * The guest the state mechanisms run against: a group of vCPUs that touch
+ * pages of a working set at a fixed rate, some touches writing, on one
+ * discrete-event clock with the mechanism.
+ *
+ * Each vCPU keeps its own cycle clock. A *touch* is one sampled access:
+ * between touches a vCPU does `touchCycles` of work (the accesses the sample
+ * stands for, `accessesPerTouch × baseCyclesPerAccess` of the cost profile).
+ * Touches are processed in global time order (the vCPU with the smallest
+ * clock goes next) and never past the next event of any other agent, so a
+ * mechanism event always sees every touch that happened before it and none
+ * after. A touch that the page's mode forbids stops the vCPU (it blocks) and
+ * is handed to the mechanism, which unblocks the vCPU later; the touch is
+ * then retried.
+ *
+ * @module
+ */
+
+import { Prng } from "../workload/prng.ts";
+import { type GuestMemory, PageMode } from "../mem/guest_memory.ts";
+import { ExitReason } from "../virt/exit_reason.ts";
+import type { Sim, SimAgent } from "../sim.ts";
+
+/** What the guest does; all fields validated by the caller. */
+export interface GuestWorkload {
+  /** Number of vCPUs (1 to 64). */
+  vcpus: number;
+  /** Fraction of touches that write (0 to 1). */
+  writeFraction: number;
+  /** Fraction of guest memory the touches fall in (above 0, up to 1). */
+  workingSetFraction: number;
+  /** Length of the runs of consecutive pages the working set is made of (pages, ≥ 1). */
+  wsRunPages: number;
+  /** Cycles of guest work from one touch to the next on one vCPU (≥ 1). */
+  touchCycles: number;
+  /** Touches each vCPU must complete for its job to be done (≥ 0). */
+  jobTouches: number;
+}
+
+/** Receives the touches the page modes forbid, and the end of the guest's job. */
+export interface TrapHandler {
+  /**
+   * vCPU `vcpu` touched `page` at cycle `time` (a write when `write`) and
+   * trapped with exit `reason`; the vCPU is blocked until
+   * {@linkcode GuestVcpus.unblock}. Called while the guest agent runs, so
+   * the handler must act by scheduling events at `time` or later.
+   */
+  onTrap(vcpu: number, page: number, write: boolean, reason: number, time: number): void;
+  /** Every vCPU has completed its job; `time` is when the last one did. */
+  onJobDone(time: number): void;
+}
+
+/**
+ * The vCPUs of one guest, as one agent of a {@linkcode Sim}.
+ *
+ * @example Two vCPUs on unprotected memory run until the job is done
+ * ```ts
+ * import { Sim } from "../sim.ts";
+ * import { GuestMemory } from "../mem/guest_memory.ts";
+ * import { GuestVcpus } from "./guest_vcpus.ts";
+ * const mem = new GuestMemory(1024);
+ * const sim = new Sim();
+ * let doneAt = -1;
+ * const handler = {
+ *   onTrap(): void { throw new Error("no trap expected"); },
+ *   onJobDone(t: number): void { doneAt = t; guest.haltAt = t; },
+ * };
+ * const guest = new GuestVcpus(mem, {
+ *   vcpus: 2, writeFraction: 0.5, workingSetFraction: 0.5, wsRunPages: 3,
+ *   touchCycles: 100, jobTouches: 10,
+ * }, 1, handler);
+ * guest.attach(sim);
+ * guest.unblock(0, 0);
+ * guest.unblock(1, 0);
+ * sim.run();
+ * if (doneAt !== 1000) throw new Error(String(doneAt));
+ * ```
+ */
+export class GuestVcpus implements SimAgent {
+  /** The memory the vCPUs touch. */
+  readonly memory: GuestMemory;
+  /** Working-set pages, ascending. */
+  readonly workingSet: Uint32Array;
+  /** 1 for each page in the working set. */
+  readonly inWorkingSet: Uint8Array;
+  /** Each vCPU's clock (cycles); `Infinity` while blocked. */
+  readonly clock: Float64Array;
+  /** Cycles each vCPU has spent blocked, up to its last unblock. */
+  readonly lostCycles: Float64Array;
+  /** Touches each vCPU has completed. */
+  readonly touches: Float64Array;
+  /** When each vCPU completed its job (cycles), or -1. */
+  readonly jobDoneAt: Float64Array;
+  /** Exits taken, per exit reason code. */
+  readonly exits: Float64Array;
+  /** No touch at or after this cycle runs: set it to end the guest's run. */
+  haltAt: number = Infinity;
+  /** Writes per page since the guest started: the reference the verifier checks against. */
+  writeCount: Uint32Array | null = null;
+  /** 1 for each page an access saw with a wrong version (only with a verifier). */
+  badAccess: Uint8Array | null = null;
+  #expected: Uint32Array | null = null;
+  #blockedSince: Float64Array;
+  #pendingPage: Int32Array;
+  #pendingWrite: Uint8Array;
+  #rngs: Prng[];
+  #writeBelow: number;
+  #touchCycles: number;
+  #jobTouches: number;
+  #jobsLeft: number;
+  #handler: TrapHandler;
+  #sim: Sim | null = null;
+  #id = -1;
+  #nextWake = Infinity;
+  #wakeGen = 0;
+
+  /**
+   * Creates the vCPUs, all blocked until {@linkcode GuestVcpus.unblock}, and
+   * chooses the working set.
+   *
+   * @param memory guest memory; its modes decide which touches trap.
+   * @param workload what the vCPUs do.
+   * @param seed seed of the working-set layout and of every vCPU's touches.
+   * @param handler receives traps and the end of the job.
+   */
+  constructor(memory: GuestMemory, workload: GuestWorkload, seed: number, handler: TrapHandler) {
+    this.memory = memory;
+    this.#handler = handler;
+    const v = workload.vcpus;
+    this.clock = new Float64Array(v).fill(Infinity);
+    this.#blockedSince = new Float64Array(v);
+    this.lostCycles = new Float64Array(v);
+    this.touches = new Float64Array(v);
+    this.jobDoneAt = new Float64Array(v).fill(-1);
+    this.exits = new Float64Array(16);
+    this.#pendingPage = new Int32Array(v).fill(-1);
+    this.#pendingWrite = new Uint8Array(v);
+    this.#rngs = [];
+    for (let i = 0; i < v; i++) this.#rngs.push(new Prng(seed, 1 + i));
+    // Compare raw 32-bit draws against a threshold: one draw per decision.
+    this.#writeBelow = Math.round(workload.writeFraction * 4294967296);
+    this.#touchCycles = workload.touchCycles;
+    this.#jobTouches = workload.jobTouches;
+    this.#jobsLeft = workload.jobTouches > 0 ? v : 0;
+    const ws = buildWorkingSet(
+      memory.pages,
+      workload.workingSetFraction,
+      workload.wsRunPages,
+      seed,
+    );
+    this.workingSet = ws;
+    this.inWorkingSet = new Uint8Array(memory.pages);
+    for (let i = 0; i < ws.length; i++) this.inWorkingSet[ws[i]] = 1;
+  }
+
+  /** Number of vCPUs. */
+  get vcpus(): number {
+    return this.clock.length;
+  }
+
+  /**
+   * Registers the guest as an agent of `sim`; returns its agent id.
+   *
+   * @example
+   * ```ts
+   * import { Sim } from "../sim.ts";
+   * import { GuestMemory } from "../mem/guest_memory.ts";
+   * import { GuestVcpus } from "./guest_vcpus.ts";
+   * const g = new GuestVcpus(new GuestMemory(8), {
+   *   vcpus: 1, writeFraction: 0, workingSetFraction: 1, wsRunPages: 1, touchCycles: 1, jobTouches: 0,
+   * }, 0, { onTrap() {}, onJobDone() {} });
+   * if (g.attach(new Sim()) !== 0) throw new Error();
+   * ```
+   */
+  attach(sim: Sim): number {
+    this.#sim = sim;
+    this.#id = sim.addAgent(this);
+    return this.#id;
+  }
+
+  /**
+   * Turns on the data check: from now on every touch compares the page's
+   * version with `expected[page] + writeCount[page]` (the version the page
+   * must hold if it came from `expected` and only the guest wrote it since)
+   * and marks the page in {@linkcode GuestVcpus.badAccess} when they differ.
+   *
+   * @example
+   * ```ts
+   * import { GuestMemory } from "../mem/guest_memory.ts";
+   * import { GuestVcpus } from "./guest_vcpus.ts";
+   * const g = new GuestVcpus(new GuestMemory(8), {
+   *   vcpus: 1, writeFraction: 0, workingSetFraction: 1, wsRunPages: 1, touchCycles: 1, jobTouches: 0,
+   * }, 0, { onTrap() {}, onJobDone() {} });
+   * g.verifyAgainst(new Uint32Array(8));
+   * if (g.writeCount === null) throw new Error();
+   * ```
+   */
+  verifyAgainst(expected: Uint32Array): void {
+    this.#expected = expected;
+    this.writeCount = new Uint32Array(this.memory.pages);
+    this.badAccess = new Uint8Array(this.memory.pages);
+  }
+
+  /**
+   * Blocks vCPU `vcpu` from cycle `time` on (or from its clock, if later: it
+   * finishes the work of its last touch first).
+   *
+   * @example
+   * ```ts
+   * import { GuestMemory } from "../mem/guest_memory.ts";
+   * import { GuestVcpus } from "./guest_vcpus.ts";
+   * const g = new GuestVcpus(new GuestMemory(8), {
+   *   vcpus: 1, writeFraction: 0, workingSetFraction: 1, wsRunPages: 1, touchCycles: 1, jobTouches: 0,
+   * }, 0, { onTrap() {}, onJobDone() {} });
+   * g.unblock(0, 0);
+   * g.block(0, 5);
+   * if (g.clock[0] !== Infinity) throw new Error();
+   * ```
+   */
+  block(vcpu: number, time: number): void {
+    const c = this.clock[vcpu];
+    if (c === Infinity) return;
+    this.#blockedSince[vcpu] = c > time ? c : time;
+    this.clock[vcpu] = Infinity;
+  }
+
+  /** True while vCPU `vcpu` is blocked. */
+  isBlocked(vcpu: number): boolean {
+    return this.clock[vcpu] === Infinity;
+  }
+
+  /**
+   * Lets a blocked vCPU run again from cycle `time`, or from the end of the
+   * touch's work it was blocked in if that is later (the blocked time counts
+   * as lost), and wakes the guest agent then. A vCPU never started counts as
+   * blocked since cycle 0.
+   *
+   * @example
+   * ```ts
+   * import { GuestMemory } from "../mem/guest_memory.ts";
+   * import { GuestVcpus } from "./guest_vcpus.ts";
+   * const g = new GuestVcpus(new GuestMemory(8), {
+   *   vcpus: 1, writeFraction: 0, workingSetFraction: 1, wsRunPages: 1, touchCycles: 1, jobTouches: 0,
+   * }, 0, { onTrap() {}, onJobDone() {} });
+   * g.unblock(0, 40);
+   * if (g.lostCycles[0] !== 40 || g.clock[0] !== 40) throw new Error();
+   * ```
+   */
+  unblock(vcpu: number, time: number): void {
+    if (this.clock[vcpu] !== Infinity) return;
+    // A vCPU blocked in the middle of a touch's work finishes that work first.
+    const from = time > this.#blockedSince[vcpu] ? time : this.#blockedSince[vcpu];
+    this.lostCycles[vcpu] += from - this.#blockedSince[vcpu];
+    this.clock[vcpu] = from;
+    this.#wakeAt(from);
+  }
+
+  /**
+   * Cycles lost by all vCPUs up to cycle `time`, counting the vCPUs still
+   * blocked as blocked until `time`.
+   *
+   * @example
+   * ```ts
+   * import { GuestMemory } from "../mem/guest_memory.ts";
+   * import { GuestVcpus } from "./guest_vcpus.ts";
+   * const g = new GuestVcpus(new GuestMemory(8), {
+   *   vcpus: 2, writeFraction: 0, workingSetFraction: 1, wsRunPages: 1, touchCycles: 1, jobTouches: 0,
+   * }, 0, { onTrap() {}, onJobDone() {} });
+   * if (g.lostUntil(10) !== 20) throw new Error("both vCPUs blocked since 0");
+   * ```
+   */
+  lostUntil(time: number): number {
+    let lost = 0;
+    for (let i = 0; i < this.clock.length; i++) {
+      lost += this.lostCycles[i];
+      if (this.clock[i] === Infinity && time > this.#blockedSince[i]) {
+        lost += time - this.#blockedSince[i];
+      }
+    }
+    return lost;
+  }
+
+  /** Called by the clock: runs touches up to the next other event. */
+  wake(sim: Sim, tag: number): void {
+    if (tag !== this.#wakeGen) return; // superseded by an earlier wake
+    this.#nextWake = Infinity;
+    const clock = this.clock;
+    const v = clock.length;
+    const mode = this.memory.mode;
+    const version = this.memory.version;
+    const ws = this.workingSet;
+    const wsLen = ws.length;
+    const touchCycles = this.#touchCycles;
+    const writeBelow = this.#writeBelow;
+    const expected = this.#expected;
+    const writeCount = this.writeCount;
+    const bad = this.badAccess;
+    for (;;) {
+      let i = 0;
+      for (let j = 1; j < v; j++) if (clock[j] < clock[i]) i = j;
+      const t = clock[i];
+      if (t === Infinity || t >= this.haltAt) break;
+      // Stop before the next event of another agent; at equal times the
+      // clock's tie order decides. Breaking on a tie the guest itself wins
+      // would reschedule this same wake forever.
+      const next = sim.peekTime();
+      if (t > next || (t === next && sim.peekAgent() < this.#id)) break;
+      let page = this.#pendingPage[i];
+      let write: boolean;
+      if (page >= 0) {
+        write = this.#pendingWrite[i] === 1;
+        this.#pendingPage[i] = -1;
+      } else {
+        const rng = this.#rngs[i];
+        page = ws[rng.nextU32() % wsLen];
+        write = rng.nextU32() < writeBelow;
+      }
+      const m = mode[page];
+      if (m !== PageMode.WRITABLE && (write || m === PageMode.ABSENT)) {
+        const reason = m === PageMode.ABSENT ? ExitReason.NESTED_FAULT : ExitReason.WRITE_PROTECT;
+        this.exits[reason]++;
+        this.#pendingPage[i] = page;
+        this.#pendingWrite[i] = write ? 1 : 0;
+        this.#blockedSince[i] = t;
+        clock[i] = Infinity;
+        this.#handler.onTrap(i, page, write, reason, t);
+        continue;
+      }
+      if (expected !== null) {
+        if (version[page] !== ((expected[page] + writeCount![page]) >>> 0)) bad![page] = 1;
+        if (write) writeCount![page]++;
+      }
+      if (write) version[page] = (version[page] + 1) >>> 0;
+      clock[i] = t + touchCycles;
+      if (++this.touches[i] === this.#jobTouches) {
+        this.jobDoneAt[i] = clock[i];
+        if (--this.#jobsLeft === 0) {
+          let last = 0;
+          for (let j = 0; j < v; j++) if (this.jobDoneAt[j] > last) last = this.jobDoneAt[j];
+          this.#handler.onJobDone(last);
+        }
+      }
+    }
+    let next = Infinity;
+    for (let j = 0; j < v; j++) if (clock[j] < next) next = clock[j];
+    if (next !== Infinity) this.#wakeAt(next);
+  }
+
+  /** True once every vCPU has completed its job. */
+  get jobDone(): boolean {
+    return this.#jobsLeft === 0;
+  }
+
+  // Schedules a guest wake at `time` unless one is already due no later;
+  // an earlier wake supersedes the later one through the generation tag.
+  // Nothing runs at or after haltAt, so a wake then would only reschedule
+  // itself forever.
+  // Nothing runs at or after haltAt, so a wake then would only reschedule
+  // itself forever.
+  #wakeAt(time: number): void {
+    if (this.#sim === null || time >= this.#nextWake || time >= this.haltAt) return;
+    this.#nextWake = time;
+    this.#sim.schedule(time, this.#id, ++this.#wakeGen);
+  }
+}
+
+/**
+ * Chooses the working set: `fraction` of `pages`, as runs of `runPages`
+ * consecutive pages at random aligned places, returned ascending.
+ *
+ * @example
+ * ```ts
+ * import { buildWorkingSet } from "./guest_vcpus.ts";
+ * const ws = buildWorkingSet(1000, 0.3, 3, 7);
+ * if (ws.length !== 300) throw new Error(String(ws.length));
+ * ```
+ */
+export function buildWorkingSet(
+  pages: number,
+  fraction: number,
+  runPages: number,
+  seed: number,
+): Uint32Array {
+  const want = Math.max(1, Math.min(pages, Math.round(pages * fraction)));
+  const runs = Math.ceil(pages / runPages);
+  const pick = Math.ceil(want / runPages);
+  // Partial Fisher-Yates over run indices: the first `pick` slots are the chosen runs.
+  const idx = new Uint32Array(runs);
+  for (let i = 0; i < runs; i++) idx[i] = i;
+  const rng = new Prng(seed, 0);
+  for (let i = 0; i < pick; i++) {
+    const j = i + rng.below(runs - i);
+    const x = idx[i];
+    idx[i] = idx[j];
+    idx[j] = x;
+  }
+  const chosen = idx.subarray(0, pick).sort();
+  const out = new Uint32Array(want);
+  let n = 0;
+  for (let r = 0; r < pick && n < want; r++) {
+    const first = chosen[r] * runPages;
+    for (let p = first; p < first + runPages && p < pages && n < want; p++) out[n++] = p;
+  }
+  // The last run may end at the memory's end; top up from unchosen pages then.
+  if (n < want) {
+    const taken = new Uint8Array(pages);
+    for (let i = 0; i < n; i++) taken[out[i]] = 1;
+    for (let p = 0; p < pages && n < want; p++) if (taken[p] === 0) out[n++] = p;
+    out.sort();
+  }
+  return out;
+}

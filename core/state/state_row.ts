@@ -1,0 +1,55 @@
+/**
+ * The flat result row of one snapshot or restore run: the columns of
+ * `snapshot.csv`.
+ *
+ * @module
+ */
+
+/**
+ * One run's result. Times are milliseconds from the moment the snapshot or
+ * restore was requested.
+ */
+export type StateRow = {
+  /** `snapshot` or `restore`. */
+  phase: "snapshot" | "restore";
+  /** Method name. */
+  method: string;
+  /** Pages per I/O batch. */
+  batch_pages: number;
+  /** Storage profile name. */
+  storage: string;
+  /** Guest memory (GiB). */
+  memory_gib: number;
+  /** vCPUs of the guest. */
+  vcpus: number;
+  /** Fraction of guest touches that write. */
+  write_fraction: number;
+  /** Fraction of guest memory the guest touches. */
+  working_set_fraction: number;
+  /** Time the guest could not run at all at the start (snapshot pause; restore: until the first instruction), plus a pre-copy's final pause (ms). */
+  pause_ms: number;
+  /** When the guest ran its first instruction after the request (ms). */
+  first_instruction_ms: number;
+  /** When the mechanism finished: image complete, or every page restored (plain lazy restore: when the guest's job finished) (ms). */
+  total_ms: number;
+  /** When every vCPU had completed its job of `jobMs` of guest work (ms). */
+  job_done_ms: number;
+  /** Fraction of guest progress lost from the request to `total_ms` (0 to 1). */
+  guest_slowdown: number;
+  /** Mean time a vCPU spent blocked on the mechanism outside the pauses (ms). */
+  stall_ms: number;
+  /** VM exits the mechanism caused. */
+  exits: number;
+  /** Storage I/Os. */
+  ios: number;
+  /** Bytes written to the image (snapshot) or read from it (restore). */
+  image_bytes: number;
+  /** Pages written to or read from storage, repeats counted. */
+  pages_moved: number;
+  /** Largest amount of guest memory held in host buffers at once (bytes). */
+  buffer_peak_bytes: number;
+  /** Copy rounds (pre-copy), else 1. */
+  rounds: number;
+  /** Pages whose saved or restored version is wrong. 0 unless the mechanism is broken. */
+  lost_pages: number;
+};

@@ -1,0 +1,134 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { runRestore } from "../../../core/state/restore.ts";
+import { RESTORE_METHODS, type RestoreOptions } from "../../../core/state/state_params.ts";
+import type { StorageProfile } from "../../../core/state/storage_profile.ts";
+import { TEST_PROFILE } from "../../_test_profile.ts";
+import { PAGES_PER_GIB, stateOptionsArb } from "./_state_arbitraries.ts";
+
+/** At 1 GHz: 4096 B read in 1,000 cycles; 10,000 cycles sequential, 20,000 random latency. */
+const ROUND: StorageProfile = {
+  name: "round",
+  description: "round numbers for hand-checked tests",
+  readBytesPerSecond: 4.096e9,
+  writeBytesPerSecond: 4.096e9,
+  randomReadLatencyUs: 20,
+  sequentialReadLatencyUs: 10,
+  randomWriteLatencyUs: 20,
+  sequentialWriteLatencyUs: 10,
+  queueDepth: 4,
+};
+
+const restoreArb: fc.Arbitrary<RestoreOptions> = fc.record({
+  method: fc.constantFrom(...RESTORE_METHODS),
+  sweepShare: fc.constantFrom(0.25, 1),
+}).chain((m) => stateOptionsArb.map((o) => ({ ...o, ...m })));
+
+Deno.test("every restore method gives the guest the image's version of each page, on random guests", () => {
+  fc.assert(
+    fc.property(restoreArb, fc.integer({ min: 0, max: 1000 }), (options, seed) => {
+      const row = runRestore(options, TEST_PROFILE, seed);
+      assert.equal(row.lost_pages, 0, JSON.stringify(options));
+      assert.ok(row.first_instruction_ms <= row.job_done_ms);
+      assert.ok(row.guest_slowdown >= 0 && row.guest_slowdown <= 1);
+      assert.ok(row.stall_ms >= 0);
+      if (options.method !== "lazy") {
+        const pages = Math.round(options.memoryGib! * PAGES_PER_GIB);
+        assert.equal(row.pages_moved, pages, "every page read exactly once");
+      }
+    }),
+    { numRuns: 150 },
+  );
+});
+
+Deno.test("a restorer that maps empty pages instead of fetching is caught by lost_pages", async (t) => {
+  const base: RestoreOptions = {
+    method: "lazy",
+    memoryGib: 256 / PAGES_PER_GIB,
+    storage: "sata-ssd",
+    batchPages: 8,
+    accessesPerTouch: 1000,
+    jobMs: 0.5,
+  };
+  for (const seed of [1, 2, 3]) {
+    await t.step(`seed ${seed}`, () => {
+      assert.equal(runRestore(base, TEST_PROFILE, seed).lost_pages, 0);
+      const broken = runRestore({ ...base, brokenSkipFetch: true }, TEST_PROFILE, seed);
+      assert.ok(broken.lost_pages > 0);
+    });
+  }
+});
+
+Deno.test("full restore runs its first instruction after every I/O, hand-computed", () => {
+  // 16 pages in 4 batches of 16 KiB (4,000 cycles), 4 KiB of device state, all sequential, one I/O at a time.
+  const row = runRestore(
+    {
+      method: "full",
+      memoryGib: 16 / PAGES_PER_GIB,
+      batchPages: 4,
+      storage: ROUND,
+      deviceStateBytes: 4096,
+      ioDepth: 1,
+      jobMs: 0.01,
+    },
+    TEST_PROFILE,
+    1,
+  );
+  assert.equal(row.first_instruction_ms, 0.067);
+  assert.equal(row.pause_ms, 0.067);
+  assert.equal(row.total_ms, 0.067);
+  assert.equal(row.job_done_ms, 0.067 + 0.01, "no stalls once everything is in memory");
+  assert.equal(row.stall_ms, 0);
+  assert.equal(row.exits, 0);
+  assert.equal(row.image_bytes, 4096 + 16 * 4096);
+});
+
+Deno.test("lazy restore starts after the device state and stalls on faults instead", () => {
+  const opts: RestoreOptions = {
+    memoryGib: 4096 / PAGES_PER_GIB,
+    batchPages: 16,
+    storage: ROUND,
+    deviceStateBytes: 4096,
+    accessesPerTouch: 1000,
+    jobMs: 0.5,
+  };
+  const lazy = runRestore({ ...opts, method: "lazy" }, TEST_PROFILE, 3);
+  assert.equal(lazy.first_instruction_ms, 0.011, "4 KiB of device state: 1,000 + 10,000 cycles");
+  assert.ok(lazy.exits > 0 && lazy.stall_ms > 0);
+  assert.ok(lazy.pages_moved < 4096, "pages the guest never touches are not read");
+  const full = runRestore({ ...opts, method: "full" }, TEST_PROFILE, 3);
+  assert.ok(lazy.first_instruction_ms < full.first_instruction_ms);
+  const sweep = runRestore({ ...opts, method: "lazy-sweep" }, TEST_PROFILE, 3);
+  assert.equal(sweep.pages_moved, 4096);
+  assert.ok(sweep.total_ms >= sweep.first_instruction_ms);
+});
+
+Deno.test("prefetch restores the working set before the first instruction and never faults", () => {
+  const row = runRestore(
+    {
+      method: "prefetch",
+      memoryGib: 4096 / PAGES_PER_GIB,
+      batchPages: 32,
+      storage: "nvme-ssd",
+      workingSetFraction: 0.25,
+      accessesPerTouch: 1000,
+      jobMs: 0.5,
+    },
+    TEST_PROFILE,
+    8,
+  );
+  assert.equal(row.exits, 0);
+  assert.equal(row.stall_ms, 0);
+  assert.ok(row.first_instruction_ms < row.total_ms);
+  assert.equal(row.lost_pages, 0);
+});
+
+Deno.test("restore rows are deterministic for a seed", () => {
+  const opts: RestoreOptions = {
+    memoryGib: 2048 / PAGES_PER_GIB,
+    storage: "network-gp3",
+    accessesPerTouch: 1000,
+    jobMs: 1,
+  };
+  assert.deepEqual(runRestore(opts, TEST_PROFILE, 5), runRestore(opts, TEST_PROFILE, 5));
+});
