@@ -9,7 +9,7 @@
  * @module
  */
 
-import { PageTable, PTE_WRITABLE } from "../mmu/page_table.ts";
+import { type PageTable, PTE_WRITABLE } from "../mmu/page_table.ts";
 import { PageSize } from "../page_size.ts";
 import type { BuddyAllocator } from "./buddy_allocator.ts";
 import type { DemandMapper } from "./demand_mapper.ts";

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { PageTable, PTE_WRITABLE } from "../mmu/page_table.ts";
+import { type PageTable, PTE_WRITABLE } from "../mmu/page_table.ts";
 import { PAGES_4K_PER, PageSize } from "../page_size.ts";
 import { Cycle, type Stats } from "../stats.ts";
 import type { BuddyAllocator } from "./buddy_allocator.ts";

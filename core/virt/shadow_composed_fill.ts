@@ -21,7 +21,7 @@
 import type { BuddyAllocator } from "../mem/buddy_allocator.ts";
 import type { DemandMapper } from "../mem/demand_mapper.ts";
 import type { RemapListener } from "../mem/host_mapper.ts";
-import { PageTable, PTE_WRITABLE } from "../mmu/page_table.ts";
+import { type PageTable, PTE_WRITABLE } from "../mmu/page_table.ts";
 import { PAGES_4K_PER, PageSize } from "../page_size.ts";
 import type { Stats } from "../stats.ts";
 import { ExitReason } from "./exit_reason.ts";
