@@ -79,6 +79,8 @@ export class ShadowComposedFill implements DemandMapper, RemapListener {
   /** The shadow table, once {@linkcode ShadowComposedFill.map} has been called with it. */
   shadow: PageTable | null = null;
   #o: ShadowComposedFillOptions;
+  /** Guest table pages already backed by host memory. */
+  #backedTables = 0;
 
   /**
    * Creates a filler.
@@ -98,6 +100,13 @@ export class ShadowComposedFill implements DemandMapper, RemapListener {
       gfn = o.guestTable.translate(vpn);
     }
     const guestSize = o.guestTable.lastSize;
+    // The hypervisor reads the guest's table pages in its software walk, so
+    // they are backed by host memory like any guest page it touches.
+    const guestTable = o.guestTable;
+    for (; this.#backedTables < guestTable.tableCount; this.#backedTables++) {
+      const tableGfn = guestTable.tableFrame[this.#backedTables];
+      if (o.hostTable.translate(tableGfn) < 0) o.hostMapper.map(o.hostTable, tableGfn);
+    }
     let frame = o.hostTable.translate(gfn);
     if (frame < 0) {
       o.hostMapper.map(o.hostTable, gfn);
