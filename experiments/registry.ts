@@ -7,6 +7,7 @@
 
 import type { Experiment } from "./experiment.ts";
 import { TRANSLATION } from "./translation.ts";
+import { LARGE_PAGES } from "./large_pages.ts";
 
 /**
  * The registered experiments, by id, in the order the index lists them.
@@ -21,4 +22,5 @@ import { TRANSLATION } from "./translation.ts";
  */
 export const EXPERIMENTS: Readonly<Record<string, Experiment>> = {
   translation: TRANSLATION,
+  "large-pages": LARGE_PAGES,
 };
