@@ -62,9 +62,9 @@ function runPoint(point: Point, seed: number, cost: CostModel): Row {
   // initialising its memory: this is when host page sizes are decided.
   const pages = footprintMib * 256;
   for (let i = 0; i < pages; i++) mmu.translate(DEFAULT_BASE_VPN + i, 0);
+  const afterTouch = memory.report();
   memory.releaseTenants();
   const promoted = memory.promote(mmu);
-  const afterTouch = memory.report();
   const warmup = Number(point.warmup_accesses);
   const accesses = Number(point.accesses);
   const workload = createWorkload(String(point.workload), {
@@ -361,30 +361,32 @@ function reading(rows: readonly Row[]): string {
     const small = cpa(mode, "4k", lo);
     const opp = cpa(mode, "opportunistic", lo);
     const oppHi = cpa(mode, "opportunistic", hi);
-    const smallGuest = cpa(mode, "opportunistic", lo, 0);
+    const smallGuest4k = cpa(mode, "4k", lo, 0);
+    const oppGuest4k = cpa(mode, "opportunistic", lo, 0);
     if (![small, opp, oppHi].every(Number.isFinite)) continue;
     const erase = erasePoint(r, mode, share);
+    const guest4k = share > 0 && Number.isFinite(smallGuest4k) && Number.isFinite(oppGuest4k)
+      ? ` With the guest on 4K pages only, they go from ${formatNumber(smallGuest4k)} to ${
+        formatNumber(oppGuest4k)
+      }: TLB entries stay 4K, and host large pages can only ${
+        mode === "nested"
+          ? "shorten the host side of each 2-D walk"
+          : "shrink the host's own table (the shadow walk is unchanged)"
+      }.`
+      : "";
     paragraphs.push(
       `${mode}: with the guest mapping ${
         percent(share)
       } of its memory in 2M pages, opportunistic host large pages bring cycles per access from ${
         formatNumber(small)
-      } (host 4K) to ${formatNumber(opp)} on unfragmented host memory${
-        Number.isFinite(smallGuest) && share > 0
-          ? ` (with no guest 2M pages, opportunism only shortens the host side of each walk: ${
-            formatNumber(smallGuest)
-          })`
-          : ""
-      }. ${
+      } (host 4K) to ${formatNumber(opp)} at ${percent(lo)} fragmentation.${guest4k} ${
         erase === undefined
           ? "Within the swept range fragmentation never drops the large-backed share below half."
           : `From ${
             percent(erase)
-          } fragmentation on, less than half of guest memory finds a whole host 2M block`
-      }${
-        erase === undefined
-          ? ""
-          : `, and at ${percent(hi)} it costs ${
+          } fragmentation on, less than half of guest memory finds a whole host 2M block, and at ${
+            percent(hi)
+          } opportunistic backing costs ${
             formatNumber(oppHi)
           } cycles per access: the gain is erased, every guest 2M page splintered into 4K TLB entries${
             mode === "shadow" ? " and 4K shadow entries" : ""

@@ -161,6 +161,8 @@ export class HostMapper implements DemandMapper {
   promote(table: PageTable, tlbs: Flushable, listener: RemapListener | null): number {
     // A misaligned memory slot can never hold a 2M mapping.
     if (this.policy !== "opportunistic+promote" || this.#slotOffset % 512 !== 0) return 0;
+    // Nothing can move without a whole free 2M block.
+    if (this.#frames.freeBlocks(PageSize.SIZE_2M) === 0) return 0;
     let promoted = 0;
     const small = this.#small;
     const old = this.#old;
