@@ -193,13 +193,13 @@ function fragmentationPlot(
   const channels = { x: "fragmentation", y: "value", stroke: "policy", fx: "column", fy: "row" };
   return {
     width: 1100,
-    height: 90 + 260 * panelRows,
+    height: 90 + 280 * panelRows,
     marginLeft: 64,
-    marginTop: 28,
+    marginTop: 40,
     marginBottom: 48,
     style: { fontSize: "12px" },
     fx: { axis: null, padding: 0.08 },
-    fy: { axis: null, padding: 0.14 },
+    fy: { axis: null, padding: 0.2 },
     x: { label: "Host fragmentation: share of 2M and 1G blocks broken (%) →", domain: [0, 100] },
     y: options.log
       ? { type: "log", label: `↑ ${yLabel} (log scale)`, grid: true, tickFormat: ",~g" }
@@ -223,9 +223,11 @@ function fragmentationPlot(
         fx: "column",
         fy: "row",
         text: "facet",
-        frameAnchor: "top-right",
-        dx: -6,
-        dy: 6,
+        // Above the panel, so that lines along the top edge stay readable.
+        frameAnchor: "top-left",
+        textAnchor: "start",
+        lineAnchor: "bottom",
+        dy: -5,
         fontWeight: "bold",
         fontSize: 12,
         fill: "#1c2024",
