@@ -51,6 +51,7 @@ host RAM twice that):
   --host-policy P      4k, opportunistic, opportunistic+promote or 1g (default opportunistic)
   --fragmentation F    share 0..1 of host 2M and 1G blocks broken by other tenants (default 0)
   --guest-large-fraction F  share 0..1 of guest memory the guest maps with 2M pages (default 0)
+  --guest-fragmentation F   share 0..1 of guest-physical 2M and 1G blocks broken (default 0)
   --profile NAME|PATH  cost profile: intel-skylake-sp, amd-zen3, or a JSON file
 
 Output:
@@ -76,6 +77,7 @@ const OPTIONS = {
   "host-policy": { type: "string" },
   fragmentation: { type: "string" },
   "guest-large-fraction": { type: "string" },
+  "guest-fragmentation": { type: "string" },
   profile: { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -200,14 +202,15 @@ async function run(args: string[]): Promise<void> {
   const hostPolicy = choice("host-policy", values["host-policy"], HOST_POLICIES);
   const fragmentation = share("fragmentation", values.fragmentation);
   const guestLargeFraction = share("guest-large-fraction", values["guest-large-fraction"]);
+  const guestFragmentation = share("guest-fragmentation", values["guest-fragmentation"]);
   let memory: MemoryConfig | undefined;
   if (
     mode === "shadow-composed" || hostPolicy !== undefined || fragmentation !== undefined ||
-    guestLargeFraction !== undefined
+    guestLargeFraction !== undefined || guestFragmentation !== undefined
   ) {
     if (mode !== "nested" && mode !== "shadow-composed") {
       throw new UsageError(
-        "--host-policy, --fragmentation and --guest-large-fraction need --mode nested or shadow-composed",
+        "--host-policy, --fragmentation, --guest-large-fraction and --guest-fragmentation need --mode nested or shadow-composed",
       );
     }
     for (const name of ["guest-page", "host-page"] as const) {
@@ -222,6 +225,7 @@ async function run(args: string[]): Promise<void> {
       hostPolicy,
       fragmentation,
       guestLargeFraction,
+      guestFragmentation,
       seed: positiveInteger("seed", values.seed, 1),
     };
     if (footprint > 0) {

@@ -42,6 +42,22 @@ Deno.test("sim --host-policy, --fragmentation and --guest-large-fraction set the
   assert.equal(report.large_pages.host_large_fraction, 1);
 });
 
+Deno.test("sim --guest-fragmentation takes 2M pages away from the guest", async () => {
+  const { code, out } = await sim([
+    ...SMALL,
+    "--mode",
+    "nested",
+    "--guest-large-fraction",
+    "1",
+    "--guest-fragmentation",
+    "1",
+  ]);
+  assert.equal(code, 0);
+  const report = JSON.parse(out);
+  assert.equal(report.large_pages.guest_pages_2m, 0);
+  assert.equal(report.large_pages.guest_large_mapped_fraction, 0);
+});
+
 Deno.test("sim runs the shadow-composed mode and reports shadow table bytes", async () => {
   const { code, out } = await sim([...SMALL, "--mode", "shadow-composed"]);
   assert.equal(code, 0);
