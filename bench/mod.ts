@@ -5,6 +5,7 @@ import { run } from "mitata";
 import { CHUNK, mmuBenchmarks } from "./mmu_bench.ts";
 import { LACKEY_LINES, workloadBenchmarks } from "./workload_bench.ts";
 import { stateBenchmarks } from "./state_bench.ts";
+import { MEMORY_OPS, memoryBenchmarks } from "./memory_bench.ts";
 
 /** Targets on a 2-core machine, in operations per second (issue "Foundation"). */
 const TARGETS: Record<string, number> = {
@@ -19,6 +20,8 @@ for (const [name, ops] of Object.entries(workloadBenchmarks())) {
   if (ops === LACKEY_LINES) TARGETS[name] = 5e6;
 }
 for (const [name, ops] of Object.entries(stateBenchmarks())) OPS_PER_CALL[name] = ops;
+
+for (const name of memoryBenchmarks()) OPS_PER_CALL[name] = MEMORY_OPS;
 
 const { benchmarks } = await run();
 const summary = benchmarks.map((b) => {

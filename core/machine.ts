@@ -13,6 +13,8 @@ import {
   resolveMachineConfig,
 } from "./machine_config.ts";
 import { BumpFrameAllocator } from "./mem/frame_allocator.ts";
+import { MemorySystem } from "./mem/memory_system.ts";
+import { ShadowComposedFill } from "./virt/shadow_composed_fill.ts";
 import { Mmu } from "./mmu/mmu.ts";
 import { NativeWalker } from "./mmu/native_walker.ts";
 import { NestedWalker } from "./mmu/nested_walker.ts";
@@ -36,8 +38,12 @@ export interface Machine {
   readonly stats: Stats;
   /** The guest's table (the only table in native mode). */
   readonly guestTable: PageTable;
-  /** The host's table, in nested mode. */
+  /** The host's table, in nested and shadow-composed modes. */
   readonly hostTable: PageTable | null;
+  /** The shadow table, in shadow-composed mode. */
+  readonly shadowTable: PageTable | null;
+  /** Host and guest physical memory, when the configuration has `memory`. */
+  readonly memory: MemorySystem | null;
 }
 
 /**
@@ -66,12 +72,41 @@ export function buildMachine(config: MachineConfig, cost: CostModel): Machine {
   const walkCache = (): WalkCache =>
     new WalkCache(resolved.levels, pwcEntries, cost.walkCache.ways);
   const guestPage = parsePageSize(resolved.guestPage) as PageSize;
+  const physical = resolved.memory === null
+    ? null
+    : new MemorySystem(resolved.memory, cost, stats, resolved.mode === "shadow-composed");
   // Native: guest frames are machine frames. Nested: guest-physical frames.
-  const guestFrames = new BumpFrameAllocator();
+  const guestFrames = physical?.guestFrames ?? new BumpFrameAllocator();
   const guestTable = new PageTable(resolved.levels, guestFrames);
   let walker: PageWalker;
   let hostTable: PageTable | null = null;
-  if (resolved.mode === "native") {
+  let shadowTable: PageTable | null = null;
+  if (resolved.mode === "shadow-composed" && physical !== null) {
+    // Shadow and host tables are host kernel memory.
+    hostTable = new PageTable(resolved.levels, physical.hostFrames);
+    shadowTable = new PageTable(resolved.levels, physical.hostFrames);
+    const fill = new ShadowComposedFill({
+      guestTable,
+      guestMapper: physical.guest,
+      guestReverse: physical.guest.reverse as Float64Array,
+      hostTable,
+      hostMapper: physical.host,
+      hostFrames: physical.hostFrames,
+      stats,
+      fillCycles: cost.vmExitCycles + cost.exitHandlerCycles.hidden_fault,
+    });
+    physical.hostTable = hostTable;
+    physical.shadowFill = fill;
+    walker = new NativeWalker(shadowTable, {
+      frames: physical.hostFrames,
+      pageSize: guestPage,
+      demandMapper: fill,
+      walkCache: walkCache(),
+      memory,
+      stats,
+      walkCacheHitCycles: cost.walkCacheHitCycles,
+    });
+  } else if (resolved.mode === "native") {
     walker = new NativeWalker(guestTable, {
       frames: guestFrames,
       pageSize: guestPage,
@@ -81,11 +116,13 @@ export function buildMachine(config: MachineConfig, cost: CostModel): Machine {
       walkCacheHitCycles: cost.walkCacheHitCycles,
     });
   } else {
-    const hostFrames = new BumpFrameAllocator();
+    const hostFrames = physical?.hostFrames ?? new BumpFrameAllocator();
     hostTable = new PageTable(resolved.levels, hostFrames);
+    if (physical !== null) physical.hostTable = hostTable;
     const host = new NativeWalker(hostTable, {
       frames: hostFrames,
       pageSize: parsePageSize(resolved.hostPage) as PageSize,
+      demandMapper: physical?.host,
       walkCache: walkCache(),
       memory,
       stats,
@@ -94,6 +131,7 @@ export function buildMachine(config: MachineConfig, cost: CostModel): Machine {
     walker = new NestedWalker(guestTable, {
       guestFrames,
       guestPageSize: guestPage,
+      demandMapper: physical?.guest,
       guestWalkCache: walkCache(),
       host,
       nestedTlb: resolved.nestedTlb
@@ -118,5 +156,14 @@ export function buildMachine(config: MachineConfig, cost: CostModel): Machine {
     l1TlbHitCycles: cost.l1TlbHitCycles,
     l2TlbHitCycles: cost.l2TlbHitCycles,
   });
-  return { config: resolved, cost, mmu, stats, guestTable, hostTable };
+  return {
+    config: resolved,
+    cost,
+    mmu,
+    stats,
+    guestTable,
+    hostTable,
+    shadowTable,
+    memory: physical,
+  };
 }

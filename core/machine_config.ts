@@ -8,9 +8,18 @@
  */
 
 import type { CostModel, Geometry, TlbGeometries } from "./cost.ts";
+import {
+  type MemoryConfig,
+  type ResolvedMemoryConfig,
+  resolveMemoryConfig,
+} from "./mem/memory_config.ts";
 
-/** How guest virtual addresses become machine addresses. */
-export type TranslationMode = "native" | "nested";
+/**
+ * How guest virtual addresses become machine addresses. `shadow-composed`:
+ * one walk of a shadow table filled from guest table ∘ host map
+ * (core/virt/shadow_composed_fill.ts).
+ */
+export type TranslationMode = "native" | "nested" | "shadow-composed";
 
 /** Page-size names as users write them. */
 export type PageSizeName = "4k" | "2m" | "1g";
@@ -33,6 +42,12 @@ export interface MachineConfig {
   pteCache?: boolean;
   /** TLB geometry overrides; levels not given keep the profile's geometry. */
   tlb?: Partial<TlbGeometries>;
+  /**
+   * Host and guest physical memory with large-page policies (nested and
+   * shadow-composed modes; replaces `guestPage` and `hostPage`). Default
+   * none in nested mode (fixed page sizes), `{}` in shadow-composed mode.
+   */
+  memory?: MemoryConfig;
 }
 
 /** A {@linkcode MachineConfig} with every default filled in and the TLB geometry resolved. */
@@ -53,6 +68,8 @@ export interface ResolvedMachineConfig {
   pteCache: boolean;
   /** Full TLB geometry. */
   tlb: TlbGeometries;
+  /** Physical memory with large-page policies, or null for fixed page sizes. */
+  memory: ResolvedMemoryConfig | null;
 }
 
 /** Thrown for an invalid machine configuration; the message names the field. */
@@ -67,7 +84,7 @@ export class MachineConfigError extends Error {
   }
 }
 
-const MODES: readonly string[] = ["native", "nested"];
+const MODES: readonly string[] = ["native", "nested", "shadow-composed"];
 const PAGES: readonly string[] = ["4k", "2m", "1g"];
 const TLB_KEYS: readonly string[] = ["l1_4k", "l1_2m", "l1_1g", "l2"];
 const CONFIG_KEYS: readonly string[] = [
@@ -79,6 +96,7 @@ const CONFIG_KEYS: readonly string[] = [
   "nestedTlb",
   "pteCache",
   "tlb",
+  "memory",
 ];
 
 function checkGeometry(field: string, value: unknown): Geometry {
@@ -125,7 +143,23 @@ export function resolveMachineConfig(
   }
   const mode = config.mode ?? "native";
   if (!MODES.includes(mode)) {
-    throw new MachineConfigError(`field "mode": expected native or nested, got "${mode}"`);
+    throw new MachineConfigError(
+      `field "mode": expected native, nested or shadow-composed, got "${mode}"`,
+    );
+  }
+  let memory: ResolvedMemoryConfig | null = null;
+  if (config.memory !== undefined || mode === "shadow-composed") {
+    if (mode === "native") {
+      throw new MachineConfigError(`field "memory": needs mode nested or shadow-composed`);
+    }
+    for (const key of ["guestPage", "hostPage"] as const) {
+      if (config[key] !== undefined) {
+        throw new MachineConfigError(
+          `field "${key}": page sizes come from field "memory" (guestLargeFraction, hostPolicy)`,
+        );
+      }
+    }
+    memory = resolveMemoryConfig(config.memory ?? {});
   }
   const guestPage = config.guestPage ?? "4k";
   if (!PAGES.includes(guestPage)) {
@@ -170,5 +204,6 @@ export function resolveMachineConfig(
     nestedTlb: flags.nestedTlb,
     pteCache: flags.pteCache,
     tlb,
+    memory,
   };
 }

@@ -9,6 +9,7 @@
 import type { CostModel } from "./cost.ts";
 import { buildMachine, type Machine } from "./machine.ts";
 import type { MachineConfig, ResolvedMachineConfig } from "./machine_config.ts";
+import type { LargePageReport } from "./mem/memory_system.ts";
 import { type AccessGenerator, createAccessChunk } from "./workload/access_chunk.ts";
 
 /** The outcome of {@linkcode simulate}. */
@@ -21,8 +22,10 @@ export interface SimResult {
   counters: Record<string, number>;
   /** Cycles by category, per exit reason, and `total`. */
   cycles: Record<string, number>;
-  /** Bytes of guest page-table pages (and host ones in nested mode). */
-  pageTableBytes: { guest: number; host: number };
+  /** Bytes of guest page-table pages, host ones (nested, shadow-composed) and shadow ones. */
+  pageTableBytes: { guest: number; host: number; shadow: number };
+  /** Large-page counters, when the configuration has `memory`. */
+  largePages?: LargePageReport;
 }
 
 /**
@@ -58,7 +61,12 @@ export function simulate(
   const machine = buildMachine(config, cost);
   const chunk = createAccessChunk();
   const mmu = machine.mmu;
-  while (workload.fill(chunk) > 0) mmu.run(chunk);
+  const memory = machine.memory;
+  while (workload.fill(chunk) > 0) {
+    mmu.run(chunk);
+    // The promotion pass runs between chunks, as khugepaged runs beside the guest.
+    memory?.promote(mmu);
+  }
   return finish(machine);
 }
 
@@ -78,7 +86,7 @@ export function simulate(
  */
 export function finish(machine: Machine): SimResult {
   const { counters, cycles } = machine.stats.report();
-  return {
+  const result: SimResult = {
     config: machine.config,
     profile: machine.cost.name,
     counters,
@@ -86,6 +94,9 @@ export function finish(machine: Machine): SimResult {
     pageTableBytes: {
       guest: machine.guestTable.bytes,
       host: machine.hostTable?.bytes ?? 0,
+      shadow: machine.shadowTable?.bytes ?? 0,
     },
   };
+  if (machine.memory !== null) result.largePages = machine.memory.report();
+  return result;
 }

@@ -8,6 +8,7 @@
 import type { Experiment } from "./experiment.ts";
 import { TRANSLATION } from "./translation.ts";
 import { SNAPSHOT } from "./snapshot.ts";
+import { LARGE_PAGES } from "./large_pages.ts";
 
 /**
  * The registered experiments, by id, in the order the index lists them.
@@ -23,4 +24,5 @@ import { SNAPSHOT } from "./snapshot.ts";
 export const EXPERIMENTS: Readonly<Record<string, Experiment>> = {
   translation: TRANSLATION,
   snapshot: SNAPSHOT,
+  "large-pages": LARGE_PAGES,
 };

@@ -8,6 +8,9 @@
 
 import { parseArgs } from "node:util";
 import { CostModelError } from "../core/cost.ts";
+import { FrameAllocationError } from "../core/mem/buddy_allocator.ts";
+import { HOST_POLICIES, type MemoryConfig } from "../core/mem/memory_config.ts";
+import type { LargePageReport } from "../core/mem/memory_system.ts";
 import { buildMachine } from "../core/machine.ts";
 import { type MachineConfig, MachineConfigError } from "../core/machine_config.ts";
 import { finish, type SimResult } from "../core/simulate.ts";
@@ -34,7 +37,7 @@ Workload (synthetic unless --trace is given):
   --seed N             seed of the synthetic workload (default 1)
 
 Machine:
-  --mode M             native or nested (default native)
+  --mode M             native, nested or shadow-composed (default native)
   --guest-page P       4k, 2m or 1g (default 4k)
   --host-page P        4k, 2m or 1g, nested mode (default 4k)
   --levels L           4 or 5 radix levels, guest and host alike (default 4)
@@ -42,6 +45,13 @@ Machine:
   --walk-cache on|off  page-walk caches (default on)
   --nested-tlb on|off  nested TLB for 2-D walks (default on)
   --pte-cache on|off   PTE data cache (default on)
+
+Large pages (nested or shadow-composed mode; guest RAM = footprint + 1/16 in whole GiB,
+host RAM twice that):
+  --host-policy P      4k, opportunistic, opportunistic+promote or 1g (default opportunistic)
+  --fragmentation F    share 0..1 of host 2M and 1G blocks broken by other tenants (default 0)
+  --guest-large-fraction F  share 0..1 of guest memory the guest maps with 2M pages (default 0)
+  --guest-fragmentation F   share 0..1 of guest-physical 2M and 1G blocks broken (default 0)
   --profile NAME|PATH  cost profile: intel-skylake-sp, amd-zen3, or a JSON file
 
 Output:
@@ -64,6 +74,10 @@ const OPTIONS = {
   "walk-cache": { type: "string" },
   "nested-tlb": { type: "string" },
   "pte-cache": { type: "string" },
+  "host-policy": { type: "string" },
+  fragmentation: { type: "string" },
+  "guest-large-fraction": { type: "string" },
+  "guest-fragmentation": { type: "string" },
   profile: { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -86,7 +100,9 @@ export interface SimReport {
   /** Cycles by category and in total. */
   cycles: Record<string, number>;
   /** Bytes of page-table pages. */
-  page_table_bytes: { guest: number; host: number };
+  page_table_bytes: { guest: number; host: number; shadow: number };
+  /** Large-page counters, with `--host-policy`, `--fragmentation` or `--guest-large-fraction`. */
+  large_pages?: LargePageReport;
   /** Simulator speed. */
   throughput: { accesses_per_second: number; wall_seconds: number };
 }
@@ -114,6 +130,15 @@ function choice<T extends string>(name: string, value: string | undefined, allow
     throw new UsageError(`--${name} must be one of ${allowed.join(", ")}, got "${value}"`);
   }
   return v as T;
+}
+
+function share(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === "" || !(n >= 0 && n <= 1)) {
+    throw new UsageError(`--${name} must be a number from 0 to 1, got "${value}"`);
+  }
+  return n;
 }
 
 function derive(c: Record<string, number>, cycles: Record<string, number>): Record<string, number> {
@@ -149,6 +174,7 @@ export async function main(args: string[]): Promise<number> {
     const userError = error instanceof UsageError || error instanceof CostModelError ||
       error instanceof MachineConfigError || error instanceof WorkloadError ||
       error instanceof SizeError || error instanceof TraceError ||
+      error instanceof FrameAllocationError ||
       (error instanceof TypeError && "code" in error &&
         String((error as { code: unknown }).code).startsWith("ERR_PARSE_ARGS"));
     if (!userError) throw error;
@@ -173,8 +199,48 @@ async function run(args: string[]): Promise<void> {
     throw new UsageError(`--levels must be 4 or 5, got "${values.levels}"`);
   }
   const pages = ["4k", "2m", "1g"] as const;
+  const mode = choice("mode", values.mode, ["native", "nested", "shadow-composed"] as const);
+  const hostPolicy = choice("host-policy", values["host-policy"], HOST_POLICIES);
+  const fragmentation = share("fragmentation", values.fragmentation);
+  const guestLargeFraction = share("guest-large-fraction", values["guest-large-fraction"]);
+  const guestFragmentation = share("guest-fragmentation", values["guest-fragmentation"]);
+  let memory: MemoryConfig | undefined;
+  if (
+    mode === "shadow-composed" || hostPolicy !== undefined || fragmentation !== undefined ||
+    guestLargeFraction !== undefined || guestFragmentation !== undefined
+  ) {
+    if (mode !== "nested" && mode !== "shadow-composed") {
+      throw new UsageError(
+        "--host-policy, --fragmentation, --guest-large-fraction and --guest-fragmentation need --mode nested or shadow-composed",
+      );
+    }
+    for (const name of ["guest-page", "host-page"] as const) {
+      if (values[name] !== undefined) {
+        throw new UsageError(
+          `--${name} cannot go with large-page policies (--host-policy, --guest-large-fraction)`,
+        );
+      }
+    }
+    const footprint = values.trace === undefined ? parseSize(values.footprint ?? "256M") : 0;
+    memory = {
+      hostPolicy,
+      fragmentation,
+      guestLargeFraction,
+      guestFragmentation,
+      seed: positiveInteger("seed", values.seed, 1),
+    };
+    if (footprint > 0) {
+      const guestMib = Math.ceil(footprint * 17 / 16 / 2 ** 30) * 1024;
+      memory.guestMemoryMib = guestMib;
+      memory.hostMemoryMib = 2 * guestMib;
+    }
+    for (const key of Object.keys(memory) as (keyof MemoryConfig)[]) {
+      if (memory[key] === undefined) delete memory[key];
+    }
+  }
   const config: MachineConfig = {
-    mode: choice("mode", values.mode, ["native", "nested"] as const),
+    mode,
+    memory,
     guestPage: choice("guest-page", values["guest-page"], pages),
     hostPage: choice("host-page", values["host-page"], pages),
     levels: levels as 4 | 5 | undefined,
@@ -202,6 +268,7 @@ async function run(args: string[]): Promise<void> {
       const chunk of readLackeyTrace(values.trace, { instructions: values.instructions })
     ) {
       mmu.run(chunk);
+      machine.memory?.promote(mmu);
     }
     seconds = (performance.now() - start) / 1000;
   } else {
@@ -214,7 +281,11 @@ async function run(args: string[]): Promise<void> {
     workload = { name, accesses, footprint_bytes: footprintBytes, seed };
     const chunk = createAccessChunk();
     const start = performance.now();
-    while (generator.fill(chunk) > 0) mmu.run(chunk);
+    while (generator.fill(chunk) > 0) {
+      mmu.run(chunk);
+      // The promotion pass runs between chunks, as khugepaged runs beside the guest.
+      machine.memory?.promote(mmu);
+    }
     seconds = (performance.now() - start) / 1000;
   }
   const result = finish(machine);
@@ -227,6 +298,7 @@ async function run(args: string[]): Promise<void> {
     derived: derive(result.counters, result.cycles),
     cycles: result.cycles,
     page_table_bytes: result.pageTableBytes,
+    ...(result.largePages ? { large_pages: result.largePages } : {}),
     throughput: {
       accesses_per_second: seconds > 0 ? Math.round(result.counters.accesses / seconds) : 0,
       wall_seconds: Number(seconds.toFixed(3)),
@@ -242,10 +314,13 @@ function formatTable(r: SimReport): string {
     lines.push(`  ${label.padEnd(32)}${value.padStart(18)}${note ? "  " + note : ""}`);
   const c = r.config;
   lines.push(`vmlab ${r.vmlab} — ${r.profile}`);
+  const m = c.memory;
+  const pages = m === null
+    ? `guest ${c.guestPage}${c.mode === "nested" ? `, host ${c.hostPage}` : ""}`
+    : `guest ${m.guestLargeFraction} of memory in 2m, host policy ${m.hostPolicy}, ` +
+      `fragmentation ${m.fragmentation}, guest RAM ${m.guestMemoryMib} MiB, host RAM ${m.hostMemoryMib} MiB`;
   lines.push(
-    `machine   ${c.mode}, guest ${c.guestPage}${
-      c.mode === "nested" ? `, host ${c.hostPage}` : ""
-    }, ` +
+    `machine   ${c.mode}, ${pages}, ` +
       `${c.levels} levels, walk cache ${c.walkCache ? "on" : "off"}, PTE cache ${
         c.pteCache ? "on" : "off"
       }` +
@@ -277,9 +352,15 @@ function formatTable(r: SimReport): string {
   row("total", n(total));
   lines.push("");
   row(
-    "page tables (guest/host)",
-    `${n(r.page_table_bytes.guest)} / ${n(r.page_table_bytes.host)} B`,
+    "page tables (guest/host/shadow)",
+    `${n(r.page_table_bytes.guest)} / ${n(r.page_table_bytes.host)} / ${
+      n(r.page_table_bytes.shadow)
+    } B`,
   );
+  if (r.large_pages) {
+    lines.push("", "large pages");
+    for (const [k, v] of Object.entries(r.large_pages)) row(k, n(v));
+  }
   row("simulated accesses per second", n(r.throughput.accesses_per_second));
   return lines.join("\n");
 }

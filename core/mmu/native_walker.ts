@@ -6,6 +6,7 @@
  */
 
 import type { FrameAllocator } from "../mem/frame_allocator.ts";
+import { type DemandMapper, FixedSizeMapper } from "../mem/demand_mapper.ts";
 import { PageSize } from "../page_size.ts";
 import { Counter, Cycle, type Stats } from "../stats.ts";
 import {
@@ -15,7 +16,6 @@ import {
   PTE_ACCESSED,
   PTE_LEAF,
   PTE_PRESENT,
-  PTE_WRITABLE,
   radixIndex,
 } from "./page_table.ts";
 import type { PageWalker } from "./page_walker.ts";
@@ -28,6 +28,8 @@ export interface NativeWalkerOptions {
   frames: FrameAllocator;
   /** Size of pages mapped on first touch. */
   pageSize: PageSize;
+  /** Maps first touches instead of `frames` and `pageSize` (e.g. a large-page policy). */
+  demandMapper?: DemandMapper;
   /** Page-walk caches of this walker. */
   walkCache: WalkCache;
   /** Where references are served from and charged. */
@@ -67,8 +69,7 @@ export class NativeWalker implements PageWalker {
   leafSize: PageSize = PageSize.SIZE_4K;
   /** The table walked. */
   readonly table: PageTable;
-  #frames: FrameAllocator;
-  #pageSize: PageSize;
+  #mapper: DemandMapper;
   #pwc: WalkCache;
   #memory: WalkMemory;
   #stats: Stats;
@@ -81,8 +82,7 @@ export class NativeWalker implements PageWalker {
    */
   constructor(table: PageTable, options: NativeWalkerOptions) {
     this.table = table;
-    this.#frames = options.frames;
-    this.#pageSize = options.pageSize;
+    this.#mapper = options.demandMapper ?? new FixedSizeMapper(options.frames, options.pageSize);
     this.#pwc = options.walkCache;
     this.#memory = options.memory;
     this.#stats = options.stats;
@@ -126,9 +126,7 @@ export class NativeWalker implements PageWalker {
   }
 
   #demandMap(vpn: number): void {
-    const size = this.#pageSize;
-    const aligned = vpn - vpn % LEVEL_SPAN[size];
-    this.table.map(aligned, this.#frames.alloc(size), size, PTE_WRITABLE);
+    this.#mapper.map(this.table, vpn);
     this.#stats.counters[Counter.DEMAND_MAPS]++;
   }
 }

@@ -10,6 +10,7 @@
  */
 
 import type { FrameAllocator } from "../mem/frame_allocator.ts";
+import { type DemandMapper, FixedSizeMapper } from "../mem/demand_mapper.ts";
 import { PageSize } from "../page_size.ts";
 import { Counter, Cycle, type Stats } from "../stats.ts";
 import type { NativeWalker } from "./native_walker.ts";
@@ -20,7 +21,6 @@ import {
   PTE_ACCESSED,
   PTE_LEAF,
   PTE_PRESENT,
-  PTE_WRITABLE,
   radixIndex,
 } from "./page_table.ts";
 import type { PageWalker } from "./page_walker.ts";
@@ -34,6 +34,8 @@ export interface NestedWalkerOptions {
   guestFrames: FrameAllocator;
   /** Size of guest pages mapped on first touch. */
   guestPageSize: PageSize;
+  /** Maps guest first touches instead of `guestFrames` and `guestPageSize` (e.g. a guest with THP). */
+  demandMapper?: DemandMapper;
   /** Page-walk caches of the guest dimension (keyed by guest-virtual prefixes). */
   guestWalkCache: WalkCache;
   /** Walker of the host table (guest-physical → host-physical), with its own caches. */
@@ -84,8 +86,7 @@ export class NestedWalker implements PageWalker {
   leafSize: PageSize = PageSize.SIZE_4K;
   /** The guest table walked. */
   readonly guest: PageTable;
-  #frames: FrameAllocator;
-  #pageSize: PageSize;
+  #mapper: DemandMapper;
   #pwc: WalkCache;
   #host: NativeWalker;
   #ntlb: Tlb;
@@ -102,8 +103,8 @@ export class NestedWalker implements PageWalker {
    */
   constructor(guest: PageTable, options: NestedWalkerOptions) {
     this.guest = guest;
-    this.#frames = options.guestFrames;
-    this.#pageSize = options.guestPageSize;
+    this.#mapper = options.demandMapper ??
+      new FixedSizeMapper(options.guestFrames, options.guestPageSize);
     this.#pwc = options.guestWalkCache;
     this.#host = options.host;
     this.#ntlb = options.nestedTlb;
@@ -179,9 +180,7 @@ export class NestedWalker implements PageWalker {
   }
 
   #demandMap(vpn: number): void {
-    const size = this.#pageSize;
-    const aligned = vpn - vpn % LEVEL_SPAN[size];
-    this.guest.map(aligned, this.#frames.alloc(size), size, PTE_WRITABLE);
+    this.#mapper.map(this.guest, vpn);
     this.#stats.counters[Counter.DEMAND_MAPS]++;
   }
 }

@@ -102,6 +102,8 @@ export class PageTable {
   readonly root = 0;
   /** Table pages allocated. */
   tableCount = 0;
+  /** Table pages released by {@linkcode PageTable.collapse} (their ids are not reused). */
+  releasedTables = 0;
   /** Page size of the leaf found by the last {@linkcode PageTable.translate}. */
   lastSize: PageSize = PageSize.SIZE_4K;
   #frames: FrameAllocator;
@@ -125,7 +127,7 @@ export class PageTable {
 
   /** Bytes of memory the table pages occupy. */
   get bytes(): number {
-    return this.tableCount * 4096;
+    return (this.tableCount - this.releasedTables) * 4096;
   }
 
   #newTable(level: number): number {
@@ -221,6 +223,57 @@ export class PageTable {
     const e = this.leafEntry(vpn);
     if (e < 0) return -1;
     return this.entries[e] + vpn % LEVEL_SPAN[this.lastSize];
+  }
+
+  /**
+   * Maps a large page over a range that may hold a table of smaller
+   * mappings, as a hypervisor does when it promotes 512 small pages to one
+   * large page: the table page under the entry is released (counted in
+   * {@linkcode PageTable.releasedTables}) and the entry becomes the leaf.
+   * Tables below the released one must already be gone: only one level of
+   * table is released, as when 4K pages collapse into a 2M page.
+   * @returns the physical frame of the released table page, or -1 if none was there
+   * @throws MappingError if the range is misaligned or lies inside a larger leaf
+   */
+  collapse(vpn: number, frame: number, size: PageSize, flags: number): number {
+    const span = LEVEL_SPAN[size];
+    if (size === PageSize.SIZE_4K || vpn % span !== 0 || frame % span !== 0) {
+      throw new MappingError(`collapse of page ${vpn} to frame ${frame}: not a large aligned page`);
+    }
+    const lo = vpn >>> 0;
+    const hi = (vpn - lo) / 4294967296;
+    const leafLevel = size + 1;
+    let table = this.root;
+    for (let level = this.levels; level > leafLevel; level--) {
+      const e = table * ENTRIES_PER_TABLE + radixIndex(lo, hi, level);
+      const f = this.flags[e];
+      if ((f & PTE_PRESENT) === 0 || (f & PTE_LEAF) !== 0) {
+        // Nothing below to release, or a larger leaf: an ordinary map decides.
+        this.map(vpn, frame, size, flags);
+        return -1;
+      }
+      table = this.entries[e];
+    }
+    const e = table * ENTRIES_PER_TABLE + radixIndex(lo, hi, leafLevel);
+    const f = this.flags[e];
+    let released = -1;
+    if ((f & PTE_PRESENT) !== 0 && (f & PTE_LEAF) === 0) {
+      const child = this.entries[e];
+      const base = child * ENTRIES_PER_TABLE;
+      for (let i = 0; i < ENTRIES_PER_TABLE; i++) {
+        const cf = this.flags[base + i];
+        if ((cf & PTE_PRESENT) !== 0 && (cf & PTE_LEAF) === 0) {
+          throw new MappingError(`collapse of page ${vpn}: more than one level of tables below`);
+        }
+      }
+      this.flags.fill(0, base, base + ENTRIES_PER_TABLE);
+      this.entries.fill(0, base, base + ENTRIES_PER_TABLE);
+      released = this.tableFrame[child];
+      this.releasedTables++;
+    }
+    this.entries[e] = frame;
+    this.flags[e] = (flags | PTE_PRESENT | PTE_LEAF) & 0xff;
+    return released;
   }
 
   /**

@@ -1,0 +1,66 @@
+// Simulator speed of the large-page memory model: buddy allocator churn on
+// fragmented host memory, and the MMU over mixed page sizes (a half
+// splintered guest under opportunistic host backing). Operations per
+// wall-clock second, never modelled cycles.
+import { bench, do_not_optimize } from "mitata";
+import { getProfile } from "../core/cost.ts";
+import { buildMachine } from "../core/machine.ts";
+import { BuddyAllocator } from "../core/mem/buddy_allocator.ts";
+import { fragment } from "../core/mem/fragmentation.ts";
+import { PageSize } from "../core/page_size.ts";
+import { createAccessChunk } from "../core/workload/access_chunk.ts";
+import { Prng } from "../core/workload/prng.ts";
+
+/** Operations per timed call. */
+export const MEMORY_OPS = 4096;
+
+/** Registers the memory benchmarks with mitata; returns their names. */
+export function memoryBenchmarks(): string[] {
+  const churn = "buddy: 4K alloc + free churn, 64 GiB, half fragmented";
+  const memory = new BuddyAllocator(64 * 262144);
+  fragment(memory, 0.5, 1);
+  const held = new Float64Array(MEMORY_OPS);
+  for (let i = 0; i < MEMORY_OPS; i++) held[i] = memory.alloc(PageSize.SIZE_4K);
+  const prng = new Prng(7);
+  bench(churn, () => {
+    // Free a random held frame and allocate a new one in its place.
+    for (let i = 0; i < MEMORY_OPS; i++) {
+      const k = prng.below(MEMORY_OPS);
+      memory.free(held[k], PageSize.SIZE_4K);
+      held[k] = memory.alloc(PageSize.SIZE_4K);
+    }
+    do_not_optimize(held);
+  });
+
+  const mixed = "mmu: uniform random over 4 GiB, nested, guest 2M, host 87.5 % fragmented";
+  const footprint = 4 * 2 ** 30;
+  const machine = buildMachine({
+    mode: "nested",
+    memory: {
+      hostPolicy: "opportunistic",
+      fragmentation: 0.875,
+      guestLargeFraction: 1,
+      guestMemoryMib: 5120,
+      hostMemoryMib: 10240,
+    },
+  }, getProfile("intel-skylake-sp"));
+  const pages = footprint / 4096;
+  for (let p = 0; p < pages; p++) machine.mmu.translate(0x10000 + p, 0);
+  const chunks = Array.from({ length: 64 }, () => {
+    const chunk = createAccessChunk(MEMORY_OPS);
+    for (let i = 0; i < MEMORY_OPS; i++) {
+      chunk.vpn[i] = 0x10000 + prng.below(pages);
+      chunk.offset[i] = 0;
+      chunk.size[i] = 8;
+    }
+    chunk.length = MEMORY_OPS;
+    return chunk;
+  });
+  let next = 0;
+  bench(mixed, () => {
+    machine.mmu.run(chunks[next]);
+    next = (next + 1) % chunks.length;
+    do_not_optimize(machine.stats.counters);
+  });
+  return [churn, mixed];
+}

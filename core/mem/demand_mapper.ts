@@ -1,0 +1,56 @@
+/**
+ * What a page walker does when it finds an entry not present: map the page
+ * on first touch. The default maps pages of one fixed size from a frame
+ * allocator; a guest OS with transparent huge pages, a hypervisor with a
+ * large-page policy, or a shadow-page filler decide size and frame
+ * themselves. Called only on first touches, never on the per-access path.
+ *
+ * @module
+ */
+
+import type { PageTable } from "../mmu/page_table.ts";
+import { PTE_WRITABLE } from "../mmu/page_table.ts";
+import { PAGES_4K_PER, type PageSize } from "../page_size.ts";
+import type { FrameAllocator } from "./frame_allocator.ts";
+
+/** Maps pages into a table on first touch. */
+export interface DemandMapper {
+  /** Maps the page covering 4 KiB page `vpn` into `table` (a page of whatever size it chooses). */
+  map(table: PageTable, vpn: number): void;
+}
+
+/**
+ * Maps every first touch with a page of one size, from a frame allocator.
+ *
+ * @example 2M pages on first touch
+ * ```ts
+ * import { FixedSizeMapper } from "./demand_mapper.ts";
+ * import { BumpFrameAllocator } from "./frame_allocator.ts";
+ * import { PageTable } from "../mmu/page_table.ts";
+ * const frames = new BumpFrameAllocator();
+ * const table = new PageTable(4, frames);
+ * new FixedSizeMapper(frames, 1).map(table, 0x1234);
+ * if (table.translate(0x1200) < 0 || table.lastSize !== 1) throw new Error();
+ * ```
+ */
+export class FixedSizeMapper implements DemandMapper {
+  #frames: FrameAllocator;
+  #size: PageSize;
+
+  /**
+   * Creates a mapper of `size` pages.
+   * @param frames where the pages' frames come from
+   * @param size page size of every mapping
+   */
+  constructor(frames: FrameAllocator, size: PageSize) {
+    this.#frames = frames;
+    this.#size = size;
+  }
+
+  /** Maps the `size` page covering `vpn` to a fresh frame. */
+  map(table: PageTable, vpn: number): void {
+    const size = this.#size;
+    const aligned = vpn - vpn % PAGES_4K_PER[size];
+    table.map(aligned, this.#frames.alloc(size), size, PTE_WRITABLE);
+  }
+}
