@@ -46,7 +46,7 @@ interface GridShape {
 
 const QUICK: GridShape = {
   batches: [1, 8, 64, 512],
-  memoriesGib: [0.125],
+  memoriesGib: [0.0625],
   guests: [DEFAULT_GUEST],
 };
 
