@@ -560,6 +560,36 @@ export const SNAPSHOT: Experiment = {
     },
     {
       kind: "table",
+      title: "Storage profiles",
+      caption:
+        "The storage model: a batch is one I/O; it waits for one of the device's queue slots, then for the transfer pipe at the profile's bandwidth, then completes one latency later (sequential when it continues the previous I/O). Sources of every number are in core/state/storage_profile.ts; network-gp3's latency is an estimate.",
+      columns: [
+        { key: "storage" },
+        { key: "device" },
+        { key: "read", label: "read", unit: "MB/s", digits: 0 },
+        { key: "write", label: "write", unit: "MB/s", digits: 0 },
+        { key: "read_latency", label: "read latency", unit: "µs random / seq." },
+        { key: "write_latency", label: "write latency", unit: "µs random / seq." },
+        { key: "queue_depth", label: "queue depth", unit: "I/Os" },
+      ],
+      rows: (rows) =>
+        STORAGE_PROFILE_NAMES.filter((name) => rows.some((r) => r.storage === name)).map(
+          (name) => {
+            const p = STORAGE_PROFILES[name];
+            return {
+              storage: name,
+              device: p.description.split(": ")[1] ?? p.description,
+              read: p.readBytesPerSecond / 1e6,
+              write: p.writeBytesPerSecond / 1e6,
+              read_latency: `${p.randomReadLatencyUs} / ${p.sequentialReadLatencyUs}`,
+              write_latency: `${p.randomWriteLatencyUs} / ${p.sequentialWriteLatencyUs}`,
+              queue_depth: p.queueDepth,
+            };
+          },
+        ),
+    },
+    {
+      kind: "table",
       title: "No lost data",
       caption:
         "Pages whose saved or restored version differed from the one the mechanism promises, summed over every run of the sweep. Any non-zero count is a bug.",
