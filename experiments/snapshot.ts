@@ -46,7 +46,7 @@ interface GridShape {
 
 const QUICK: GridShape = {
   batches: [1, 8, 64, 512],
-  memoriesGib: [0.125],
+  memoriesGib: [0.0625],
   guests: [DEFAULT_GUEST],
 };
 
@@ -557,6 +557,36 @@ export const SNAPSHOT: Experiment = {
         { key: "lazy_beats_full", label: "lazy beats full" },
       ],
       rows: lazyVersusFullRows,
+    },
+    {
+      kind: "table",
+      title: "Storage profiles",
+      caption:
+        "The storage model: a batch is one I/O; it waits for one of the device's queue slots, then for the transfer pipe at the profile's bandwidth, then completes one latency later (sequential when it continues the previous I/O). Sources of every number are in core/state/storage_profile.ts; network-gp3's latency is an estimate.",
+      columns: [
+        { key: "storage" },
+        { key: "device" },
+        { key: "read", label: "read", unit: "MB/s", digits: 0 },
+        { key: "write", label: "write", unit: "MB/s", digits: 0 },
+        { key: "read_latency", label: "read latency", unit: "µs random / seq." },
+        { key: "write_latency", label: "write latency", unit: "µs random / seq." },
+        { key: "queue_depth", label: "queue depth", unit: "I/Os" },
+      ],
+      rows: (rows) =>
+        STORAGE_PROFILE_NAMES.filter((name) => rows.some((r) => r.storage === name)).map(
+          (name) => {
+            const p = STORAGE_PROFILES[name];
+            return {
+              storage: name,
+              device: p.description.split(": ")[1] ?? p.description,
+              read: p.readBytesPerSecond / 1e6,
+              write: p.writeBytesPerSecond / 1e6,
+              read_latency: `${p.randomReadLatencyUs} / ${p.sequentialReadLatencyUs}`,
+              write_latency: `${p.randomWriteLatencyUs} / ${p.sequentialWriteLatencyUs}`,
+              queue_depth: p.queueDepth,
+            };
+          },
+        ),
     },
     {
       kind: "table",

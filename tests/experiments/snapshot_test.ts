@@ -80,6 +80,7 @@ Deno.test("snapshot's report renders every section from a small sweep", async ()
   assert.equal(page.includes("could not be drawn"), false);
   assert.equal((page.match(/<figure class="plot">/g) ?? []).length, 5);
   assert.match(page, /Where lazy restore beats full restore/);
+  assert.match(page, /Intel SSD DC P4500/);
   assert.match(page, /No page was lost\./);
   const csv = await Deno.readTextFile(`${dir}/snapshot.csv`);
   const header = csv.split(/\r?\n/)[0].split(",");

@@ -132,3 +132,21 @@ Deno.test("restore rows are deterministic for a seed", () => {
   };
   assert.deepEqual(runRestore(opts, TEST_PROFILE, 5), runRestore(opts, TEST_PROFILE, 5));
 });
+
+Deno.test("a smaller sweep share stretches a lazy restore's background sweep", () => {
+  const opts: RestoreOptions = {
+    method: "lazy-sweep",
+    memoryGib: 16384 / PAGES_PER_GIB,
+    batchPages: 256,
+    storage: "nvme-ssd",
+    // 33 working-set pages: faults fetch at most a few of the 64 batches, the sweep the rest.
+    workingSetFraction: 0.002,
+    accessesPerTouch: 2000,
+    jobMs: 0.1,
+  };
+  // The share limits bandwidth, not device time: with 1 MiB batches the transfer dominates each I/O.
+  const full = runRestore(opts, TEST_PROFILE, 3);
+  const quarter = runRestore({ ...opts, sweepShare: 0.25 }, TEST_PROFILE, 3);
+  assert.ok(quarter.total_ms > 2 * full.total_ms, `${quarter.total_ms} vs ${full.total_ms}`);
+  assert.equal(quarter.lost_pages + full.lost_pages, 0);
+});

@@ -166,3 +166,25 @@ Deno.test("snapshot rows are deterministic for a seed and differ across seeds", 
   assert.deepEqual(runSnapshot(opts, TEST_PROFILE, 5), runSnapshot(opts, TEST_PROFILE, 5));
   assert.notDeepEqual(runSnapshot(opts, TEST_PROFILE, 5), runSnapshot(opts, TEST_PROFILE, 6));
 });
+
+Deno.test("a smaller saver share stretches the background save; hot-first order saves writers' pages early", () => {
+  const opts: SnapshotOptions = {
+    method: "concurrent-cow",
+    memoryGib: 2048 / PAGES_PER_GIB,
+    batchPages: 16,
+    storage: "nvme-ssd",
+    writeFraction: 0.5,
+    workingSetFraction: 0.1,
+    accessesPerTouch: 2000,
+    jobMs: 2,
+  };
+  // The share limits bandwidth, not device time: with 1 MiB batches the transfer dominates each I/O.
+  const idle = { ...opts, writeFraction: 0, batchPages: 256 };
+  const full = runSnapshot(idle, TEST_PROFILE, 3);
+  const quarter = runSnapshot({ ...idle, saverShare: 0.25 }, TEST_PROFILE, 3);
+  assert.ok(quarter.total_ms > 3 * full.total_ms, `${quarter.total_ms} vs ${full.total_ms}`);
+  const hot = runSnapshot({ ...opts, saveOrder: "hot-first" }, TEST_PROFILE, 3);
+  const cold = runSnapshot({ ...opts, saveOrder: "cold-first" }, TEST_PROFILE, 3);
+  assert.ok(hot.exits < cold.exits, `hot-first ${hot.exits} exits, cold-first ${cold.exits}`);
+  for (const r of [full, quarter, hot, cold]) assert.equal(r.lost_pages, 0);
+});
