@@ -7,6 +7,7 @@
 
 import type { Experiment } from "./experiment.ts";
 import { TRANSLATION } from "./translation.ts";
+import { SHADOW } from "./shadow.ts";
 
 /**
  * The registered experiments, by id, in the order the index lists them.
@@ -21,4 +22,5 @@ import { TRANSLATION } from "./translation.ts";
  */
 export const EXPERIMENTS: Readonly<Record<string, Experiment>> = {
   translation: TRANSLATION,
+  shadow: SHADOW,
 };
