@@ -149,6 +149,13 @@ export class GuestOs implements GuestKernel {
     return this.#processes.get(pid);
   }
 
+  /** Bytes of the page-table pages of the live processes. */
+  tableBytes(): number {
+    let bytes = 0;
+    for (const mm of this.#processes.values()) bytes += mm.table.bytes;
+    return bytes;
+  }
+
   /** The address space loaded on `vcpu` (also while idle), or null. */
   loaded(vcpu: number): AddressSpace | null {
     return this.#loaded[vcpu];
