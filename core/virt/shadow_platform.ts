@@ -133,7 +133,8 @@ class ShadowWalker implements PageWalker {
         }
         return table.entries[e];
       }
-      this.#platform.hiddenFault(this.#vcpu, vpn, 0);
+      // The fault's error code says whether the access writes.
+      this.#platform.hiddenFault(this.#vcpu, vpn, this.#platform.writing);
     }
   }
 
@@ -165,6 +166,8 @@ export class ShadowPlatform implements Platform {
   readonly current: (ShadowTable | null)[];
   /** The host map: guest-physical frame → host frame. */
   readonly hostTable: PageTable;
+  /** 1 while a store is being translated, so a hidden fault knows it is a write fault. */
+  writing = 0;
   /** Shadow-paging events of the run. */
   readonly counts: ShadowCounts = {
     tablesBuilt: 0,
@@ -284,7 +287,9 @@ export class ShadowPlatform implements Platform {
     stats.cycles[Cycle.COMPUTE] += this.#base;
     if (this.#deferred[vcpu] !== 0) this.#applyDeferred(vcpu);
     const mmu = this.mmus[vcpu];
+    this.writing = write;
     let frame = mmu.translate(vpn, this.#tags[vcpu]);
+    this.writing = 0;
     if (write === 0) return frame;
     stats.counters[Counter.WRITES]++;
     if (this.#lastStore[vcpu] === vpn) return frame;
