@@ -11,7 +11,7 @@ import { GuestOs } from "../os/guest_os.ts";
 import type { OsEventGenerator } from "../os/os_event.ts";
 import { createOsEventChunk } from "../os/os_event.ts";
 import type { Platform } from "../os/platform.ts";
-import { Stats } from "../stats.ts";
+import { Counter, Stats } from "../stats.ts";
 import { HardwarePlatform } from "./hardware_platform.ts";
 import { ShadowPlatform } from "./shadow_platform.ts";
 import { parseStrategies, StrategyError, strategyName } from "./shadow_strategies.ts";
@@ -207,7 +207,7 @@ export function runOsWorkload(vm: VirtualMachine, workload: OsEventGenerator): n
     }
     vm.os.run(chunk);
   }
-  return vm.stats.counters[0];
+  return vm.stats.counters[Counter.ACCESSES];
 }
 
 function shift(chunk: ReturnType<typeof createOsEventChunk>, from: number, end: number): void {
