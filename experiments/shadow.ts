@@ -475,6 +475,10 @@ export const SHADOW: Experiment = {
   },
   grids: { quick: buildGrid(QUICK), full: buildGrid(FULL), default: "quick" },
   cell(point: Point): string {
+    // Every configuration of a workload and vCPU count shares one Worker so
+    // that the native reference is simulated once. Rows are modelled cycle
+    // counts, not wall time, so the mix of classes a Worker sees cannot
+    // change them (STYLE.md, point 13); it only costs simulator speed.
     return `${point.workload}/${point.vcpus}`;
   },
   run(point: Point, context): Row {
