@@ -50,6 +50,7 @@ Machine:
                        ${SHADOW_STRATEGY_NAMES.join(", ")}
   --batch N            entries per hidden fault with the batch strategy: 1, 8, 64, 512 (default 8)
   --vcpus N            vCPUs sharing the guest, 1 to 64 (default 1); runs the guest OS model
+  --pcid on|off        guest kernel tags address spaces with PCIDs (default on)
   --guest-page P       4k, 2m or 1g (default 4k)
   --host-page P        4k, 2m or 1g, nested mode (default 4k)
   --levels L           4 or 5 radix levels, guest and host alike (default 4)
@@ -75,6 +76,7 @@ const OPTIONS = {
   strategies: { type: "string" },
   batch: { type: "string" },
   vcpus: { type: "string" },
+  pcid: { type: "string" },
   "guest-page": { type: "string" },
   "host-page": { type: "string" },
   levels: { type: "string" },
@@ -189,7 +191,7 @@ async function run(args: string[]): Promise<void> {
   const osWorkload = values.workload !== undefined && Object.hasOwn(OS_WORKLOADS, values.workload);
   if (
     values.mode === "shadow" || osWorkload || values.vcpus !== undefined ||
-    values.strategies !== undefined || values.batch !== undefined
+    values.strategies !== undefined || values.batch !== undefined || values.pcid !== undefined
   ) {
     return runGuestOs(values, cost, osWorkload);
   }
@@ -300,6 +302,7 @@ function runGuestOs(
       vcpus,
       strategies: values.strategies ?? "baseline",
       batch: positiveInteger("batch", values.batch, 8),
+      pcid: onOff("pcid", values.pcid) ?? true,
     }, cost);
   } catch (error) {
     if (!(error instanceof VmConfigError)) throw error;

@@ -37,6 +37,11 @@ export interface GuestOsOptions {
   vcpus: number;
   /** Radix levels of guest page tables: 4 or 5. Default 4. */
   levels?: 4 | 5;
+  /**
+   * Whether the kernel tags address spaces with PCIDs. Default true; without,
+   * every CR3 load flushes the TLB (Linux before 4.14, or CPUs without PCID).
+   */
+  pcid?: boolean;
   /** Where guest-kernel cycles are charged. */
   stats: Stats;
   /** Cost profile: guest page-fault and page-copy cycles. */
@@ -111,6 +116,7 @@ export class GuestOs implements GuestKernel {
     pteReads: 0,
   };
   #levels: 4 | 5;
+  #pcid: boolean;
   #stats: Stats;
   #faultCycles: number;
   #copyCycles: number;
@@ -131,6 +137,7 @@ export class GuestOs implements GuestKernel {
   constructor(options: GuestOsOptions) {
     this.vcpus = options.vcpus;
     this.#levels = options.levels ?? 4;
+    this.#pcid = options.pcid ?? true;
     this.#stats = options.stats;
     this.#faultCycles = options.cost.guestPageFaultCycles;
     this.#copyCycles = options.cost.pageCopyCycles;
@@ -327,7 +334,7 @@ export class GuestOs implements GuestKernel {
       if (mm.seen[vcpu] !== mm.generation) this.#platform!.flushTlb(vcpu, mm);
     } else {
       this.counts.cr3Loads++;
-      this.#platform!.loadCr3(vcpu, mm, mm.seen[vcpu] !== mm.generation);
+      this.#platform!.loadCr3(vcpu, mm, !this.#pcid || mm.seen[vcpu] !== mm.generation);
       this.#loaded[vcpu] = mm;
     }
     mm.seen[vcpu] = mm.generation;
@@ -407,7 +414,7 @@ export class GuestOs implements GuestKernel {
     this.#processes.set(pid, mm);
     if (wasRunning) {
       this.counts.cr3Loads++;
-      this.#platform!.loadCr3(vcpu, mm, false);
+      this.#platform!.loadCr3(vcpu, mm, !this.#pcid);
       this.#loaded[vcpu] = mm;
       this.#running[vcpu] = 1;
     }

@@ -20,7 +20,11 @@ export interface Platform {
    * @returns the 4 KiB host (machine) frame accessed
    */
   access(vcpu: number, vpn: number, write: number): number;
-  /** The guest loads CR3 with `mm` (null: no user address space); `flush` unless its PCID entries are current. */
+  /**
+   * The guest loads CR3 with `mm` (null: no user address space). `flush`
+   * unless the space's PCID-tagged entries are current; a platform built
+   * without PCIDs flushes every non-global entry on a flushing load.
+   */
   loadCr3(vcpu: number, mm: AddressSpace | null, flush: boolean): void;
   /** The guest wrote the entry for `vpn` at `level` in its table page at guest frame `tableFrame`. */
   pteWritten(vcpu: number, mm: AddressSpace, vpn: number, level: number, tableFrame: number): void;

@@ -39,6 +39,8 @@ export interface HardwarePlatformOptions {
   levels: 4 | 5;
   /** Guest-physical frames the guest's tables and pages come from. */
   guestFrames: FrameAllocator;
+  /** Whether the guest uses PCIDs; without, a flushing CR3 load empties the whole TLB. */
+  pcid: boolean;
   /** Cost profile. */
   cost: CostModel;
   /** Counters and cycles. */
@@ -103,6 +105,7 @@ export class HardwarePlatform implements Platform {
   readonly #make: ((vcpu: number, mm: AddressSpace) => PageWalker)[];
   readonly #inner: Map<number, PageWalker>[];
   readonly #nested: boolean;
+  readonly #pcid: boolean;
   readonly #ipiExitCycles: number;
   readonly #base: number;
   readonly #lastStore: Float64Array;
@@ -117,6 +120,7 @@ export class HardwarePlatform implements Platform {
     this.#kernel = kernel;
     this.#stats = stats;
     this.#nested = options.mode === "nested";
+    this.#pcid = options.pcid;
     this.#base = cost.baseCyclesPerAccess;
     this.#ipiExitCycles = cost.vmExitCycles + cost.exitHandlerCycles.ipi;
     // Each vCPU has its own caches; the PTE data cache stands for the shared L2/LLC view.
@@ -228,7 +232,10 @@ export class HardwarePlatform implements Platform {
     }
     walker.table = mm.table;
     walker.inner = inner;
-    if (flush) this.mmus[vcpu].flushTag(mm.id);
+    if (flush) {
+      if (this.#pcid) this.mmus[vcpu].flushTag(mm.id);
+      else this.mmus[vcpu].flushAll();
+    }
   }
 
   /** Hardware does not see page-table writes. */

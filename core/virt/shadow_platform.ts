@@ -59,6 +59,8 @@ export interface ShadowPlatformOptions {
   batch: number;
   /** Idle shadow tables kept by the shadow cache (address spaces). */
   cacheSize: number;
+  /** Whether the guest uses PCIDs; without, a flushing CR3 load empties the vCPU's TLB. */
+  pcid: boolean;
   /** Cost profile. */
   cost: CostModel;
   /** Counters and cycles. */
@@ -190,6 +192,7 @@ export class ShadowPlatform implements Platform {
   readonly #oos: boolean;
   readonly #pv: boolean;
   readonly #cacheSize: number;
+  readonly #pcid: boolean;
   readonly #levels: 4 | 5;
   readonly #hostFrames = new BumpFrameAllocator();
   // Shadow table pages live in host memory apart from guest memory (4 TiB up).
@@ -230,6 +233,7 @@ export class ShadowPlatform implements Platform {
     this.#oos = on("out-of-sync");
     this.#pv = on("pv-shootdown");
     this.#cacheSize = options.cacheSize;
+    this.#pcid = options.pcid;
     this.hostTable = new Table(levels, this.#hostFrames);
     const memory = new WalkMemory(stats, {
       lines: cost.pteCache.entries,
@@ -402,7 +406,11 @@ export class ShadowPlatform implements Platform {
     this.#evict();
     if (this.#tagged) {
       this.#tags[vcpu] = shadow.id;
-      if (flush) this.mmus[vcpu].flushTag(shadow.id);
+      // Without guest PCIDs a CR3 load means "flush everything" to the guest.
+      if (flush) {
+        if (this.#pcid) this.mmus[vcpu].flushTag(shadow.id);
+        else this.mmus[vcpu].flushAll();
+      }
     }
   }
 

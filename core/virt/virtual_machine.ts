@@ -31,6 +31,8 @@ export interface VmConfig {
   batch?: number;
   /** Idle shadow tables the `shadow-cache` strategy keeps (address spaces). Default 16. */
   cacheSize?: number;
+  /** Whether the guest kernel uses PCIDs (no TLB flush on a switch). Default true. */
+  pcid?: boolean;
 }
 
 /** A {@linkcode VmConfig} with defaults filled in and the strategy list in canonical form. */
@@ -47,6 +49,8 @@ export interface ResolvedVmConfig {
   batch: number;
   /** Shadow cache size. */
   cacheSize: number;
+  /** Guest uses PCIDs. */
+  pcid: boolean;
 }
 
 /** Thrown for an invalid VM configuration; the message is one line naming the field. */
@@ -77,7 +81,7 @@ export const BATCH_SIZES: readonly number[] = [1, 8, 64, 512];
  * @throws {VmConfigError} naming the field
  */
 export function resolveVmConfig(config: VmConfig): ResolvedVmConfig {
-  const known = ["mode", "vcpus", "strategies", "batch", "cacheSize"];
+  const known = ["mode", "vcpus", "strategies", "batch", "cacheSize", "pcid"];
   for (const key of Object.keys(config)) {
     if (!known.includes(key)) throw new VmConfigError(`unknown field "${key}"`);
   }
@@ -99,6 +103,10 @@ export function resolveVmConfig(config: VmConfig): ResolvedVmConfig {
   if (!Number.isInteger(cacheSize) || cacheSize < 0) {
     throw new VmConfigError(`field "cacheSize": expected a non-negative integer, got ${cacheSize}`);
   }
+  const pcid = config.pcid ?? true;
+  if (typeof pcid !== "boolean") {
+    throw new VmConfigError(`field "pcid": expected true or false, got ${pcid}`);
+  }
   let mask = 0;
   try {
     mask = parseStrategies(config.strategies ?? "baseline");
@@ -118,6 +126,7 @@ export function resolveVmConfig(config: VmConfig): ResolvedVmConfig {
     strategyMask: mask,
     batch,
     cacheSize,
+    pcid,
   };
 }
 
@@ -148,7 +157,7 @@ export interface VirtualMachine {
 export function buildVirtualMachine(config: VmConfig, cost: CostModel): VirtualMachine {
   const resolved = resolveVmConfig(config);
   const stats = new Stats();
-  const os = new GuestOs({ vcpus: resolved.vcpus, stats, cost });
+  const os = new GuestOs({ vcpus: resolved.vcpus, stats, cost, pcid: resolved.pcid });
   const platform = resolved.mode === "shadow"
     ? new ShadowPlatform(os, {
       vcpus: resolved.vcpus,
@@ -156,6 +165,7 @@ export function buildVirtualMachine(config: VmConfig, cost: CostModel): VirtualM
       strategies: resolved.strategyMask,
       batch: resolved.batch,
       cacheSize: resolved.cacheSize,
+      pcid: resolved.pcid,
       cost,
       stats,
     })
@@ -164,6 +174,7 @@ export function buildVirtualMachine(config: VmConfig, cost: CostModel): VirtualM
       vcpus: resolved.vcpus,
       levels: 4,
       guestFrames: os.frames,
+      pcid: resolved.pcid,
       cost,
       stats,
     });

@@ -62,6 +62,7 @@ Deno.test("sim rejects a bad strategy, vCPU count or option mix with one line an
       'sim: --strategies: unknown shadow strategy "turbo" (known: baseline, all, tagged-tlb, shadow-cache, batch, lazy-flags, out-of-sync, pv-shootdown)\n',
     ],
     [["--vcpus", "0"], 'sim: --vcpus must be an integer from 1 to 64, got "0"\n'],
+    [["--vcpus", "2", "--pcid", "maybe"], 'sim: --pcid must be on or off, got "maybe"\n'],
     [["--strategies", "all"], "sim: --strategies needs --mode shadow, got --mode native\n"],
     [["--mode", "shadow", "--batch", "3"], "sim: --batch: expected one of 1, 8, 64, 512, got 3\n"],
     [

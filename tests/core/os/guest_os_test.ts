@@ -46,9 +46,9 @@ class RecordingPlatform implements Platform {
   }
 }
 
-function setup(vcpus = 2) {
+function setup(vcpus = 2, pcid = true) {
   const stats = new Stats();
-  const os = new GuestOs({ vcpus, stats, cost: TEST_PROFILE });
+  const os = new GuestOs({ vcpus, stats, cost: TEST_PROFILE, pcid });
   const platform = new RecordingPlatform();
   platform.os = os;
   os.attach(platform);
@@ -136,6 +136,16 @@ Deno.test("switching back to a process whose entries went stale meanwhile asks f
   assert.deepEqual(platform.calls, ["cr3 0 1 flush"]);
   os.event(OsOp.SWITCH, 0, 2, 0, 0);
   assert.deepEqual(platform.calls.at(-1), "cr3 0 2 keep");
+});
+
+Deno.test("without PCIDs every CR3 load asks for a flush", () => {
+  const { os, platform } = setup(1, false);
+  os.event(OsOp.SPAWN, 0, 1, 0, 0);
+  os.event(OsOp.SPAWN, 0, 2, 0, 0);
+  os.event(OsOp.SWITCH, 0, 1, 0, 0);
+  os.event(OsOp.SWITCH, 0, 2, 0, 0);
+  os.event(OsOp.SWITCH, 0, 1, 0, 0);
+  assert.deepEqual(platform.calls, ["cr3 0 1 flush", "cr3 0 2 flush", "cr3 0 1 flush"]);
 });
 
 Deno.test("GuestOs rejects inconsistent events with a message naming them", () => {

@@ -77,8 +77,8 @@ const stream = fc.array(command, { minLength: 40, maxLength: 160 });
 Deno.test("native and nested translations equal the guest's tables composed with the host map, and flags read are exact", () => {
   for (const mode of ["native", "nested"] as const) {
     fc.assert(
-      fc.property(stream, (commands) => {
-        assert.ok(drive({ mode }, commands) > 0);
+      fc.property(stream, fc.boolean(), (commands, pcid) => {
+        assert.ok(drive({ mode, pcid }, commands) > 0);
       }),
       { numRuns: 20, seed: 11 },
     );
@@ -89,12 +89,19 @@ Deno.test("every combination of shadow strategies keeps shadow translations equa
   for (let mask = 0; mask <= ALL_STRATEGIES; mask++) {
     await t.step(strategyName(mask), () => {
       fc.assert(
-        fc.property(stream, fc.constantFrom(1, 8, 64, 512), (commands, batch) => {
-          drive(
-            { mode: "shadow", strategies: strategyName(mask).replaceAll("+", ","), batch },
-            commands,
-          );
-        }),
+        fc.property(
+          stream,
+          fc.constantFrom(1, 8, 64, 512),
+          fc.boolean(),
+          (commands, batch, pcid) => {
+            drive({
+              mode: "shadow",
+              strategies: strategyName(mask).replaceAll("+", ","),
+              batch,
+              pcid,
+            }, commands);
+          },
+        ),
         { numRuns: 6, seed: 1000 + mask },
       );
     });
