@@ -9,6 +9,7 @@ import type { Experiment } from "./experiment.ts";
 import { TRANSLATION } from "./translation.ts";
 import { SNAPSHOT } from "./snapshot.ts";
 import { LARGE_PAGES } from "./large_pages.ts";
+import { SHADOW } from "./shadow.ts";
 
 /**
  * The registered experiments, by id, in the order the index lists them.
@@ -23,6 +24,7 @@ import { LARGE_PAGES } from "./large_pages.ts";
  */
 export const EXPERIMENTS: Readonly<Record<string, Experiment>> = {
   translation: TRANSLATION,
-  snapshot: SNAPSHOT,
+  shadow: SHADOW,
   "large-pages": LARGE_PAGES,
+  snapshot: SNAPSHOT,
 };

@@ -23,13 +23,24 @@ import { VMLAB_VERSION } from "./provenance.ts";
 import { parseTlbSpec } from "./tlb_spec.ts";
 import { readLackeyTrace } from "./trace_file.ts";
 import { UsageError } from "./usage_error.ts";
+import { createOsWorkload, OS_WORKLOADS } from "../core/os/os_workloads.ts";
+import { SingleProcessStream } from "../core/os/access_stream.ts";
+import { ShadowPlatform } from "../core/virt/shadow_platform.ts";
+import { SHADOW_STRATEGY_NAMES } from "../core/virt/shadow_strategies.ts";
+import {
+  buildVirtualMachine,
+  type ResolvedVmConfig,
+  runOsWorkload,
+  VmConfigError,
+} from "../core/virt/virtual_machine.ts";
 
 const USAGE = `Usage: deno task sim [options]
 
 Runs one MMU configuration over one workload and prints counters and cycles.
 
 Workload (synthetic unless --trace is given):
-  --workload NAME      ${Object.keys(WORKLOADS).join(", ")} (default random)
+  --workload NAME      ${Object.keys(WORKLOADS).join(", ")} (default random),
+                       or an OS workload: ${Object.keys(OS_WORKLOADS).join(", ")}
   --accesses N         number of accesses (default 1000000)
   --footprint SIZE     bytes touched, e.g. 128K, 64M, 8G (default 256M)
   --trace PATH         a valgrind lackey trace (--tool=lackey --trace-mem=yes); - for stdin, .gz ok
@@ -37,7 +48,12 @@ Workload (synthetic unless --trace is given):
   --seed N             seed of the synthetic workload (default 1)
 
 Machine:
-  --mode M             native, nested or shadow-composed (default native)
+  --mode M             native, nested, shadow or shadow-composed (default native)
+  --strategies LIST    shadow mode: baseline, all, or a comma list of
+                       ${SHADOW_STRATEGY_NAMES.join(", ")}
+  --batch N            entries per hidden fault with the batch strategy: 1, 8, 64, 512 (default 8)
+  --vcpus N            vCPUs sharing the guest, 1 to 64 (default 1); runs the guest OS model
+  --pcid on|off        guest kernel tags address spaces with PCIDs (default on)
   --guest-page P       4k, 2m or 1g (default 4k)
   --host-page P        4k, 2m or 1g, nested mode (default 4k)
   --levels L           4 or 5 radix levels, guest and host alike (default 4)
@@ -67,6 +83,10 @@ const OPTIONS = {
   instructions: { type: "boolean" },
   seed: { type: "string" },
   mode: { type: "string" },
+  strategies: { type: "string" },
+  batch: { type: "string" },
+  vcpus: { type: "string" },
+  pcid: { type: "string" },
   "guest-page": { type: "string" },
   "host-page": { type: "string" },
   levels: { type: "string" },
@@ -87,8 +107,8 @@ const OPTIONS = {
 export interface SimReport {
   /** vmlab version. */
   vmlab: string;
-  /** The resolved machine configuration. */
-  config: SimResult["config"];
+  /** The resolved machine configuration (a VM configuration with the guest OS model). */
+  config: SimResult["config"] | ResolvedVmConfig;
   /** The workload: a synthetic generator's parameters or a trace path. */
   workload: Record<string, string | number | boolean>;
   /** Cost profile name. */
@@ -175,6 +195,7 @@ export async function main(args: string[]): Promise<number> {
       error instanceof MachineConfigError || error instanceof WorkloadError ||
       error instanceof SizeError || error instanceof TraceError ||
       error instanceof FrameAllocationError ||
+      error instanceof VmConfigError ||
       (error instanceof TypeError && "code" in error &&
         String((error as { code: unknown }).code).startsWith("ERR_PARSE_ARGS"));
     if (!userError) throw error;
@@ -194,12 +215,28 @@ async function run(args: string[]): Promise<void> {
     throw new UsageError(`unexpected argument "${positionals[0]}" (see --help)`);
   }
   const cost = await resolveProfile(values.profile);
+  const osWorkload = values.workload !== undefined && Object.hasOwn(OS_WORKLOADS, values.workload);
+  if (
+    values.mode === "shadow" || osWorkload || values.vcpus !== undefined ||
+    values.strategies !== undefined || values.batch !== undefined || values.pcid !== undefined
+  ) {
+    return runGuestOs(values, cost, osWorkload);
+  }
   const levels = values.levels === undefined ? undefined : Number(values.levels);
   if (levels !== undefined && levels !== 4 && levels !== 5) {
     throw new UsageError(`--levels must be 4 or 5, got "${values.levels}"`);
   }
   const pages = ["4k", "2m", "1g"] as const;
-  const mode = choice("mode", values.mode, ["native", "nested", "shadow-composed"] as const);
+  // "shadow" went to the guest OS model above; it is listed so the error names every mode.
+  const mode = choice(
+    "mode",
+    values.mode,
+    ["native", "nested", "shadow", "shadow-composed"] as const,
+  ) as
+    | "native"
+    | "nested"
+    | "shadow-composed"
+    | undefined;
   const hostPolicy = choice("host-policy", values["host-policy"], HOST_POLICIES);
   const fragmentation = share("fragmentation", values.fragmentation);
   const guestLargeFraction = share("guest-large-fraction", values["guest-large-fraction"]);
@@ -307,13 +344,121 @@ async function run(args: string[]): Promise<void> {
   console.log(values.json ? JSON.stringify(report, null, 2) : formatTable(report));
 }
 
+/** Runs the guest OS model on a native, nested or shadow platform. */
+function runGuestOs(
+  values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>["values"],
+  cost: Awaited<ReturnType<typeof resolveProfile>>,
+  osWorkload: boolean,
+): void {
+  for (
+    const name of [
+      "trace",
+      "instructions",
+      "guest-page",
+      "host-page",
+      "levels",
+      "tlb",
+      "walk-cache",
+      "nested-tlb",
+      "pte-cache",
+    ] as const
+  ) {
+    if (values[name] !== undefined) {
+      throw new UsageError(
+        `--${name} does not go with the guest OS model (--mode shadow, --vcpus, --strategies, OS workloads)`,
+      );
+    }
+  }
+  const mode = choice("mode", values.mode, ["native", "nested", "shadow"] as const) ?? "native";
+  const vcpus = positiveInteger("vcpus", values.vcpus, 1);
+  if (vcpus < 1 || vcpus > 64) {
+    throw new UsageError(`--vcpus must be an integer from 1 to 64, got "${values.vcpus}"`);
+  }
+  if (values.strategies !== undefined && mode !== "shadow") {
+    throw new UsageError(`--strategies needs --mode shadow, got --mode ${mode}`);
+  }
+  let vm;
+  try {
+    vm = buildVirtualMachine({
+      mode,
+      vcpus,
+      strategies: values.strategies ?? "baseline",
+      batch: positiveInteger("batch", values.batch, 8),
+      pcid: onOff("pcid", values.pcid) ?? true,
+    }, cost);
+  } catch (error) {
+    if (!(error instanceof VmConfigError)) throw error;
+    const option = error.message.match(/^field "(\w+)": /)?.[1];
+    throw new UsageError(
+      option === undefined
+        ? error.message
+        : `--${option}: ${error.message.slice(option.length + 10)}`,
+    );
+  }
+  const name = values.workload ?? "random";
+  const accesses = positiveInteger("accesses", values.accesses, 1_000_000);
+  const footprintBytes = parseSize(values.footprint ?? "256M");
+  const seed = positiveInteger("seed", values.seed, 1);
+  const stream = osWorkload
+    ? createOsWorkload(name, { accesses, footprintBytes, seed, vcpus })
+    : new SingleProcessStream(createWorkload(name, { accesses, footprintBytes, seed }), vcpus);
+  const start = performance.now();
+  runOsWorkload(vm, stream);
+  const seconds = (performance.now() - start) / 1000;
+  const { counters, cycles } = vm.stats.report();
+  const os = vm.os.counts;
+  const extra: Record<string, number> = {
+    demand_faults: os.demandFaults,
+    cow_faults: os.cowFaults,
+    cr3_loads: os.cr3Loads,
+    shootdowns: os.shootdowns,
+    pte_writes: os.pteWrites,
+    pte_reads: os.pteReads,
+  };
+  if (vm.platform instanceof ShadowPlatform) {
+    for (const [k, v] of Object.entries(vm.platform.counts)) {
+      extra[`shadow_${k.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase())}`] = v;
+    }
+  }
+  const report: SimReport = {
+    vmlab: VMLAB_VERSION,
+    config: vm.config,
+    workload: {
+      name,
+      accesses,
+      footprint_bytes: footprintBytes,
+      seed,
+      warmup_accesses: stream.warmupAccesses,
+    },
+    profile: cost.name,
+    counters: { ...counters, ...extra },
+    derived: derive(counters, cycles),
+    cycles,
+    page_table_bytes: {
+      guest: vm.os.tableBytes(),
+      host: vm.platform instanceof ShadowPlatform ? 0 : vm.platform.hostTableBytes,
+      shadow: vm.platform instanceof ShadowPlatform ? vm.platform.shadowTableBytes : 0,
+    },
+    throughput: {
+      accesses_per_second: seconds > 0 ? Math.round(counters.accesses / seconds) : 0,
+      wall_seconds: Number(seconds.toFixed(3)),
+    },
+  };
+  console.log(values.json ? JSON.stringify(report, null, 2) : formatTable(report));
+}
+
 function formatTable(r: SimReport): string {
-  const n = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 3 });
   const lines: string[] = [];
-  const row = (label: string, value: string, note = "") =>
-    lines.push(`  ${label.padEnd(32)}${value.padStart(18)}${note ? "  " + note : ""}`);
-  const c = r.config;
   lines.push(`vmlab ${r.vmlab} — ${r.profile}`);
+  if ("vcpus" in r.config) {
+    const v = r.config;
+    lines.push(
+      `machine   ${v.mode}, ${v.vcpus} vCPU${v.vcpus === 1 ? "" : "s"}, guest OS model` +
+        (v.mode === "shadow" ? `, strategies ${v.strategies}, batch ${v.batch}` : ""),
+    );
+    return formatBody(r, lines);
+  }
+  const c = r.config;
   const m = c.memory;
   const pages = m === null
     ? `guest ${c.guestPage}${c.mode === "nested" ? `, host ${c.hostPage}` : ""}`
@@ -333,6 +478,13 @@ function formatTable(r: SimReport): string {
       g(c.tlb.l2)
     }`,
   );
+  return formatBody(r, lines);
+}
+
+function formatBody(r: SimReport, lines: string[]): string {
+  const n = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 3 });
+  const row = (label: string, value: string, note = "") =>
+    lines.push(`  ${label.padEnd(32)}${value.padStart(18)}${note ? "  " + note : ""}`);
   lines.push(
     `workload  ${Object.entries(r.workload).map(([k, v]) => `${k}=${v}`).join(" ")}`,
   );

@@ -88,7 +88,7 @@ Deno.test("sim without --json prints a readable table", async () => {
 Deno.test("sim rejects bad input with one line and exit code 2", async (t) => {
   const cases: [string[], RegExp, string?][] = [
     [["--bogus"], /bogus/],
-    [["--mode", "paravirt"], /--mode must be one of native, nested/],
+    [["--mode", "paravirt"], /--mode must be one of native, nested, shadow, shadow-composed/],
     [["--tlb", "l1-4k=64y4"], /l1-4k/],
     [["--tlb", "l3=64x4"], /l3/],
     [["--levels", "6"], /--levels must be 4 or 5/],

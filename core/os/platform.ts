@@ -1,0 +1,63 @@
+/**
+ * What the guest OS model drives: the (virtual) hardware under it. A native
+ * machine, a VM with nested paging, and a VM with shadow page tables each
+ * implement it, and charge the guest's actions as that machine would.
+ *
+ * @module
+ */
+
+import type { AddressSpace } from "./address_space.ts";
+
+/**
+ * The hardware interface of the guest kernel. Calls that a hypervisor may
+ * trap (CR3 loads, INVLPG, writes to page-table pages, IPIs) go through it,
+ * so each mode decides what they cost.
+ */
+export interface Platform {
+  /**
+   * One access by the address space loaded on `vcpu`. Faults it raises are
+   * resolved (by the hypervisor or the guest) before it returns.
+   * @returns the 4 KiB host (machine) frame accessed
+   */
+  access(vcpu: number, vpn: number, write: number): number;
+  /**
+   * The guest loads CR3 with `mm` (null: no user address space). `flush`
+   * unless the space's PCID-tagged entries are current; a platform built
+   * without PCIDs flushes every non-global entry on a flushing load.
+   */
+  loadCr3(vcpu: number, mm: AddressSpace | null, flush: boolean): void;
+  /** The guest wrote the entry for `vpn` at `level` in its table page at guest frame `tableFrame`. */
+  pteWritten(vcpu: number, mm: AddressSpace, vpn: number, level: number, tableFrame: number): void;
+  /** The guest is about to read the accessed/dirty flags of the leaf entry for `vpn`. */
+  pteRead(vcpu: number, mm: AddressSpace, vpn: number): void;
+  /** The guest executes INVLPG for `vpn` of `mm` on `vcpu`. */
+  invlpg(vcpu: number, mm: AddressSpace, vpn: number): void;
+  /** The guest flushes every non-global entry of `mm` on `vcpu` (CR3 reload). */
+  flushTlb(vcpu: number, mm: AddressSpace): void;
+  /**
+   * `vcpu` asks the `count` vCPUs in `targets` to flush `pages` pages from
+   * `vpn` of `mm` (all of `mm` when `pages` is 0): IPIs, or whatever the
+   * platform offers instead.
+   */
+  shootdown(
+    vcpu: number,
+    targets: Int32Array,
+    count: number,
+    mm: AddressSpace,
+    vpn: number,
+    pages: number,
+  ): void;
+}
+
+/** What the hardware calls back into the guest kernel for. */
+export interface GuestKernel {
+  /**
+   * A page fault the guest must handle on `vcpu`: `vpn` not mapped, or a
+   * store (`write` 1) to a write-protected page.
+   */
+  pageFault(vcpu: number, vpn: number, write: number): void;
+  /** The address space loaded on `vcpu`, or null. */
+  loaded(vcpu: number): AddressSpace | null;
+  /** Whether `vcpu` is running a process (false when idle). */
+  running(vcpu: number): boolean;
+}

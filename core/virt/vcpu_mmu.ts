@@ -1,0 +1,41 @@
+/**
+ * Builds the MMU of one vCPU (its own TLBs in front of a given walker) from
+ * a cost profile, so every platform sizes and charges TLBs the same way.
+ *
+ * @module
+ */
+
+import type { CostModel } from "../cost.ts";
+import { Mmu } from "../mmu/mmu.ts";
+import type { PageWalker } from "../mmu/page_walker.ts";
+import { Tlb } from "../mmu/tlb.ts";
+import type { Stats } from "../stats.ts";
+
+/**
+ * A fresh MMU with the profile's TLB geometry and costs.
+ *
+ * @example
+ * ```ts
+ * import { buildVcpuMmu } from "./vcpu_mmu.ts";
+ * import { getProfile } from "../cost.ts";
+ * import { Stats } from "../stats.ts";
+ * const walker = { leafSize: 0 as const, walk: (vpn: number) => vpn + 1, flush() {} };
+ * const mmu = buildVcpuMmu(walker, getProfile("intel-skylake-sp"), new Stats());
+ * if (mmu.translate(5, 0) !== 6) throw new Error();
+ * ```
+ */
+export function buildVcpuMmu(walker: PageWalker, cost: CostModel, stats: Stats): Mmu {
+  const t = cost.tlb;
+  return new Mmu(walker, {
+    l1: [
+      new Tlb(t.l1_4k.entries, t.l1_4k.ways),
+      new Tlb(t.l1_2m.entries, t.l1_2m.ways),
+      new Tlb(t.l1_1g.entries, t.l1_1g.ways),
+    ],
+    l2: new Tlb(t.l2.entries, t.l2.ways),
+    stats,
+    baseCyclesPerAccess: cost.baseCyclesPerAccess,
+    l1TlbHitCycles: cost.l1TlbHitCycles,
+    l2TlbHitCycles: cost.l2TlbHitCycles,
+  });
+}

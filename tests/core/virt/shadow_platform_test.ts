@@ -1,0 +1,125 @@
+import assert from "node:assert/strict";
+import { getProfile } from "../../../core/cost.ts";
+import { OsOp } from "../../../core/os/os_event.ts";
+import { createOsWorkload } from "../../../core/os/os_workloads.ts";
+import { parseStrategies, strategyName } from "../../../core/virt/shadow_strategies.ts";
+import {
+  buildVirtualMachine,
+  resolveVmConfig,
+  runOsWorkload,
+  type VmConfig,
+} from "../../../core/virt/virtual_machine.ts";
+import { TEST_PROFILE } from "../../_test_profile.ts";
+
+const skylake = getProfile("intel-skylake-sp");
+
+function run(config: VmConfig, workload: string, vcpus = 1, accesses = 20000) {
+  const vm = buildVirtualMachine({ ...config, vcpus }, skylake);
+  runOsWorkload(
+    vm,
+    createOsWorkload(workload, { accesses, footprintBytes: 1 << 21, seed: 2, vcpus }),
+  );
+  return vm.stats.report();
+}
+
+Deno.test("baseline shadow paging: a first store to a fresh page takes a CR3, a reflected and a hidden fault exit", () => {
+  const vm = buildVirtualMachine({ mode: "shadow" }, TEST_PROFILE);
+  vm.os.event(OsOp.SPAWN, 0, 1, 0, 0);
+  vm.os.event(OsOp.SWITCH, 0, 1, 0, 0);
+  vm.platform.access(0, 0x10000, 1);
+  vm.platform.access(0, 0x10000, 0);
+  const { counters, cycles } = vm.stats.report();
+  assert.equal(counters.exits_cr3_write, 1);
+  assert.equal(counters.exits_guest_fault, 1);
+  assert.equal(counters.exits_hidden_fault, 1);
+  assert.equal(
+    counters.vm_exits,
+    3,
+    "the guest's table pages were not shadowed yet: no write exits",
+  );
+  assert.equal(cycles.vm_exit, 3 * (1000 + 500));
+});
+
+Deno.test("baseline shadow paging: the first write to a page first read exits once more to set the dirty flag; lazy flags does not", () => {
+  for (const [strategies, extra] of [["baseline", 1], ["lazy-flags", 0]] as const) {
+    const vm = buildVirtualMachine({ mode: "shadow", strategies }, TEST_PROFILE);
+    vm.os.event(OsOp.SPAWN, 0, 1, 0, 0);
+    vm.os.event(OsOp.SWITCH, 0, 1, 0, 0);
+    vm.platform.access(0, 0x10000, 0);
+    const before = vm.stats.report().counters.exits_hidden_fault;
+    vm.platform.access(0, 0x10000, 1);
+    vm.platform.access(0, 0x10000, 1);
+    assert.equal(vm.stats.report().counters.exits_hidden_fault - before, extra, strategies);
+  }
+});
+
+Deno.test("nested paging takes no exit for faults, table writes or switches; native none at all", () => {
+  for (const mode of ["native", "nested"] as const) {
+    const r = run({ mode }, "build");
+    assert.equal(r.counters.vm_exits, 0, mode);
+  }
+});
+
+Deno.test("each strategy removes the exits or flushes it is for", async (t) => {
+  const base = (w: string, v = 1) => run({ mode: "shadow" }, w, v);
+  const only = (s: string, w: string, v = 1) => run({ mode: "shadow", strategies: s }, w, v);
+  await t.step("tagged TLBs: the same exits, fewer TLB misses", () => {
+    const a = base("server");
+    const b = only("tagged-tlb", "server");
+    assert.equal(b.counters.vm_exits, a.counters.vm_exits);
+    assert.ok(b.counters.l2_tlb_misses < a.counters.l2_tlb_misses);
+  });
+  await t.step("shadow cache: far fewer hidden faults across context switches", () => {
+    assert.ok(
+      only("shadow-cache", "server").counters.exits_hidden_fault <
+        base("server").counters.exits_hidden_fault / 4,
+    );
+  });
+  await t.step("batched population: fewer hidden faults when shadow tables are rebuilt", () => {
+    assert.ok(
+      only("batch", "server").counters.exits_hidden_fault <
+        base("server").counters.exits_hidden_fault / 2,
+    );
+  });
+  await t.step("lazy flags: fewer hidden faults on a fork/exec build", () => {
+    assert.ok(
+      only("lazy-flags", "build").counters.exits_hidden_fault <
+        base("build").counters.exits_hidden_fault,
+    );
+  });
+  await t.step("out-of-sync tables: far fewer page-table write exits on a build", () => {
+    assert.ok(
+      only("out-of-sync", "build").counters.exits_pt_write <
+        base("build").counters.exits_pt_write / 4,
+    );
+  });
+  await t.step("PV shootdowns: hypercalls replace remote INVLPG exits", () => {
+    const a = base("threads", 4);
+    const b = only("pv-shootdown", "threads", 4);
+    assert.ok(b.counters.exits_hypercall > 0 && a.counters.exits_hypercall === 0);
+    assert.ok(b.counters.exits_invlpg < a.counters.exits_invlpg / 2);
+  });
+});
+
+Deno.test("a run is deterministic for a seed", () => {
+  const config = { mode: "shadow", strategies: "all" } as const;
+  assert.deepEqual(run(config, "threads", 3), run(config, "threads", 3));
+});
+
+Deno.test("strategy lists parse to masks and back; bad names and vCPU counts give one-line errors", () => {
+  assert.equal(strategyName(parseStrategies("out-of-sync, tagged-tlb")), "tagged-tlb+out-of-sync");
+  assert.throws(() => parseStrategies("tagged,batch"), {
+    name: "StrategyError",
+    message:
+      'unknown shadow strategy "tagged" (known: baseline, all, tagged-tlb, shadow-cache, batch, lazy-flags, out-of-sync, pv-shootdown)',
+  });
+  assert.throws(() => resolveVmConfig({ vcpus: 0 }), {
+    message: 'field "vcpus": expected an integer from 1 to 64, got 0',
+  });
+  assert.throws(() => resolveVmConfig({ mode: "nested", strategies: "batch" }), {
+    message: 'field "strategies": shadow strategies need mode shadow, got nested',
+  });
+  assert.throws(() => resolveVmConfig({ mode: "shadow", strategies: "x" }), {
+    name: "VmConfigError",
+  });
+});
