@@ -15,7 +15,7 @@ import {
 import { BumpFrameAllocator } from "./mem/frame_allocator.ts";
 import { MemorySystem } from "./mem/memory_system.ts";
 import { ShadowComposedFill } from "./virt/shadow_composed_fill.ts";
-import { Mmu } from "./mmu/mmu.ts";
+import type { Mmu } from "./mmu/mmu.ts";
 import { NativeWalker } from "./mmu/native_walker.ts";
 import { NestedWalker } from "./mmu/nested_walker.ts";
 import { PageTable } from "./mmu/page_table.ts";
@@ -25,6 +25,7 @@ import { WalkCache } from "./mmu/walk_cache.ts";
 import { WalkMemory } from "./mmu/walk_memory.ts";
 import { type PageSize, parsePageSize } from "./page_size.ts";
 import { Stats } from "./stats.ts";
+import { buildVcpuMmu } from "./virt/vcpu_mmu.ts";
 
 /** A built machine: the MMU and the tables behind it. */
 export interface Machine {
@@ -143,19 +144,8 @@ export function buildMachine(config: MachineConfig, cost: CostModel): Machine {
       nestedTlbHitCycles: cost.nestedTlbHitCycles,
     });
   }
-  const t = resolved.tlb;
-  const mmu = new Mmu(walker, {
-    l1: [
-      new Tlb(t.l1_4k.entries, t.l1_4k.ways),
-      new Tlb(t.l1_2m.entries, t.l1_2m.ways),
-      new Tlb(t.l1_1g.entries, t.l1_1g.ways),
-    ],
-    l2: new Tlb(t.l2.entries, t.l2.ways),
-    stats,
-    baseCyclesPerAccess: cost.baseCyclesPerAccess,
-    l1TlbHitCycles: cost.l1TlbHitCycles,
-    l2TlbHitCycles: cost.l2TlbHitCycles,
-  });
+  // The configuration may override the profile's TLB geometry.
+  const mmu = buildVcpuMmu(walker, { ...cost, tlb: resolved.tlb }, stats);
   return {
     config: resolved,
     cost,
