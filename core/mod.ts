@@ -37,6 +37,7 @@ export * from "./mmu/native_walker.ts";
 export * from "./mmu/nested_walker.ts";
 export * from "./mmu/walk_cache.ts";
 export * from "./mmu/walk_memory.ts";
+export * from "./mmu/line_cache.ts";
 export * from "./mmu/mmu.ts";
 export * from "./workload/access_chunk.ts";
 export * from "./workload/prng.ts";

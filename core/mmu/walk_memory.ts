@@ -7,7 +7,7 @@
  */
 
 import { Counter, Cycle, type Stats } from "../stats.ts";
-import { Tlb } from "./tlb.ts";
+import { LineCache } from "./line_cache.ts";
 
 /**
  * Charges walk references. A reference reads the 8-byte entry `index` of the
@@ -26,7 +26,7 @@ import { Tlb } from "./tlb.ts";
  */
 export class WalkMemory {
   #stats: Stats;
-  #cache: Tlb;
+  #cache: LineCache;
   #hitCycles: number;
   #memoryCycles: number;
 
@@ -37,7 +37,7 @@ export class WalkMemory {
    */
   constructor(stats: Stats, options: WalkMemoryOptions) {
     this.#stats = stats;
-    this.#cache = new Tlb(options.lines, options.ways);
+    this.#cache = new LineCache(options.lines, options.ways);
     this.#hitCycles = options.hitCycles;
     this.#memoryCycles = options.memoryCycles;
   }
@@ -47,11 +47,10 @@ export class WalkMemory {
     const counters = this.#stats.counters;
     counters[Counter.WALK_REFS]++;
     const line = frame * 64 + (index >>> 3);
-    if (this.#cache.lookup(line, 0, 0) >= 0) {
+    if (this.#cache.access(line)) {
       counters[Counter.WALK_REFS_PTE_CACHE]++;
       this.#stats.cycles[Cycle.WALK_PTE_CACHE] += this.#hitCycles;
     } else {
-      this.#cache.insert(line, 0, 0, 0, 0);
       counters[Counter.WALK_REFS_MEMORY]++;
       this.#stats.cycles[Cycle.WALK_MEMORY] += this.#memoryCycles;
     }
