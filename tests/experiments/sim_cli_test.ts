@@ -136,3 +136,23 @@ Deno.test("parseTlbSpec() reads ENTRIESxWAYS per key and 0 as disabled", () => {
     assert.throws(() => parseTlbSpec(bad), UsageError, bad);
   }
 });
+
+Deno.test("sim derives translation cycles from the TLBs and walks only, exits apart", async () => {
+  const { code, out, err } = await sim([
+    "--mode",
+    "shadow",
+    "--workload",
+    "build",
+    "--accesses",
+    "5000",
+    "--json",
+  ]);
+  assert.equal(code, 0, err);
+  const { cycles, derived, counters } = JSON.parse(out);
+  const translation = cycles.l1_tlb + cycles.l2_tlb + cycles.walk_cache + cycles.walk_pte_cache +
+    cycles.walk_memory + cycles.nested_tlb;
+  assert.ok(cycles.vm_exit > 0, "shadow paging on a build workload exits");
+  assert.equal(derived.translation_cycles_per_access, translation / counters.accesses);
+  assert.equal(derived.vm_exit_cycles_per_access, cycles.vm_exit / counters.accesses);
+  assert.ok(derived.translation_share < 1);
+});
