@@ -93,9 +93,11 @@ function runPoint(point: Point, seed: number, cost: Parameters<typeof runSnapsho
   const result: StateRow = point.phase === "restore"
     ? runRestore(options, cost, seed)
     : runSnapshot(options, cost, seed);
+  // A run that gave up leaves the times it could not measure as NaN: they
+  // are left out of the row (empty in the CSV), never written as numbers.
   const row: Row = {};
   for (const [key, value] of Object.entries(result)) {
-    if (!(key in point)) row[key] = value;
+    if (!(key in point) && !Number.isNaN(value)) row[key] = value;
   }
   return row;
 }
