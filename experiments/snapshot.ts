@@ -11,6 +11,7 @@ import * as Plot from "@observablehq/plot";
 import { runRestore } from "../core/state/restore.ts";
 import { runSnapshot } from "../core/state/snapshot.ts";
 import {
+  DEFAULT_SIM_TIME_LIMIT_S,
   RESTORE_METHODS,
   type RestoreOptions,
   SNAPSHOT_METHODS,
@@ -93,9 +94,11 @@ function runPoint(point: Point, seed: number, cost: Parameters<typeof runSnapsho
   const result: StateRow = point.phase === "restore"
     ? runRestore(options, cost, seed)
     : runSnapshot(options, cost, seed);
+  // A run that gave up leaves the times it could not measure as NaN: they
+  // are left out of the row (empty in the CSV), never written as numbers.
   const row: Row = {};
   for (const [key, value] of Object.entries(result)) {
-    if (!(key in point)) row[key] = value;
+    if (!(key in point) && !Number.isNaN(value)) row[key] = value;
   }
   return row;
 }
@@ -121,12 +124,21 @@ function storageLabel(name: string): string {
   return p === undefined ? name : `${name} (${p.description.split(":")[0]})`;
 }
 
+/** What the report shows instead of a number for a run that gave up. */
+const DID_NOT_FINISH = `did not finish within ${DEFAULT_SIM_TIME_LIMIT_S} s`;
+
+/** True for a run that gave up at its simulated-time limit. */
+function gaveUp(r: Row): boolean {
+  return r.finished === false;
+}
+
 /**
  * The rows the plots show: the default guest if the sweep has it (else the
- * first guest), at the largest memory size.
+ * first guest), at the largest memory size; without the runs that gave up
+ * unless `withUnfinished`.
  */
-function plotted(rows: readonly Row[], phase: string): Row[] {
-  const ofPhase = rows.filter((r) => r.phase === phase);
+function plotted(rows: readonly Row[], phase: string, withUnfinished = false): Row[] {
+  const ofPhase = rows.filter((r) => r.phase === phase && (withUnfinished || !gaveUp(r)));
   if (ofPhase.length === 0) return [];
   const hasDefault = ofPhase.some((r) => isDefaultGuest(r));
   const guestRows = hasDefault
@@ -267,6 +279,10 @@ function lazyVersusFullRows(rows: readonly Row[]): Row[] {
       const [name, r] of [["lazy", lazy], ["lazy-sweep", sweep], ["prefetch", prefetch]] as const
     ) {
       if (r === undefined) continue;
+      if (gaveUp(r) && r.job_done_ms === undefined) {
+        row[`${name}_job_ms`] = DID_NOT_FINISH;
+        continue;
+      }
       row[`${name}_job_ms`] = Number(r.job_done_ms);
       if (Number(r.job_done_ms) < bestMs) {
         best = name;
@@ -299,6 +315,7 @@ function integrityRows(rows: readonly Row[]): Row[] {
         phase,
         method,
         runs: of.length,
+        unfinished: of.filter(gaveUp).length,
         pages_checked: of.reduce((s, r) => s + Number(r.memory_gib) * 262144, 0),
         lost_pages: of.reduce((s, r) => s + Number(r.lost_pages), 0),
       });
@@ -340,11 +357,44 @@ function headline(rows: readonly Row[]): string {
       `Lazy restore finishes the guest's work before a full restore in ${wins} of ${versus.length} restore configurations.`,
     );
   }
+  const unfinished = rows.filter(gaveUp);
+  if (unfinished.length > 0) {
+    parts.push(
+      `${unfinished.length} of ${rows.length} runs (${
+        describeMethods(unfinished)
+      }) ${DID_NOT_FINISH} of simulated time; they are listed apart and left out of the plots.`,
+    );
+  }
   const lost = rows.reduce((s, r) => s + Number(r.lost_pages ?? 0), 0);
   parts.push(
     lost === 0 ? "No run lost a page." : `${lost} pages were lost: a mechanism is broken.`,
   );
   return parts.join(" ");
+}
+
+/** "12 dirty-precopy, 1 lazy-sweep": how many rows of each method. */
+function describeMethods(rows: readonly Row[]): string {
+  const counts = new Map<string, number>();
+  for (const r of rows) counts.set(String(r.method), (counts.get(String(r.method)) ?? 0) + 1);
+  return [...counts].map(([m, n]) => `${n} ${m}`).join(", ");
+}
+
+/** Runs that gave up, for their table: what each had done by the limit and what was left. */
+function unfinishedRows(rows: readonly Row[]): Row[] {
+  return rows.filter(gaveUp).map((r) => ({
+    phase: String(r.phase),
+    method: String(r.method),
+    storage: String(r.storage),
+    memory_gib: Number(r.memory_gib),
+    write_fraction: Number(r.write_fraction),
+    working_set_fraction: Number(r.working_set_fraction),
+    batch_pages: Number(r.batch_pages),
+    result: DID_NOT_FINISH,
+    rounds: Number(r.rounds),
+    pages_moved: Number(r.pages_moved),
+    lost_pages: Number(r.lost_pages),
+    reason: String(r.gave_up_reason).replace(/^did not finish within [^:]*: /, ""),
+  }));
 }
 
 function reading(rows: readonly Row[]): string {
@@ -377,8 +427,16 @@ function reading(rows: readonly Row[]): string {
       );
     }
     const pre = snap.filter((r) => r.method === "dirty-precopy");
+    const preGaveUp = plotted(rows, "snapshot", true).filter((r) =>
+      r.method === "dirty-precopy" && gaveUp(r)
+    );
     if (pre.length > 0) {
       const capped = pre.filter((r) => Number(r.rounds) > 30);
+      const missing = preGaveUp.length === 0
+        ? ""
+        : ` ${preGaveUp.length} more plotted runs (${
+          preGaveUp.map((r) => `${r.storage} at ${r.batch_pages}-page batches`).join(", ")
+        }) ${DID_NOT_FINISH} of simulated time, still iterating (see "Runs that did not finish"), and are missing from the plots.`;
       paragraphs.push(
         `Dirty-logging pre-copy writes the whole memory while the guest runs, then the pages dirtied meanwhile, round after round, and pauses only for the last round; its pause is between ${
           ms(Math.min(...pre.map((r) => Number(r.pause_ms))))
@@ -393,7 +451,7 @@ function reading(rows: readonly Row[]): string {
           capped.length > 0
             ? `In ${capped.length} of ${pre.length} plotted runs storage was too slow for the guest's dirtying and it stopped only at the 30-round cap.`
             : "Every plotted run converged before the 30-round cap."
-        }`,
+        }${missing}`,
       );
     }
   }
@@ -414,6 +472,16 @@ function reading(rows: readonly Row[]): string {
       }). Working-set prefetch reads the recorded working set first, stored contiguously, and then never faults.`,
     );
   }
+  const unfinished = rows.filter(gaveUp);
+  paragraphs.push(
+    `Each run is simulated touch by touch, so its cost grows with the simulated time the guest runs; a run stops at ${DEFAULT_SIM_TIME_LIMIT_S} s of simulated time (the simTimeLimitS option). ${
+      unfinished.length === 0
+        ? "Every run of this sweep ended within it."
+        : `${unfinished.length} of ${rows.length} runs (${
+          describeMethods(unfinished)
+        }) did not: they are shown as "${DID_NOT_FINISH}" rather than as numbers, left out of the plots, and listed with what was still left to do in "Runs that did not finish"; the pages they had saved or restored by then were checked like the others.`
+    }`,
+  );
   const lost = rows.reduce((s, r) => s + Number(r.lost_pages ?? 0), 0);
   paragraphs.push(
     lost === 0
@@ -590,13 +658,35 @@ export const SNAPSHOT: Experiment = {
     },
     {
       kind: "table",
+      title: "Runs that did not finish",
+      caption:
+        `Runs still going after ${DEFAULT_SIM_TIME_LIMIT_S} s of simulated time, stopped there: their total time, pause and guest slowdown are unknown and are not plotted. Rounds and pages moved are those up to the limit; lost pages counts the pages saved or restored by then that were wrong.`,
+      columns: [
+        { key: "phase" },
+        { key: "method" },
+        { key: "storage" },
+        { key: "memory_gib", label: "memory", unit: "GiB" },
+        { key: "write_fraction", label: "writes", unit: "fraction" },
+        { key: "working_set_fraction", label: "working set", unit: "fraction" },
+        { key: "batch_pages", label: "batch", unit: "pages" },
+        { key: "result" },
+        { key: "rounds", label: "rounds done" },
+        { key: "pages_moved", label: "pages moved", unit: "pages" },
+        { key: "lost_pages", label: "lost", unit: "pages" },
+        { key: "reason", label: "left at the limit" },
+      ],
+      rows: unfinishedRows,
+    },
+    {
+      kind: "table",
       title: "No lost data",
       caption:
-        "Pages whose saved or restored version differed from the one the mechanism promises, summed over every run of the sweep. Any non-zero count is a bug.",
+        "Pages whose saved or restored version differed from the one the mechanism promises, summed over every run of the sweep. A run that did not finish is checked on the pages it had saved or restored by then. Any non-zero count is a bug.",
       columns: [
         { key: "phase" },
         { key: "method" },
         { key: "runs" },
+        { key: "unfinished", label: "did not finish" },
         { key: "pages_checked", label: "pages checked", unit: "pages" },
         { key: "lost_pages", label: "lost", unit: "pages" },
       ],

@@ -46,6 +46,7 @@ Guest:
   --write-fraction F    fraction of touches that write, 0 to 1 (default 0.2)
   --working-set F       fraction of memory the guest touches (default 0.25)
   --job-ms T            guest work per vCPU, in ms of unhindered run time (default 100)
+  --time-limit S        give up after S seconds of simulated time (default 1200)
   --seed N              seed of the guest's working set and touches (default 1)
 
 Output:
@@ -68,6 +69,7 @@ const OPTIONS = {
   "write-fraction": { type: "string" },
   "working-set": { type: "string" },
   "job-ms": { type: "string" },
+  "time-limit": { type: "string" },
   seed: { type: "string" },
   profile: { type: "string" },
   json: { type: "boolean" },
@@ -89,6 +91,7 @@ const OPTION_OF_FIELD: Readonly<Record<string, string>> = {
   writeFraction: "--write-fraction",
   workingSetFraction: "--working-set",
   jobMs: "--job-ms",
+  simTimeLimitS: "--time-limit",
 };
 
 /** A number option, or undefined when absent; anything but a plain number is a usage error. */
@@ -214,6 +217,7 @@ async function run(args: string[]): Promise<void> {
     writeFraction: numberOption("write-fraction", values["write-fraction"]),
     workingSetFraction: numberOption("working-set", values["working-set"]),
     jobMs: numberOption("job-ms", values["job-ms"]),
+    simTimeLimitS: numberOption("time-limit", values["time-limit"]),
   };
   for (const key of Object.keys(options) as (keyof typeof options)[]) {
     if (options[key] === undefined) delete options[key];
@@ -227,7 +231,10 @@ async function run(args: string[]): Promise<void> {
   }
   const width = Math.max(...Object.keys(row).map((k) => k.length));
   for (const [key, value] of Object.entries(row)) {
-    const text = typeof value === "number" && !Number.isInteger(value)
+    // NaN: a time a run that gave up could not measure.
+    const text = Number.isNaN(value)
+      ? "—"
+      : typeof value === "number" && !Number.isInteger(value)
       ? Number(value.toPrecision(6)).toString()
       : String(value);
     console.log(`${key.padEnd(width)}  ${text}`);

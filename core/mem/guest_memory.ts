@@ -52,6 +52,11 @@ export class GuestMemory {
   readonly version: Uint32Array;
   /** {@linkcode PageMode} of each page. */
   readonly mode: Uint8Array;
+  /**
+   * False until {@linkcode GuestMemory.makeAllAbsent} is first called: while
+   * it is false no page is absent, so no read can trap.
+   */
+  mayBeAbsent = false;
 
   /**
    * Creates a memory whose pages are all writable at version 0.
@@ -169,6 +174,7 @@ export class GuestMemory {
    * ```
    */
   makeAllAbsent(): void {
+    this.mayBeAbsent = true;
     this.mode.fill(PageMode.ABSENT);
     this.version.fill(0);
   }

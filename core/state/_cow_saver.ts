@@ -12,6 +12,8 @@ import {
   addressOrder,
   buildRow,
   exitCycles,
+  gaveUpReason,
+  limitCycles,
   PAGE_BYTES,
   workingSetOrder,
   workloadOf,
@@ -75,6 +77,7 @@ export class CowSaver implements SimAgent, TrapHandler {
   #done = -1;
   #lostAtDone = 0;
   #jobDone = -1;
+  #finished = false;
 
   constructor(s: SnapshotSettings, cost: CostModel, seed: number) {
     this.#s = s;
@@ -126,20 +129,30 @@ export class CowSaver implements SimAgent, TrapHandler {
         stateCopy;
     }
     this.#expected = version.slice();
+    const limit = limitCycles(s, this.#cost);
+    this.#guest.haltAt = limit + 1;
     this.#sim.schedule(this.#pauseCycles, this.#id, this.#tagStart);
-    this.#sim.run();
-    // Every run ends by reaching done; an empty queue before that is a model bug, never bad input.
-    if (this.#done < 0) {
+    this.#sim.run(limit);
+    // Events left after the limit: the run gave up there.
+    const gaveUp = !this.#finished && this.#sim.pending > 0;
+    // Every other run ends by reaching done; an empty queue before that is a model bug, never bad input.
+    if (this.#done < 0 && !gaveUp) {
       throw new Error("snapshot: the event queue ran dry before the snapshot finished");
     }
+    // Every page must hold its version at the snapshot instant; a run that
+    // gave up is checked on the pages it saved.
     const expected = this.#expected;
+    const state = this.#state;
     let lost = 0;
-    for (let p = 0; p < s.pages; p++) if (this.#image[p] !== expected[p]) lost++;
+    for (let p = 0; p < s.pages; p++) {
+      if (this.#image[p] !== expected[p] && (!gaveUp || state[p] === SAVED)) lost++;
+    }
+    const doneAt = this.#done >= 0 ? this.#done : NaN;
     return buildRow("snapshot", s.method, s, this.#cost, this.#guest, {
-      pauseCycles: this.#concurrent ? this.#pauseCycles : this.#done,
-      firstInstruction: this.#concurrent ? this.#pauseCycles : this.#done,
+      pauseCycles: this.#concurrent ? this.#pauseCycles : doneAt,
+      firstInstruction: this.#concurrent ? this.#pauseCycles : doneAt,
       done: this.#done,
-      jobDone: this.#jobDone,
+      jobDone: this.#jobDone >= 0 || !gaveUp ? this.#jobDone : NaN,
       lost: this.#lostAtDone,
       ios: this.#dev.ios,
       imageBytes: this.#imageBytes,
@@ -147,6 +160,13 @@ export class CowSaver implements SimAgent, TrapHandler {
       bufferPeakPages: this.#bufferPeak,
       rounds: 1,
       lostPages: lost,
+      finished: !gaveUp,
+      gaveUpReason: !gaveUp ? "" : gaveUpReason(
+        s,
+        this.#done < 0
+          ? `${this.#saved} of ${s.pages} pages saved`
+          : "the image was complete, the guest's job was not done",
+      ),
     });
   }
 
@@ -271,6 +291,7 @@ export class CowSaver implements SimAgent, TrapHandler {
     // A job of zero length is done at the first instruction.
     if (this.#jobDone < 0) this.#jobDone = this.#concurrent ? this.#pauseCycles : this.#done;
     this.#guest.haltAt = this.#sim.now;
+    this.#finished = true;
     this.#sim.stop();
   }
 

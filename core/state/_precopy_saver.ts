@@ -8,7 +8,14 @@ import { GuestVcpus, type TrapHandler } from "./guest_vcpus.ts";
 import { StorageDevice } from "./storage_device.ts";
 import type { SnapshotSettings } from "./state_params.ts";
 import type { StateRow } from "./state_row.ts";
-import { buildRow, exitCycles, PAGE_BYTES, workloadOf } from "./_state_common.ts";
+import {
+  buildRow,
+  exitCycles,
+  gaveUpReason,
+  limitCycles,
+  PAGE_BYTES,
+  workloadOf,
+} from "./_state_common.ts";
 
 const LIVE = 0;
 const FINAL = 1;
@@ -58,6 +65,7 @@ export class PrecopySaver implements SimAgent, TrapHandler {
   #done = -1;
   #lostAtDone = 0;
   #jobDone = -1;
+  #finished = false;
 
   constructor(s: SnapshotSettings, cost: CostModel, seed: number) {
     this.#s = s;
@@ -83,21 +91,47 @@ export class PrecopySaver implements SimAgent, TrapHandler {
     const version = this.#mem.version;
     for (let p = 0; p < version.length; p++) version[p] = 1 + (p & 7);
     for (let v = 0; v < s.vcpus; v++) this.#guest.unblock(v, 0);
+    const limit = limitCycles(s, this.#cost);
+    this.#guest.haltAt = limit + 1;
     this.#sim.schedule(0, this.#id, this.#tagRound);
-    this.#sim.run();
-    // Every run ends by reaching done; an empty queue before that is a model bug, never bad input.
-    if (this.#done < 0) {
+    this.#sim.run(limit);
+    // Events left after the limit: the run gave up there.
+    const gaveUp = !this.#finished && this.#sim.pending > 0;
+    // Every other run ends by reaching done; an empty queue before that is a model bug, never bad input.
+    if (this.#done < 0 && !gaveUp) {
       throw new Error("snapshot: the event queue ran dry before the snapshot finished");
     }
-    const expected = this.#expected!;
     let lost = 0;
-    for (let p = 0; p < s.pages; p++) if (this.#image[p] !== expected[p]) lost++;
-    const pause = this.#done - this.#pauseStart;
+    let reason = "";
+    if (this.#done >= 0) {
+      // The image must hold every page's version at the final pause.
+      const expected = this.#expected!;
+      for (let p = 0; p < s.pages; p++) if (this.#image[p] !== expected[p]) lost++;
+      if (gaveUp) reason = "the image was complete, the guest's job was not done";
+    } else {
+      // Gave up before the snapshot instant: every page written to the image
+      // and neither dirtied since nor waiting in this round's list must hold
+      // its current version.
+      const version = this.#mem.version;
+      const left = new Uint8Array(s.pages);
+      for (let i = this.#listIdx; i < this.#listLen; i++) left[this.#list[i]] = 1;
+      let leftCount = 0;
+      for (let p = 0; p < s.pages; p++) {
+        if (left[p] === 1 || this.#dirty[p] === 1) leftCount++;
+        else if (this.#image[p] !== version[p]) lost++;
+      }
+      reason = this.#phase === LIVE
+        ? `pre-copy round ${
+          this.#round + 1
+        } (live rounds capped at ${s.maxRounds}), ${leftCount} pages still to write`
+        : `in the final pause, ${leftCount} pages still to write`;
+    }
+    const pause = this.#done >= 0 ? this.#done - this.#pauseStart : NaN;
     return buildRow("snapshot", s.method, s, this.#cost, this.#guest, {
       pauseCycles: pause,
       firstInstruction: 0,
       done: this.#done,
-      jobDone: this.#jobDone,
+      jobDone: this.#jobDone >= 0 || !gaveUp ? this.#jobDone : NaN,
       lost: this.#lostAtDone,
       ios: this.#dev.ios,
       imageBytes: this.#imageBytes,
@@ -105,6 +139,8 @@ export class PrecopySaver implements SimAgent, TrapHandler {
       bufferPeakPages: 0,
       rounds: this.#round,
       lostPages: lost,
+      finished: !gaveUp,
+      gaveUpReason: gaveUp ? gaveUpReason(s, reason) : "",
     });
   }
 
@@ -238,6 +274,7 @@ export class PrecopySaver implements SimAgent, TrapHandler {
   #finish(): void {
     if (this.#jobDone < 0) this.#jobDone = 0;
     this.#guest.haltAt = this.#sim.now;
+    this.#finished = true;
     this.#sim.stop();
   }
 }

@@ -13,6 +13,8 @@ import {
   addressOrder,
   buildRow,
   exitCycles,
+  gaveUpReason,
+  limitCycles,
   PAGE_BYTES,
   workingSetOrder,
   workloadOf,
@@ -74,6 +76,7 @@ export class Restorer implements SimAgent, TrapHandler {
   #done = -1;
   #lostAtDone = 0;
   #jobDone = -1;
+  #finished = false;
 
   constructor(s: RestoreSettings, cost: CostModel, seed: number) {
     this.#s = s;
@@ -125,14 +128,19 @@ export class Restorer implements SimAgent, TrapHandler {
     // Device state comes first, at the start of the image.
     const stateDone = this.#dev.submit(0, s.deviceStateBytes, 0, false);
     this.#imageBytes += s.deviceStateBytes;
+    const limit = limitCycles(s, this.#cost);
+    this.#guest.haltAt = limit + 1;
     this.#sim.schedule(stateDone, this.#id, this.#tagPump + 1);
-    this.#sim.run();
-    // Every run ends by reaching done; an empty queue before that is a model bug, never bad input.
-    if (this.#done < 0) {
+    this.#sim.run(limit);
+    // Events left after the limit: the run gave up there.
+    const gaveUp = !this.#finished && this.#sim.pending > 0;
+    // Every other run ends by reaching done; an empty queue before that is a model bug, never bad input.
+    if (this.#done < 0 && !gaveUp) {
       throw new Error("restore: the event queue ran dry before the restore finished");
     }
     // Every page the guest saw or wrote, and every restored page, must hold
-    // the image's version plus the guest's own writes.
+    // the image's version plus the guest's own writes (up to the limit, for
+    // a run that gave up).
     const mem = this.#mem;
     const writes = this.#guest.writeCount!;
     const bad = this.#guest.badAccess!;
@@ -143,11 +151,19 @@ export class Restorer implements SimAgent, TrapHandler {
         lost++;
       }
     }
+    const first = this.#firstInstruction >= 0 || !gaveUp ? this.#firstInstruction : NaN;
+    let reason = "";
+    if (gaveUp) {
+      const job = this.#jobDone >= 0 ? "" : ", the guest's job not done";
+      reason = this.#done >= 0
+        ? "every page was restored, the guest's job was not done"
+        : `${this.#restored} of ${this.#batches} batches restored${job}`;
+    }
     return buildRow("restore", s.method, s, this.#cost, this.#guest, {
-      pauseCycles: this.#firstInstruction,
-      firstInstruction: this.#firstInstruction,
+      pauseCycles: first,
+      firstInstruction: first,
       done: this.#done,
-      jobDone: this.#jobDone,
+      jobDone: this.#jobDone >= 0 || !gaveUp ? this.#jobDone : NaN,
       lost: this.#lostAtDone,
       ios: this.#dev.ios,
       imageBytes: this.#imageBytes,
@@ -155,6 +171,8 @@ export class Restorer implements SimAgent, TrapHandler {
       bufferPeakPages: 0,
       rounds: 1,
       lostPages: lost,
+      finished: !gaveUp,
+      gaveUpReason: gaveUp ? gaveUpReason(s, reason) : "",
     });
   }
 
@@ -257,6 +275,7 @@ export class Restorer implements SimAgent, TrapHandler {
 
   #finish(): void {
     this.#guest.haltAt = this.#sim.now;
+    this.#finished = true;
     this.#sim.stop();
   }
 

@@ -2,7 +2,7 @@
 
 import type { CostModel } from "../cost.ts";
 import { EXIT_REASON_NAMES } from "../virt/exit_reason.ts";
-import { msFromCycles } from "../sim.ts";
+import { cyclesFromSeconds, msFromCycles } from "../sim.ts";
 import type { GuestVcpus, GuestWorkload } from "./guest_vcpus.ts";
 import type { StateSettings } from "./state_params.ts";
 import type { StateRow } from "./state_row.ts";
@@ -28,6 +28,20 @@ export function workloadOf(s: StateSettings, cost: CostModel): GuestWorkload {
     touchCycles,
     jobTouches: Math.ceil(jobCycles / touchCycles),
   };
+}
+
+/**
+ * The last cycle a run simulates: its simulated-time limit. The guest runs
+ * no touch after it (`haltAt` is one cycle later, so touches at the limit
+ * itself still run, as without a limit).
+ */
+export function limitCycles(s: StateSettings, cost: CostModel): number {
+  return cyclesFromSeconds(s.simTimeLimitS, cost.clockGhz);
+}
+
+/** Why a run gave up, in words: `what` is what was left to do at the limit. */
+export function gaveUpReason(s: StateSettings, what: string): string {
+  return `did not finish within ${s.simTimeLimitS} s of simulated time: ${what}`;
 }
 
 /**
@@ -86,9 +100,17 @@ export interface RunTotals {
   rounds: number;
   /** Pages lost. */
   lostPages: number;
+  /** False when the run gave up at its simulated-time limit. */
+  finished: boolean;
+  /** Why it gave up, or "". */
+  gaveUpReason: string;
 }
 
-/** Assembles the result row. */
+/**
+ * Assembles the result row. For a run that gave up, `done` is not known: the
+ * total, slowdown and stall are `NaN`, and so are the other times the
+ * mechanism passes as `NaN`.
+ */
 export function buildRow(
   phase: "snapshot" | "restore",
   method: string,
@@ -101,6 +123,7 @@ export function buildRow(
   let exits = 0;
   for (let i = 0; i < guest.exits.length; i++) exits += guest.exits[i];
   const v = s.vcpus;
+  const known = t.finished || t.done >= 0;
   return {
     phase,
     method,
@@ -112,10 +135,10 @@ export function buildRow(
     working_set_fraction: s.workingSetFraction,
     pause_ms: ms(t.pauseCycles),
     first_instruction_ms: ms(t.firstInstruction),
-    total_ms: ms(t.done),
+    total_ms: known ? ms(t.done) : NaN,
     job_done_ms: ms(t.jobDone),
-    guest_slowdown: t.done > 0 ? Math.min(1, t.lost / (v * t.done)) : 0,
-    stall_ms: ms(Math.max(0, t.lost - v * t.pauseCycles) / v),
+    guest_slowdown: !known ? NaN : t.done > 0 ? Math.min(1, t.lost / (v * t.done)) : 0,
+    stall_ms: known ? ms(Math.max(0, t.lost - v * t.pauseCycles) / v) : NaN,
     exits,
     ios: t.ios,
     image_bytes: t.imageBytes,
@@ -123,5 +146,7 @@ export function buildRow(
     buffer_peak_bytes: t.bufferPeakPages * PAGE_BYTES,
     rounds: t.rounds,
     lost_pages: t.lostPages,
+    finished: t.finished,
+    gave_up_reason: t.gaveUpReason,
   };
 }

@@ -295,6 +295,16 @@ export class GuestVcpus implements SimAgent {
     const expected = this.#expected;
     const writeCount = this.writeCount;
     const bad = this.badAccess;
+    const id = this.#id;
+    const pendingPage = this.#pendingPage;
+    const rngs = this.#rngs;
+    const touches = this.touches;
+    const jobTouches = this.#jobTouches;
+    // Reads trap only on absent pages and are checked only by the verifier.
+    const readsFree = expected === null && !this.memory.mayBeAbsent;
+    // The next event of another agent changes only when a handler schedules one.
+    let next = sim.peekTime();
+    let nextFirst = sim.peekAgent() < id;
     for (;;) {
       let i = 0;
       for (let j = 1; j < v; j++) if (clock[j] < clock[i]) i = j;
@@ -303,27 +313,41 @@ export class GuestVcpus implements SimAgent {
       // Stop before the next event of another agent; at equal times the
       // clock's tie order decides. Breaking on a tie the guest itself wins
       // would reschedule this same wake forever.
-      const next = sim.peekTime();
-      if (t > next || (t === next && sim.peekAgent() < this.#id)) break;
-      let page = this.#pendingPage[i];
+      if (t > next || (t === next && nextFirst)) break;
+      let page = pendingPage[i];
       let write: boolean;
       if (page >= 0) {
         write = this.#pendingWrite[i] === 1;
-        this.#pendingPage[i] = -1;
+        pendingPage[i] = -1;
       } else {
-        const rng = this.#rngs[i];
-        page = ws[rng.nextU32() % wsLen];
+        const rng = rngs[i];
+        // x - floor(x / n) * n equals x % n exactly for x < 2^32 (the quotient's
+        // rounding error is below 1/n) and avoids a float modulo per touch.
+        const x = rng.nextU32();
         write = rng.nextU32() < writeBelow;
+        if (!write && readsFree) {
+          // A read that cannot trap and is not checked changes nothing but the clock.
+          clock[i] = t + touchCycles;
+          if (++touches[i] === jobTouches) {
+            this.#jobDone(i, clock[i]);
+            next = sim.peekTime();
+            nextFirst = sim.peekAgent() < id;
+          }
+          continue;
+        }
+        page = ws[x - Math.floor(x / wsLen) * wsLen];
       }
       const m = mode[page];
       if (m !== PageMode.WRITABLE && (write || m === PageMode.ABSENT)) {
         const reason = m === PageMode.ABSENT ? ExitReason.NESTED_FAULT : ExitReason.WRITE_PROTECT;
         this.exits[reason]++;
-        this.#pendingPage[i] = page;
+        pendingPage[i] = page;
         this.#pendingWrite[i] = write ? 1 : 0;
         this.#blockedSince[i] = t;
         clock[i] = Infinity;
         this.#handler.onTrap(i, page, write, reason, t);
+        next = sim.peekTime();
+        nextFirst = sim.peekAgent() < id;
         continue;
       }
       if (expected !== null) {
@@ -332,18 +356,27 @@ export class GuestVcpus implements SimAgent {
       }
       if (write) version[page] = (version[page] + 1) >>> 0;
       clock[i] = t + touchCycles;
-      if (++this.touches[i] === this.#jobTouches) {
-        this.jobDoneAt[i] = clock[i];
-        if (--this.#jobsLeft === 0) {
-          let last = 0;
-          for (let j = 0; j < v; j++) if (this.jobDoneAt[j] > last) last = this.jobDoneAt[j];
-          this.#handler.onJobDone(last);
-        }
+      if (++touches[i] === jobTouches) {
+        this.#jobDone(i, clock[i]);
+        next = sim.peekTime();
+        nextFirst = sim.peekAgent() < id;
       }
     }
-    let next = Infinity;
-    for (let j = 0; j < v; j++) if (clock[j] < next) next = clock[j];
-    if (next !== Infinity) this.#wakeAt(next);
+    let resume = Infinity;
+    for (let j = 0; j < v; j++) if (clock[j] < resume) resume = clock[j];
+    if (resume !== Infinity) this.#wakeAt(resume);
+  }
+
+  // vCPU `vcpu` completed its job at cycle `time`; the last one tells the handler.
+  #jobDone(vcpu: number, time: number): void {
+    this.jobDoneAt[vcpu] = time;
+    if (--this.#jobsLeft === 0) {
+      let last = 0;
+      for (let j = 0; j < this.jobDoneAt.length; j++) {
+        if (this.jobDoneAt[j] > last) last = this.jobDoneAt[j];
+      }
+      this.#handler.onJobDone(last);
+    }
   }
 
   /** True once every vCPU has completed its job. */

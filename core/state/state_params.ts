@@ -47,6 +47,16 @@ export const COW_WAITS: readonly CowWait[] = ["io", "copy"];
 /** Largest batch, in pages (4 MiB of 4 KiB pages). */
 export const MAX_BATCH_PAGES = 1024;
 
+/**
+ * Default simulated-time limit of one run (s): 20 minutes. A lab budget, not
+ * a mechanism of any hypervisor: every guest touch is simulated, so a run
+ * costs wall time in proportion to the simulated time the guest runs (about
+ * 50 to 100 simulated seconds per wall-clock second for a 2-vCPU guest,
+ * measured on the full `snapshot` grid). Every run of that grid except
+ * non-converging pre-copies to slow storage ends well within it.
+ */
+export const DEFAULT_SIM_TIME_LIMIT_S = 1200;
+
 /** Guest and storage options shared by snapshot and restore. Every field is optional. */
 export interface StateOptions {
   /** Guest memory (GiB; fractions allowed, at least one page; up to 1024). Default 1. */
@@ -77,6 +87,13 @@ export interface StateOptions {
   wsRunPages?: number;
   /** Guest work each vCPU must complete for `job_done_ms` (ms of unhindered run time). Default 100. */
   jobMs?: number;
+  /**
+   * Simulated time after which the run gives up (s, above 0). The row then
+   * says `finished: false` and why, leaves the times it could not measure as
+   * `NaN`, and still checks the pages saved or restored so far. Default
+   * {@linkcode DEFAULT_SIM_TIME_LIMIT_S} (1,200 s).
+   */
+  simTimeLimitS?: number;
 }
 
 /** Snapshot options. Every field is optional. */
@@ -141,6 +158,8 @@ export interface StateSettings {
   wsRunPages: number;
   /** Job length (ms). */
   jobMs: number;
+  /** Simulated-time limit of the run (s). */
+  simTimeLimitS: number;
 }
 
 /** {@linkcode SnapshotOptions} resolved. */
@@ -263,6 +282,15 @@ export function resolveStateOptions(o: StateOptions): StateSettings {
     accessesPerTouch: num(o.accessesPerTouch, "accessesPerTouch", 10000, 1, 1e12, false),
     wsRunPages: num(o.wsRunPages, "wsRunPages", 3, 1, 1 << 20, true),
     jobMs: num(o.jobMs, "jobMs", 100, 0, 1e7, false),
+    simTimeLimitS: num(
+      o.simTimeLimitS,
+      "simTimeLimitS",
+      DEFAULT_SIM_TIME_LIMIT_S,
+      0,
+      1e9,
+      false,
+      true,
+    ),
   };
 }
 

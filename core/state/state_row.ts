@@ -8,6 +8,13 @@
 /**
  * One run's result. Times are milliseconds from the moment the snapshot or
  * restore was requested.
+ *
+ * A run that reaches its simulated-time limit before it ends has `finished`
+ * false and a `gave_up_reason`; the times it could not measure (`total_ms`,
+ * `guest_slowdown`, `stall_ms`, and `pause_ms`, `first_instruction_ms` or
+ * `job_done_ms` when they had not happened yet) are `NaN`, the counts are
+ * those up to the limit, and `lost_pages` checks the pages saved or restored
+ * up to the limit.
  */
 export type StateRow = {
   /** `snapshot` or `restore`. */
@@ -52,4 +59,8 @@ export type StateRow = {
   rounds: number;
   /** Pages whose saved or restored version is wrong. 0 unless the mechanism is broken. */
   lost_pages: number;
+  /** True when the run ended within its simulated-time limit; false when it gave up. */
+  finished: boolean;
+  /** Why the run gave up (what was still left to do at the limit), or "" when it finished. */
+  gave_up_reason: string;
 };

@@ -52,9 +52,12 @@ Deno.test("snapshot rows carry the CSV columns, none clashing with a parameter, 
         "lost_pages",
         "first_instruction_ms",
         "stall_ms",
+        "finished",
+        "gave_up_reason",
       ]
     ) assert.ok(key in all, `${phase} row lacks ${key}`);
     assert.equal(row.lost_pages, 0);
+    assert.equal(row.finished, true);
     assert.deepEqual(await SNAPSHOT.run(point, { seed: 3, cost }), row);
   }
 });
@@ -89,4 +92,43 @@ Deno.test("snapshot's report renders every section from a small sweep", async ()
   ) {
     assert.ok(header.includes(column), column);
   }
+});
+
+Deno.test("snapshot's report shows a run that gave up as not finished, never as a number", async () => {
+  const rows: Row[] = [];
+  for (const p of SNAPSHOT.grids.quick) {
+    const point = { ...p, memory_gib: SMALL_GIB };
+    rows.push({ ...point, ...(await SNAPSHOT.run(point, { seed: 1, cost })) });
+  }
+  // A pre-copy that gave up: its row has no times (they were NaN), as runPoint writes it.
+  const i = rows.findIndex((r) =>
+    r.method === "dirty-precopy" && r.storage === "network-gp3" && r.batch_pages === 1
+  );
+  const { total_ms: _t, pause_ms: _p, guest_slowdown: _g, stall_ms: _s, ...kept } = rows[i];
+  rows[i] = {
+    ...kept,
+    finished: false,
+    gave_up_reason:
+      "did not finish within 1200 s of simulated time: pre-copy round 16 (live rounds capped at 30), 4096 pages still to write",
+  };
+  const dir = await Deno.makeTempDir();
+  const record = await writeExperimentReport(dir, SNAPSHOT, {
+    size: "quick",
+    seed: 1,
+    cost,
+    version: "0.0.0",
+    points: rows.length,
+    rows,
+  });
+  assert.match(record.headline, /1 of 84 runs \(1 dirty-precopy\) did not finish within 1200 s/);
+  const page = await Deno.readTextFile(`${dir}/snapshot.html`);
+  assert.equal(page.includes("could not be drawn"), false);
+  assert.match(page, /Runs that did not finish/);
+  assert.match(page, /pre-copy round 16 \(live rounds capped at 30\), 4096 pages still to write/);
+  assert.match(page, /network-gp3 at 1-page batches\) did not finish within 1200 s/);
+  const csv = (await Deno.readTextFile(`${dir}/snapshot.csv`)).split(/\r?\n/);
+  const header = csv[0].split(",");
+  const line = csv.find((l) => l.includes("did not finish"))!.split(",");
+  assert.equal(line[header.indexOf("total_ms")], "", "no total for a run that gave up");
+  assert.equal(line[header.indexOf("finished")], "false");
 });

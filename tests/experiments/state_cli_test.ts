@@ -98,3 +98,20 @@ Deno.test("deno task state exits with code 2 and no stack trace as a process", a
   const text = new TextDecoder().decode(stderr).trim();
   assert.match(text, /^state: --vcpus: must be an integer from 1 to 64, got 0$/);
 });
+
+Deno.test("deno task state --time-limit stops a run and prints what it could not measure as —", async () => {
+  const args = ["snapshot", ...SMALL, "--method", "dirty-precopy", "--storage", "network-gp3"];
+  const limited = [...args, "--batch-pages", "1", "--time-limit", "0.1"];
+  const { code, out } = await capture(limited);
+  assert.equal(code, 0);
+  assert.match(out, /^total_ms +—$/m);
+  assert.match(out, /^finished +false$/m);
+  assert.match(out, /^gave_up_reason +did not finish within 0\.1 s of simulated time: /m);
+  const json = JSON.parse((await capture([...limited, "--json"])).out);
+  assert.equal(json.finished, false);
+  assert.equal(json.total_ms, null);
+  assert.equal(json.lost_pages, 0);
+  const bad = await capture([...args, "--time-limit", "0"]);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.err, /--time-limit/);
+});

@@ -150,3 +150,48 @@ Deno.test("a smaller sweep share stretches a lazy restore's background sweep", (
   assert.ok(quarter.total_ms > 2 * full.total_ms, `${quarter.total_ms} vs ${full.total_ms}`);
   assert.equal(quarter.lost_pages + full.lost_pages, 0);
 });
+
+Deno.test("a restore that reaches its simulated-time limit says so and checks what the guest saw", async (t) => {
+  const base: RestoreOptions = {
+    memoryGib: 1024 / PAGES_PER_GIB,
+    storage: "network-gp3",
+    batchPages: 1,
+    writeFraction: 0.5,
+    workingSetFraction: 0.5,
+    accessesPerTouch: 1000,
+    jobMs: 1,
+    simTimeLimitS: 0.05,
+  };
+  for (const method of RESTORE_METHODS) {
+    await t.step(method, () => {
+      const row = runRestore({ ...base, method }, TEST_PROFILE, 1);
+      assert.equal(row.finished, false);
+      assert.match(
+        row.gave_up_reason,
+        /^did not finish within 0\.05 s of simulated time: \d+ of 1024 batches restored/,
+      );
+      assert.ok(Number.isNaN(row.total_ms) && Number.isNaN(row.guest_slowdown));
+      assert.equal(row.lost_pages, 0);
+      // Full and prefetch read 1,024 and 512 pages at 1 ms each before the first instruction.
+      if (method === "full" || method === "prefetch") {
+        assert.ok(Number.isNaN(row.first_instruction_ms));
+      } else assert.ok(row.first_instruction_ms > 0 && row.first_instruction_ms < 50);
+    });
+  }
+  await t.step("a restorer that maps empty pages is still caught", () => {
+    const row = runRestore({ ...base, method: "lazy", brokenSkipFetch: true }, TEST_PROFILE, 1);
+    assert.ok(row.lost_pages > 0, `lost ${row.lost_pages}`);
+  });
+});
+
+Deno.test("a restore that ends within its simulated-time limit is unchanged by it, on random guests", () => {
+  fc.assert(
+    fc.property(restoreArb, fc.integer({ min: 0, max: 1000 }), (options, seed) => {
+      const free = runRestore({ ...options, simTimeLimitS: 1e9 }, TEST_PROFILE, seed);
+      assert.equal(free.finished, true);
+      const end = Math.max(free.total_ms, free.job_done_ms) / 1000 + 2e-6;
+      assert.deepEqual(runRestore({ ...options, simTimeLimitS: end }, TEST_PROFILE, seed), free);
+    }),
+    { numRuns: 60 },
+  );
+});

@@ -188,3 +188,79 @@ Deno.test("a smaller saver share stretches the background save; hot-first order 
   assert.ok(hot.exits < cold.exits, `hot-first ${hot.exits} exits, cold-first ${cold.exits}`);
   for (const r of [full, quarter, hot, cold]) assert.equal(r.lost_pages, 0);
 });
+
+Deno.test("a snapshot that reaches its simulated-time limit says so and checks the pages it saved", async (t) => {
+  // 1,024 pages to network storage one page per I/O: about 1 s; the limit cuts it at 50 ms.
+  const base: SnapshotOptions = {
+    memoryGib: 1024 / PAGES_PER_GIB,
+    storage: "network-gp3",
+    batchPages: 1,
+    writeFraction: 0.5,
+    workingSetFraction: 0.5,
+    accessesPerTouch: 1000,
+    jobMs: 1,
+    simTimeLimitS: 0.05,
+  };
+  for (const method of SNAPSHOT_METHODS) {
+    await t.step(method, () => {
+      const row = runSnapshot({ ...base, method }, TEST_PROFILE, 1);
+      assert.equal(row.finished, false);
+      assert.match(row.gave_up_reason, /^did not finish within 0\.05 s of simulated time: /);
+      assert.ok(Number.isNaN(row.total_ms) && Number.isNaN(row.guest_slowdown));
+      assert.ok(Number.isNaN(row.stall_ms));
+      assert.ok(row.pages_moved > 0 && row.pages_moved < 1024, `${row.pages_moved} pages moved`);
+      assert.equal(row.lost_pages, 0);
+      if (method === "stop-and-copy") assert.ok(Number.isNaN(row.pause_ms));
+      // The write-protect pause happened; the guest, stalled on 1 ms saves, had not done its job.
+      if (method === "concurrent-cow") {
+        assert.ok(row.pause_ms > 0 && Number.isNaN(row.job_done_ms));
+      }
+      if (method === "dirty-precopy") {
+        assert.ok(Number.isNaN(row.pause_ms));
+        assert.match(
+          row.gave_up_reason,
+          /pre-copy round 1 \(live rounds capped at 30\), \d+ pages still to write$/,
+        );
+      }
+    });
+  }
+  await t.step("dirty-precopy stopped in a later round", () => {
+    // 64-page batches: a round of 512 dirty pages takes about 8 ms; it never converges to 0 ms.
+    const row = runSnapshot(
+      { ...base, method: "dirty-precopy", batchPages: 64, downtimeLimitMs: 0 },
+      TEST_PROFILE,
+      1,
+    );
+    assert.equal(row.finished, false);
+    assert.match(
+      row.gave_up_reason,
+      /pre-copy round 4 \(live rounds capped at 30\), 512 pages still to write$/,
+    );
+    assert.equal(row.rounds, 3);
+    assert.ok(row.pages_moved > 1024, `${row.pages_moved} pages moved`);
+    assert.equal(row.lost_pages, 0);
+  });
+  await t.step("a broken saver is still caught in a run that gave up", () => {
+    const row = runSnapshot(
+      { ...base, method: "concurrent-cow", batchPages: 8, brokenSkipCopyBeforeWrite: true },
+      TEST_PROFILE,
+      1,
+    );
+    assert.equal(row.finished, false);
+    assert.ok(row.lost_pages > 0, `lost ${row.lost_pages}`);
+  });
+});
+
+Deno.test("a snapshot that ends within its simulated-time limit is unchanged by it, on random guests", () => {
+  fc.assert(
+    fc.property(snapshotArb, fc.integer({ min: 0, max: 1000 }), (options, seed) => {
+      const free = runSnapshot({ ...options, simTimeLimitS: 1e9 }, TEST_PROFILE, seed);
+      assert.equal(free.finished, true);
+      assert.equal(free.gave_up_reason, "");
+      // Just enough: 2 µs (2,000 cycles at 1 GHz) after the later of the image and the job.
+      const end = Math.max(free.total_ms, free.job_done_ms) / 1000 + 2e-6;
+      assert.deepEqual(runSnapshot({ ...options, simTimeLimitS: end }, TEST_PROFILE, seed), free);
+    }),
+    { numRuns: 60 },
+  );
+});

@@ -14,6 +14,7 @@ Deno.test("an empty options object is a valid snapshot and restore", () => {
   assert.equal(s.pages, 262144);
   assert.equal(s.storage.name, "nvme-ssd");
   assert.equal(resolveRestoreOptions({}).method, "lazy-sweep");
+  assert.equal(s.simTimeLimitS, 1200);
 });
 
 const BAD: [string, Record<string, unknown>, RegExp][] = [
@@ -30,6 +31,7 @@ const BAD: [string, Record<string, unknown>, RegExp][] = [
   ["vcpus", { vcpus: 0 }, /vcpus/],
   ["ioDepth", { ioDepth: -1 }, /ioDepth/],
   ["jobMs", { jobMs: NaN }, /jobMs: must be a number from 0 to 10000000, got null$/],
+  ["simTimeLimitS", { simTimeLimitS: 0 }, /simTimeLimitS: must be a number above 0/],
 ];
 
 Deno.test("bad shared options give a one-line StateParamError naming the field", async (t) => {
