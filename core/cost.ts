@@ -8,6 +8,12 @@
  */
 
 import { EXIT_REASON_NAMES } from "./virt/exit_reason.ts";
+import {
+  IPI_ROUND_TRIP_CYCLES,
+  PREFETCH_ENTRY_CYCLES,
+  PROPAGATE_PAGE_CYCLES,
+  RESYNC_PAGE_CYCLES,
+} from "./virt/hypervisor_work.ts";
 
 /** Geometry of a set-associative structure. `entries: 0` disables it. */
 export interface Geometry {
@@ -59,6 +65,14 @@ export interface CostModel {
   guestPageFaultCycles: number;
   /** Cycles to copy one 4 KiB page in memory. */
   pageCopyCycles: number;
+  /** Guest-kernel cycles of one TLB-shootdown IPI to one target, natively (send, handler, ack). */
+  ipiRoundTripCycles: number;
+  /** Hypervisor cycles to resynchronise one out-of-sync guest table page with its shadow. */
+  shadowResyncPageCycles: number;
+  /** Hypervisor cycles to prefetch one more shadow entry on a hidden fault. */
+  shadowPrefetchEntryCycles: number;
+  /** Hypervisor cycles to copy one shadow table page's accessed/dirty flags back to the guest. */
+  shadowPropagatePageCycles: number;
   /** TLB geometry. */
   tlb: TlbGeometries;
   /** Page-walk caches: entries per cached upper level (PML5, PML4, PDPT, PD). */
@@ -199,6 +213,11 @@ const INTEL_SKYLAKE_SP: CostModel = {
   exitHandlerCycles: HANDLER_CYCLES,
   guestPageFaultCycles: GUEST_PAGE_FAULT_CYCLES,
   pageCopyCycles: PAGE_COPY_CYCLES,
+  // The four below are estimates; virt/hypervisor_work.ts says what each rests on.
+  ipiRoundTripCycles: IPI_ROUND_TRIP_CYCLES,
+  shadowResyncPageCycles: RESYNC_PAGE_CYCLES,
+  shadowPrefetchEntryCycles: PREFETCH_ENTRY_CYCLES,
+  shadowPropagatePageCycles: PROPAGATE_PAGE_CYCLES,
   tlb: {
     // Intel Optimization Reference Manual 248966-045 (Feb 2022), Table 2-15
     // describes the Skylake TLBs, the same in the server core (J. McCalpin,
@@ -267,6 +286,11 @@ const AMD_ZEN3: CostModel = {
   exitHandlerCycles: HANDLER_CYCLES,
   guestPageFaultCycles: GUEST_PAGE_FAULT_CYCLES,
   pageCopyCycles: PAGE_COPY_CYCLES,
+  // The four below are estimates; virt/hypervisor_work.ts says what each rests on.
+  ipiRoundTripCycles: IPI_ROUND_TRIP_CYCLES,
+  shadowResyncPageCycles: RESYNC_PAGE_CYCLES,
+  shadowPrefetchEntryCycles: PREFETCH_ENTRY_CYCLES,
+  shadowPropagatePageCycles: PROPAGATE_PAGE_CYCLES,
   tlb: {
     // One 64-entry fully associative L1 DTLB for 4K, 2M and 1G pages (AMD
     // Software Optimization Guide for Family 19h, via shared/REFERENCES.md;
@@ -396,6 +420,10 @@ function cloneCostModel(m: CostModel): CostModel {
     exitHandlerCycles: handlers,
     guestPageFaultCycles: m.guestPageFaultCycles,
     pageCopyCycles: m.pageCopyCycles,
+    ipiRoundTripCycles: m.ipiRoundTripCycles,
+    shadowResyncPageCycles: m.shadowResyncPageCycles,
+    shadowPrefetchEntryCycles: m.shadowPrefetchEntryCycles,
+    shadowPropagatePageCycles: m.shadowPropagatePageCycles,
     tlb: {
       l1_4k: cloneGeometry(m.tlb.l1_4k),
       l1_2m: cloneGeometry(m.tlb.l1_2m),
@@ -420,6 +448,10 @@ const CYCLE_FIELDS = [
   "vmExitCycles",
   "guestPageFaultCycles",
   "pageCopyCycles",
+  "ipiRoundTripCycles",
+  "shadowResyncPageCycles",
+  "shadowPrefetchEntryCycles",
+  "shadowPropagatePageCycles",
 ] as const satisfies readonly (keyof CostModel)[];
 
 const GEOMETRY_FIELDS = [

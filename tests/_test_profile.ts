@@ -18,6 +18,11 @@ export const TEST_PROFILE: CostModel = {
   exitHandlerCycles: Object.fromEntries(EXIT_REASON_NAMES.map((n) => [n, 500])),
   guestPageFaultCycles: 2000,
   pageCopyCycles: 400,
+  // The profiles' own estimates, so expectations written against them hold here too.
+  ipiRoundTripCycles: 3000,
+  shadowResyncPageCycles: 2048,
+  shadowPrefetchEntryCycles: 20,
+  shadowPropagatePageCycles: 2048,
   tlb: {
     l1_4k: { entries: 64, ways: 4 },
     l1_2m: { entries: 32, ways: 4 },

@@ -26,7 +26,6 @@ import type { GuestKernel, Platform } from "../os/platform.ts";
 import { PageSize } from "../page_size.ts";
 import { Counter, Cycle, type Stats } from "../stats.ts";
 import { ExitReason } from "./exit_reason.ts";
-import { IPI_ROUND_TRIP_CYCLES } from "./hypervisor_work.ts";
 import { buildVcpuMmu } from "./vcpu_mmu.ts";
 
 /** Options of a {@linkcode HardwarePlatform}. */
@@ -107,6 +106,7 @@ export class HardwarePlatform implements Platform {
   readonly #nested: boolean;
   readonly #pcid: boolean;
   readonly #ipiExitCycles: number;
+  readonly #ipiCycles: number;
   readonly #base: number;
   readonly #lastStore: Float64Array;
 
@@ -123,6 +123,7 @@ export class HardwarePlatform implements Platform {
     this.#pcid = options.pcid;
     this.#base = cost.baseCyclesPerAccess;
     this.#ipiExitCycles = cost.vmExitCycles + cost.exitHandlerCycles.ipi;
+    this.#ipiCycles = cost.ipiRoundTripCycles;
     // Each vCPU has its own caches; the PTE data cache stands for the shared L2/LLC view.
     const memory = new WalkMemory(stats, {
       lines: cost.pteCache.entries,
@@ -266,7 +267,7 @@ export class HardwarePlatform implements Platform {
     pages: number,
   ): void {
     for (let i = 0; i < count; i++) {
-      this.#stats.cycles[Cycle.GUEST_KERNEL] += IPI_ROUND_TRIP_CYCLES;
+      this.#stats.cycles[Cycle.GUEST_KERNEL] += this.#ipiCycles;
       if (this.#nested) this.#stats.exit(ExitReason.IPI, this.#ipiExitCycles);
       const t = targets[i];
       if (pages === 0) this.flushTlb(t, mm);

@@ -1,9 +1,12 @@
 /**
- * Cycles of guest-kernel and hypervisor work that the cost profile has no
- * field for: shadow-table maintenance done inside an exit already charged
- * (resynchronising a page, prefetching an entry, propagating flags), and
- * the native cost of an inter-processor interrupt. No primary measurement
- * was found for any of them; each line says what its estimate rests on.
+ * The profiles' estimates of guest-kernel and hypervisor work: shadow-table
+ * maintenance done inside an exit already charged (resynchronising a page,
+ * prefetching an entry, propagating flags), and the native cost of an
+ * inter-processor interrupt. They are the defaults of the `CostModel` fields
+ * `shadowResyncPageCycles`, `shadowPrefetchEntryCycles`,
+ * `shadowPropagatePageCycles` and `ipiRoundTripCycles`, which a JSON profile
+ * can override. No primary measurement was found for any of them; each line
+ * says what its estimate rests on.
  *
  * @module
  */

@@ -36,12 +36,6 @@ import { tablePath } from "../os/table_path.ts";
 import { PageSize } from "../page_size.ts";
 import { Counter, Cycle, type Stats } from "../stats.ts";
 import { EXIT_REASON_COUNT, EXIT_REASON_NAMES, ExitReason } from "./exit_reason.ts";
-import {
-  IPI_ROUND_TRIP_CYCLES,
-  PREFETCH_ENTRY_CYCLES,
-  PROPAGATE_PAGE_CYCLES,
-  RESYNC_PAGE_CYCLES,
-} from "./hypervisor_work.ts";
 import { radixWalk } from "./radix_walk.ts";
 import { SHADOW_STRATEGIES } from "./shadow_strategies.ts";
 import { ShadowTable } from "./shadow_table.ts";
@@ -185,6 +179,10 @@ export class ShadowPlatform implements Platform {
   readonly #base: number;
   readonly #exitCycles: Float64Array;
   readonly #roundTrip: number;
+  readonly #ipiCycles: number;
+  readonly #resyncCycles: number;
+  readonly #prefetchCycles: number;
+  readonly #propagateCycles: number;
   readonly #tagged: boolean;
   readonly #cache: boolean;
   readonly #batch: number;
@@ -220,6 +218,10 @@ export class ShadowPlatform implements Platform {
     this.#levels = levels;
     this.#base = cost.baseCyclesPerAccess;
     this.#roundTrip = cost.vmExitCycles;
+    this.#ipiCycles = cost.ipiRoundTripCycles;
+    this.#resyncCycles = cost.shadowResyncPageCycles;
+    this.#prefetchCycles = cost.shadowPrefetchEntryCycles;
+    this.#propagateCycles = cost.shadowPropagatePageCycles;
     this.#exitCycles = new Float64Array(EXIT_REASON_COUNT);
     for (let r = 0; r < EXIT_REASON_COUNT; r++) {
       this.#exitCycles[r] = cost.vmExitCycles + cost.exitHandlerCycles[EXIT_REASON_NAMES[r]];
@@ -368,7 +370,7 @@ export class ShadowPlatform implements Platform {
         if (table.leafEntry(page) >= 0) continue;
         this.#install(shadow, page, guest.entries[e], flags);
         this.counts.prefetched++;
-        this.#stats.cycles[Cycle.HYPERVISOR] += PREFETCH_ENTRY_CYCLES;
+        this.#stats.cycles[Cycle.HYPERVISOR] += this.#prefetchCycles;
       }
     }
   }
@@ -471,7 +473,7 @@ export class ShadowPlatform implements Platform {
     const cycles = this.#stats.cycles;
     if (!this.#pv) {
       for (let i = 0; i < count; i++) {
-        cycles[Cycle.GUEST_KERNEL] += IPI_ROUND_TRIP_CYCLES;
+        cycles[Cycle.GUEST_KERNEL] += this.#ipiCycles;
         this.#exit(vcpu, ExitReason.IPI);
         const t = targets[i];
         if (pages === 0) this.flushTlb(t, mm);
@@ -569,7 +571,7 @@ export class ShadowPlatform implements Platform {
     const shadow = this.shadowOf(page.mm);
     if (shadow === undefined) return;
     this.counts.resyncs++;
-    this.#stats.cycles[Cycle.HYPERVISOR] += RESYNC_PAGE_CYCLES;
+    this.#stats.cycles[Cycle.HYPERVISOR] += this.#resyncCycles;
     const guest = page.mm.table;
     const table = shadow.table;
     for (let i = 0; i < 512; i++) {
@@ -599,7 +601,7 @@ export class ShadowPlatform implements Platform {
     const base = shadow.pending.get(frame)!;
     shadow.pending.delete(frame);
     this.counts.propagations++;
-    this.#stats.cycles[Cycle.HYPERVISOR] += PROPAGATE_PAGE_CYCLES;
+    this.#stats.cycles[Cycle.HYPERVISOR] += this.#propagateCycles;
     const guest = shadow.mm.table;
     const table = shadow.table;
     for (let i = 0; i < 512; i++) {

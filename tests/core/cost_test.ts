@@ -265,7 +265,7 @@ const BAD_CASES: [string, unknown, string][] = [
   [
     "an unknown top-level field",
     { vmExitCycle: 1 },
-    `field "vmExitCycle": unknown field; known fields: base, name, description, clockGhz, baseCyclesPerAccess, l1TlbHitCycles, l2TlbHitCycles, walkCacheHitCycles, pteCacheHitCycles, pteMemoryCycles, nestedTlbHitCycles, vmExitCycles, guestPageFaultCycles, pageCopyCycles, exitHandlerCycles, tlb, walkCache, nestedTlb, pteCache`,
+    `field "vmExitCycle": unknown field; known fields: base, name, description, clockGhz, baseCyclesPerAccess, l1TlbHitCycles, l2TlbHitCycles, walkCacheHitCycles, pteCacheHitCycles, pteMemoryCycles, nestedTlbHitCycles, vmExitCycles, guestPageFaultCycles, pageCopyCycles, ipiRoundTripCycles, shadowResyncPageCycles, shadowPrefetchEntryCycles, shadowPropagatePageCycles, exitHandlerCycles, tlb, walkCache, nestedTlb, pteCache`,
   ],
   [
     "an unknown TLB",
@@ -302,7 +302,7 @@ const BAD_CASES: [string, unknown, string][] = [
   [
     "a __proto__ key from JSON.parse",
     JSON.parse('{"__proto__": {"clockGhz": 1}}'),
-    `field "__proto__": unknown field; known fields: base, name, description, clockGhz, baseCyclesPerAccess, l1TlbHitCycles, l2TlbHitCycles, walkCacheHitCycles, pteCacheHitCycles, pteMemoryCycles, nestedTlbHitCycles, vmExitCycles, guestPageFaultCycles, pageCopyCycles, exitHandlerCycles, tlb, walkCache, nestedTlb, pteCache`,
+    `field "__proto__": unknown field; known fields: base, name, description, clockGhz, baseCyclesPerAccess, l1TlbHitCycles, l2TlbHitCycles, walkCacheHitCycles, pteCacheHitCycles, pteMemoryCycles, nestedTlbHitCycles, vmExitCycles, guestPageFaultCycles, pageCopyCycles, ipiRoundTripCycles, shadowResyncPageCycles, shadowPrefetchEntryCycles, shadowPropagatePageCycles, exitHandlerCycles, tlb, walkCache, nestedTlb, pteCache`,
   ],
   ["a top-level array", [], `expected a JSON object, got an array`],
   ["a top-level null", null, `expected a JSON object, got null`],

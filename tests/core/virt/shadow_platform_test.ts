@@ -123,3 +123,31 @@ Deno.test("strategy lists parse to masks and back; bad names and vCPU counts giv
     name: "VmConfigError",
   });
 });
+
+Deno.test("the IPI and shadow-maintenance costs come from the profile, so a JSON profile can change them", () => {
+  const runWith = (cost: typeof skylake, mode: "native" | "shadow") => {
+    const config: VmConfig = mode === "shadow" ? { mode, strategies: "all" } : { mode };
+    const vm = buildVirtualMachine({ ...config, vcpus: 4 }, cost);
+    runOsWorkload(
+      vm,
+      createOsWorkload("threads", { accesses: 20000, footprintBytes: 1 << 21, seed: 2, vcpus: 4 }),
+    );
+    return vm.stats.report();
+  };
+  const base = runWith(skylake, "native");
+  const costly = runWith(
+    { ...skylake, ipiRoundTripCycles: skylake.ipiRoundTripCycles + 1000 },
+    "native",
+  );
+  assert.ok(base.counters.shootdowns > 0 || base.cycles.guest_kernel > 0);
+  assert.ok(costly.cycles.guest_kernel > base.cycles.guest_kernel, "IPIs cost more");
+  const shadow = runWith(skylake, "shadow");
+  const free = runWith({
+    ...skylake,
+    shadowResyncPageCycles: 0,
+    shadowPrefetchEntryCycles: 0,
+    shadowPropagatePageCycles: 0,
+  }, "shadow");
+  assert.ok(shadow.cycles.hypervisor > 0, "shadow maintenance is charged");
+  assert.equal(free.cycles.hypervisor, 0);
+});
