@@ -40,6 +40,8 @@ Options:
   --profile NAME|PATH
                      cost profile by name, or a JSON profile file (default: the default profile)
   --shard K/N        run only the K-th of N slices of each grid, for batch schedulers
+  --trace PATH       also replay this valgrind lackey trace (--tool=lackey --trace-mem=yes)
+                     as a workload, in experiments that can (large-pages); repeatable
   --fresh            discard rows already in the output folder instead of resuming
   --list             list the experiments
   -h, --help         show this help
@@ -90,6 +92,7 @@ function parseCommandLine(args: string[]) {
         workers: { type: "string" },
         profile: { type: "string" },
         shard: { type: "string" },
+        trace: { type: "string", multiple: true },
         fresh: { type: "boolean" },
         list: { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -99,6 +102,21 @@ function parseCommandLine(args: string[]) {
     // node:util messages span lines and suggest "--" for positionals: keep the first line.
     const message = (error as Error).message.split("\n")[0].replace(/\. To specify.*$/, "");
     throw new UsageError(message);
+  }
+}
+
+/** A `--trace` path made absolute (rows record it), or a one-line error naming the file. */
+function checkTrace(path: string): string {
+  try {
+    const info = Deno.statSync(path);
+    if (!info.isFile) throw new UsageError(`--trace "${path}": not a file`);
+    return Deno.realPathSync(path);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const reason = error instanceof Deno.errors.NotFound
+      ? "no such file"
+      : (error as Error).message;
+    throw new UsageError(`--trace "${path}": cannot read it (${reason})`);
   }
 }
 
@@ -159,7 +177,16 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
         throw new UsageError("merge: name at least one output folder to merge");
       }
       for (
-        const option of ["quick", "full", "seed", "workers", "profile", "shard", "fresh"] as const
+        const option of [
+          "quick",
+          "full",
+          "seed",
+          "workers",
+          "profile",
+          "shard",
+          "trace",
+          "fresh",
+        ] as const
       ) {
         if (values[option] !== undefined) {
           throw new UsageError(`merge: --${option} does not apply to merge`);
@@ -191,6 +218,20 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
       ? undefined
       : parseShard(values.shard);
     const cost = await resolveProfile(values.profile);
+    const traces = (values.trace ?? []).map(checkTrace);
+    if (traces.length > 0) {
+      const named = positionals.length > 0;
+      const replaying = ids.filter((id) => registry[id].withTraces !== undefined);
+      const refusing = ids.filter((id) => registry[id].withTraces === undefined);
+      if (replaying.length === 0 || (named && refusing.length > 0)) {
+        const able = Object.keys(registry).filter((id) => registry[id].withTraces !== undefined);
+        throw new UsageError(
+          `--trace: ${refusing.join(", ")} cannot replay traces; experiments that can: ${
+            able.join(", ") || "none"
+          }`,
+        );
+      }
+    }
 
     controller = new AbortController();
     const signal = options.signal ?? controller.signal;
@@ -218,6 +259,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
         outDir,
         workers,
         shard,
+        traces,
         version: VMLAB_VERSION,
         commit,
         progress,
@@ -230,6 +272,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
         `--seed ${seed}`,
         `--profile ${values.profile ?? cost.name}`,
         ...(shard ? [`--shard ${formatShard(shard)}`] : []),
+        ...(experiment.withTraces ? traces.map((t) => `--trace ${t}`) : []),
       ].join(" ");
       await writeExperimentReport(outDir, experiment, {
         size,

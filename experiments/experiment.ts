@@ -69,6 +69,13 @@ export interface Experiment {
    * gets its own Worker.
    */
   cell?(point: Point): string;
+  /**
+   * For experiments that can replay valgrind lackey traces: the grid extended
+   * with points whose workload is each trace (`lackey:PATH`), used when
+   * `deno task experiment` is given `--trace PATH`. Absent: traces are not
+   * replayed by this experiment.
+   */
+  withTraces?(grid: readonly Point[], traces: readonly string[]): Point[];
   /** Runs one point; returns measurements only (the runner adds parameters and provenance). */
   run(point: Point, context: RunContext): Row | Promise<Row>;
   /** Report sections, in order. */

@@ -24,6 +24,7 @@ import { createAccessChunk, DEFAULT_CHUNK_CAPACITY } from "../core/workload/acce
 import { DEFAULT_BASE_VPN } from "../core/workload/workload_options.ts";
 import { createWorkload } from "../core/workload/workloads.ts";
 import { formatNumber } from "../reports/number_format.ts";
+import { readLackeyTrace } from "./trace_file.ts";
 import { cartesian } from "./cartesian.ts";
 import type { Experiment, Point, Row } from "./experiment.ts";
 
@@ -41,11 +42,13 @@ function guestMemoryMib(footprintMib: number): number {
   return Math.ceil((footprintMib * 17 / 16) / 1024) * 1024;
 }
 
-function runPoint(point: Point, seed: number, cost: CostModel): Row {
-  const footprintMib = Number(point.footprint_mib);
-  const guestMib = guestMemoryMib(footprintMib);
+/** Workload values of trace points start with this, followed by the trace's path. */
+const LACKEY_PREFIX = "lackey:";
+
+function buildPointMachine(point: Point, seed: number, cost: CostModel) {
+  const guestMib = guestMemoryMib(Number(point.footprint_mib));
   const mode: TranslationMode = point.mode === "shadow" ? "shadow-composed" : "nested";
-  const machine = buildMachine({
+  return buildMachine({
     mode,
     memory: {
       hostPolicy: point.policy as HostPolicy,
@@ -56,6 +59,13 @@ function runPoint(point: Point, seed: number, cost: CostModel): Row {
       seed,
     },
   }, cost);
+}
+
+type PointMachine = ReturnType<typeof buildPointMachine>;
+
+function runPoint(point: Point, seed: number, cost: CostModel): Row {
+  const footprintMib = Number(point.footprint_mib);
+  const machine = buildPointMachine(point, seed, cost);
   const mmu = machine.mmu;
   const memory = machine.memory!;
   // First touch of the whole footprint, in address order, as a guest
@@ -86,6 +96,33 @@ function runPoint(point: Point, seed: number, cost: CostModel): Row {
     mmu.run(chunk);
     memory.promote(mmu);
   }
+  return rowOf(machine, afterTouch.host_large_fraction, promoted);
+}
+
+/**
+ * Replays a lackey trace twice: the first pass is the program's own first
+ * touch (deciding host page sizes, as the footprint's first touch does for a
+ * synthetic workload) and its warm-up; the second pass is measured. The
+ * footprint still sizes guest RAM, so it must hold every page the trace touches.
+ */
+async function runTracePoint(point: Point, seed: number, cost: CostModel): Promise<Row> {
+  const path = String(point.workload).slice(LACKEY_PREFIX.length);
+  const machine = buildPointMachine(point, seed, cost);
+  const mmu = machine.mmu;
+  const memory = machine.memory!;
+  for await (const chunk of readLackeyTrace(path)) mmu.run(chunk);
+  const afterTouch = memory.report();
+  memory.releaseTenants();
+  const promoted = memory.promote(mmu);
+  machine.stats.reset();
+  for await (const chunk of readLackeyTrace(path)) {
+    mmu.run(chunk);
+    memory.promote(mmu);
+  }
+  return rowOf(machine, afterTouch.host_large_fraction, promoted);
+}
+
+function rowOf(machine: PointMachine, largeAfterTouch: number, promoted: number): Row {
   const result = finish(machine);
   const c = result.counters;
   const y = result.cycles;
@@ -111,8 +148,23 @@ function runPoint(point: Point, seed: number, cost: CostModel): Row {
     promotions: lp.promotions,
     promotions_before_measuring: promoted,
     promotion_cycles: lp.promotion_cycles,
-    host_large_fraction_after_touch: afterTouch.host_large_fraction,
+    host_large_fraction_after_touch: largeAfterTouch,
   };
+}
+
+/**
+ * The grid plus, for each trace, a copy of the points of the grid's first
+ * synthetic workload with that trace as the workload. The copies keep the
+ * synthetic points' accesses fields, which a trace ignores: it runs whole.
+ */
+function withTraces(grid: readonly Point[], traces: readonly string[]): Point[] {
+  const first = grid[0]?.workload;
+  const template = grid.filter((p) => p.workload === first);
+  const out = [...grid];
+  for (const trace of traces) {
+    for (const p of template) out.push({ ...p, workload: `${LACKEY_PREFIX}${trace}` });
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- report helpers
@@ -252,6 +304,24 @@ function erasePoint(rows: readonly Row[], mode: string, share: number): number |
 }
 
 /** Promotion's account, per mode, guest share and fragmentation where it promoted anything. */
+function traceRows(rows: readonly Row[]): Row[] {
+  const traces = rows.filter((r) => String(r.workload).startsWith(LACKEY_PREFIX));
+  if (traces.length === 0) return [];
+  const footprint = largest(traces, "footprint_mib");
+  const share = largest(traces, "guest_large_fraction");
+  const fragmentations = distinct(traces.map((r) => Number(r.fragmentation)));
+  const ends = [Math.min(...fragmentations), Math.max(...fragmentations)];
+  return traces
+    .filter((r) =>
+      r.footprint_mib === footprint && r.guest_large_fraction === share &&
+      ends.includes(Number(r.fragmentation))
+    )
+    .map((r) => ({
+      ...r,
+      trace: String(r.workload).slice(LACKEY_PREFIX.length).split("/").pop() ?? "",
+    }));
+}
+
 function promotionRows(rows: readonly Row[]): Row[] {
   const slice = mainSlice(rows).rows;
   const out: Row[] = [];
@@ -489,7 +559,8 @@ export const LARGE_PAGES: Experiment = {
       "host backing on first touch: 4k; opportunistic (2M where a whole aligned block is free); opportunistic+promote (and later copy fully backed regions into freed 2M blocks); 1g (1G where possible, else as opportunistic)",
     fragmentation: "share (0–1) of host 2M and 1G blocks broken by another tenant's 4K frame",
     guest_large_fraction: "share (0–1) of 2M guest-virtual regions the guest maps with 2M pages",
-    workload: "synthetic access pattern (core/workload/workloads.ts)",
+    workload:
+      "synthetic access pattern (core/workload/workloads.ts), or lackey:PATH for a valgrind lackey trace given with --trace",
     footprint_mib: "guest memory the workload touches, MiB; guest RAM is that plus 1/16, in GiB",
     accesses: "accesses measured per point, after first touch and warm-up",
     warmup_accesses: "accesses run after first touch to warm TLBs and caches, not counted",
@@ -498,8 +569,11 @@ export const LARGE_PAGES: Experiment = {
   cell(point: Point): string {
     return [point.mode, point.policy].join("/");
   },
-  run(point: Point, context): Row {
-    return runPoint(point, context.seed, context.cost);
+  withTraces,
+  run(point: Point, context): Row | Promise<Row> {
+    return String(point.workload).startsWith(LACKEY_PREFIX)
+      ? runTracePoint(point, context.seed, context.cost)
+      : runPoint(point, context.seed, context.cost);
   },
   headline,
   sections: [
@@ -558,6 +632,22 @@ export const LARGE_PAGES: Experiment = {
         { key: "break_even_accesses", label: "break-even", unit: "accesses", digits: 0 },
       ],
       rows: promotionRows,
+    },
+    {
+      kind: "table",
+      title: "Lackey traces",
+      caption:
+        "Traces given with --trace (none when the table is empty): each replayed once to first-touch and warm up, then measured, at the lowest and highest fragmentation and the largest guest 2M share of the grid, largest footprint (guest RAM).",
+      columns: [
+        { key: "trace" },
+        { key: "mode" },
+        { key: "policy" },
+        { key: "fragmentation", digits: 3 },
+        { key: "host_large_fraction", label: "host large", unit: "share", digits: 2 },
+        { key: "l2_tlb_misses_per_kilo_access", label: "L2 TLB misses", unit: "per 1,000" },
+        { key: "cycles_per_access", label: "cycles", unit: "per access", digits: 2 },
+      ],
+      rows: traceRows,
     },
     {
       kind: "table",

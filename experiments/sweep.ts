@@ -44,6 +44,8 @@ export interface SweepOptions {
   workers: number;
   /** Run only this slice of the grid. Default: the whole grid. */
   shard?: Shard;
+  /** Lackey traces to replay as extra workloads (see {@linkcode Experiment.withTraces}). */
+  traces?: readonly string[];
   /** vmlab version recorded in each row. */
   version: string;
   /** Git commit recorded in each row, when there is one. */
@@ -143,7 +145,11 @@ function assembleRow(
  */
 export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const { experiment, size, seed, cost } = options;
-  const grid = experiment.grids[size];
+  const base = experiment.grids[size];
+  const traces = options.traces ?? [];
+  const grid = traces.length > 0 && experiment.withTraces
+    ? experiment.withTraces(base, traces)
+    : base;
   const ids = grid.map((point) => pointId(experiment.id, point, seed, cost));
   const selected = grid.map((_, i) => i).filter((i) => !options.shard || inShard(i, options.shard));
   await Deno.mkdir(options.outDir, { recursive: true });

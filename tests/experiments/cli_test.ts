@@ -36,6 +36,11 @@ Deno.test("runCli() rejects bad command lines with one line and exit code 2", as
     [["nope"], /Unknown experiment "nope"; known experiments: demo, slow/],
     [["--bogus"], /Unknown option '--bogus'/],
     [["demo", "--quick", "--full"], /--quick and --full exclude each other/],
+    [
+      ["demo", "--trace", "/nonexistent/t.lackey"],
+      /--trace "\/nonexistent\/t\.lackey": cannot read it/,
+    ],
+    [["demo", "--trace", "deno.json"], /--trace: demo cannot replay traces/],
     [["demo", "--seed", "x"], /--seed: expected an integer >= 0, got "x"/],
     [["demo", "--seed", "1.5"], /--seed: expected an integer >= 0/],
     [["demo", "--workers", "0"], /--workers: expected an integer >= 1, got "0"/],

@@ -112,3 +112,65 @@ Deno.test("large-pages report draws every plot and both tables from a small swee
   assert.match(page, /copies pay for themselves after/);
   await Deno.remove(dir, { recursive: true });
 });
+
+/** A lackey trace of `accesses` 8-byte loads spread over `pages` 4 KiB pages, in a temp file. */
+async function lackeyFile(pages: number, accesses: number): Promise<string> {
+  const lines = ["==1== Lackey, an example Valgrind tool", "I  04000000,3"];
+  let x = 12345;
+  for (let i = 0; i < accesses; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    const page = x % pages;
+    lines.push(` L ${(0x10000000 + page * 4096).toString(16)},8`);
+  }
+  const path = await Deno.makeTempFile({ suffix: ".lackey" });
+  await Deno.writeTextFile(path, lines.join("\n") + "\n");
+  return path;
+}
+
+Deno.test("large-pages withTraces() adds one copy of the first workload's points per trace", () => {
+  const grid = LARGE_PAGES.grids.quick;
+  const first = grid[0].workload;
+  const per = grid.filter((p) => p.workload === first).length;
+  const out = LARGE_PAGES.withTraces!(grid, ["/a/x.lackey", "/b/y.lackey"]);
+  assert.equal(out.length, grid.length + 2 * per);
+  assert.deepEqual(out.slice(0, grid.length), [...grid]);
+  const added = out.slice(grid.length);
+  assert.deepEqual([...new Set(added.map((p) => p.workload))], [
+    "lackey:/a/x.lackey",
+    "lackey:/b/y.lackey",
+  ]);
+});
+
+Deno.test("large-pages replays a lackey trace: measured pass only, host large pages cut its misses", async () => {
+  const path = await lackeyFile(16384, 20000); // 64 MiB of pages: past the 4K TLB reach
+  try {
+    const at = async (policy: string, fragmentation: number) =>
+      await LARGE_PAGES.run(
+        point({ workload: `lackey:${path}`, policy, fragmentation, guest_large_fraction: 1 }),
+        { seed: 1, cost },
+      );
+    const small = await at("4k", 0);
+    const large = await at("opportunistic", 0);
+    const fragmented = await at("opportunistic", 1);
+    assert.ok(Number(small.l2_tlb_misses_per_kilo_access) > 0, "4K host pages miss");
+    assert.equal(large.host_large_fraction, 1);
+    assert.ok(Number(large.cycles_per_access) < Number(small.cycles_per_access));
+    assert.ok(Number(fragmented.host_large_fraction) < 1);
+    assert.deepEqual(await at("4k", 0), small, "deterministic");
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("large-pages names the trace file and line of a malformed trace", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".lackey" });
+  try {
+    await Deno.writeTextFile(path, " L 10000000,8\n Q nonsense\n");
+    await assert.rejects(
+      async () => await LARGE_PAGES.run(point({ workload: `lackey:${path}` }), { seed: 1, cost }),
+      (error: Error) => error.message.includes(path) && /line 2/.test(error.message),
+    );
+  } finally {
+    await Deno.remove(path);
+  }
+});
