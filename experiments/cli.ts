@@ -259,12 +259,13 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
         outDir,
         workers,
         shard,
-        traces,
+        traces: experiment.withTraces ? traces : [],
         version: VMLAB_VERSION,
         commit,
         progress,
         signal,
       });
+      const replayed = experiment.withTraces ? traces : [];
       const command = [
         "deno task experiment",
         id,
@@ -272,12 +273,13 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
         `--seed ${seed}`,
         `--profile ${values.profile ?? cost.name}`,
         ...(shard ? [`--shard ${formatShard(shard)}`] : []),
-        ...(experiment.withTraces ? traces.map((t) => `--trace ${t}`) : []),
+        ...replayed.map((t) => `--trace ${t}`),
       ].join(" ");
       await writeExperimentReport(outDir, experiment, {
         size,
         seed,
         shard: shard ? formatShard(shard) : undefined,
+        traces: replayed,
         cost,
         version: VMLAB_VERSION,
         commit,

@@ -7,6 +7,7 @@
  */
 
 import type { Experiment, Row } from "./experiment.ts";
+import { gridOf } from "./grid.ts";
 import { canonicalJson, pointId } from "./point_id.ts";
 import { readRunRecord, type RunRecord, writeExperimentReport } from "./report_writer.ts";
 import { loadRows, POINT_ID_KEY } from "./row_store.ts";
@@ -56,7 +57,7 @@ export async function mergeOutputs(
     if (records.length === 0) continue;
     const first = records[0];
     for (const { dir, record } of records.slice(1)) {
-      for (const field of ["size", "seed", "profile"] as const) {
+      for (const field of ["size", "seed", "profile", "traces"] as const) {
         if (canonicalJson(record[field]) !== canonicalJson(first.record[field])) {
           throw new UsageError(
             `merge: "${dir}/${id}.json" and "${first.dir}/${id}.json" differ in ${field}; only runs of the same sweep can be merged`,
@@ -64,7 +65,7 @@ export async function mergeOutputs(
         }
       }
     }
-    const { size, seed, profile } = first.record;
+    const { size, seed, profile, traces } = first.record;
     const byId = new Map<string, Row>();
     for (const { dir } of records) {
       for (const row of await loadRows(`${dir}/${id}.jsonl`, { repair: false })) {
@@ -72,7 +73,7 @@ export async function mergeOutputs(
         if (!byId.has(key)) byId.set(key, row);
       }
     }
-    const grid = experiment.grids[size];
+    const grid = gridOf(experiment, size, traces);
     const ids = grid.map((point) => pointId(id, point, seed, profile));
     const inGrid = new Set(ids);
     const rows = ids.filter((key) => byId.has(key)).map((key) => byId.get(key) as Row);
@@ -91,6 +92,7 @@ export async function mergeOutputs(
       commit: first.record.git_commit ?? options.commit,
       points: grid.length,
       rows,
+      traces,
       command: first.record.command?.replace(/ --shard \S+/, ""),
     });
     merged.push({ id, points: grid.length, rows: rows.length });

@@ -31,6 +31,8 @@ export interface RunRecord {
   seed: number;
   /** `K/N` when the rows cover one shard only. */
   shard?: string;
+  /** Absolute paths of the lackey traces replayed as extra workloads, when any. */
+  traces?: string[];
   /** The full cost profile. */
   profile: CostModel;
   /** vmlab version. */
@@ -57,6 +59,8 @@ export interface ReportInput {
   seed: number;
   /** `K/N` when the rows cover one shard only. */
   shard?: string;
+  /** Lackey traces replayed as extra workloads, when any. */
+  traces?: readonly string[];
   /** Cost profile. */
   cost: CostModel;
   /** vmlab version. */
@@ -116,6 +120,7 @@ export async function writeExperimentReport(
     size: input.size,
     seed: input.seed,
     ...(input.shard ? { shard: input.shard } : {}),
+    ...(input.traces && input.traces.length > 0 ? { traces: [...input.traces] } : {}),
     profile: input.cost,
     vmlab_version: input.version,
     ...(input.commit ? { git_commit: input.commit } : {}),

@@ -8,6 +8,7 @@
  */
 
 import type { CostModel } from "../core/cost.ts";
+import { gridOf } from "./grid.ts";
 import type { Experiment, GridSize, Point, Row } from "./experiment.ts";
 import type { Progress } from "./progress.ts";
 import { pointId } from "./point_id.ts";
@@ -145,11 +146,7 @@ function assembleRow(
  */
 export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const { experiment, size, seed, cost } = options;
-  const base = experiment.grids[size];
-  const traces = options.traces ?? [];
-  const grid = traces.length > 0 && experiment.withTraces
-    ? experiment.withTraces(base, traces)
-    : base;
+  const grid = gridOf(experiment, size, options.traces);
   const ids = grid.map((point) => pointId(experiment.id, point, seed, cost));
   const selected = grid.map((_, i) => i).filter((i) => !options.shard || inShard(i, options.shard));
   await Deno.mkdir(options.outDir, { recursive: true });

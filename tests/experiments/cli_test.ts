@@ -40,7 +40,7 @@ Deno.test("runCli() rejects bad command lines with one line and exit code 2", as
       ["demo", "--trace", "/nonexistent/t.lackey"],
       /--trace "\/nonexistent\/t\.lackey": cannot read it/,
     ],
-    [["demo", "--trace", "deno.json"], /--trace: demo cannot replay traces/],
+    [["slow", "--trace", "deno.json"], /--trace: slow cannot replay traces/],
     [["demo", "--seed", "x"], /--seed: expected an integer >= 0, got "x"/],
     [["demo", "--seed", "1.5"], /--seed: expected an integer >= 0/],
     [["demo", "--workers", "0"], /--workers: expected an integer >= 1, got "0"/],
@@ -177,6 +177,26 @@ Deno.test("runCli() shards merged equal the unsharded run", async () => {
   // The merged folder resumes like any output folder: nothing left to compute.
   const resumed = await cli(["demo", "--full", "--seed", "3", "--out", `${dir}/merged`]);
   assert.match(resumed.out[0], /\(0 computed, 12 resumed\)/);
+});
+
+Deno.test("runCli() shards of a sweep with --trace merge with their trace points", async () => {
+  const dir = await Deno.makeTempDir();
+  const trace = await Deno.realPath("deno.json"); // the fixture never reads it
+  const run = (out: string, more: string[]) =>
+    cli(["demo", "--full", "--seed", "3", "--trace", "deno.json", "--out", out, ...more]);
+  assert.equal((await run(`${dir}/whole`, [])).code, 0);
+  const whole = JSON.parse(await Deno.readTextFile(`${dir}/whole/demo.json`));
+  assert.equal(whole.rows.length, 13);
+  assert.deepEqual(whole.traces, [trace]);
+  for (const shard of ["1/2", "2/2"]) {
+    assert.equal((await run(`${dir}/s${shard[0]}`, ["--shard", shard])).code, 0);
+  }
+  const merged = await cli(["merge", `${dir}/s1`, `${dir}/s2`, "--out", `${dir}/merged`]);
+  assert.equal(merged.code, 0, merged.err);
+  assert.match(merged.out[0], /^demo: 13 of 13 rows → /);
+  const joined = JSON.parse(await Deno.readTextFile(`${dir}/merged/demo.json`));
+  assert.deepEqual(joined.rows, whole.rows);
+  assert.deepEqual(joined.traces, [trace]);
 });
 
 Deno.test("runCli() merge refuses folders of different sweeps", async () => {
