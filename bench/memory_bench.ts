@@ -4,7 +4,7 @@
 // wall-clock second, never modelled cycles.
 import { bench, do_not_optimize } from "mitata";
 import { getProfile } from "../core/cost.ts";
-import { buildMachine } from "../core/machine.ts";
+import { buildMachine } from "../core/machine/build_machine.ts";
 import { BuddyAllocator } from "../core/mem/buddy_allocator.ts";
 import { fragment } from "../core/mem/fragmentation.ts";
 import { PageSize } from "../core/page_size.ts";
@@ -35,7 +35,7 @@ export function memoryBenchmarks(): string[] {
   const mixed = "mmu: uniform random over 4 GiB, nested, guest 2M, host 87.5 % fragmented";
   const footprint = 4 * 2 ** 30;
   const machine = buildMachine({
-    mode: "nested",
+    platform: "nested",
     memory: {
       hostPolicy: "opportunistic",
       fragmentation: 0.875,
@@ -45,7 +45,7 @@ export function memoryBenchmarks(): string[] {
     },
   }, getProfile("intel-skylake-sp"));
   const pages = footprint / 4096;
-  for (let p = 0; p < pages; p++) machine.mmu.translate(0x10000 + p, 0);
+  for (let p = 0; p < pages; p++) machine.vcpus[0].mmu.translate(0x10000 + p, 0);
   const chunks = Array.from({ length: 64 }, () => {
     const chunk = createAccessChunk(MEMORY_OPS);
     for (let i = 0; i < MEMORY_OPS; i++) {
@@ -58,7 +58,7 @@ export function memoryBenchmarks(): string[] {
   });
   let next = 0;
   bench(mixed, () => {
-    machine.mmu.run(chunks[next]);
+    machine.vcpus[0].mmu.run(chunks[next]);
     next = (next + 1) % chunks.length;
     do_not_optimize(machine.stats.counters);
   });

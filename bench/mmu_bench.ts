@@ -3,8 +3,9 @@
 // modelled cycles. Accesses are generated up front so only the MMU is timed.
 import { bench, do_not_optimize } from "mitata";
 import { getProfile } from "../core/cost.ts";
-import { buildMachine, type Machine } from "../core/machine.ts";
-import type { MachineConfig } from "../core/machine_config.ts";
+import { buildMachine } from "../core/machine/build_machine.ts";
+import type { Machine } from "../core/machine/machine.ts";
+import type { MachineConfig } from "../core/machine/machine_config.ts";
 import { type AccessChunk, createAccessChunk } from "../core/workload/access_chunk.ts";
 import { Prng } from "../core/workload/prng.ts";
 
@@ -23,7 +24,7 @@ function pool(fill: (chunk: AccessChunk, index: number) => void): AccessChunk[] 
 
 function warmed(config: MachineConfig, pages: number): Machine {
   const machine = buildMachine(config, getProfile("intel-skylake-sp"));
-  for (let p = 0; p < pages; p++) machine.mmu.translate(0x10000 + p, 0);
+  for (let p = 0; p < pages; p++) machine.vcpus[0].mmu.translate(0x10000 + p, 0);
   return machine;
 }
 
@@ -49,15 +50,16 @@ export function mmuBenchmarks(): string[] {
   const cases: [string, MachineConfig, AccessChunk[], number][] = [
     ["mmu: L1-hit-dominated sequential, native", {}, sequential, 1024],
     ["mmu: uniform random over 4 GiB, native 4K", {}, random, pages4g],
-    ["mmu: uniform random over 4 GiB, nested 4K/4K", { mode: "nested" }, random, pages4g],
+    ["mmu: uniform random over 4 GiB, nested 4K/4K", { platform: "nested" }, random, pages4g],
   ];
   for (const [name, config, chunks, pages] of cases) {
     const machine = warmed(config, pages);
     let next = 0;
+    const vcpu = machine.vcpus[0];
     bench(name, () => {
-      machine.mmu.run(chunks[next]);
+      vcpu.run(chunks[next]);
       next = (next + 1) % POOL;
-      do_not_optimize(machine.stats.counters);
+      do_not_optimize(vcpu.stats.counters);
     });
   }
   return cases.map((c) => c[0]);

@@ -7,7 +7,8 @@ import { bench, do_not_optimize } from "mitata";
 import { getProfile } from "../core/cost.ts";
 import { createOsEventChunk, type OsEventChunk } from "../core/os/os_event.ts";
 import { createOsWorkload } from "../core/os/os_workloads.ts";
-import { buildVirtualMachine, type VmConfig } from "../core/virt/virtual_machine.ts";
+import { buildMachine } from "../core/machine/build_machine.ts";
+import type { MachineConfig } from "../core/machine/machine_config.ts";
 
 /** Accesses per timed call. */
 export const SHADOW_CHUNK = 4096;
@@ -16,14 +17,18 @@ const FOOTPRINT = 1 << 30;
 
 /** Registers the benchmarks; each timed call runs {@linkcode SHADOW_CHUNK} accesses. */
 export function shadowBenchmarks(): string[] {
-  const cases: [string, VmConfig][] = [
-    ["os: bigmem 1 GiB, native", { mode: "native" }],
-    ["os: bigmem 1 GiB, nested", { mode: "nested" }],
-    ["os: bigmem 1 GiB, shadow baseline", { mode: "shadow" }],
-    ["os: bigmem 1 GiB, shadow all strategies", { mode: "shadow", strategies: "all" }],
+  const cases: [string, MachineConfig][] = [
+    ["os: bigmem 1 GiB, native", { platform: "native", guest: "os" }],
+    ["os: bigmem 1 GiB, nested", { platform: "nested", guest: "os" }],
+    ["os: bigmem 1 GiB, shadow baseline", { platform: "shadow", guest: "os" }],
+    [
+      "os: bigmem 1 GiB, shadow all strategies",
+      { platform: "shadow", guest: "os", shadow: { strategies: "all" } },
+    ],
   ];
   for (const [name, config] of cases) {
-    const vm = buildVirtualMachine(config, getProfile("intel-skylake-sp"));
+    const machine = buildMachine(config, getProfile("intel-skylake-sp"));
+    const os = machine.os!;
     const workload = createOsWorkload("bigmem", {
       accesses: POOL * SHADOW_CHUNK,
       footprintBytes: FOOTPRINT,
@@ -34,7 +39,7 @@ export function shadowBenchmarks(): string[] {
     let warm = workload.warmupAccesses;
     const first = createOsEventChunk(SHADOW_CHUNK);
     while (warm > 0 && workload.fill(first) > 0) {
-      vm.os.run(first);
+      os.run(first);
       warm -= first.length;
     }
     for (;;) {
@@ -44,9 +49,9 @@ export function shadowBenchmarks(): string[] {
     }
     let next = 0;
     bench(name, () => {
-      vm.os.run(chunks[next]);
+      os.run(chunks[next]);
       next = (next + 1) % chunks.length;
-      do_not_optimize(vm.stats.counters);
+      do_not_optimize(machine.vcpus[0].stats.counters);
     });
   }
   return cases.map((c) => c[0]);

@@ -8,8 +8,8 @@
  * import { createWorkload, getProfile, simulate } from "./mod.ts";
  *
  * const cost = getProfile("intel-skylake-sp");
- * const run = (mode: "native" | "nested") =>
- *   simulate({ mode }, cost, createWorkload("random", {
+ * const run = (platform: "native" | "nested") =>
+ *   simulate({ platform }, cost, createWorkload("random", {
  *     accesses: 100_000,
  *     footprintBytes: 1 << 30,
  *     seed: 7,
@@ -23,8 +23,13 @@
  */
 
 export * from "./cost.ts";
-export * from "./machine.ts";
-export * from "./machine_config.ts";
+export * from "./base/config_error.ts";
+export * from "./machine/build_machine.ts";
+export * from "./machine/first_touch_guest.ts";
+export * from "./machine/machine.ts";
+export * from "./machine/machine_config.ts";
+export * from "./machine/vcpu.ts";
+export * from "./machine/world.ts";
 export * from "./simulate.ts";
 export * from "./stats.ts";
 export * from "./page_size.ts";
@@ -53,7 +58,8 @@ export * from "./mem/memory_config.ts";
 export * from "./mem/guest_mapper.ts";
 export * from "./mem/host_mapper.ts";
 export * from "./mem/memory_system.ts";
-export * from "./virt/shadow_composed_fill.ts";
+export * from "./mem/host_memory.ts";
+export * from "./mem/page_versions.ts";
 export * from "./os/address_space.ts";
 export * from "./os/access_stream.ts";
 export * from "./os/guest_os.ts";
@@ -61,11 +67,21 @@ export * from "./os/os_event.ts";
 export * from "./os/os_workloads.ts";
 export * from "./os/platform.ts";
 export * from "./os/table_path.ts";
-export * from "./virt/hardware_platform.ts";
 export * from "./virt/hypervisor_work.ts";
-export * from "./virt/radix_walk.ts";
-export * from "./virt/shadow_platform.ts";
-export * from "./virt/shadow_strategies.ts";
-export * from "./virt/shadow_table.ts";
-export * from "./virt/vcpu_mmu.ts";
-export * from "./virt/virtual_machine.ts";
+export * from "./mmu/vcpu_mmu.ts";
+export * from "./platforms/platform_kind.ts";
+export * from "./platforms/registry.ts";
+export * from "./platforms/hardware_platform.ts";
+export * from "./platforms/native_platform.ts";
+export * from "./platforms/nested_platform.ts";
+export * from "./platforms/shadow_platform.ts";
+export * from "./platforms/shadow/shadow_config.ts";
+export * from "./platforms/shadow/shadow_core.ts";
+export * from "./platforms/shadow/shadow_table.ts";
+export * from "./platforms/shadow/shadow_walker.ts";
+export * from "./platforms/shadow/tagged_tlb.ts";
+export * from "./platforms/shadow/shadow_cache.ts";
+export * from "./platforms/shadow/batched_fill.ts";
+export * from "./platforms/shadow/lazy_flags.ts";
+export * from "./platforms/shadow/out_of_sync.ts";
+export * from "./platforms/shadow/pv_shootdown.ts";

@@ -145,6 +145,24 @@ export class Stats {
     this.counters[Counter.VM_EXITS]++;
   }
 
+  /** Adds every counter and cycle of `other` to this one's. */
+  add(other: Stats): void {
+    for (let i = 0; i < COUNTER_COUNT; i++) this.counters[i] += other.counters[i];
+    for (let i = 0; i < CYCLE_COUNT; i++) this.cycles[i] += other.cycles[i];
+    for (let r = 0; r < EXIT_REASON_COUNT; r++) {
+      this.exits[r] += other.exits[r];
+      this.exitCycles[r] += other.exitCycles[r];
+    }
+  }
+
+  /** Cycles of every category and every exit, in all. */
+  totalCycles(): number {
+    let total = 0;
+    for (let i = 0; i < CYCLE_COUNT; i++) total += this.cycles[i];
+    for (let r = 0; r < EXIT_REASON_COUNT; r++) total += this.exitCycles[r];
+    return total;
+  }
+
   /** Sets every counter and cycle to zero. */
   reset(): void {
     this.counters.fill(0);

@@ -16,8 +16,7 @@
 
 import * as Plot from "@observablehq/plot";
 import type { CostModel } from "../core/cost.ts";
-import { buildMachine } from "../core/machine.ts";
-import type { TranslationMode } from "../core/machine_config.ts";
+import { buildMachine } from "../core/machine/build_machine.ts";
 import { HOST_POLICIES, type HostPolicy } from "../core/mem/memory_config.ts";
 import { finish } from "../core/simulate.ts";
 import { createAccessChunk, DEFAULT_CHUNK_CAPACITY } from "../core/workload/access_chunk.ts";
@@ -42,14 +41,23 @@ function guestMemoryMib(footprintMib: number): number {
   return Math.ceil((footprintMib * 17 / 16) / 1024) * 1024;
 }
 
+/**
+ * Shadow strategies of the shadow points: every one. On a guest whose tables
+ * change only on first touch, only the tagged TLB matters (the others change
+ * the cost of updates and shootdowns): fills do not flush the TLB.
+ */
+const SHADOW_STRATEGIES_USED = "all";
+
 /** Workload values of trace points start with this, followed by the trace's path. */
 const LACKEY_PREFIX = "lackey:";
 
 function buildPointMachine(point: Point, seed: number, cost: CostModel) {
   const guestMib = guestMemoryMib(Number(point.footprint_mib));
-  const mode: TranslationMode = point.mode === "shadow" ? "shadow-composed" : "nested";
+  const shadow = point.mode === "shadow";
   return buildMachine({
-    mode,
+    platform: shadow ? "shadow" : "nested",
+    // The steady state of a modern shadow MMU: tagged TLBs, so fills flush nothing.
+    ...(shadow ? { shadow: { strategies: SHADOW_STRATEGIES_USED } } : {}),
     memory: {
       hostPolicy: point.policy as HostPolicy,
       fragmentation: Number(point.fragmentation),
@@ -66,15 +74,15 @@ type PointMachine = ReturnType<typeof buildPointMachine>;
 function runPoint(point: Point, seed: number, cost: CostModel): Row {
   const footprintMib = Number(point.footprint_mib);
   const machine = buildPointMachine(point, seed, cost);
-  const mmu = machine.mmu;
+  const vcpu = machine.vcpus[0];
   const memory = machine.memory!;
   // First touch of the whole footprint, in address order, as a guest
   // initialising its memory: this is when host page sizes are decided.
   const pages = footprintMib * 256;
-  for (let i = 0; i < pages; i++) mmu.translate(DEFAULT_BASE_VPN + i, 0);
+  for (let i = 0; i < pages; i++) vcpu.mmu.translate(DEFAULT_BASE_VPN + i, 0);
   const afterTouch = memory.report();
   memory.releaseTenants();
-  const promoted = memory.promote(mmu);
+  const promoted = machine.promote();
   const warmup = Number(point.warmup_accesses);
   const accesses = Number(point.accesses);
   const workload = createWorkload(String(point.workload), {
@@ -88,13 +96,13 @@ function runPoint(point: Point, seed: number, cost: CostModel): Row {
     const piece = left >= DEFAULT_CHUNK_CAPACITY ? chunk : createAccessChunk(left);
     const n = workload.fill(piece);
     if (n === 0) break;
-    mmu.run(piece);
+    vcpu.run(piece);
     left -= n;
   }
-  machine.stats.reset();
+  machine.resetStats();
   while (workload.fill(chunk) > 0) {
-    mmu.run(chunk);
-    memory.promote(mmu);
+    vcpu.run(chunk);
+    machine.promote();
   }
   return rowOf(machine, afterTouch.host_large_fraction, promoted);
 }
@@ -108,16 +116,16 @@ function runPoint(point: Point, seed: number, cost: CostModel): Row {
 async function runTracePoint(point: Point, seed: number, cost: CostModel): Promise<Row> {
   const path = String(point.workload).slice(LACKEY_PREFIX.length);
   const machine = buildPointMachine(point, seed, cost);
-  const mmu = machine.mmu;
+  const vcpu = machine.vcpus[0];
   const memory = machine.memory!;
-  for await (const chunk of readLackeyTrace(path)) mmu.run(chunk);
+  for await (const chunk of readLackeyTrace(path)) vcpu.run(chunk);
   const afterTouch = memory.report();
   memory.releaseTenants();
-  const promoted = memory.promote(mmu);
-  machine.stats.reset();
+  const promoted = machine.promote();
+  machine.resetStats();
   for await (const chunk of readLackeyTrace(path)) {
-    mmu.run(chunk);
-    memory.promote(mmu);
+    vcpu.run(chunk);
+    machine.promote();
   }
   return rowOf(machine, afterTouch.host_large_fraction, promoted);
 }

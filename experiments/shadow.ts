@@ -13,13 +13,14 @@ import * as Plot from "@observablehq/plot";
 import type { CostModel } from "../core/cost.ts";
 import { createOsWorkload } from "../core/os/os_workloads.ts";
 import { EXIT_REASON_COUNT, EXIT_REASON_NAMES } from "../core/virt/exit_reason.ts";
-import { ShadowPlatform } from "../core/virt/shadow_platform.ts";
+import { buildMachine } from "../core/machine/build_machine.ts";
+import { ShadowPlatform } from "../core/platforms/shadow_platform.ts";
 import {
   SHADOW_STRATEGIES,
   SHADOW_STRATEGY_NAMES,
   type ShadowStrategyName,
-} from "../core/virt/shadow_strategies.ts";
-import { buildVirtualMachine, runOsWorkload, type VirtMode } from "../core/virt/virtual_machine.ts";
+} from "../core/platforms/shadow/shadow_config.ts";
+import { runOsWorkload } from "../core/simulate.ts";
 import { formatNumber } from "../reports/number_format.ts";
 import type { Experiment, Point, Row } from "./experiment.ts";
 
@@ -99,13 +100,22 @@ const CONFIG_COLOURS: readonly string[] = [
 /** Native results per (workload, vCPUs, seed, profile), shared by the points of one Worker. */
 const nativeCache = new Map<string, number>();
 
-function simulatePoint(point: Point, mode: VirtMode, seed: number, cost: CostModel) {
-  const strategy = mode === "shadow" ? String(point.strategy).replaceAll("+", ",") : "baseline";
-  const vm = buildVirtualMachine({
-    mode,
+/** The platforms a point may run on. */
+type Mode = "native" | "nested" | "shadow";
+
+function simulatePoint(point: Point, mode: Mode, seed: number, cost: CostModel) {
+  const vm = buildMachine({
+    platform: mode,
+    guest: "os",
     vcpus: Number(point.vcpus),
-    strategies: strategy,
-    batch: Number(point.batch),
+    ...(mode === "shadow"
+      ? {
+        shadow: {
+          strategies: String(point.strategy).replaceAll("+", ","),
+          batch: Number(point.batch),
+        },
+      }
+      : {}),
   }, cost);
   const workload = createOsWorkload(String(point.workload), {
     accesses: Number(point.accesses),
@@ -114,7 +124,7 @@ function simulatePoint(point: Point, mode: VirtMode, seed: number, cost: CostMod
     vcpus: Number(point.vcpus),
   });
   const accesses = runOsWorkload(vm, workload);
-  return { vm, accesses, report: vm.stats.report() };
+  return { vm, accesses, report: vm.report() };
 }
 
 function nativeCyclesPerAccess(point: Point, seed: number, cost: CostModel): number {
@@ -136,7 +146,7 @@ function nativeCyclesPerAccess(point: Point, seed: number, cost: CostModel): num
 }
 
 function runPoint(point: Point, seed: number, cost: CostModel): Row {
-  const mode = String(point.mode) as VirtMode;
+  const mode = String(point.mode) as Mode;
   const { vm, accesses: n, report } = simulatePoint(point, mode, seed, cost);
   const c = report.counters;
   const y = report.cycles;
@@ -155,11 +165,11 @@ function runPoint(point: Point, seed: number, cost: CostModel): Row {
     l2_tlb_mpka: (1000 * c.l2_tlb_misses) / n,
     walk_refs_per_walk: c.walks > 0 ? c.walk_refs / c.walks : 0,
     measured_accesses: n,
-    demand_faults: vm.os.counts.demandFaults,
-    cow_faults: vm.os.counts.cowFaults,
-    cr3_loads: vm.os.counts.cr3Loads,
-    shootdowns: vm.os.counts.shootdowns,
-    pte_writes: vm.os.counts.pteWrites,
+    demand_faults: vm.os!.counts.demandFaults,
+    cow_faults: vm.os!.counts.cowFaults,
+    cr3_loads: vm.os!.counts.cr3Loads,
+    shootdowns: vm.os!.counts.shootdowns,
+    pte_writes: vm.os!.counts.pteWrites,
   };
   for (let r = 0; r < EXIT_REASON_COUNT; r++) {
     row[`exits_${EXIT_REASON_NAMES[r]}`] = c[`exits_${EXIT_REASON_NAMES[r]}`];

@@ -8,13 +8,20 @@
 
 import { parseArgs } from "node:util";
 import { CostModelError } from "../core/cost.ts";
+import { MachineConfigError } from "../core/base/config_error.ts";
+import { buildMachine } from "../core/machine/build_machine.ts";
+import type { Machine } from "../core/machine/machine.ts";
+import type { MachineConfig, ResolvedMachineConfig } from "../core/machine/machine_config.ts";
 import { FrameAllocationError } from "../core/mem/buddy_allocator.ts";
 import { HOST_POLICIES, type MemoryConfig } from "../core/mem/memory_config.ts";
 import type { LargePageReport } from "../core/mem/memory_system.ts";
-import { buildMachine } from "../core/machine.ts";
-import { type MachineConfig, MachineConfigError } from "../core/machine_config.ts";
-import { finish, type SimResult } from "../core/simulate.ts";
-import { createAccessChunk } from "../core/workload/access_chunk.ts";
+import { SingleProcessStream } from "../core/os/access_stream.ts";
+import { OsEventError } from "../core/os/guest_os.ts";
+import { createOsWorkload, OS_WORKLOADS } from "../core/os/os_workloads.ts";
+import { PLATFORM_NAMES, PLATFORMS } from "../core/platforms/registry.ts";
+import { ShadowPlatform } from "../core/platforms/shadow_platform.ts";
+import { SHADOW_STRATEGY_NAMES } from "../core/platforms/shadow/shadow_config.ts";
+import { finish, runAccesses, runOsWorkload } from "../core/simulate.ts";
 import { parseSize, SizeError } from "../core/workload/size.ts";
 import { createWorkload, WorkloadError, WORKLOADS } from "../core/workload/workloads.ts";
 import { TraceError } from "../core/workload/lackey.ts";
@@ -23,20 +30,10 @@ import { VMLAB_VERSION } from "./provenance.ts";
 import { parseTlbSpec } from "./tlb_spec.ts";
 import { readLackeyTrace } from "./trace_file.ts";
 import { UsageError } from "./usage_error.ts";
-import { createOsWorkload, OS_WORKLOADS } from "../core/os/os_workloads.ts";
-import { SingleProcessStream } from "../core/os/access_stream.ts";
-import { ShadowPlatform } from "../core/virt/shadow_platform.ts";
-import { SHADOW_STRATEGY_NAMES } from "../core/virt/shadow_strategies.ts";
-import {
-  buildVirtualMachine,
-  type ResolvedVmConfig,
-  runOsWorkload,
-  VmConfigError,
-} from "../core/virt/virtual_machine.ts";
 
 const USAGE = `Usage: deno task sim [options]
 
-Runs one MMU configuration over one workload and prints counters and cycles.
+Runs one machine configuration over one workload and prints counters and cycles.
 
 Workload (synthetic unless --trace is given):
   --workload NAME      ${Object.keys(WORKLOADS).join(", ")} (default random),
@@ -47,25 +44,29 @@ Workload (synthetic unless --trace is given):
   --instructions       also model the trace's instruction fetches (I lines)
   --seed N             seed of the synthetic workload (default 1)
 
-Machine:
-  --mode M             native, nested, shadow or shadow-composed (default native)
-  --strategies LIST    shadow mode: baseline, all, or a comma list of
+Machine (every option works with every platform that has what it sets):
+  --mode P             platform: ${PLATFORM_NAMES.join(", ")} (default native)
+  --guest G            first-touch: one address space whose pages are there from the start
+                       (default for synthetic workloads and traces); os: the guest OS model
+                       (processes, demand paging, fork, munmap, shootdowns; OS workloads need it)
+  --vcpus N            vCPUs, 1 to 64 (default 1); each has its own TLBs and walk caches
+  --strategies LIST    shadow: baseline, all, or a comma list of
                        ${SHADOW_STRATEGY_NAMES.join(", ")}
-  --batch N            entries per hidden fault with the batch strategy: 1, 8, 64, 512 (default 8)
-  --vcpus N            vCPUs sharing the guest, 1 to 64 (default 1); runs the guest OS model
-  --pcid on|off        guest kernel tags address spaces with PCIDs (default on)
+  --batch N            shadow: entries per hidden fault with the batch strategy: 1, 8, 64, 512 (default 8)
+  --pcid on|off        guest os: the kernel tags address spaces with PCIDs (default on)
   --guest-page P       4k, 2m or 1g (default 4k)
-  --host-page P        4k, 2m or 1g, nested mode (default 4k)
-  --levels L           4 or 5 radix levels, guest and host alike (default 4)
+  --host-page P        4k, 2m or 1g, platforms with a host layer (default 4k)
+  --levels L           4 or 5 radix levels, every table alike (default 4)
   --tlb SPEC           e.g. l1-4k=64x4,l1-2m=32x4,l2=1536x12; 0 disables a level
   --walk-cache on|off  page-walk caches (default on)
-  --nested-tlb on|off  nested TLB for 2-D walks (default on)
+  --nested-tlb on|off  nested TLB for 2-D walks, nested only (default on)
   --pte-cache on|off   PTE data cache (default on)
 
-Large pages (nested or shadow-composed mode; guest RAM = footprint + 1/16 in whole GiB,
-host RAM twice that):
-  --host-policy P      4k, opportunistic, opportunistic+promote or 1g (default opportunistic)
-  --fragmentation F    share 0..1 of host 2M and 1G blocks broken by other tenants (default 0)
+Large pages (guest RAM = footprint + 1/16 in whole GiB, host RAM twice that):
+  --host-policy P      4k, opportunistic, opportunistic+promote or 1g (default opportunistic);
+                       platforms with a host layer
+  --fragmentation F    share 0..1 of host 2M and 1G blocks broken by other tenants (default 0);
+                       platforms with a host layer
   --guest-large-fraction F  share 0..1 of guest memory the guest maps with 2M pages (default 0)
   --guest-fragmentation F   share 0..1 of guest-physical 2M and 1G blocks broken (default 0)
   --profile NAME|PATH  cost profile: intel-skylake-sp, amd-zen3, or a JSON file
@@ -86,6 +87,7 @@ const OPTIONS = {
   strategies: { type: "string" },
   batch: { type: "string" },
   vcpus: { type: "string" },
+  guest: { type: "string" },
   pcid: { type: "string" },
   "guest-page": { type: "string" },
   "host-page": { type: "string" },
@@ -107,8 +109,8 @@ const OPTIONS = {
 export interface SimReport {
   /** vmlab version. */
   vmlab: string;
-  /** The resolved machine configuration (a VM configuration with the guest OS model). */
-  config: SimResult["config"] | ResolvedVmConfig;
+  /** The resolved machine configuration. */
+  config: ResolvedMachineConfig;
   /** The workload: a synthetic generator's parameters or a trace path. */
   workload: Record<string, string | number | boolean>;
   /** Cost profile name. */
@@ -201,7 +203,6 @@ export async function main(args: string[]): Promise<number> {
       error instanceof MachineConfigError || error instanceof WorkloadError ||
       error instanceof SizeError || error instanceof TraceError ||
       error instanceof FrameAllocationError ||
-      error instanceof VmConfigError ||
       (error instanceof TypeError && "code" in error &&
         String((error as { code: unknown }).code).startsWith("ERR_PARSE_ARGS"));
     if (!userError) throw error;
@@ -209,6 +210,116 @@ export async function main(args: string[]): Promise<number> {
     console.error(`sim: ${(error as Error).message.replace(/\s*\n\s*/g, " ")}`);
     return 2;
   }
+}
+
+type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>["values"];
+
+/** The options that set part of a platform, and whether a platform has that part. */
+const PLATFORM_OPTIONS: readonly [keyof Values, string, (name: string) => boolean][] = [
+  ["host-page", "a host layer", (p) => PLATFORMS[p].hostLayer],
+  ["host-policy", "a host layer", (p) => PLATFORMS[p].hostLayer],
+  ["fragmentation", "a host layer", (p) => PLATFORMS[p].hostLayer],
+  ["nested-tlb", "a nested TLB", (p) => PLATFORMS[p].nestedTlb],
+  ["strategies", "shadow strategies", (p) => PLATFORMS[p].shadowOptions],
+  ["batch", "shadow strategies", (p) => PLATFORMS[p].shadowOptions],
+];
+
+/** Builds the machine configuration from the command line, rejecting what the machine would not use. */
+function machineConfig(values: Values, guest: "first-touch" | "os"): MachineConfig {
+  if (values.mode === "shadow-composed") {
+    throw new UsageError(
+      "--mode shadow-composed is now --mode shadow: on the first-touch guest the shadow table is filled by composition (add --strategies all for tagged TLBs)",
+    );
+  }
+  const platform = choice("mode", values.mode, PLATFORM_NAMES) ?? "native";
+  for (const [option, part, has] of PLATFORM_OPTIONS) {
+    if (values[option] !== undefined && !has(platform)) {
+      throw new UsageError(`--${option} needs a platform with ${part}, got --mode ${platform}`);
+    }
+  }
+  if (values.pcid !== undefined && guest !== "os") {
+    throw new UsageError("--pcid is the guest OS's: it needs --guest os");
+  }
+  const levels = values.levels === undefined ? undefined : Number(values.levels);
+  if (levels !== undefined && levels !== 4 && levels !== 5) {
+    throw new UsageError(`--levels must be 4 or 5, got "${values.levels}"`);
+  }
+  const pages = ["4k", "2m", "1g"] as const;
+  const hostPolicy = choice("host-policy", values["host-policy"], HOST_POLICIES);
+  const fragmentation = share("fragmentation", values.fragmentation);
+  const guestLargeFraction = share("guest-large-fraction", values["guest-large-fraction"]);
+  const guestFragmentation = share("guest-fragmentation", values["guest-fragmentation"]);
+  let memory: MemoryConfig | undefined;
+  if (
+    hostPolicy !== undefined || fragmentation !== undefined ||
+    guestLargeFraction !== undefined || guestFragmentation !== undefined
+  ) {
+    for (const name of ["guest-page", "host-page"] as const) {
+      if (values[name] !== undefined) {
+        throw new UsageError(
+          `--${name} cannot go with large-page policies (--host-policy, --guest-large-fraction)`,
+        );
+      }
+    }
+    memory = {
+      hostPolicy,
+      fragmentation,
+      guestLargeFraction,
+      guestFragmentation,
+      seed: positiveInteger("seed", values.seed, 1),
+    };
+    const footprint = values.trace === undefined ? parseSize(values.footprint ?? "256M") : 0;
+    if (footprint > 0) {
+      const guestMib = Math.ceil(footprint * 17 / 16 / 2 ** 30) * 1024;
+      memory.guestMemoryMib = guestMib;
+      if (PLATFORMS[platform].hostLayer) memory.hostMemoryMib = 2 * guestMib;
+    }
+    for (const key of Object.keys(memory) as (keyof MemoryConfig)[]) {
+      if (memory[key] === undefined) delete memory[key];
+    }
+  }
+  const vcpus = values.vcpus === undefined ? undefined : positiveInteger("vcpus", values.vcpus, 1);
+  if (vcpus !== undefined && (vcpus < 1 || vcpus > 64)) {
+    throw new UsageError(`--vcpus must be an integer from 1 to 64, got "${values.vcpus}"`);
+  }
+  const strategies = values.strategies;
+  const batch = values.batch === undefined ? undefined : positiveInteger("batch", values.batch, 8);
+  const config: MachineConfig = {
+    platform,
+    guest,
+    vcpus,
+    memory,
+    guestPage: choice("guest-page", values["guest-page"], pages),
+    hostPage: choice("host-page", values["host-page"], pages),
+    levels: levels as 4 | 5 | undefined,
+    walkCache: onOff("walk-cache", values["walk-cache"]),
+    nestedTlb: onOff("nested-tlb", values["nested-tlb"]),
+    pteCache: onOff("pte-cache", values["pte-cache"]),
+    tlb: values.tlb === undefined ? undefined : parseTlbSpec(values.tlb),
+    pcid: onOff("pcid", values.pcid),
+    shadow: strategies === undefined && batch === undefined ? undefined : { strategies, batch },
+  };
+  for (const key of Object.keys(config) as (keyof MachineConfig)[]) {
+    if (config[key] === undefined) delete config[key];
+  }
+  if (config.shadow !== undefined) {
+    for (const key of ["strategies", "batch"] as const) {
+      if (config.shadow[key] === undefined) delete config.shadow[key];
+    }
+  }
+  return config;
+}
+
+/** A machine configuration error, in the command line's words. */
+function asUsageError(error: MachineConfigError): UsageError {
+  const names: Record<string, string> = {
+    "shadow.strategies": "--strategies",
+    "shadow.batch": "--batch",
+    vcpus: "--vcpus",
+  };
+  const field = error.message.match(/^field "([\w.]+)": /)?.[1];
+  if (field === undefined || names[field] === undefined) return new UsageError(error.message);
+  return new UsageError(`${names[field]}: ${error.message.slice(field.length + 10)}`);
 }
 
 async function run(args: string[]): Promise<void> {
@@ -222,81 +333,21 @@ async function run(args: string[]): Promise<void> {
   }
   const cost = await resolveProfile(values.profile);
   const osWorkload = values.workload !== undefined && Object.hasOwn(OS_WORKLOADS, values.workload);
-  if (
-    values.mode === "shadow" || osWorkload || values.vcpus !== undefined ||
-    values.strategies !== undefined || values.batch !== undefined || values.pcid !== undefined
-  ) {
-    return runGuestOs(values, cost, osWorkload);
+  const guest = choice("guest", values.guest, ["first-touch", "os"] as const) ??
+    (osWorkload ? "os" : "first-touch");
+  if (osWorkload && guest !== "os") {
+    throw new UsageError(`--workload ${values.workload} is an OS workload: it needs --guest os`);
   }
-  const levels = values.levels === undefined ? undefined : Number(values.levels);
-  if (levels !== undefined && levels !== 4 && levels !== 5) {
-    throw new UsageError(`--levels must be 4 or 5, got "${values.levels}"`);
+  if (values.trace !== undefined && guest === "os") {
+    throw new UsageError("--trace replays on the first-touch guest, not with --guest os");
   }
-  const pages = ["4k", "2m", "1g"] as const;
-  // "shadow" went to the guest OS model above; it is listed so the error names every mode.
-  const mode = choice(
-    "mode",
-    values.mode,
-    ["native", "nested", "shadow", "shadow-composed"] as const,
-  ) as
-    | "native"
-    | "nested"
-    | "shadow-composed"
-    | undefined;
-  const hostPolicy = choice("host-policy", values["host-policy"], HOST_POLICIES);
-  const fragmentation = share("fragmentation", values.fragmentation);
-  const guestLargeFraction = share("guest-large-fraction", values["guest-large-fraction"]);
-  const guestFragmentation = share("guest-fragmentation", values["guest-fragmentation"]);
-  let memory: MemoryConfig | undefined;
-  if (
-    mode === "shadow-composed" || hostPolicy !== undefined || fragmentation !== undefined ||
-    guestLargeFraction !== undefined || guestFragmentation !== undefined
-  ) {
-    if (mode !== "nested" && mode !== "shadow-composed") {
-      throw new UsageError(
-        "--host-policy, --fragmentation, --guest-large-fraction and --guest-fragmentation need --mode nested or shadow-composed",
-      );
-    }
-    for (const name of ["guest-page", "host-page"] as const) {
-      if (values[name] !== undefined) {
-        throw new UsageError(
-          `--${name} cannot go with large-page policies (--host-policy, --guest-large-fraction)`,
-        );
-      }
-    }
-    const footprint = values.trace === undefined ? parseSize(values.footprint ?? "256M") : 0;
-    memory = {
-      hostPolicy,
-      fragmentation,
-      guestLargeFraction,
-      guestFragmentation,
-      seed: positiveInteger("seed", values.seed, 1),
-    };
-    if (footprint > 0) {
-      const guestMib = Math.ceil(footprint * 17 / 16 / 2 ** 30) * 1024;
-      memory.guestMemoryMib = guestMib;
-      memory.hostMemoryMib = 2 * guestMib;
-    }
-    for (const key of Object.keys(memory) as (keyof MemoryConfig)[]) {
-      if (memory[key] === undefined) delete memory[key];
-    }
+  let machine: Machine;
+  try {
+    machine = buildMachine(machineConfig(values, guest), cost);
+  } catch (error) {
+    if (error instanceof MachineConfigError) throw asUsageError(error);
+    throw error;
   }
-  const config: MachineConfig = {
-    mode,
-    memory,
-    guestPage: choice("guest-page", values["guest-page"], pages),
-    hostPage: choice("host-page", values["host-page"], pages),
-    levels: levels as 4 | 5 | undefined,
-    walkCache: onOff("walk-cache", values["walk-cache"]),
-    nestedTlb: onOff("nested-tlb", values["nested-tlb"]),
-    pteCache: onOff("pte-cache", values["pte-cache"]),
-    tlb: values.tlb === undefined ? undefined : parseTlbSpec(values.tlb),
-  };
-  for (const key of Object.keys(config) as (keyof MachineConfig)[]) {
-    if (config[key] === undefined) delete config[key];
-  }
-  const machine = buildMachine(config, cost);
-  const mmu = machine.mmu;
   let workload: SimReport["workload"];
   let seconds: number;
   if (values.trace !== undefined) {
@@ -307,11 +358,16 @@ async function run(args: string[]): Promise<void> {
     }
     workload = { trace: values.trace, instructions: values.instructions ?? false };
     const start = performance.now();
+    const vcpus = machine.vcpus;
+    let next = 0;
     for await (
       const chunk of readLackeyTrace(values.trace, { instructions: values.instructions })
     ) {
-      mmu.run(chunk);
-      machine.memory?.promote(mmu);
+      // The vCPUs take the trace's chunks in turn.
+      vcpus[next].run(chunk);
+      next = (next + 1) % vcpus.length;
+      // The promotion pass runs between chunks, as khugepaged runs beside the guest.
+      machine.promote();
     }
     seconds = (performance.now() - start) / 1000;
   } else {
@@ -320,24 +376,50 @@ async function run(args: string[]): Promise<void> {
     const accesses = positiveInteger("accesses", values.accesses, 1_000_000);
     const footprintBytes = parseSize(values.footprint ?? "256M");
     const seed = positiveInteger("seed", values.seed, 1);
-    const generator = createWorkload(name, { accesses, footprintBytes, seed });
+    const vcpus = machine.vcpus.length;
     workload = { name, accesses, footprint_bytes: footprintBytes, seed };
-    const chunk = createAccessChunk();
     const start = performance.now();
-    while (generator.fill(chunk) > 0) {
-      mmu.run(chunk);
-      // The promotion pass runs between chunks, as khugepaged runs beside the guest.
-      machine.memory?.promote(mmu);
+    if (guest === "os") {
+      const stream = osWorkload
+        ? createOsWorkload(name, { accesses, footprintBytes, seed, vcpus })
+        : new SingleProcessStream(createWorkload(name, { accesses, footprintBytes, seed }), vcpus);
+      workload.warmup_accesses = stream.warmupAccesses;
+      try {
+        runOsWorkload(machine, stream);
+      } catch (error) {
+        if (error instanceof OsEventError) throw new UsageError(error.message);
+        throw error;
+      }
+    } else {
+      runAccesses(machine, createWorkload(name, { accesses, footprintBytes, seed }));
     }
     seconds = (performance.now() - start) / 1000;
   }
   const result = finish(machine);
+  const counters: Record<string, number> = { ...result.counters };
+  if (machine.os !== null) {
+    const os = machine.os.counts;
+    Object.assign(counters, {
+      demand_faults: os.demandFaults,
+      cow_faults: os.cowFaults,
+      cr3_loads: os.cr3Loads,
+      shootdowns: os.shootdowns,
+      pte_writes: os.pteWrites,
+      pte_reads: os.pteReads,
+      large_page_splits: os.splits,
+    });
+  }
+  if (machine.platform instanceof ShadowPlatform) {
+    for (const [k, v] of Object.entries(machine.platform.counts)) {
+      counters[`shadow_${k.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase())}`] = v;
+    }
+  }
   const report: SimReport = {
     vmlab: VMLAB_VERSION,
     config: result.config,
     workload,
     profile: result.profile,
-    counters: result.counters,
+    counters,
     derived: derive(result.counters, result.cycles),
     cycles: result.cycles,
     page_table_bytes: result.pageTableBytes,
@@ -350,132 +432,26 @@ async function run(args: string[]): Promise<void> {
   console.log(values.json ? JSON.stringify(report, null, 2) : formatTable(report));
 }
 
-/** Runs the guest OS model on a native, nested or shadow platform. */
-function runGuestOs(
-  values: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>["values"],
-  cost: Awaited<ReturnType<typeof resolveProfile>>,
-  osWorkload: boolean,
-): void {
-  for (
-    const name of [
-      "trace",
-      "instructions",
-      "guest-page",
-      "host-page",
-      "levels",
-      "tlb",
-      "walk-cache",
-      "nested-tlb",
-      "pte-cache",
-    ] as const
-  ) {
-    if (values[name] !== undefined) {
-      throw new UsageError(
-        `--${name} does not go with the guest OS model (--mode shadow, --vcpus, --strategies, OS workloads)`,
-      );
-    }
-  }
-  const mode = choice("mode", values.mode, ["native", "nested", "shadow"] as const) ?? "native";
-  const vcpus = positiveInteger("vcpus", values.vcpus, 1);
-  if (vcpus < 1 || vcpus > 64) {
-    throw new UsageError(`--vcpus must be an integer from 1 to 64, got "${values.vcpus}"`);
-  }
-  if (values.strategies !== undefined && mode !== "shadow") {
-    throw new UsageError(`--strategies needs --mode shadow, got --mode ${mode}`);
-  }
-  let vm;
-  try {
-    vm = buildVirtualMachine({
-      mode,
-      vcpus,
-      strategies: values.strategies ?? "baseline",
-      batch: positiveInteger("batch", values.batch, 8),
-      pcid: onOff("pcid", values.pcid) ?? true,
-    }, cost);
-  } catch (error) {
-    if (!(error instanceof VmConfigError)) throw error;
-    const option = error.message.match(/^field "(\w+)": /)?.[1];
-    throw new UsageError(
-      option === undefined
-        ? error.message
-        : `--${option}: ${error.message.slice(option.length + 10)}`,
-    );
-  }
-  const name = values.workload ?? "random";
-  const accesses = positiveInteger("accesses", values.accesses, 1_000_000);
-  const footprintBytes = parseSize(values.footprint ?? "256M");
-  const seed = positiveInteger("seed", values.seed, 1);
-  const stream = osWorkload
-    ? createOsWorkload(name, { accesses, footprintBytes, seed, vcpus })
-    : new SingleProcessStream(createWorkload(name, { accesses, footprintBytes, seed }), vcpus);
-  const start = performance.now();
-  runOsWorkload(vm, stream);
-  const seconds = (performance.now() - start) / 1000;
-  const { counters, cycles } = vm.stats.report();
-  const os = vm.os.counts;
-  const extra: Record<string, number> = {
-    demand_faults: os.demandFaults,
-    cow_faults: os.cowFaults,
-    cr3_loads: os.cr3Loads,
-    shootdowns: os.shootdowns,
-    pte_writes: os.pteWrites,
-    pte_reads: os.pteReads,
-  };
-  if (vm.platform instanceof ShadowPlatform) {
-    for (const [k, v] of Object.entries(vm.platform.counts)) {
-      extra[`shadow_${k.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase())}`] = v;
-    }
-  }
-  const report: SimReport = {
-    vmlab: VMLAB_VERSION,
-    config: vm.config,
-    workload: {
-      name,
-      accesses,
-      footprint_bytes: footprintBytes,
-      seed,
-      warmup_accesses: stream.warmupAccesses,
-    },
-    profile: cost.name,
-    counters: { ...counters, ...extra },
-    derived: derive(counters, cycles),
-    cycles,
-    page_table_bytes: {
-      guest: vm.os.tableBytes(),
-      host: vm.platform instanceof ShadowPlatform ? 0 : vm.platform.hostTableBytes,
-      shadow: vm.platform instanceof ShadowPlatform ? vm.platform.shadowTableBytes : 0,
-    },
-    throughput: {
-      accesses_per_second: seconds > 0 ? Math.round(counters.accesses / seconds) : 0,
-      wall_seconds: Number(seconds.toFixed(3)),
-    },
-  };
-  console.log(values.json ? JSON.stringify(report, null, 2) : formatTable(report));
-}
-
 function formatTable(r: SimReport): string {
   const lines: string[] = [];
   lines.push(`vmlab ${r.vmlab} — ${r.profile}`);
-  if ("vcpus" in r.config) {
-    const v = r.config;
-    lines.push(
-      `machine   ${v.mode}, ${v.vcpus} vCPU${v.vcpus === 1 ? "" : "s"}, guest OS model` +
-        (v.mode === "shadow" ? `, strategies ${v.strategies}, batch ${v.batch}` : ""),
-    );
-    return formatBody(r, lines);
-  }
   const c = r.config;
   const m = c.memory;
   const pages = m === null
-    ? `guest ${c.guestPage}${c.mode === "nested" ? `, host ${c.hostPage}` : ""}`
-    : `guest ${m.guestLargeFraction} of memory in 2m, host policy ${m.hostPolicy}, ` +
-      `fragmentation ${m.fragmentation}, guest RAM ${m.guestMemoryMib} MiB, host RAM ${m.hostMemoryMib} MiB`;
+    ? `guest ${c.guestPage}${c.hostPage === null ? "" : `, host ${c.hostPage}`}`
+    : `guest ${m.guestLargeFraction} of memory in 2m` +
+      (c.hostPage === null
+        ? `, guest RAM ${m.guestMemoryMib} MiB`
+        : `, host policy ${m.hostPolicy}, fragmentation ${m.fragmentation}, guest RAM ${m.guestMemoryMib} MiB, host RAM ${m.hostMemoryMib} MiB`);
   lines.push(
-    `machine   ${c.mode}, ${pages}, ` +
-      `${c.levels} levels, walk cache ${c.walkCache ? "on" : "off"}, PTE cache ${
-        c.pteCache ? "on" : "off"
-      }` +
-      (c.mode === "nested" ? `, nested TLB ${c.nestedTlb ? "on" : "off"}` : ""),
+    `machine   ${c.platform}, ${c.vcpus} vCPU${c.vcpus === 1 ? "" : "s"}, guest ${c.guest}` +
+      (c.guest === "os" ? ` (PCIDs ${c.pcid ? "on" : "off"})` : "") +
+      (c.shadow === null ? "" : `, strategies ${c.shadow.strategies}, batch ${c.shadow.batch}`),
+  );
+  lines.push(
+    `memory    ${pages}, ${c.levels} levels, walk cache ${c.walkCache ? "on" : "off"}, PTE cache ${
+      c.pteCache ? "on" : "off"
+    }` + (PLATFORMS[c.platform].nestedTlb ? `, nested TLB ${c.nestedTlb ? "on" : "off"}` : ""),
   );
   const g = (x: { entries: number; ways: number }) =>
     x.entries === 0 ? "off" : `${x.entries}x${x.ways}`;

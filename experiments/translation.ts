@@ -10,8 +10,8 @@
 
 import * as Plot from "@observablehq/plot";
 import type { CostModel } from "../core/cost.ts";
-import { buildMachine } from "../core/machine.ts";
-import type { MachineConfig, PageSizeName } from "../core/machine_config.ts";
+import { buildMachine } from "../core/machine/build_machine.ts";
+import type { MachineConfig, PageSizeName } from "../core/machine/machine_config.ts";
 import { finish } from "../core/simulate.ts";
 import { createAccessChunk, DEFAULT_CHUNK_CAPACITY } from "../core/workload/access_chunk.ts";
 import { createWorkload } from "../core/workload/workloads.ts";
@@ -155,16 +155,17 @@ function buildGrid(shape: GridShape): Point[] {
 
 function runPoint(point: Point, seed: number, cost: CostModel): Row {
   const cachesOn = point.caches === "on";
+  const nested = point.mode === "nested";
   const config: MachineConfig = {
-    mode: point.mode === "nested" ? "nested" : "native",
+    platform: nested ? "nested" : "native",
     guestPage: point.guest_page as PageSizeName,
-    hostPage: point.host_page === "none" ? "4k" : point.host_page as PageSizeName,
     levels: point.levels === 5 ? 5 : 4,
     walkCache: cachesOn,
-    nestedTlb: cachesOn,
     pteCache: cachesOn,
+    ...(nested ? { hostPage: point.host_page as PageSizeName, nestedTlb: cachesOn } : {}),
   };
   const machine = buildMachine(config, cost);
+  const vcpu = machine.vcpus[0];
   const warmup = Number(point.warmup_accesses);
   const accesses = Number(point.accesses);
   const workload = createWorkload(String(point.workload), {
@@ -179,11 +180,11 @@ function runPoint(point: Point, seed: number, cost: CostModel): Row {
     const piece = left >= DEFAULT_CHUNK_CAPACITY ? chunk : createAccessChunk(left);
     const n = workload.fill(piece);
     if (n === 0) break;
-    machine.mmu.run(piece);
+    vcpu.run(piece);
     left -= n;
   }
-  machine.stats.reset();
-  while (workload.fill(chunk) > 0) machine.mmu.run(chunk);
+  machine.resetStats();
+  while (workload.fill(chunk) > 0) vcpu.run(chunk);
   const { counters: c, cycles: y } = finish(machine);
   const n = c.accesses;
   const walkCycles = y.walk_cache + y.walk_pte_cache + y.walk_memory + y.nested_tlb;
@@ -201,7 +202,7 @@ function runPoint(point: Point, seed: number, cost: CostModel): Row {
     walk_cycles_per_access: walkCycles / n,
     translation_cycles_per_access: (y.total - y.compute) / n,
     cycles_per_access: y.total / n,
-    page_table_kib: (machine.guestTable.bytes + (machine.hostTable?.bytes ?? 0)) / 1024,
+    page_table_kib: (machine.guestTable!.bytes + (machine.hostTable?.bytes ?? 0)) / 1024,
   };
   return row;
 }

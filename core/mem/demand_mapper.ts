@@ -11,6 +11,7 @@
 import type { PageTable } from "../mmu/page_table.ts";
 import { PTE_WRITABLE } from "../mmu/page_table.ts";
 import { PAGES_4K_PER, type PageSize } from "../page_size.ts";
+import { Counter, type Stats } from "../stats.ts";
 import type { FrameAllocator } from "./frame_allocator.ts";
 
 /** Maps pages into a table on first touch. */
@@ -52,5 +53,42 @@ export class FixedSizeMapper implements DemandMapper {
     const size = this.#size;
     const aligned = vpn - vpn % PAGES_4K_PER[size];
     table.map(aligned, this.#frames.alloc(size), size, PTE_WRITABLE);
+  }
+}
+
+/**
+ * A mapper whose mappings are free first touches, counted in `demand_maps`
+ * of one vCPU's statistics (the mapper underneath may be shared by vCPUs).
+ *
+ * @example
+ * ```ts
+ * import { CountedMapper, FixedSizeMapper } from "./demand_mapper.ts";
+ * import { BumpFrameAllocator } from "./frame_allocator.ts";
+ * import { PageTable } from "../mmu/page_table.ts";
+ * import { Counter, Stats } from "../stats.ts";
+ * const frames = new BumpFrameAllocator();
+ * const stats = new Stats();
+ * new CountedMapper(new FixedSizeMapper(frames, 0), stats).map(new PageTable(4, frames), 7);
+ * if (stats.counters[Counter.DEMAND_MAPS] !== 1) throw new Error();
+ * ```
+ */
+export class CountedMapper implements DemandMapper {
+  readonly #inner: DemandMapper;
+  readonly #stats: Stats;
+
+  /**
+   * Wraps `inner`, counting into `stats`.
+   * @param inner the mapper that decides size and frame
+   * @param stats the vCPU statistics the mapping is counted in
+   */
+  constructor(inner: DemandMapper, stats: Stats) {
+    this.#inner = inner;
+    this.#stats = stats;
+  }
+
+  /** Maps through the inner mapper and counts one first touch. */
+  map(table: PageTable, vpn: number): void {
+    this.#inner.map(table, vpn);
+    this.#stats.counters[Counter.DEMAND_MAPS]++;
   }
 }

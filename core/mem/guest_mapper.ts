@@ -25,8 +25,6 @@ export interface GuestMapperOptions {
   largeFraction: number;
   /** Seed of the choice of regions. */
   seed: number;
-  /** Keep a reverse map guest-physical frame → guest-virtual page (a shadow MMU needs it). */
-  reverseMap?: boolean;
 }
 
 /**
@@ -53,8 +51,6 @@ export class GuestMapper implements DemandMapper {
   smallPages = 0;
   /** Chosen regions that fell back to 4K pages because no guest-physical 2M block was free. */
   fallbacks = 0;
-  /** Guest-physical frame → guest-virtual 4 KiB page mapped to it, -1 if none (with `reverseMap`). */
-  readonly reverse: Float64Array | null;
   /** First guest-physical frame of every 2M page mapped, in mapping order. */
   largeFrames: number[] = [];
   #frames: BuddyAllocator;
@@ -70,7 +66,6 @@ export class GuestMapper implements DemandMapper {
     this.#frames = options.frames;
     this.#fraction = options.largeFraction;
     this.#offset = (options.seed * 0.7548776662466927) % 1;
-    this.reverse = options.reverseMap ? new Float64Array(options.frames.frames).fill(-1) : null;
   }
 
   /** Whether the guest maps 2M-aligned region `region` (virtual page ÷ 512) with a 2M page. */
@@ -87,9 +82,6 @@ export class GuestMapper implements DemandMapper {
         table.map(region * 512, frame, PageSize.SIZE_2M, PTE_WRITABLE);
         this.largePages++;
         this.largeFrames.push(frame);
-        if (this.reverse) {
-          for (let i = 0; i < 512; i++) this.reverse[frame + i] = region * 512 + i;
-        }
         return;
       }
       this.#fellBack.add(region);
@@ -98,6 +90,5 @@ export class GuestMapper implements DemandMapper {
     const frame = this.#frames.alloc(PageSize.SIZE_4K);
     table.map(vpn, frame, PageSize.SIZE_4K, PTE_WRITABLE);
     this.smallPages++;
-    if (this.reverse) this.reverse[frame] = vpn;
   }
 }

@@ -19,6 +19,7 @@ import { Cycle, type Stats } from "../stats.ts";
 import type { BuddyAllocator } from "./buddy_allocator.ts";
 import type { DemandMapper } from "./demand_mapper.ts";
 import type { HostPolicy } from "./memory_config.ts";
+import type { PageVersions } from "./page_versions.ts";
 
 /** Told when a guest-physical 2M region moves to a new host 2M frame (a shadow MMU updates its entries). */
 export interface RemapListener {
@@ -48,6 +49,8 @@ export interface HostMapperOptions {
   pageCopyCycles: number;
   /** Cycles of the invalidation that follows one promotion (besides the refills it causes). */
   flushCycles: number;
+  /** What the host frames hold: a promotion copies the pages' versions. */
+  versions?: PageVersions;
 }
 
 /**
@@ -88,6 +91,7 @@ export class HostMapper implements DemandMapper {
   #stats: Stats;
   #copyCycles: number;
   #flushCycles: number;
+  #versions: PageVersions | null;
   /** Per guest-physical 2M region: 4K pages mapped in it. */
   #small: Uint16Array;
   /** Per guest-physical 1G region: 1 once anything in it is mapped. */
@@ -106,6 +110,7 @@ export class HostMapper implements DemandMapper {
     this.#stats = options.stats;
     this.#copyCycles = options.pageCopyCycles;
     this.#flushCycles = options.flushCycles;
+    this.#versions = options.versions ?? null;
     this.#small = new Uint16Array(Math.ceil(options.guestFrames / 512));
     this.#touched1g = new Uint8Array(Math.ceil(options.guestFrames / 262144));
   }
@@ -148,6 +153,38 @@ export class HostMapper implements DemandMapper {
   }
 
   /**
+   * Splits the host page backing guest-physical frame `gfn` down to 4K
+   * pages (before part of it is unmapped or remapped), keeping the counts.
+   */
+  split(table: PageTable, gfn: number): void {
+    while (table.translate(gfn) >= 0 && table.lastSize > PageSize.SIZE_4K) {
+      const size = table.lastSize;
+      table.split(gfn, size + 1);
+      if (size === PageSize.SIZE_1G) {
+        this.pages1g--;
+        this.pages2m += 512;
+      } else {
+        this.pages2m--;
+        this.pages4k += 512;
+        this.#small[Math.floor(gfn / 512)] = 512;
+      }
+    }
+  }
+
+  /** Guest-physical frame `gfn` (split to 4K first) lost its host backing: the counts follow. */
+  taken(gfn: number): void {
+    this.pages4k--;
+    this.#small[Math.floor(gfn / 512)]--;
+  }
+
+  /** Guest-physical frame `gfn` got a host 4K page from elsewhere: the counts follow. */
+  given(gfn: number): void {
+    this.pages4k++;
+    this.#small[Math.floor(gfn / 512)]++;
+    this.#touched1g[Math.floor(gfn / 262144)] = 1;
+  }
+
+  /**
    * Under `opportunistic+promote`, promotes every fully 4K-backed 2M region,
    * in guest-physical order, while the host has a free 2M block: copies
    * the 512 pages, remaps the region with one 2M entry, frees the old frames
@@ -174,7 +211,10 @@ export class HostMapper implements DemandMapper {
       for (let i = 0; i < 512; i++) old[i] = table.translate(base + i);
       const tablePage = table.collapse(base, frame, PageSize.SIZE_2M, PTE_WRITABLE);
       if (tablePage >= 0) this.#frames.free(tablePage, PageSize.SIZE_4K);
-      for (let i = 0; i < 512; i++) this.#frames.free(old[i], PageSize.SIZE_4K);
+      for (let i = 0; i < 512; i++) {
+        this.#versions?.copy(old[i], frame + i);
+        this.#frames.free(old[i], PageSize.SIZE_4K);
+      }
       small[region] = 0;
       this.pages4k -= 512;
       this.pages2m++;

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { MachineConfigError } from "../machine_config.ts";
+import { MachineConfigError } from "../base/config_error.ts";
 
 /**
  * How the hypervisor backs guest-physical memory on first touch:

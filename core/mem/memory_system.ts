@@ -1,8 +1,8 @@
 /**
- * Host and guest physical memory of one machine for large-page studies:
- * the two buddy allocators (fragmented as configured), the guest mapper
- * (guest 2M pages), the host mapper (the hypervisor's policy) and what
- * they counted, summarised as a {@linkcode LargePageReport}.
+ * The physical memory of one machine for large-page studies: its guest RAM
+ * (a buddy allocator, fragmented as configured), the guest mapper (guest 2M
+ * pages), the host mapper (the hypervisor's policy) over the host's memory,
+ * and what they counted, summarised as a {@linkcode LargePageReport}.
  *
  * @module
  */
@@ -11,12 +11,22 @@ import type { CostModel } from "../cost.ts";
 import type { PageTable } from "../mmu/page_table.ts";
 import { PageSize } from "../page_size.ts";
 import type { Stats } from "../stats.ts";
-import type { ShadowComposedFill } from "../virt/shadow_composed_fill.ts";
 import { BuddyAllocator } from "./buddy_allocator.ts";
 import { fragment } from "./fragmentation.ts";
 import { GuestMapper } from "./guest_mapper.ts";
-import { type Flushable, HostMapper } from "./host_mapper.ts";
+import type { HostMemory } from "./host_memory.ts";
+import { type Flushable, HostMapper, type RemapListener } from "./host_mapper.ts";
 import type { ResolvedMemoryConfig } from "./memory_config.ts";
+
+/** What a guest's page-fault handler counts of the page sizes it mapped. */
+export interface GuestPageCounts {
+  /** 2M pages mapped. */
+  readonly largePages: number;
+  /** 4K pages mapped. */
+  readonly smallPages: number;
+  /** First guest-physical frame of every 2M page mapped. */
+  readonly largeFrames: readonly number[];
+}
 
 const FRAMES_PER_MIB = 256;
 
@@ -52,54 +62,63 @@ export interface LargePageReport {
  * @example Half-fragmented host memory
  * ```ts
  * import { MemorySystem } from "./memory_system.ts";
+ * import { HostMemory } from "./host_memory.ts";
  * import { resolveMemoryConfig } from "./memory_config.ts";
  * import { getProfile } from "../cost.ts";
  * import { Stats } from "../stats.ts";
  * const config = resolveMemoryConfig({ fragmentation: 0.5, guestMemoryMib: 1024 });
- * const memory = new MemorySystem(config, getProfile("intel-skylake-sp"), new Stats(), false);
- * if (memory.tenants.length !== 512) throw new Error(); // half of 2 GiB's 1024 2M blocks
+ * const host = new HostMemory({ mib: config.hostMemoryMib, fragmentation: 0.5 });
+ * const memory = new MemorySystem(config, getProfile("intel-skylake-sp"), new Stats(), host);
+ * if (host.tenants.length !== 512) throw new Error(); // half of 2 GiB's 1024 2M blocks
  * ```
  */
 export class MemorySystem {
   /** The configuration. */
   readonly config: ResolvedMemoryConfig;
-  /** Host physical memory. */
-  readonly hostFrames: BuddyAllocator;
+  /** The host's memory (shared with the other machines on the host), or null natively. */
+  readonly hostMemory: HostMemory | null;
   /** Guest physical memory. */
   readonly guestFrames: BuddyAllocator;
-  /** The guest OS's first-touch mapper. */
+  /** The first-touch guest's mapper (guest 2M pages where chosen). */
   readonly guest: GuestMapper;
-  /** The hypervisor's first-touch mapper. */
-  readonly host: HostMapper;
-  /** Other tenants' frames in host memory (released by {@linkcode MemorySystem.releaseTenants}). */
-  tenants: Float64Array;
+  /** The hypervisor's first-touch mapper, or null natively. */
+  readonly host: HostMapper | null;
   /** The host table, set by the machine builder. */
   hostTable: PageTable | null = null;
-  /** The shadow filler in `shadow-composed` mode, set by the machine builder. */
-  shadowFill: ShadowComposedFill | null = null;
+  /** Told of every remapped region (a shadow platform), set by the machine builder. */
+  remapListener: RemapListener | null = null;
+  /** Who maps guest pages and counts their sizes (the first-touch mapper, or the guest OS). */
+  guestCounts: GuestPageCounts;
 
   /**
-   * Builds and fragments host and guest memory.
+   * Builds and fragments guest memory over the host's memory.
    * @param config the resolved memory configuration
    * @param cost the profile promotion costs come from
    * @param stats where promotion cycles are charged
-   * @param reverseMap keep the guest reverse map a shadow MMU needs
+   * @param hostMemory the host's memory, built with a size (a buddy allocator); null natively
    */
-  constructor(config: ResolvedMemoryConfig, cost: CostModel, stats: Stats, reverseMap: boolean) {
+  constructor(
+    config: ResolvedMemoryConfig,
+    cost: CostModel,
+    stats: Stats,
+    hostMemory: HostMemory | null,
+  ) {
+    if (hostMemory !== null && hostMemory.buddy === null) {
+      throw new RangeError("MemorySystem needs a host memory with a size");
+    }
     this.config = config;
-    this.hostFrames = new BuddyAllocator(config.hostMemoryMib * FRAMES_PER_MIB);
+    this.hostMemory = hostMemory;
     this.guestFrames = new BuddyAllocator(config.guestMemoryMib * FRAMES_PER_MIB);
-    this.tenants = fragment(this.hostFrames, config.fragmentation, config.seed);
     fragment(this.guestFrames, config.guestFragmentation, config.seed + 1);
     this.guest = new GuestMapper({
       frames: this.guestFrames,
       largeFraction: config.guestLargeFraction,
       seed: config.seed,
-      reverseMap,
     });
-    this.host = new HostMapper({
+    this.guestCounts = this.guest;
+    this.host = hostMemory === null ? null : new HostMapper({
       policy: config.hostPolicy,
-      frames: this.hostFrames,
+      frames: hostMemory.buddy!,
       guestFrames: this.guestFrames.frames,
       stats,
       // 512 copies of a 4 KiB page at the profile's pageCopyCycles (≈ 500,
@@ -109,13 +128,18 @@ export class MemorySystem {
       // flush) is charged like the profile's invlpg handler (an estimate in
       // core/cost.ts); the TLB refills it causes are modelled, not charged here.
       flushCycles: cost.exitHandlerCycles.invlpg,
+      versions: hostMemory.versions,
     });
+  }
+
+  /** Other tenants' frames still allocated in host memory. */
+  get tenants(): Float64Array {
+    return this.hostMemory?.tenants ?? new Float64Array(0);
   }
 
   /** Frees every other tenant's frame (the tenants exit): their blocks coalesce where whole. */
   releaseTenants(): void {
-    for (const frame of this.tenants) this.hostFrames.free(frame, PageSize.SIZE_4K);
-    this.tenants = new Float64Array(0);
+    this.hostMemory?.releaseTenants();
   }
 
   /**
@@ -124,14 +148,14 @@ export class MemorySystem {
    * @returns regions promoted
    */
   promote(tlbs: Flushable): number {
-    if (this.hostTable === null) return 0;
-    return this.host.promote(this.hostTable, tlbs, this.shadowFill);
+    if (this.hostTable === null || this.host === null) return 0;
+    return this.host.promote(this.hostTable, tlbs, this.remapListener);
   }
 
   /** Counters of the run so far. */
   report(): LargePageReport {
     const host = this.host;
-    const guest = this.guest;
+    const guest = this.guestCounts;
     let splintered = 0;
     const table = this.hostTable;
     if (table !== null) {
@@ -144,17 +168,18 @@ export class MemorySystem {
       }
     }
     const guestMapped = guest.largePages * 512 + guest.smallPages;
+    const backed = host?.backedFrames ?? 0;
     return {
-      host_large_fraction: host.backedFrames === 0 ? 0 : host.largeFrames / host.backedFrames,
+      host_large_fraction: host === null || backed === 0 ? 0 : host.largeFrames / backed,
       guest_large_mapped_fraction: guestMapped === 0 ? 0 : (guest.largePages * 512) / guestMapped,
-      host_pages_4k: host.pages4k,
-      host_pages_2m: host.pages2m,
-      host_pages_1g: host.pages1g,
+      host_pages_4k: host?.pages4k ?? 0,
+      host_pages_2m: host?.pages2m ?? 0,
+      host_pages_1g: host?.pages1g ?? 0,
       guest_pages_2m: guest.largePages,
       guest_pages_4k: guest.smallPages,
       splintered_pages: splintered,
-      promotions: host.promotions,
-      promotion_cycles: host.promotionCycles,
+      promotions: host?.promotions ?? 0,
+      promotion_cycles: host?.promotionCycles ?? 0,
       tenant_frames: this.tenants.length,
     };
   }

@@ -8,6 +8,7 @@
 
 import type { AccessChunk } from "../workload/access_chunk.ts";
 import { AccessKind } from "../workload/access_chunk.ts";
+import { PageVersions } from "../mem/page_versions.ts";
 import { Counter, Cycle, type Stats } from "../stats.ts";
 import { LEVEL_SPAN } from "./page_table.ts";
 import type { PageWalker } from "./page_walker.ts";
@@ -27,6 +28,8 @@ export interface MmuOptions {
   l1TlbHitCycles: number;
   /** Cycles of an L2 TLB lookup. */
   l2TlbHitCycles: number;
+  /** Versions of the frames written (default: versions of this MMU's own). */
+  versions?: PageVersions;
 }
 
 /**
@@ -68,6 +71,8 @@ export class Mmu {
   readonly stats: Stats;
   /** The walker that fills the TLBs. */
   readonly walker: PageWalker;
+  /** Versions of the host frames the MMU's stores write. */
+  readonly versions: PageVersions;
   #l1_4k: Tlb;
   #l1_2m: Tlb;
   #l1_1g: Tlb;
@@ -96,6 +101,7 @@ export class Mmu {
     this.#base = options.baseCyclesPerAccess;
     this.#l1Cycles = options.l1TlbHitCycles;
     this.#l2Cycles = options.l2TlbHitCycles;
+    this.versions = options.versions ?? new PageVersions();
   }
 
   /** Runs every access of a chunk. */
@@ -111,15 +117,26 @@ export class Mmu {
 
   /** One access of `size` bytes at `offset` in 4 KiB page `vpn` of address space `tag`. */
   access(vpn: number, offset: number, size: number, kind: number, tag: number): void {
-    const counters = this.stats.counters;
-    counters[Counter.ACCESSES]++;
-    this.stats.cycles[Cycle.COMPUTE] += this.#base;
-    if (kind === AccessKind.STORE || kind === AccessKind.MODIFY) counters[Counter.WRITES]++;
-    this.translate(vpn, tag);
+    const write = this.begin(kind === AccessKind.STORE || kind === AccessKind.MODIFY);
+    const frame = this.translate(vpn, tag);
+    if (write) this.versions.write(frame);
     if (offset + size > 4096) {
-      counters[Counter.PAGE_STRADDLES]++;
-      this.translate(vpn + 1, tag);
+      this.stats.counters[Counter.PAGE_STRADDLES]++;
+      const next = this.translate(vpn + 1, tag);
+      if (write) this.versions.write(next);
     }
+  }
+
+  /**
+   * Counts one access and charges its non-memory work; for a caller that
+   * translates by other means (a platform that checks write permissions).
+   * @returns `write`
+   */
+  begin(write: boolean): boolean {
+    this.stats.counters[Counter.ACCESSES]++;
+    this.stats.cycles[Cycle.COMPUTE] += this.#base;
+    if (write) this.stats.counters[Counter.WRITES]++;
+    return write;
   }
 
   /**
@@ -201,6 +218,20 @@ export class Mmu {
     this.#l1_2m.flushPage(vpn, tag);
     this.#l1_1g.flushPage(vpn, tag);
     this.#l2.flushPage(vpn, tag);
+    this.walker.flush();
+    this.#lastVpn = -1;
+  }
+
+  /**
+   * Empties the TLB entries overlapping `pages` 4 KiB pages from `vpn` of
+   * `tag`: INVLPG of a guest page of that many 4 KiB pages, whose
+   * translations may be cached as smaller pieces (PWCs are flushed whole).
+   */
+  flushRange(vpn: number, pages: number, tag: number): void {
+    this.#l1_4k.flushRange(vpn, pages, tag);
+    this.#l1_2m.flushRange(vpn, pages, tag);
+    this.#l1_1g.flushRange(vpn, pages, tag);
+    this.#l2.flushRange(vpn, pages, tag);
     this.walker.flush();
     this.#lastVpn = -1;
   }

@@ -6,7 +6,7 @@
  */
 
 import type { FrameAllocator } from "../mem/frame_allocator.ts";
-import { type DemandMapper, FixedSizeMapper } from "../mem/demand_mapper.ts";
+import { CountedMapper, type DemandMapper, FixedSizeMapper } from "../mem/demand_mapper.ts";
 import { PageSize } from "../page_size.ts";
 import { Counter, Cycle, type Stats } from "../stats.ts";
 import {
@@ -28,7 +28,12 @@ export interface NativeWalkerOptions {
   frames: FrameAllocator;
   /** Size of pages mapped on first touch. */
   pageSize: PageSize;
-  /** Maps first touches instead of `frames` and `pageSize` (e.g. a large-page policy). */
+  /**
+   * Maps entries found not present instead of `frames` and `pageSize` (a
+   * large-page policy, or the guest kernel's page-fault handler); it counts
+   * what it maps itself. By default pages of `pageSize` are mapped from
+   * `frames` and counted as free first touches in `demand_maps`.
+   */
   demandMapper?: DemandMapper;
   /** Page-walk caches of this walker. */
   walkCache: WalkCache;
@@ -67,8 +72,8 @@ export interface NativeWalkerOptions {
 export class NativeWalker implements PageWalker {
   /** Size of the leaf the last walk found. */
   leafSize: PageSize = PageSize.SIZE_4K;
-  /** The table walked. */
-  readonly table: PageTable;
+  /** The table walked (switched when the vCPU loads another address space). */
+  table: PageTable;
   #mapper: DemandMapper;
   #pwc: WalkCache;
   #memory: WalkMemory;
@@ -82,7 +87,8 @@ export class NativeWalker implements PageWalker {
    */
   constructor(table: PageTable, options: NativeWalkerOptions) {
     this.table = table;
-    this.#mapper = options.demandMapper ?? new FixedSizeMapper(options.frames, options.pageSize);
+    this.#mapper = options.demandMapper ??
+      new CountedMapper(new FixedSizeMapper(options.frames, options.pageSize), options.stats);
     this.#pwc = options.walkCache;
     this.#memory = options.memory;
     this.#stats = options.stats;
@@ -107,7 +113,7 @@ export class NativeWalker implements PageWalker {
       const index = radixIndex(lo, hi, level);
       this.#memory.ref(pt.tableFrame[table], index);
       const e = table * ENTRIES_PER_TABLE + index;
-      if ((pt.flags[e] & PTE_PRESENT) === 0) this.#demandMap(vpn);
+      if ((pt.flags[e] & PTE_PRESENT) === 0) this.#mapper.map(pt, vpn);
       const flags = pt.flags[e];
       if ((flags & PTE_LEAF) !== 0) {
         pt.flags[e] = flags | PTE_ACCESSED;
@@ -120,13 +126,13 @@ export class NativeWalker implements PageWalker {
     }
   }
 
+  /** Walks `table` from now on (the vCPU loaded another address space). */
+  load(table: PageTable): void {
+    this.table = table;
+  }
+
   /** Empties the page-walk caches. */
   flush(): void {
     this.#pwc.flushAll();
-  }
-
-  #demandMap(vpn: number): void {
-    this.#mapper.map(this.table, vpn);
-    this.#stats.counters[Counter.DEMAND_MAPS]++;
   }
 }

@@ -10,7 +10,7 @@
  */
 
 import type { FrameAllocator } from "../mem/frame_allocator.ts";
-import { type DemandMapper, FixedSizeMapper } from "../mem/demand_mapper.ts";
+import { CountedMapper, type DemandMapper, FixedSizeMapper } from "../mem/demand_mapper.ts";
 import { PageSize } from "../page_size.ts";
 import { Counter, Cycle, type Stats } from "../stats.ts";
 import type { NativeWalker } from "./native_walker.ts";
@@ -34,7 +34,11 @@ export interface NestedWalkerOptions {
   guestFrames: FrameAllocator;
   /** Size of guest pages mapped on first touch. */
   guestPageSize: PageSize;
-  /** Maps guest first touches instead of `guestFrames` and `guestPageSize` (e.g. a guest with THP). */
+  /**
+   * Maps guest entries found not present instead of `guestFrames` and
+   * `guestPageSize` (a guest with THP, or the guest kernel's page-fault
+   * handler); it counts what it maps itself.
+   */
   demandMapper?: DemandMapper;
   /** Page-walk caches of the guest dimension (keyed by guest-virtual prefixes). */
   guestWalkCache: WalkCache;
@@ -84,8 +88,8 @@ export interface NestedWalkerOptions {
 export class NestedWalker implements PageWalker {
   /** Size of the TLB entry the last walk may fill: the smaller of guest and host leaf. */
   leafSize: PageSize = PageSize.SIZE_4K;
-  /** The guest table walked. */
-  readonly guest: PageTable;
+  /** The guest table walked (switched when the vCPU loads another address space). */
+  guest: PageTable;
   #mapper: DemandMapper;
   #pwc: WalkCache;
   #host: NativeWalker;
@@ -104,7 +108,10 @@ export class NestedWalker implements PageWalker {
   constructor(guest: PageTable, options: NestedWalkerOptions) {
     this.guest = guest;
     this.#mapper = options.demandMapper ??
-      new FixedSizeMapper(options.guestFrames, options.guestPageSize);
+      new CountedMapper(
+        new FixedSizeMapper(options.guestFrames, options.guestPageSize),
+        options.stats,
+      );
     this.#pwc = options.guestWalkCache;
     this.#host = options.host;
     this.#ntlb = options.nestedTlb;
@@ -132,7 +139,7 @@ export class NestedWalker implements PageWalker {
       const index = radixIndex(lo, hi, level);
       this.#memory.ref(this.#hostFrame(pt.tableFrame[table]), index);
       const e = table * ENTRIES_PER_TABLE + index;
-      if ((pt.flags[e] & PTE_PRESENT) === 0) this.#demandMap(vpn);
+      if ((pt.flags[e] & PTE_PRESENT) === 0) this.#mapper.map(pt, vpn);
       const flags = pt.flags[e];
       if ((flags & PTE_LEAF) !== 0) {
         pt.flags[e] = flags | PTE_ACCESSED;
@@ -145,6 +152,11 @@ export class NestedWalker implements PageWalker {
       this.#pwc.insert(level, vpn, tag, table);
       level--;
     }
+  }
+
+  /** Walks `table` from now on (the vCPU loaded another address space). */
+  load(table: PageTable): void {
+    this.guest = table;
   }
 
   /** Empties the guest page-walk caches, the nested TLB and the host walker's caches. */
@@ -177,10 +189,5 @@ export class NestedWalker implements PageWalker {
     ntlb.insert(page, size, 0, host - (frame - page * span), 0);
     this.#hostSize = size;
     return host;
-  }
-
-  #demandMap(vpn: number): void {
-    this.#mapper.map(this.guest, vpn);
-    this.#stats.counters[Counter.DEMAND_MAPS]++;
   }
 }

@@ -277,6 +277,148 @@ export class PageTable {
   }
 
   /**
+   * Maps a leaf of `size` at `vpn` (aligned) over whatever tables lie under
+   * its entry, of any depth: the tables are released (counted in
+   * {@linkcode PageTable.releasedTables}) and their frames pushed onto
+   * `released`, for the caller to return to its allocator.
+   * @throws MappingError if the range is misaligned or lies inside a larger leaf
+   *
+   * @example A 2M leaf over a table of 4K leaves
+   * ```ts
+   * import { PageTable } from "./page_table.ts";
+   * import { BumpFrameAllocator } from "../mem/frame_allocator.ts";
+   * const table = new PageTable(4, new BumpFrameAllocator());
+   * table.map(0x201, 7, 0, 0);
+   * const released: number[] = [];
+   * table.replace(0x200, 0x40000, 1, 0, released);
+   * if (released.length !== 1 || table.translate(0x201) !== 0x40001) throw new Error();
+   * ```
+   */
+  replace(vpn: number, frame: number, size: PageSize, flags: number, released: number[]): void {
+    const e = this.#entryAt(vpn, size + 1);
+    if (e < 0) {
+      this.map(vpn, frame, size, flags);
+      return;
+    }
+    const f = this.flags[e];
+    if ((f & PTE_PRESENT) !== 0 && (f & PTE_LEAF) === 0) {
+      this.#release(this.entries[e], released);
+      this.flags[e] = 0;
+    }
+    this.map(vpn, frame, size, flags);
+  }
+
+  /**
+   * Splits the large leaf covering `vpn` at `level` (2 or 3) into a new
+   * table of 512 leaves of the next smaller size, with the same frames and
+   * flags: what a kernel does before changing part of a large page.
+   * @returns the new table's id
+   * @throws MappingError if no leaf of that level covers `vpn`
+   *
+   * @example
+   * ```ts
+   * import { PageTable } from "./page_table.ts";
+   * import { BumpFrameAllocator } from "../mem/frame_allocator.ts";
+   * const table = new PageTable(4, new BumpFrameAllocator());
+   * table.map(0x200, 0x40000, 1, 2);
+   * table.split(0x234, 2);
+   * if (table.translate(0x234) !== 0x40034 || table.lastSize !== 0) throw new Error();
+   * ```
+   */
+  split(vpn: number, level: number): number {
+    const e = this.#entryAt(vpn, level);
+    const f = e < 0 ? 0 : this.flags[e];
+    if (level < 2 || (f & PTE_PRESENT) === 0 || (f & PTE_LEAF) === 0) {
+      throw new MappingError(`page ${vpn}: no large leaf at level ${level} to split`);
+    }
+    const first = this.entries[e];
+    const child = this.#newTable(level - 1);
+    const span = LEVEL_SPAN[level - 2];
+    const base = child * ENTRIES_PER_TABLE;
+    for (let i = 0; i < ENTRIES_PER_TABLE; i++) {
+      this.entries[base + i] = first + i * span;
+      this.flags[base + i] = f;
+    }
+    this.entries[e] = child;
+    this.flags[e] = PTE_PRESENT | PTE_WRITABLE;
+    return child;
+  }
+
+  /**
+   * Removes every leaf under the level-`level` entry covering `vpn` (the
+   * entry itself if it is a leaf); tables stay allocated.
+   * @returns leaves removed
+   *
+   * @example
+   * ```ts
+   * import { PageTable } from "./page_table.ts";
+   * import { BumpFrameAllocator } from "../mem/frame_allocator.ts";
+   * const table = new PageTable(4, new BumpFrameAllocator());
+   * table.map(0x200, 1, 0, 0);
+   * table.map(0x3ff, 2, 0, 0);
+   * if (table.clearRange(0x234, 2) !== 2 || table.translate(0x3ff) !== -1) throw new Error();
+   * ```
+   */
+  clearRange(vpn: number, level: number): number {
+    const lo = vpn >>> 0;
+    const hi = (vpn - lo) / 4294967296;
+    let table = this.root;
+    for (let l = this.levels; l >= level; l--) {
+      const e = table * ENTRIES_PER_TABLE + radixIndex(lo, hi, l);
+      const f = this.flags[e];
+      if ((f & PTE_PRESENT) === 0) return 0;
+      if ((f & PTE_LEAF) !== 0) {
+        this.flags[e] = 0;
+        this.entries[e] = 0;
+        return 1;
+      }
+      if (l === level) return this.#clearTable(this.entries[e]);
+      table = this.entries[e];
+    }
+    return 0;
+  }
+
+  #clearTable(table: number): number {
+    let cleared = 0;
+    const base = table * ENTRIES_PER_TABLE;
+    for (let i = base; i < base + ENTRIES_PER_TABLE; i++) {
+      const f = this.flags[i];
+      if ((f & PTE_PRESENT) === 0) continue;
+      if ((f & PTE_LEAF) !== 0) {
+        this.flags[i] = 0;
+        this.entries[i] = 0;
+        cleared++;
+      } else cleared += this.#clearTable(this.entries[i]);
+    }
+    return cleared;
+  }
+
+  /** Index of the level-`level` entry on `vpn`'s path, or -1 if a leaf or a gap comes first. */
+  #entryAt(vpn: number, level: number): number {
+    const lo = vpn >>> 0;
+    const hi = (vpn - lo) / 4294967296;
+    let table = this.root;
+    for (let l = this.levels; l > level; l--) {
+      const e = table * ENTRIES_PER_TABLE + radixIndex(lo, hi, l);
+      if ((this.flags[e] & PTE_PRESENT) === 0 || (this.flags[e] & PTE_LEAF) !== 0) return -1;
+      table = this.entries[e];
+    }
+    return table * ENTRIES_PER_TABLE + radixIndex(lo, hi, level);
+  }
+
+  #release(table: number, released: number[]): void {
+    const base = table * ENTRIES_PER_TABLE;
+    for (let i = base; i < base + ENTRIES_PER_TABLE; i++) {
+      const f = this.flags[i];
+      if ((f & PTE_PRESENT) !== 0 && (f & PTE_LEAF) === 0) this.#release(this.entries[i], released);
+    }
+    this.flags.fill(0, base, base + ENTRIES_PER_TABLE);
+    this.entries.fill(0, base, base + ENTRIES_PER_TABLE);
+    released.push(this.tableFrame[table]);
+    this.releasedTables++;
+  }
+
+  /**
    * Removes the leaf covering `vpn` (tables stay allocated, as in most kernels).
    * @returns whether a leaf was removed
    */

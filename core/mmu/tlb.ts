@@ -194,6 +194,36 @@ export class Tlb {
     }
   }
 
+  /**
+   * Empties the entries of `tag` (and global ones) of any page size that
+   * overlap the `pages` 4 KiB pages from `vpn`: what INVLPG of a guest large
+   * page must drop when its translations were cached as smaller pieces.
+   *
+   * @example
+   * ```ts
+   * import { Tlb } from "./tlb.ts";
+   * const tlb = new Tlb(64, 4);
+   * for (let p = 0; p < 512; p += 100) tlb.insert(512 + p, 0, 1, p, 0);
+   * tlb.flushRange(512, 512, 1);
+   * if (tlb.count() !== 0) throw new Error();
+   * ```
+   */
+  flushRange(vpn: number, pages: number, tag: number): void {
+    if (this.entries === 0) return;
+    if (pages <= this.ways) {
+      for (let p = 0; p < pages; p++) this.flushPage(vpn + p, tag);
+      return;
+    }
+    const end = vpn + pages;
+    for (let i = 0; i < this.entries; i++) {
+      const k = this.keys[i];
+      if (k < 0 || (this.tags[i] !== tag && (this.flags[i] & TLB_GLOBAL) === 0)) continue;
+      const size = k & 3;
+      const first = ((k - size) / 4) * SPAN[size];
+      if (first < end && first + SPAN[size] > vpn) this.invalidate(i);
+    }
+  }
+
   /** Number of valid entries. */
   count(): number {
     return this.sizeCounts[0] + this.sizeCounts[1] + this.sizeCounts[2];

@@ -37,9 +37,35 @@ export class WalkMemory {
    */
   constructor(stats: Stats, options: WalkMemoryOptions) {
     this.#stats = stats;
-    this.#cache = new LineCache(options.lines, options.ways);
+    this.#cache = options.shared ?? new LineCache(options.lines, options.ways);
     this.#hitCycles = options.hitCycles;
     this.#memoryCycles = options.memoryCycles;
+  }
+
+  /**
+   * The same cache, charging another vCPU's statistics: the PTE cache stands
+   * for the caches the vCPUs share, while each vCPU's counters are its own.
+   *
+   * @example
+   * ```ts
+   * import { WalkMemory } from "./walk_memory.ts";
+   * import { Counter, Stats } from "../stats.ts";
+   * const a = new Stats();
+   * const b = new Stats();
+   * const first = new WalkMemory(a, { lines: 512, ways: 8, hitCycles: 14, memoryCycles: 200 });
+   * first.ref(100, 0);
+   * first.sharedWith(b).ref(100, 1);
+   * if (b.counters[Counter.WALK_REFS_PTE_CACHE] !== 1) throw new Error("the line is shared");
+   * ```
+   */
+  sharedWith(stats: Stats): WalkMemory {
+    return new WalkMemory(stats, {
+      lines: 0,
+      ways: 1,
+      hitCycles: this.#hitCycles,
+      memoryCycles: this.#memoryCycles,
+      shared: this.#cache,
+    });
   }
 
   /** Reads entry `index` of the table page at physical frame `frame`. */
@@ -72,4 +98,6 @@ export interface WalkMemoryOptions {
   hitCycles: number;
   /** Cycles of a reference that goes to memory. */
   memoryCycles: number;
+  /** A cache to share (another vCPU's); `lines` and `ways` are then not used. */
+  shared?: LineCache;
 }

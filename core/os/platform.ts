@@ -1,19 +1,42 @@
 /**
- * What the guest OS model drives: the (virtual) hardware under it. A native
+ * What a guest kernel drives: the (virtual) hardware under it. A native
  * machine, a VM with nested paging, and a VM with shadow page tables each
- * implement it, and charge the guest's actions as that machine would.
+ * implement it (core/platforms/), and charge the guest's actions as that
+ * machine would; and what the hardware calls back into the guest kernel for.
  *
  * @module
  */
 
+import type { RemapListener } from "../mem/host_mapper.ts";
+import type { Mmu } from "../mmu/mmu.ts";
+import type { PageTable } from "../mmu/page_table.ts";
 import type { AddressSpace } from "./address_space.ts";
 
 /**
  * The hardware interface of the guest kernel. Calls that a hypervisor may
  * trap (CR3 loads, INVLPG, writes to page-table pages, IPIs) go through it,
- * so each mode decides what they cost.
+ * so each platform decides what they cost. Told of host remaps (a promotion)
+ * as a {@linkcode RemapListener}.
  */
-export interface Platform {
+export interface Platform extends RemapListener {
+  /** Its name in the platform registry. */
+  readonly name: string;
+  /** Each vCPU's MMU, by vCPU number. */
+  readonly mmus: readonly Mmu[];
+  /** The host map (guest-physical → host frames), or null natively. */
+  readonly hostTable: PageTable | null;
+  /** Bytes of the shadow tables alive (0 on platforms without shadow tables). */
+  readonly shadowTableBytes: number;
+  /**
+   * `vcpu` starts out running `mm`, set up by the hypervisor before the
+   * guest runs: not trapped, nothing flushed.
+   */
+  start(vcpu: number, mm: AddressSpace): void;
+  /**
+   * The host took guest-physical frame `gfn` away from this machine (handed
+   * it to another): every cached translation to it must go.
+   */
+  unmapped(gfn: number): void;
   /**
    * One access by the address space loaded on `vcpu`. Faults it raises are
    * resolved (by the hypervisor or the guest) before it returns.
@@ -30,14 +53,18 @@ export interface Platform {
   pteWritten(vcpu: number, mm: AddressSpace, vpn: number, level: number, tableFrame: number): void;
   /** The guest is about to read the accessed/dirty flags of the leaf entry for `vpn`. */
   pteRead(vcpu: number, mm: AddressSpace, vpn: number): void;
-  /** The guest executes INVLPG for `vpn` of `mm` on `vcpu`. */
-  invlpg(vcpu: number, mm: AddressSpace, vpn: number): void;
+  /**
+   * The guest executes INVLPG for `vpn` of `mm` on `vcpu`, invalidating the
+   * guest page of `pages` 4 KiB pages that starts at `vpn` (512 for a 2M page).
+   */
+  invlpg(vcpu: number, mm: AddressSpace, vpn: number, pages: number): void;
   /** The guest flushes every non-global entry of `mm` on `vcpu` (CR3 reload). */
   flushTlb(vcpu: number, mm: AddressSpace): void;
   /**
    * `vcpu` asks the `count` vCPUs in `targets` to flush `pages` pages from
-   * `vpn` of `mm` (all of `mm` when `pages` is 0): IPIs, or whatever the
-   * platform offers instead.
+   * `vpn` of `mm` (all of `mm` when `pages` is 0), each invalidation covering
+   * a guest page of `stride` 4 KiB pages: IPIs, or whatever the platform
+   * offers instead.
    */
   shootdown(
     vcpu: number,
@@ -46,6 +73,7 @@ export interface Platform {
     mm: AddressSpace,
     vpn: number,
     pages: number,
+    stride: number,
   ): void;
 }
 
@@ -60,4 +88,11 @@ export interface GuestKernel {
   loaded(vcpu: number): AddressSpace | null;
   /** Whether `vcpu` is running a process (false when idle). */
   running(vcpu: number): boolean;
+  /**
+   * True for a guest whose pages are there from the start and never change
+   * (materialised for free on first touch, as if populated before the run):
+   * a missing guest entry is then no guest fault, and a platform fills its
+   * own structures as if the entry had always been present.
+   */
+  readonly prepopulated: boolean;
 }

@@ -17,7 +17,9 @@ import {
 
 /**
  * Walks `table` for 4 KiB page `vpn`, writing the id of the table read at
- * each level into `path[level]` (levels numbered from the leaf, 1, up).
+ * each level into `path[level]` (levels numbered from the leaf, 1, up), and
+ * the level of the leaf found (1 for a 4 KiB page, 2 for 2 MiB, 3 for 1 GiB)
+ * into `path[0]`.
  *
  * @returns the leaf entry's index into `table.entries`, or `-level` when the
  *   entry at `level` is not present (the walk stopped there)
@@ -44,15 +46,19 @@ export function tablePath(table: PageTable, vpn: number, path: Int32Array): numb
     const e = id * ENTRIES_PER_TABLE + radixIndex(lo, hi, level);
     const f = table.flags[e];
     if ((f & PTE_PRESENT) === 0) return -level;
-    if ((f & PTE_LEAF) !== 0) return e;
+    if ((f & PTE_LEAF) !== 0) {
+      path[0] = level;
+      return e;
+    }
     id = table.entries[e];
   }
   return -1;
 }
 
 /**
- * Calls `visit(vpn, entry)` for every present 4 KiB leaf of `table`, in
- * address order. Off the hot path: fork, exit and tests use it.
+ * Calls `visit(vpn, entry, level)` for every present leaf of `table` (of any
+ * size; `vpn` is its first 4 KiB page, `level` 1 for 4 KiB, 2 for 2 MiB, 3
+ * for 1 GiB), in address order. Off the hot path: fork, exit and tests use it.
  *
  * @example
  * ```ts
@@ -67,7 +73,10 @@ export function tablePath(table: PageTable, vpn: number, path: Int32Array): numb
  * if (seen.join() !== "7,1536") throw new Error();
  * ```
  */
-export function forEachLeaf(table: PageTable, visit: (vpn: number, entry: number) => void): void {
+export function forEachLeaf(
+  table: PageTable,
+  visit: (vpn: number, entry: number, level: number) => void,
+): void {
   const span = [0, 1, 512, 262144, 134217728, 68719476736];
   const recurse = (id: number, level: number, base: number): void => {
     for (let i = 0; i < ENTRIES_PER_TABLE; i++) {
@@ -75,7 +84,7 @@ export function forEachLeaf(table: PageTable, visit: (vpn: number, entry: number
       const f = table.flags[e];
       if ((f & PTE_PRESENT) === 0) continue;
       const vpn = base + i * span[level];
-      if ((f & PTE_LEAF) !== 0) visit(vpn, e);
+      if ((f & PTE_LEAF) !== 0) visit(vpn, e, level);
       else recurse(table.entries[e], level - 1, vpn);
     }
   };

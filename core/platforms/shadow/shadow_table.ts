@@ -9,9 +9,9 @@
  * @module
  */
 
-import type { FrameAllocator } from "../mem/frame_allocator.ts";
-import { PageTable } from "../mmu/page_table.ts";
-import type { AddressSpace } from "../os/address_space.ts";
+import type { FrameAllocator } from "../../mem/frame_allocator.ts";
+import { PageTable } from "../../mmu/page_table.ts";
+import type { AddressSpace } from "../../os/address_space.ts";
 
 /**
  * A shadow table for one guest address space.
@@ -19,9 +19,9 @@ import type { AddressSpace } from "../os/address_space.ts";
  * @example
  * ```ts
  * import { ShadowTable } from "./shadow_table.ts";
- * import { AddressSpace } from "../os/address_space.ts";
- * import { PageTable } from "../mmu/page_table.ts";
- * import { BumpFrameAllocator } from "../mem/frame_allocator.ts";
+ * import { AddressSpace } from "../../os/address_space.ts";
+ * import { PageTable } from "../../mmu/page_table.ts";
+ * import { BumpFrameAllocator } from "../../mem/frame_allocator.ts";
  * const mm = new AddressSpace(1, 1, new PageTable(4, new BumpFrameAllocator()), 1);
  * const shadow = new ShadowTable(3, mm, 4, new BumpFrameAllocator(1 << 18));
  * if (shadow.users !== 0 || shadow.table.tableCount !== 1) throw new Error();

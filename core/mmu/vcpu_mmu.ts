@@ -1,15 +1,17 @@
 /**
  * Builds the MMU of one vCPU (its own TLBs in front of a given walker) from
- * a cost profile, so every platform sizes and charges TLBs the same way.
+ * a cost profile, so every platform sizes and charges TLBs the same way;
+ * its stores write the versions of the host's frames.
  *
  * @module
  */
 
 import type { CostModel } from "../cost.ts";
-import { Mmu } from "../mmu/mmu.ts";
-import type { PageWalker } from "../mmu/page_walker.ts";
-import { Tlb } from "../mmu/tlb.ts";
+import type { PageVersions } from "../mem/page_versions.ts";
 import type { Stats } from "../stats.ts";
+import { Mmu } from "./mmu.ts";
+import type { PageWalker } from "./page_walker.ts";
+import { Tlb } from "./tlb.ts";
 
 /**
  * A fresh MMU with the profile's TLB geometry and costs.
@@ -24,7 +26,12 @@ import type { Stats } from "../stats.ts";
  * if (mmu.translate(5, 0) !== 6) throw new Error();
  * ```
  */
-export function buildVcpuMmu(walker: PageWalker, cost: CostModel, stats: Stats): Mmu {
+export function buildVcpuMmu(
+  walker: PageWalker,
+  cost: CostModel,
+  stats: Stats,
+  versions?: PageVersions,
+): Mmu {
   const t = cost.tlb;
   return new Mmu(walker, {
     l1: [
@@ -37,5 +44,6 @@ export function buildVcpuMmu(walker: PageWalker, cost: CostModel, stats: Stats):
     baseCyclesPerAccess: cost.baseCyclesPerAccess,
     l1TlbHitCycles: cost.l1TlbHitCycles,
     l2TlbHitCycles: cost.l2TlbHitCycles,
+    versions,
   });
 }

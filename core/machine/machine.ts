@@ -1,0 +1,166 @@
+/**
+ * A built machine: a platform with N vCPUs, the guest that runs on it, its
+ * guest memory and its place in a host's memory, and the exit and cycle
+ * accounting of all of it. Built by {@linkcode buildMachine} in
+ * core/machine/build_machine.ts.
+ *
+ * @module
+ */
+
+import type { CostModel } from "../cost.ts";
+import type { DemandMapper } from "../mem/demand_mapper.ts";
+import type { Flushable } from "../mem/host_mapper.ts";
+import type { HostMemory } from "../mem/host_memory.ts";
+import type { MemorySystem } from "../mem/memory_system.ts";
+import type { PageTable } from "../mmu/page_table.ts";
+import type { GuestOs } from "../os/guest_os.ts";
+import type { Platform } from "../os/platform.ts";
+import { Stats, type StatsReport } from "../stats.ts";
+import type { FirstTouchGuest } from "./first_touch_guest.ts";
+import type { ResolvedMachineConfig } from "./machine_config.ts";
+import type { Vcpu, VcpuHost } from "./vcpu.ts";
+
+/** The parts a machine is made of. */
+export interface MachineParts {
+  /** The configuration, resolved. */
+  config: ResolvedMachineConfig;
+  /** The cost profile, with the machine's TLB geometry. */
+  cost: CostModel;
+  /** The platform. */
+  platform: Platform;
+  /** The guest OS, when the guest is `os`. */
+  os: GuestOs | null;
+  /** The first-touch guest, when the guest is `first-touch`. */
+  firstTouch: FirstTouchGuest | null;
+  /** The memory of the host the machine runs on. */
+  hostMemory: HostMemory;
+  /** Fixed-size guest and host memory with large-page policies, when configured. */
+  memory: MemorySystem | null;
+  /** Statistics of work that is no vCPU's (the hypervisor's background promotion). */
+  stats: Stats;
+  /** How the host backs this machine's guest-physical memory on first use, or null natively. */
+  hostMapper: DemandMapper | null;
+}
+
+/** Bytes of page-table pages: the guest's, the host map's, the shadow tables'. */
+export interface PageTableBytes {
+  /** Guest page tables (of the live processes, with the guest OS). */
+  guest: number;
+  /** The host map (guest-physical → host). */
+  host: number;
+  /** Live shadow tables. */
+  shadow: number;
+}
+
+/**
+ * A machine.
+ *
+ * @example Two vCPUs with their own TLBs over one guest
+ * ```ts
+ * import { buildMachine } from "./build_machine.ts";
+ * import { getProfile } from "../cost.ts";
+ * const machine = buildMachine({ platform: "nested", vcpus: 2 }, getProfile("amd-zen3"));
+ * machine.vcpus[0].mmu.access(0x400, 0, 8, 0, 0);
+ * machine.vcpus[1].mmu.access(0x400, 0, 8, 0, 0);
+ * if (machine.report().counters.walks !== 2) throw new Error("each vCPU walks once");
+ * ```
+ */
+export class Machine implements Flushable, VcpuHost {
+  /** The configuration, resolved. */
+  readonly config: ResolvedMachineConfig;
+  /** The cost profile, with the machine's TLB geometry. */
+  readonly cost: CostModel;
+  /** The platform. */
+  readonly platform: Platform;
+  /** The vCPUs. */
+  readonly vcpus: readonly Vcpu[];
+  /** The guest OS, when the guest is `os`; else null. */
+  readonly os: GuestOs | null;
+  /** The first-touch guest, when the guest is `first-touch`; else null. */
+  readonly firstTouch: FirstTouchGuest | null;
+  /** The memory of the host the machine runs on (shared with the host's other machines). */
+  readonly hostMemory: HostMemory;
+  /** Fixed-size guest and host memory with large-page policies, or null. */
+  readonly memory: MemorySystem | null;
+  /** Statistics of work that is no vCPU's. */
+  readonly stats: Stats;
+  /** How the host backs guest-physical memory on first use, or null natively. */
+  readonly hostMapper: DemandMapper | null;
+  /** Called when every vCPU's program on a clock has ended. */
+  onFinished: (() => void) | null = null;
+
+  /**
+   * Puts the parts together; {@linkcode buildMachine} is the way to build one.
+   * @param parts the platform, guest and memory
+   * @param makeVcpus builds the vCPUs, given the machine they report to
+   */
+  constructor(parts: MachineParts, makeVcpus: (machine: Machine) => Vcpu[]) {
+    this.config = parts.config;
+    this.cost = parts.cost;
+    this.platform = parts.platform;
+    this.os = parts.os;
+    this.firstTouch = parts.firstTouch;
+    this.hostMemory = parts.hostMemory;
+    this.memory = parts.memory;
+    this.stats = parts.stats;
+    this.hostMapper = parts.hostMapper;
+    this.vcpus = makeVcpus(this);
+  }
+
+  /** The first-touch guest's page table, or null with the guest OS. */
+  get guestTable(): PageTable | null {
+    return this.firstTouch?.space.table ?? null;
+  }
+
+  /** The host map, or null natively. */
+  get hostTable(): PageTable | null {
+    return this.platform.hostTable;
+  }
+
+  /** Counters and cycles of every vCPU and of the machine's background work, summed. */
+  report(): StatsReport {
+    const sum = new Stats();
+    for (const vcpu of this.vcpus) sum.add(vcpu.stats);
+    sum.add(this.stats);
+    return sum.report();
+  }
+
+  /** Sets every counter and cycle to zero (after a warm-up). */
+  resetStats(): void {
+    for (const vcpu of this.vcpus) vcpu.stats.reset();
+    this.stats.reset();
+  }
+
+  /** Bytes of page-table pages. */
+  pageTableBytes(): PageTableBytes {
+    return {
+      guest: this.os !== null ? this.os.tableBytes() : this.guestTable!.bytes,
+      host: this.platform.hostTable?.bytes ?? 0,
+      shadow: this.platform.shadowTableBytes,
+    };
+  }
+
+  /** Empties every vCPU's TLBs and walk caches. */
+  flushAll(): void {
+    for (const vcpu of this.vcpus) vcpu.mmu.flushAll();
+  }
+
+  /**
+   * Runs the hypervisor's promotion pass (`opportunistic+promote`), if the
+   * machine has large-page memory.
+   * @returns regions promoted
+   */
+  promote(): number {
+    return this.memory?.promote(this) ?? 0;
+  }
+
+  /** Between chunks on a clock, the promotion pass runs beside the guest, as khugepaged does. */
+  afterChunk(): void {
+    this.promote();
+  }
+
+  /** Tells {@linkcode Machine.onFinished} once no vCPU has a program left. */
+  finished(): void {
+    if (this.vcpus.every((v) => !v.busy)) this.onFinished?.();
+  }
+}

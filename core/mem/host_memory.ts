@@ -1,0 +1,92 @@
+/**
+ * The physical memory of one host: the frames its machines' memory, host
+ * tables and shadow tables come from, the versions of what those frames hold,
+ * and — for large-page studies — a buddy allocator of a fixed size broken up
+ * by other tenants. Machines on one host (partitions) share it, so they can
+ * share or hand over frames; machines on different hosts cannot.
+ *
+ * @module
+ */
+
+import { PageSize } from "../page_size.ts";
+import { BuddyAllocator } from "./buddy_allocator.ts";
+import { BumpFrameAllocator, type FrameAllocator } from "./frame_allocator.ts";
+import { fragment } from "./fragmentation.ts";
+import { PageVersions } from "./page_versions.ts";
+
+const FRAMES_PER_MIB = 256;
+
+/**
+ * Where shadow table pages live on a host without a size: 4 TiB up, apart
+ * from the frames machines' memory comes from.
+ */
+const SHADOW_TABLE_BASE_FRAME = 2 ** 30;
+
+/** How a host's memory is built. `{}` is an unbounded host that never runs out. */
+export interface HostMemoryOptions {
+  /** Host RAM in MiB (a positive even number); absent: unbounded, frames handed out in order. */
+  mib?: number;
+  /** Share 0 to 1 of 2M and 1G blocks broken by other tenants' 4K frames (needs `mib`). Default 0. */
+  fragmentation?: number;
+  /** Seed of where the other tenants' frames fall. Default 1. */
+  seed?: number;
+}
+
+/**
+ * One host's physical memory.
+ *
+ * @example Two partitions of one host see each other's frames
+ * ```ts
+ * import { HostMemory } from "./host_memory.ts";
+ * const host = new HostMemory({ mib: 64 });
+ * const frame = host.frames.alloc(0);
+ * host.versions.write(frame);
+ * if (host.versions.of(frame) !== 1 || host.buddy === null) throw new Error();
+ * ```
+ */
+export class HostMemory {
+  /** Frames for machine memory and host tables. */
+  readonly frames: FrameAllocator;
+  /** The same frames as a buddy allocator, when the host has a size; else null. */
+  readonly buddy: BuddyAllocator | null;
+  /** Frames for shadow table pages: the buddy when there is one, else a region of their own. */
+  readonly shadowFrames: FrameAllocator;
+  /** What each host frame holds. */
+  readonly versions: PageVersions;
+  /** Other tenants' frames still allocated (released by {@linkcode HostMemory.releaseTenants}). */
+  tenants: Float64Array;
+
+  /**
+   * Builds the memory; with a size, breaks the given share of its large
+   * blocks with other tenants' frames.
+   * @param options size, fragmentation and seed
+   */
+  constructor(options: HostMemoryOptions = {}) {
+    if (options.mib === undefined) {
+      this.frames = new BumpFrameAllocator();
+      this.buddy = null;
+      this.shadowFrames = new BumpFrameAllocator(SHADOW_TABLE_BASE_FRAME);
+      this.tenants = new Float64Array(0);
+      this.versions = new PageVersions();
+      return;
+    }
+    const buddy = new BuddyAllocator(options.mib * FRAMES_PER_MIB);
+    this.frames = buddy;
+    this.buddy = buddy;
+    this.shadowFrames = buddy;
+    this.tenants = fragment(buddy, options.fragmentation ?? 0, options.seed ?? 1);
+    this.versions = new PageVersions();
+  }
+
+  /** Frees every other tenant's frame (the tenants exit): their blocks coalesce where whole. */
+  releaseTenants(): void {
+    if (this.buddy === null) return;
+    for (const frame of this.tenants) this.buddy.free(frame, PageSize.SIZE_4K);
+    this.tenants = new Float64Array(0);
+  }
+
+  /** Returns a released table page to the host, where frames can be freed. */
+  freeTablePage(frame: number): void {
+    this.buddy?.free(frame, PageSize.SIZE_4K);
+  }
+}
