@@ -140,6 +140,21 @@ export class Machine implements Flushable, VcpuHost {
     };
   }
 
+  /** Whether stores write the versions of the host frames they land in. */
+  get tracksVersions(): boolean {
+    return this.vcpus[0].mmu.versions !== null;
+  }
+
+  /**
+   * From now on every store bumps the version of the host frame it lands in
+   * (in {@linkcode HostMemory.versions}), so copies of pages can be checked.
+   * Off by default: a store costs one more memory write in the simulator
+   * when it is on.
+   */
+  trackVersions(): void {
+    for (const vcpu of this.vcpus) vcpu.mmu.versions = this.hostMemory.versions;
+  }
+
   /** Empties every vCPU's TLBs and walk caches. */
   flushAll(): void {
     for (const vcpu of this.vcpus) vcpu.mmu.flushAll();

@@ -75,6 +75,8 @@ export class World {
       throw new MachineConfigError("the host is not one of this world's (use addHost)");
     }
     const machine = buildMachine(config, cost, host);
+    // Pages move between the machines of a world: their contents are tracked.
+    machine.trackVersions();
     if (host === undefined) this.hosts.push(machine.hostMemory);
     this.machines.push(machine);
     return machine;

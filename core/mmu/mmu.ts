@@ -8,7 +8,7 @@
 
 import type { AccessChunk } from "../workload/access_chunk.ts";
 import { AccessKind } from "../workload/access_chunk.ts";
-import { PageVersions } from "../mem/page_versions.ts";
+import type { PageVersions } from "../mem/page_versions.ts";
 import { Counter, Cycle, type Stats } from "../stats.ts";
 import { LEVEL_SPAN } from "./page_table.ts";
 import type { PageWalker } from "./page_walker.ts";
@@ -28,8 +28,8 @@ export interface MmuOptions {
   l1TlbHitCycles: number;
   /** Cycles of an L2 TLB lookup. */
   l2TlbHitCycles: number;
-  /** Versions of the frames written (default: versions of this MMU's own). */
-  versions?: PageVersions;
+  /** Versions of the frames written, when contents are tracked (default: not tracked). */
+  versions?: PageVersions | null;
 }
 
 /**
@@ -71,8 +71,11 @@ export class Mmu {
   readonly stats: Stats;
   /** The walker that fills the TLBs. */
   readonly walker: PageWalker;
-  /** Versions of the host frames the MMU's stores write. */
-  readonly versions: PageVersions;
+  /**
+   * Versions of the host frames the MMU's stores write, or null while
+   * contents are not tracked (a store then costs one array write less).
+   */
+  versions: PageVersions | null;
   #l1_4k: Tlb;
   #l1_2m: Tlb;
   #l1_1g: Tlb;
@@ -101,7 +104,7 @@ export class Mmu {
     this.#base = options.baseCyclesPerAccess;
     this.#l1Cycles = options.l1TlbHitCycles;
     this.#l2Cycles = options.l2TlbHitCycles;
-    this.versions = options.versions ?? new PageVersions();
+    this.versions = options.versions ?? null;
   }
 
   /** Runs every access of a chunk. */
@@ -112,18 +115,46 @@ export class Mmu {
     const size = chunk.size;
     const kind = chunk.kind;
     const space = chunk.space;
-    for (let i = 0; i < n; i++) this.access(vpn[i], offset[i], size[i], kind[i], space[i]);
+    // Two loops rather than a test per store: tracking versions is rare, and
+    // the test alone costs the untracked loop a few per cent.
+    if (this.versions === null) {
+      for (let i = 0; i < n; i++) this.#plain(vpn[i], offset[i], size[i], kind[i], space[i]);
+    } else {
+      for (let i = 0; i < n; i++) this.#tracked(vpn[i], offset[i], size[i], kind[i], space[i]);
+    }
   }
 
-  /** One access of `size` bytes at `offset` in 4 KiB page `vpn` of address space `tag`. */
+  /**
+   * One access of `size` bytes at `offset` in 4 KiB page `vpn` of address
+   * space `tag` (a store writes the versions of the frames it lands in, when
+   * they are tracked).
+   */
   access(vpn: number, offset: number, size: number, kind: number, tag: number): void {
+    if (this.versions === null) this.#plain(vpn, offset, size, kind, tag);
+    else this.#tracked(vpn, offset, size, kind, tag);
+  }
+
+  #plain(vpn: number, offset: number, size: number, kind: number, tag: number): void {
+    const counters = this.stats.counters;
+    counters[Counter.ACCESSES]++;
+    this.stats.cycles[Cycle.COMPUTE] += this.#base;
+    if (kind === AccessKind.STORE || kind === AccessKind.MODIFY) counters[Counter.WRITES]++;
+    this.translate(vpn, tag);
+    if (offset + size > 4096) {
+      counters[Counter.PAGE_STRADDLES]++;
+      this.translate(vpn + 1, tag);
+    }
+  }
+
+  #tracked(vpn: number, offset: number, size: number, kind: number, tag: number): void {
     const write = this.begin(kind === AccessKind.STORE || kind === AccessKind.MODIFY);
+    const versions = this.versions!;
     const frame = this.translate(vpn, tag);
-    if (write) this.versions.write(frame);
+    if (write) versions.write(frame);
     if (offset + size > 4096) {
       this.stats.counters[Counter.PAGE_STRADDLES]++;
       const next = this.translate(vpn + 1, tag);
-      if (write) this.versions.write(next);
+      if (write) versions.write(next);
     }
   }
 

@@ -1,7 +1,7 @@
 /**
  * Builds the MMU of one vCPU (its own TLBs in front of a given walker) from
  * a cost profile, so every platform sizes and charges TLBs the same way;
- * its stores write the versions of the host's frames.
+ * its stores write the versions of `versions` when contents are tracked.
  *
  * @module
  */

@@ -106,7 +106,7 @@ export abstract class HardwarePlatform implements Platform {
     for (let v = 0; v < vcpus; v++) {
       const walker = this.buildWalker(v, options, memory.sharedWith(stats[v]));
       this.#walkers.push(walker);
-      this.mmus.push(buildVcpuMmu(walker, cost, stats[v], options.hostMemory.versions));
+      this.mmus.push(buildVcpuMmu(walker, cost, stats[v]));
     }
   }
 
@@ -151,7 +151,7 @@ export abstract class HardwarePlatform implements Platform {
       table.flags[e] |= PTE_ACCESSED | PTE_DIRTY;
       this.#lastStore[vcpu] = vpn;
     }
-    mmu.versions.write(frame);
+    mmu.versions?.write(frame);
     return frame;
   }
 

@@ -184,7 +184,7 @@ export class ShadowPlatform implements Platform, ShadowCore, PrefetchTarget {
         flags: this.#policies.flags,
         resume: this.kernel.prepopulated,
       });
-      this.mmus.push(buildVcpuMmu(walker, cost, stats[v], options.hostMemory.versions));
+      this.mmus.push(buildVcpuMmu(walker, cost, stats[v]));
     }
   }
 
@@ -236,7 +236,7 @@ export class ShadowPlatform implements Platform, ShadowCore, PrefetchTarget {
       }
       this.#lastStore[vcpu] = vpn;
     }
-    mmu.versions.write(frame);
+    mmu.versions?.write(frame);
     return frame;
   }
 
