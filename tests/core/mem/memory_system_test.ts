@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { buildMachine, type Machine } from "../../../core/machine.ts";
-import { MachineConfigError } from "../../../core/machine_config.ts";
+import { buildMachine } from "../../../core/machine/build_machine.ts";
+import type { Machine } from "../../../core/machine/machine.ts";
+import { MachineConfigError } from "../../../core/machine/machine_config.ts";
+import { ShadowPlatform } from "../../../core/platforms/shadow_platform.ts";
 import { HOST_POLICIES, type HostPolicy } from "../../../core/mem/memory_config.ts";
 import type { PageTable } from "../../../core/mmu/page_table.ts";
 import { Counter } from "../../../core/stats.ts";
@@ -14,7 +16,7 @@ import { TEST_PROFILE } from "../../_test_profile.ts";
  * covers the smaller of the two leaves.
  */
 function compose(machine: Machine, vpn: number): { frame: number; size: number } {
-  const guest = machine.guestTable;
+  const guest = machine.guestTable!;
   const host = machine.hostTable as PageTable;
   const gfn = guest.translate(vpn);
   const guestSize = guest.lastSize;
@@ -24,11 +26,20 @@ function compose(machine: Machine, vpn: number): { frame: number; size: number }
 
 const BASE = 0x10000;
 
+/** The shadow table loaded on vCPU 0 of a shadow machine, or null on other platforms. */
+function shadowTable(machine: Machine): PageTable | null {
+  const platform = machine.platform;
+  return platform instanceof ShadowPlatform ? platform.current[0]!.table : null;
+}
+
+/** Shadow machines here run every strategy: tagged TLBs, so fills flush nothing. */
+const SHADOW = { platform: "shadow", shadow: { strategies: "all" } } as const;
+
 Deno.test("Large-page machines translate as guest table ∘ host map, with TLB entries of the smaller page", () => {
   fc.assert(
     fc.property(
       fc.record({
-        mode: fc.constantFrom("nested" as const, "shadow-composed" as const),
+        mode: fc.constantFrom("nested" as const, "shadow" as const),
         policy: fc.constantFrom<HostPolicy>(...HOST_POLICIES),
         fragmentation: fc.constantFrom(0, 0.5, 0.9, 1, 1),
         guestLargeFraction: fc.constantFrom(0, 0.3, 1),
@@ -40,7 +51,7 @@ Deno.test("Large-page machines translate as guest table ∘ host map, with TLB e
       }),
       (p) => {
         const machine = buildMachine({
-          mode: p.mode,
+          ...(p.mode === "shadow" ? SHADOW : { platform: "nested" }),
           memory: {
             hostPolicy: p.policy,
             fragmentation: p.fragmentation,
@@ -52,26 +63,27 @@ Deno.test("Large-page machines translate as guest table ∘ host map, with TLB e
           },
         }, TEST_PROFILE);
         const memory = machine.memory!;
-        const mmu = machine.mmu;
+        const mmu = machine.vcpus[0].mmu;
         const touched = new Set<number>();
         // Touch a dense run first so that some 2M regions are fully backed and can be promoted.
         const pages = [...Array.from({ length: 1024 }, (_, i) => i), ...p.pages];
         pages.forEach((page, i) => {
           if (i === p.release) memory.releaseTenants();
           const vpn = BASE + page;
-          const walksBefore = machine.stats.counters[Counter.WALKS];
+          const walksBefore = machine.vcpus[0].stats.counters[Counter.WALKS];
           const frame = mmu.translate(vpn, 0);
           const expected = compose(machine, vpn);
           assert.equal(frame, expected.frame, `page ${vpn}`);
-          if (machine.stats.counters[Counter.WALKS] > walksBefore) {
+          if (machine.vcpus[0].stats.counters[Counter.WALKS] > walksBefore) {
             assert.equal(mmu.walker.leafSize, expected.size, `TLB entry size of page ${vpn}`);
           }
-          if (machine.shadowTable !== null) {
-            assert.equal(machine.shadowTable.translate(vpn), expected.frame);
-            assert.equal(machine.shadowTable.lastSize, expected.size, "shadow page size rule");
+          const shadow = shadowTable(machine);
+          if (shadow !== null) {
+            assert.equal(shadow.translate(vpn), expected.frame);
+            assert.equal(shadow.lastSize, expected.size, "shadow page size rule");
           }
           touched.add(vpn);
-          if (i % 128 === 127) memory.promote(mmu);
+          if (i % 128 === 127) machine.promote();
         });
         // After every promotion, every page still translates to its composition,
         // and no two pages share a frame.
@@ -97,7 +109,7 @@ Deno.test("Large-page machines translate as guest table ∘ host map, with TLB e
 
 Deno.test("opportunistic+promote promotes regions once tenants release their frames", () => {
   const machine = buildMachine({
-    mode: "nested",
+    platform: "nested",
     memory: {
       hostPolicy: "opportunistic+promote",
       fragmentation: 1,
@@ -106,25 +118,26 @@ Deno.test("opportunistic+promote promotes regions once tenants release their fra
     },
   }, TEST_PROFILE);
   const memory = machine.memory!;
-  for (let i = 0; i < 4096; i++) machine.mmu.translate(BASE + i, 0);
+  const mmu = machine.vcpus[0].mmu;
+  for (let i = 0; i < 4096; i++) mmu.translate(BASE + i, 0);
   assert.equal(memory.report().host_large_fraction, 0, "fragmented: everything splintered");
-  assert.equal(memory.promote(machine.mmu), 0);
+  assert.equal(machine.promote(), 0);
   memory.releaseTenants();
-  const promoted = memory.promote(machine.mmu);
+  const promoted = machine.promote();
   assert.ok(promoted >= 8, `promoted ${promoted} regions`);
   const report = memory.report();
   assert.equal(report.promotions, promoted);
   assert.equal(report.promotion_cycles, promoted * (512 * TEST_PROFILE.pageCopyCycles + 500));
   assert.ok(report.host_large_fraction > 0.5);
   for (let i = 0; i < 4096; i++) {
-    assert.equal(machine.mmu.translate(BASE + i, 0), compose(machine, BASE + i).frame);
+    assert.equal(mmu.translate(BASE + i, 0), compose(machine, BASE + i).frame);
   }
 });
 
 Deno.test("A promotion under shadow paging turns splintered shadow entries into one 2M entry", () => {
   for (const guestLargeFraction of [0, 1]) {
     const machine = buildMachine({
-      mode: "shadow-composed",
+      ...SHADOW,
       memory: {
         hostPolicy: "opportunistic+promote",
         fragmentation: 1,
@@ -134,16 +147,17 @@ Deno.test("A promotion under shadow paging turns splintered shadow entries into 
       },
     }, TEST_PROFILE);
     const memory = machine.memory!;
-    const shadow = machine.shadowTable!;
-    for (let i = 0; i < 2048; i++) machine.mmu.translate(BASE + i, 0);
+    const shadow = shadowTable(machine)!;
+    const mmu = machine.vcpus[0].mmu;
+    for (let i = 0; i < 2048; i++) mmu.translate(BASE + i, 0);
     shadow.translate(BASE);
     assert.equal(shadow.lastSize, 0, "splintered before");
     const shadowBytes = shadow.bytes;
     memory.releaseTenants();
-    assert.ok(memory.promote(machine.mmu) > 0);
+    assert.ok(machine.promote() > 0);
     for (let i = 0; i < 2048; i++) {
       const expected = compose(machine, BASE + i);
-      assert.equal(machine.mmu.translate(BASE + i, 0), expected.frame);
+      assert.equal(mmu.translate(BASE + i, 0), expected.frame);
       assert.equal(shadow.translate(BASE + i), expected.frame);
       assert.equal(shadow.lastSize, expected.size);
     }
@@ -158,28 +172,29 @@ Deno.test("A promotion under shadow paging turns splintered shadow entries into 
 
 Deno.test("A guest 2M page on host 4K pages is counted splintered, on a host 2M page it is not", () => {
   for (const [policy, splintered] of [["4k", 1], ["opportunistic", 0]] as const) {
-    for (const mode of ["nested", "shadow-composed"] as const) {
+    for (const mode of ["nested", "shadow"] as const) {
       const machine = buildMachine({
-        mode,
+        ...(mode === "shadow" ? SHADOW : { platform: "nested" }),
         memory: { hostPolicy: policy, guestLargeFraction: 1, guestMemoryMib: 64 },
       }, TEST_PROFILE);
-      machine.mmu.translate(BASE + 3, 0);
+      machine.vcpus[0].mmu.translate(BASE + 3, 0);
       const report = machine.memory!.report();
       assert.equal(report.guest_pages_2m, 1);
       assert.equal(report.splintered_pages, splintered, `${mode} ${policy}`);
-      assert.equal(machine.mmu.walker.leafSize, policy === "4k" ? 0 : 1);
+      assert.equal(machine.vcpus[0].mmu.walker.leafSize, policy === "4k" ? 0 : 1);
     }
   }
 });
 
 Deno.test("The memory field is validated and names the field", () => {
   const bad: [object, RegExp][] = [
-    [{ mode: "native", memory: {} }, /field "memory"/],
-    [{ mode: "nested", memory: { hostPolicy: "huge" } }, /memory\.hostPolicy/],
-    [{ mode: "nested", memory: { fragmentation: 2 } }, /memory\.fragmentation/],
-    [{ mode: "nested", memory: { guestMemoryMib: 3 } }, /memory\.guestMemoryMib/],
-    [{ mode: "nested", memory: { colour: 1 } }, /memory\.colour/],
-    [{ mode: "nested", hostPage: "2m", memory: {} }, /hostPage/],
+    [{ platform: "native", memory: { hostPolicy: "4k" } }, /field "memory\.hostPolicy": platform native has no host layer/],
+    [{ platform: "native", memory: { fragmentation: 0.5 } }, /memory\.fragmentation/],
+    [{ platform: "nested", memory: { hostPolicy: "huge" } }, /memory\.hostPolicy/],
+    [{ platform: "nested", memory: { fragmentation: 2 } }, /memory\.fragmentation/],
+    [{ platform: "nested", memory: { guestMemoryMib: 3 } }, /memory\.guestMemoryMib/],
+    [{ platform: "nested", memory: { colour: 1 } }, /memory\.colour/],
+    [{ platform: "nested", hostPage: "2m", memory: {} }, /hostPage/],
   ];
   for (const [config, message] of bad) {
     assert.throws(() => buildMachine(config, TEST_PROFILE), (e) => {

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { buildMachine, type Machine } from "../../../core/machine.ts";
-import type { MachineConfig, PageSizeName } from "../../../core/machine_config.ts";
+import { buildMachine } from "../../../core/machine/build_machine.ts";
+import type { Machine } from "../../../core/machine/machine.ts";
+import { configFor } from "../_machine.ts";
+import type { MachineConfig, PageSizeName } from "../../../core/machine/machine_config.ts";
 import { Counter } from "../../../core/stats.ts";
 import { WalkCache } from "../../../core/mmu/walk_cache.ts";
 import { TEST_PROFILE } from "../../_test_profile.ts";
@@ -12,8 +14,8 @@ const SPAN = [1, 512, 262144];
 
 /** Guest table composed with the host table: what a translation must equal. */
 function compose(machine: Machine, vpn: number): { frame: number; size: number } {
-  const gpa = machine.guestTable.translate(vpn);
-  const guestSize = machine.guestTable.lastSize;
+  const gpa = machine.guestTable!.translate(vpn);
+  const guestSize = machine.guestTable!.lastSize;
   if (!machine.hostTable) return { frame: gpa, size: guestSize };
   const frame = machine.hostTable.translate(gpa);
   return { frame, size: Math.min(guestSize, machine.hostTable.lastSize) };
@@ -85,8 +87,7 @@ Deno.test("Mmu agrees with a reference TLB hierarchy and with guest ∘ host com
       smallTlbs,
       fc.array(page, { minLength: 1, maxLength: 250 }),
       (mode, guestPage, hostPage, levels, caches, tlb, pages) => {
-        const config: MachineConfig = {
-          mode,
+        const config: MachineConfig = configFor(mode, {
           guestPage,
           hostPage,
           levels,
@@ -94,11 +95,11 @@ Deno.test("Mmu agrees with a reference TLB hierarchy and with guest ∘ host com
           walkCache: caches,
           nestedTlb: caches,
           pteCache: caches,
-        };
+        });
         const machine = buildMachine(config, TEST_PROFILE);
-        const frames = pages.map((vpn) => machine.mmu.translate(vpn, 0));
+        const frames = pages.map((vpn) => machine.vcpus[0].mmu.translate(vpn, 0));
         const ref = referenceCounts(machine, config, pages);
-        const c = machine.stats.counters;
+        const c = machine.vcpus[0].stats.counters;
         assert.deepEqual(frames, ref.frames);
         assert.equal(c[Counter.L1_TLB_HITS], ref.counts.l1Hits);
         assert.equal(c[Counter.L1_TLB_MISSES], ref.counts.l1Misses);
@@ -112,8 +113,8 @@ Deno.test("Mmu agrees with a reference TLB hierarchy and with guest ∘ host com
 
 Deno.test("an access that straddles a page boundary translates both pages", () => {
   const machine = buildMachine({}, TEST_PROFILE);
-  machine.mmu.access(0x10000, 4090, 8, 0, 0);
-  const c = machine.stats.counters;
+  machine.vcpus[0].mmu.access(0x10000, 4090, 8, 0, 0);
+  const c = machine.vcpus[0].stats.counters;
   assert.equal(c[Counter.ACCESSES], 1);
   assert.equal(c[Counter.PAGE_STRADDLES], 1);
   assert.equal(c[Counter.TRANSLATIONS], 2);
@@ -122,30 +123,30 @@ Deno.test("an access that straddles a page boundary translates both pages", () =
 
 Deno.test("flushes empty the TLBs: the next access walks again", () => {
   const machine = buildMachine({}, TEST_PROFILE);
-  const mmu = machine.mmu;
+  const mmu = machine.vcpus[0].mmu;
   mmu.access(0x10000, 0, 8, 0, 3);
   mmu.access(0x10000, 0, 8, 0, 3);
-  assert.equal(machine.stats.counters[Counter.WALKS], 1);
+  assert.equal(machine.vcpus[0].stats.counters[Counter.WALKS], 1);
   mmu.flushPage(0x10000, 3);
   mmu.access(0x10000, 0, 8, 0, 3);
-  assert.equal(machine.stats.counters[Counter.WALKS], 2);
+  assert.equal(machine.vcpus[0].stats.counters[Counter.WALKS], 2);
   mmu.flushTag(3);
   mmu.access(0x10000, 0, 8, 0, 3);
-  assert.equal(machine.stats.counters[Counter.WALKS], 3);
+  assert.equal(machine.vcpus[0].stats.counters[Counter.WALKS], 3);
   mmu.flushAll();
   mmu.access(0x10000, 0, 8, 0, 3);
-  assert.equal(machine.stats.counters[Counter.WALKS], 4);
+  assert.equal(machine.vcpus[0].stats.counters[Counter.WALKS], 4);
   mmu.access(0x10000, 0, 8, 0, 4);
-  assert.equal(machine.stats.counters[Counter.WALKS], 5, "another address space misses");
+  assert.equal(machine.vcpus[0].stats.counters[Counter.WALKS], 5, "another address space misses");
 });
 
 Deno.test("cycles are charged exactly on a hand-checked native run", () => {
   // TEST_PROFILE: base 1, L1 hit 0, L2 lookup 10, PWC hit 2, PTE cache 20, memory 100.
   const machine = buildMachine({}, TEST_PROFILE);
-  machine.mmu.access(0x10000, 0, 8, 0, 0); // cold walk: 4 refs to memory
-  machine.mmu.access(0x10000, 8, 8, 0, 0); // L1 hit
-  machine.mmu.access(0x10001, 0, 8, 0, 0); // PDE cache hit + 1 ref, same PTE line: cache hit
-  const { cycles } = machine.stats.report();
+  machine.vcpus[0].mmu.access(0x10000, 0, 8, 0, 0); // cold walk: 4 refs to memory
+  machine.vcpus[0].mmu.access(0x10000, 8, 8, 0, 0); // L1 hit
+  machine.vcpus[0].mmu.access(0x10001, 0, 8, 0, 0); // PDE cache hit + 1 ref, same PTE line: cache hit
+  const { cycles } = machine.report();
   assert.equal(cycles.compute, 3);
   assert.equal(cycles.l2_tlb, 20);
   assert.equal(cycles.walk_memory, 400);

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { buildMachine } from "../../../core/machine.ts";
-import type { MachineConfig, PageSizeName } from "../../../core/machine_config.ts";
+import { buildMachine } from "../../../core/machine/build_machine.ts";
+import { configFor } from "../_machine.ts";
+import type { MachineConfig, PageSizeName } from "../../../core/machine/machine_config.ts";
 import { Counter } from "../../../core/stats.ts";
 import { TEST_PROFILE } from "../../_test_profile.ts";
 
@@ -21,8 +22,8 @@ function spreadPages(count: number): number[] {
 
 function refsPerWalk(config: MachineConfig, pages: number[]): number {
   const machine = buildMachine(config, TEST_PROFILE);
-  for (const vpn of pages) machine.mmu.access(vpn, 0, 8, 0, 0);
-  const c = machine.stats.counters;
+  for (const vpn of pages) machine.vcpus[0].mmu.access(vpn, 0, 8, 0, 0);
+  const c = machine.vcpus[0].stats.counters;
   assert.equal(c[Counter.WALKS], pages.length);
   return c[Counter.WALK_REFS] / c[Counter.WALKS];
 }
@@ -31,7 +32,7 @@ for (const levels of [4, 5] as const) {
   for (const guestPage of SIZES) {
     const n = levels - SIZES.indexOf(guestPage);
     Deno.test(`native walk of a ${guestPage} page on ${levels} levels makes ${n} references`, () => {
-      assert.equal(refsPerWalk({ ...COLD, levels, guestPage }, spreadPages(20)), n);
+      assert.equal(refsPerWalk(configFor("native", { ...COLD, levels, guestPage }), spreadPages(20)), n);
     });
     for (const hostPage of SIZES) {
       const m = levels - SIZES.indexOf(hostPage);
@@ -39,7 +40,7 @@ for (const levels of [4, 5] as const) {
       Deno.test(
         `nested walk of guest ${guestPage} over host ${hostPage} on ${levels} levels makes ${want} references`,
         () => {
-          const config: MachineConfig = { ...COLD, mode: "nested", levels, guestPage, hostPage };
+          const config: MachineConfig = { ...COLD, platform: "nested", levels, guestPage, hostPage };
           assert.equal(refsPerWalk(config, spreadPages(20)), want);
         },
       );
@@ -49,7 +50,7 @@ for (const levels of [4, 5] as const) {
 
 Deno.test("the published 2-D counts hold: 24, 35, 19, 15 and 8 references", () => {
   const nested = (guestPage: PageSizeName, hostPage: PageSizeName, levels: 4 | 5) =>
-    refsPerWalk({ ...COLD, mode: "nested", levels, guestPage, hostPage }, spreadPages(5));
+    refsPerWalk({ ...COLD, platform: "nested", levels, guestPage, hostPage }, spreadPages(5));
   assert.equal(nested("4k", "4k", 4), 24);
   assert.equal(nested("4k", "4k", 5), 35);
   assert.equal(nested("2m", "4k", 4), 19);
@@ -68,14 +69,20 @@ Deno.test("walk caches, the nested TLB and the PTE cache only ever lower the ref
       fc.constantFrom<4 | 5>(4, 5),
       fc.array(page, { minLength: 1, maxLength: 300 }),
       (mode, guestPage, hostPage, levels, pages) => {
-        const base: MachineConfig = { mode, guestPage, hostPage, levels };
         const run = (caches: boolean) => {
           const m = buildMachine(
-            { ...base, walkCache: caches, nestedTlb: caches, pteCache: caches },
+            configFor(mode, {
+              guestPage,
+              hostPage,
+              levels,
+              walkCache: caches,
+              nestedTlb: caches,
+              pteCache: caches,
+            }),
             TEST_PROFILE,
           );
-          for (const vpn of pages) m.mmu.access(vpn, 0, 8, 0, 0);
-          return m.stats.counters;
+          for (const vpn of pages) m.vcpus[0].mmu.access(vpn, 0, 8, 0, 0);
+          return m.vcpus[0].stats.counters;
         };
         const on = run(true);
         const off = run(false);
@@ -93,9 +100,9 @@ Deno.test("a page walk cache hit skips the upper levels of a neighbouring page's
     { walkCache: true, pteCache: false, tlb: NO_TLB },
     TEST_PROFILE,
   );
-  machine.mmu.access(0x10000, 0, 8, 0, 0);
-  machine.mmu.access(0x10001, 0, 8, 0, 0); // same PT table: the PDE cache gives it directly
-  const c = machine.stats.counters;
+  machine.vcpus[0].mmu.access(0x10000, 0, 8, 0, 0);
+  machine.vcpus[0].mmu.access(0x10001, 0, 8, 0, 0); // same PT table: the PDE cache gives it directly
+  const c = machine.vcpus[0].stats.counters;
   assert.equal(c[Counter.WALK_REFS], 4 + 1);
   assert.equal(c[Counter.WALK_CACHE_HITS], 1);
 });

@@ -3,21 +3,29 @@ import type { AddressSpace } from "../../../core/os/address_space.ts";
 import { GuestOs, OsEventError, SINGLE_PAGE_FLUSH_CEILING } from "../../../core/os/guest_os.ts";
 import { createOsEventChunk, OsOp } from "../../../core/os/os_event.ts";
 import type { Platform } from "../../../core/os/platform.ts";
+import type { Mmu } from "../../../core/mmu/mmu.ts";
+import { PageSize } from "../../../core/page_size.ts";
 import { Cycle, Stats } from "../../../core/stats.ts";
 import { TEST_PROFILE } from "../../_test_profile.ts";
 
 /** A platform that maps through the guest table directly and records every call. */
 class RecordingPlatform implements Platform {
+  readonly name = "recording";
+  readonly mmus: Mmu[] = [];
+  readonly hostTable = null;
+  readonly shadowTableBytes = 0;
   readonly calls: string[] = [];
   os!: GuestOs;
+  start(): void {}
+  unmapped(): void {}
+  remapped(): void {}
   access(vcpu: number, vpn: number, write: number): number {
     const mm = this.os.loaded(vcpu)!;
-    let e = mm.table.leafEntry(vpn);
+    const e = mm.table.leafEntry(vpn);
     if (e < 0 || (write && (mm.table.flags[e] & 2) === 0)) {
       this.os.pageFault(vcpu, vpn, write);
-      e = mm.table.leafEntry(vpn);
     }
-    return mm.table.entries[e];
+    return mm.table.translate(vpn);
   }
   loadCr3(vcpu: number, mm: AddressSpace | null, flush: boolean) {
     this.calls.push(`cr3 ${vcpu} ${mm?.pid ?? "-"} ${flush ? "flush" : "keep"}`);
@@ -28,8 +36,8 @@ class RecordingPlatform implements Platform {
   pteRead(_v: number, mm: AddressSpace, vpn: number) {
     this.calls.push(`read ${mm.pid} ${vpn}`);
   }
-  invlpg(vcpu: number, _mm: AddressSpace, vpn: number) {
-    this.calls.push(`invlpg ${vcpu} ${vpn}`);
+  invlpg(vcpu: number, _mm: AddressSpace, vpn: number, pages: number) {
+    this.calls.push(pages === 1 ? `invlpg ${vcpu} ${vpn}` : `invlpg ${vcpu} ${vpn} ×${pages}`);
   }
   flushTlb(vcpu: number, mm: AddressSpace) {
     this.calls.push(`flush ${vcpu} ${mm.pid}`);
@@ -41,14 +49,25 @@ class RecordingPlatform implements Platform {
     _mm: AddressSpace,
     _v: number,
     n: number,
+    stride: number,
   ) {
-    this.calls.push(`shootdown ${vcpu} → ${[...targets.subarray(0, count)]} ${n} pages`);
+    this.calls.push(
+      `shootdown ${vcpu} → ${[...targets.subarray(0, count)]} ${n} pages` +
+        (stride === 1 ? "" : ` by ${stride}`),
+    );
   }
 }
 
-function setup(vcpus = 2, pcid = true) {
-  const stats = new Stats();
-  const os = new GuestOs({ vcpus, stats, cost: TEST_PROFILE, pcid });
+function setup(vcpus = 2, pcid = true, pageSize: PageSize = PageSize.SIZE_4K) {
+  const all = Array.from({ length: vcpus }, () => new Stats());
+  const stats = all[0];
+  const os = new GuestOs({
+    vcpus,
+    stats: all,
+    cost: TEST_PROFILE,
+    pcid,
+    pages: { sizeFor: () => pageSize },
+  });
   const platform = new RecordingPlatform();
   platform.os = os;
   os.attach(platform);
@@ -158,4 +177,72 @@ Deno.test("GuestOs rejects inconsistent events with a message naming them", () =
   });
   assert.throws(() => os.event(OsOp.SWITCH, 0, 9, 0, 0), OsEventError);
   assert.throws(() => os.event(OsOp.SWITCH, 3, 1, 0, 0), { message: "switch: no vCPU 3" });
+});
+
+Deno.test("with large pages a demand fault maps a 2M page; fork shares it; a write splits and copies one 4K page", () => {
+  const { os, platform } = setup(1, true, PageSize.SIZE_2M);
+  os.event(OsOp.SPAWN, 0, 1, 0, 0);
+  os.event(OsOp.SWITCH, 0, 1, 0, 0);
+  const base = 0x10000;
+  const frame = platform.access(0, base + 7, 1);
+  const parent = os.process(1)!.table;
+  parent.translate(base);
+  assert.equal(parent.lastSize, PageSize.SIZE_2M);
+  assert.equal(os.largePages, 1);
+  assert.deepEqual(platform.calls.filter((c) => c.startsWith("write")), [
+    "write 1 65536 L4",
+    "write 1 65536 L3",
+    "write 1 65536 L2",
+  ]);
+  os.event(OsOp.FORK, 0, 1, 0, 2);
+  const child = os.process(2)!.table;
+  assert.equal(child.translate(base + 7), frame);
+  assert.equal(child.lastSize, PageSize.SIZE_2M, "the child maps the same 2M page");
+  os.event(OsOp.SWITCH, 0, 2, 0, 0);
+  platform.calls.length = 0;
+  const copy = platform.access(0, base + 7, 1);
+  assert.notEqual(copy, frame);
+  assert.equal(os.counts.splits, 1);
+  child.translate(base + 8);
+  assert.equal(child.lastSize, PageSize.SIZE_4K, "split into 4K pages");
+  assert.equal(child.translate(base + 8), frame + 1, "the other pieces still shared");
+  assert.ok(platform.calls.includes("invlpg 0 65536 ×512"), "the split flushes the 2M page");
+  assert.ok(platform.calls.includes("invlpg 0 65543"), "the copy flushes its 4K page");
+});
+
+Deno.test("the last sharer of a 2M page takes it back whole: one fault, one 2M invalidation", () => {
+  const { os, platform } = setup(1, true, PageSize.SIZE_2M);
+  os.event(OsOp.SPAWN, 0, 1, 0, 0);
+  os.event(OsOp.SWITCH, 0, 1, 0, 0);
+  const frame = platform.access(0, 0x10000, 1);
+  os.event(OsOp.FORK, 0, 1, 0, 2);
+  os.event(OsOp.EXIT, 0, 2, 0, 0);
+  os.event(OsOp.SWITCH, 0, 1, 0, 0);
+  platform.calls.length = 0;
+  assert.equal(platform.access(0, 0x10005, 1), frame + 5);
+  assert.equal(os.counts.splits, 0);
+  assert.deepEqual(platform.calls.filter((c) => c.startsWith("invlpg")), ["invlpg 0 65536 ×512"]);
+});
+
+Deno.test("munmap of part of a 2M page splits it first; of a whole 2M page, one invalidation by 512", () => {
+  const { os, platform } = setup(2, true, PageSize.SIZE_2M);
+  os.event(OsOp.SPAWN, 0, 1, 0, 0);
+  os.event(OsOp.SWITCH, 0, 1, 0, 0);
+  os.event(OsOp.SWITCH, 1, 1, 0, 0);
+  platform.access(0, 0x10000, 1);
+  platform.access(0, 0x10200, 1);
+  platform.calls.length = 0;
+  os.event(OsOp.MUNMAP, 0, 1, 0x10000, 16);
+  const table = os.process(1)!.table;
+  assert.equal(os.counts.splits, 1);
+  assert.equal(table.translate(0x10000), -1);
+  assert.ok(table.translate(0x10010) >= 0, "the rest of the 2M page stays");
+  assert.equal(table.lastSize, PageSize.SIZE_4K);
+  platform.calls.length = 0;
+  os.event(OsOp.MUNMAP, 0, 1, 0x10200, 512);
+  assert.equal(table.translate(0x10200), -1);
+  assert.deepEqual(platform.calls.filter((c) => c.startsWith("invlpg")), ["invlpg 0 66048 ×512"]);
+  assert.deepEqual(platform.calls.filter((c) => c.startsWith("shootdown")), [
+    "shootdown 0 → 1 512 pages by 512",
+  ]);
 });

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { createOsEventChunk, OsOp } from "../../../core/os/os_event.ts";
 import { createOsWorkload, OS_WORKLOADS } from "../../../core/os/os_workloads.ts";
 import { getProfile } from "../../../core/cost.ts";
-import { buildVirtualMachine, runOsWorkload } from "../../../core/virt/virtual_machine.ts";
+import { buildMachine } from "../../../core/machine/build_machine.ts";
+import { runOsWorkload } from "../../../core/simulate.ts";
 
 function drain(name: string, seed: number, vcpus: number): { ops: number[]; vpns: number[] } {
   const gen = createOsWorkload(name, { accesses: 5000, footprintBytes: 1 << 20, seed, vcpus });
@@ -27,8 +28,8 @@ for (const name of Object.keys(OS_WORKLOADS)) {
   });
 
   Deno.test(`${name}: runs on every platform from an empty machine`, () => {
-    for (const mode of ["native", "nested", "shadow"] as const) {
-      const vm = buildVirtualMachine({ mode, vcpus: 2 }, getProfile("intel-skylake-sp"));
+    for (const platform of ["native", "nested", "shadow"] as const) {
+      const vm = buildMachine({ platform, guest: "os", vcpus: 2 }, getProfile("intel-skylake-sp"));
       const n = runOsWorkload(
         vm,
         createOsWorkload(name, { accesses: 3000, footprintBytes: 1 << 20, seed: 1, vcpus: 2 }),
@@ -40,12 +41,12 @@ for (const name of Object.keys(OS_WORKLOADS)) {
 
 Deno.test("build forks and execs; bigmem writes no page table after its warm-up", () => {
   const run = (name: string) => {
-    const vm = buildVirtualMachine({ mode: "native" }, getProfile("intel-skylake-sp"));
+    const vm = buildMachine({ guest: "os" }, getProfile("intel-skylake-sp"));
     runOsWorkload(
       vm,
       createOsWorkload(name, { accesses: 20000, footprintBytes: 1 << 20, seed: 1 }),
     );
-    return vm.os.counts;
+    return vm.os!.counts;
   };
   const build = run("build");
   assert.ok(build.cowFaults > 0 && build.demandFaults > 0 && build.cr3Loads > 0);

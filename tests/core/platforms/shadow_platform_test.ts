@@ -2,33 +2,51 @@ import assert from "node:assert/strict";
 import { getProfile } from "../../../core/cost.ts";
 import { OsOp } from "../../../core/os/os_event.ts";
 import { createOsWorkload } from "../../../core/os/os_workloads.ts";
-import { parseStrategies, strategyName } from "../../../core/virt/shadow_strategies.ts";
+import type { CostModel } from "../../../core/cost.ts";
+import { buildMachine } from "../../../core/machine/build_machine.ts";
+import { resolveMachineConfig } from "../../../core/machine/machine_config.ts";
 import {
-  buildVirtualMachine,
-  resolveVmConfig,
-  runOsWorkload,
-  type VmConfig,
-} from "../../../core/virt/virtual_machine.ts";
+  parseStrategies,
+  resolveShadowConfig,
+  strategyName,
+} from "../../../core/platforms/shadow/shadow_config.ts";
+import { runOsWorkload } from "../../../core/simulate.ts";
 import { TEST_PROFILE } from "../../_test_profile.ts";
 
 const skylake = getProfile("intel-skylake-sp");
 
-function run(config: VmConfig, workload: string, vcpus = 1, accesses = 20000) {
-  const vm = buildVirtualMachine({ ...config, vcpus }, skylake);
+/** What a test varies: the platform, and on shadow the strategies. */
+interface Setup {
+  mode: "native" | "nested" | "shadow";
+  strategies?: string;
+}
+
+/** A guest-OS machine for `setup`. */
+function machine(setup: Setup, cost: CostModel = skylake, vcpus = 1) {
+  return buildMachine({
+    platform: setup.mode,
+    guest: "os",
+    vcpus,
+    ...(setup.strategies === undefined ? {} : { shadow: { strategies: setup.strategies } }),
+  }, cost);
+}
+
+function run(config: Setup, workload: string, vcpus = 1, accesses = 20000) {
+  const vm = machine(config, skylake, vcpus);
   runOsWorkload(
     vm,
     createOsWorkload(workload, { accesses, footprintBytes: 1 << 21, seed: 2, vcpus }),
   );
-  return vm.stats.report();
+  return vm.report();
 }
 
 Deno.test("baseline shadow paging: a first store to a fresh page takes a CR3, a reflected and a hidden fault exit", () => {
-  const vm = buildVirtualMachine({ mode: "shadow" }, TEST_PROFILE);
-  vm.os.event(OsOp.SPAWN, 0, 1, 0, 0);
-  vm.os.event(OsOp.SWITCH, 0, 1, 0, 0);
-  vm.platform.access(0, 0x10000, 1);
-  vm.platform.access(0, 0x10000, 0);
-  const { counters, cycles } = vm.stats.report();
+  const vm = machine({ mode: "shadow" }, TEST_PROFILE);
+  vm.os!.event(OsOp.SPAWN, 0, 1, 0, 0);
+  vm.os!.event(OsOp.SWITCH, 0, 1, 0, 0);
+  vm.vcpus[0].access(0x10000, 1);
+  vm.vcpus[0].access(0x10000, 0);
+  const { counters, cycles } = vm.report();
   assert.equal(counters.exits_cr3_write, 1);
   assert.equal(counters.exits_guest_fault, 1);
   assert.equal(counters.exits_hidden_fault, 1);
@@ -42,14 +60,14 @@ Deno.test("baseline shadow paging: a first store to a fresh page takes a CR3, a 
 
 Deno.test("baseline shadow paging: the first write to a page first read exits once more to set the dirty flag; lazy flags does not", () => {
   for (const [strategies, extra] of [["baseline", 1], ["lazy-flags", 0]] as const) {
-    const vm = buildVirtualMachine({ mode: "shadow", strategies }, TEST_PROFILE);
-    vm.os.event(OsOp.SPAWN, 0, 1, 0, 0);
-    vm.os.event(OsOp.SWITCH, 0, 1, 0, 0);
-    vm.platform.access(0, 0x10000, 0);
-    const before = vm.stats.report().counters.exits_hidden_fault;
-    vm.platform.access(0, 0x10000, 1);
-    vm.platform.access(0, 0x10000, 1);
-    assert.equal(vm.stats.report().counters.exits_hidden_fault - before, extra, strategies);
+    const vm = machine({ mode: "shadow", strategies }, TEST_PROFILE);
+    vm.os!.event(OsOp.SPAWN, 0, 1, 0, 0);
+    vm.os!.event(OsOp.SWITCH, 0, 1, 0, 0);
+    vm.vcpus[0].access(0x10000, 0);
+    const before = vm.report().counters.exits_hidden_fault;
+    vm.vcpus[0].access(0x10000, 1);
+    vm.vcpus[0].access(0x10000, 1);
+    assert.equal(vm.report().counters.exits_hidden_fault - before, extra, strategies);
   }
 });
 
@@ -113,26 +131,27 @@ Deno.test("strategy lists parse to masks and back; bad names and vCPU counts giv
     message:
       'unknown shadow strategy "tagged" (known: baseline, all, tagged-tlb, shadow-cache, batch, lazy-flags, out-of-sync, pv-shootdown)',
   });
-  assert.throws(() => resolveVmConfig({ vcpus: 0 }), {
+  assert.throws(() => resolveMachineConfig({ vcpus: 0 }, skylake), {
     message: 'field "vcpus": expected an integer from 1 to 64, got 0',
   });
-  assert.throws(() => resolveVmConfig({ mode: "nested", strategies: "batch" }), {
-    message: 'field "strategies": shadow strategies need mode shadow, got nested',
-  });
-  assert.throws(() => resolveVmConfig({ mode: "shadow", strategies: "x" }), {
-    name: "VmConfigError",
+  assert.throws(
+    () => resolveMachineConfig({ platform: "nested", shadow: { strategies: "batch" } }, skylake),
+    { message: 'field "shadow": needs platform shadow, got nested' },
+  );
+  assert.throws(() => resolveShadowConfig({ strategies: "x" }), {
+    name: "MachineConfigError",
+    message: /^field "shadow\.strategies": unknown shadow strategy "x"/,
   });
 });
 
 Deno.test("the IPI and shadow-maintenance costs come from the profile, so a JSON profile can change them", () => {
-  const runWith = (cost: typeof skylake, mode: "native" | "shadow") => {
-    const config: VmConfig = mode === "shadow" ? { mode, strategies: "all" } : { mode };
-    const vm = buildVirtualMachine({ ...config, vcpus: 4 }, cost);
+  const runWith = (cost: CostModel, mode: "native" | "shadow") => {
+    const vm = machine(mode === "shadow" ? { mode, strategies: "all" } : { mode }, cost, 4);
     runOsWorkload(
       vm,
       createOsWorkload("threads", { accesses: 20000, footprintBytes: 1 << 21, seed: 2, vcpus: 4 }),
     );
-    return vm.stats.report();
+    return vm.report();
   };
   const base = runWith(skylake, "native");
   const costly = runWith(
