@@ -93,7 +93,9 @@ export function simulate(
  */
 export function runAccesses(machine: Machine, workload: AccessGenerator): number {
   if (machine.firstTouch === null) {
-    throw new RangeError("runAccesses needs the first-touch guest; run OS streams with runOsWorkload");
+    throw new RangeError(
+      "runAccesses needs the first-touch guest; run OS streams with runOsWorkload",
+    );
   }
   const clock = new Sim();
   for (const vcpu of machine.vcpus) vcpu.start(clock, workload);

@@ -15,7 +15,7 @@ import { BumpFrameAllocator, type FrameAllocator } from "../mem/frame_allocator.
 import { HostMemory } from "../mem/host_memory.ts";
 import { MemorySystem } from "../mem/memory_system.ts";
 import { PageTable } from "../mmu/page_table.ts";
-import { type GuestPagePolicy, GuestOs } from "../os/guest_os.ts";
+import { GuestOs, type GuestPagePolicy } from "../os/guest_os.ts";
 import type { GuestKernel } from "../os/platform.ts";
 import { type PageSize, parsePageSize } from "../page_size.ts";
 import type { HostMap } from "../platforms/platform_kind.ts";
@@ -134,7 +134,7 @@ export function buildMachine(config: MachineConfig, cost: CostModel, host?: Host
   });
   os?.attach(platform);
   if (memory !== null) memory.remapListener = platform;
-  if (firstTouch !== null) for (let v = 0; v < vcpus; v++) platform.start(v, firstTouch.space);
+  if (firstTouch !== null) { for (let v = 0; v < vcpus; v++) platform.start(v, firstTouch.space); }
   return new Machine(
     {
       config: resolved,

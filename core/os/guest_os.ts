@@ -25,13 +25,7 @@
 
 import type { CostModel } from "../cost.ts";
 import { BumpFrameAllocator, type FrameAllocator } from "../mem/frame_allocator.ts";
-import {
-  LEVEL_SPAN,
-  PageTable,
-  PTE_ACCESSED,
-  PTE_DIRTY,
-  PTE_WRITABLE,
-} from "../mmu/page_table.ts";
+import { LEVEL_SPAN, PageTable, PTE_ACCESSED, PTE_DIRTY, PTE_WRITABLE } from "../mmu/page_table.ts";
 import { PAGES_4K_PER, PageSize } from "../page_size.ts";
 import { Cycle, type Stats } from "../stats.ts";
 import { AddressSpace } from "./address_space.ts";

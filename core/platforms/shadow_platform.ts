@@ -275,7 +275,9 @@ export class ShadowPlatform implements Platform, ShadowCore, PrefetchTarget {
     }
     // Flags are set at fill time: the guest sees the access (and the write) now.
     guest.flags[ge] |= PTE_ACCESSED | (write !== 0 ? PTE_DIRTY : 0);
-    for (let l = guest.levels; l >= level; l--) this.#protectFrame(shadow, guest.tableFrame[path[l]]);
+    for (let l = guest.levels; l >= level; l--) {
+      this.#protectFrame(shadow, guest.tableFrame[path[l]]);
+    }
     // The hypervisor reads the guest's table pages in its software walk, so
     // they are backed by host memory like any guest page it touches.
     for (let l = guest.levels; l >= level; l--) this.#backing(vcpu, guest.tableFrame[path[l]]);
@@ -607,7 +609,12 @@ export class ShadowPlatform implements Platform, ShadowCore, PrefetchTarget {
       if ((f & PTE_PRESENT) === 0 || (f & PTE_LEAF) !== 0) return 0;
       id = t.entries[e];
     }
-    return this.#collectFlags(shadow, id * ENTRIES_PER_TABLE + radixIndex(lo, hi, level), level, page);
+    return this.#collectFlags(
+      shadow,
+      id * ENTRIES_PER_TABLE + radixIndex(lo, hi, level),
+      level,
+      page,
+    );
   }
 
   #collectFlags(shadow: ShadowTable, e: number, level: number, page: number): number {

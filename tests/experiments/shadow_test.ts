@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { DEFAULT_PROFILE, getProfile } from "../../core/cost.ts";
 import { EXIT_REASON_NAMES } from "../../core/virt/exit_reason.ts";
-import { SHADOW_STRATEGY_NAMES } from "../../core/virt/shadow_strategies.ts";
+import { SHADOW_STRATEGY_NAMES } from "../../core/platforms/shadow/shadow_config.ts";
 import type { Point, Row } from "../../experiments/experiment.ts";
 import { SHADOW } from "../../experiments/shadow.ts";
 

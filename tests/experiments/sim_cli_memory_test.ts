@@ -58,17 +58,42 @@ Deno.test("sim --guest-fragmentation takes 2M pages away from the guest", async 
   assert.equal(report.large_pages.guest_large_mapped_fraction, 0);
 });
 
-Deno.test("sim runs the shadow-composed mode and reports shadow table bytes", async () => {
-  const { code, out } = await sim([...SMALL, "--mode", "shadow-composed"]);
+Deno.test("sim runs shadow paging on the first-touch guest with large pages and reports shadow table bytes", async () => {
+  const { code, out } = await sim([
+    ...SMALL,
+    "--mode",
+    "shadow",
+    "--strategies",
+    "all",
+    "--guest-large-fraction",
+    "1",
+  ]);
   assert.equal(code, 0);
   const report = JSON.parse(out);
+  assert.equal(report.config.guest, "first-touch");
   assert.ok(report.page_table_bytes.shadow > 0);
   assert.ok(report.counters.exits_hidden_fault > 0);
+  assert.equal(report.large_pages.guest_pages_2m, 8);
+  assert.equal(report.large_pages.splintered_pages, 0, "host 2M backing: 2M shadow entries");
+});
+
+Deno.test("sim runs guest large pages natively: the OS's own transparent huge pages", async () => {
+  const { code, out } = await sim([...SMALL, "--guest-large-fraction", "1"]);
+  assert.equal(code, 0);
+  const report = JSON.parse(out);
+  assert.equal(report.config.platform, "native");
+  assert.equal(report.large_pages.guest_pages_2m, 8);
+  assert.equal(report.config.memory.guestMemoryMib, 1024);
 });
 
 Deno.test("sim rejects bad large-page options with one line and exit code 2", async () => {
   const cases: [string[], RegExp][] = [
-    [["--host-policy", "4k"], /need --mode nested or shadow-composed/],
+    [
+      ["--host-policy", "4k"],
+      /--host-policy needs a platform with a host layer, got --mode native/,
+    ],
+    [["--fragmentation", "0.5"], /--fragmentation needs a platform with a host layer/],
+    [["--mode", "shadow-composed"], /--mode shadow-composed is now --mode shadow/],
     [["--mode", "nested", "--host-policy", "huge"], /--host-policy must be one of/],
     [
       ["--mode", "nested", "--fragmentation", "1.5"],

@@ -37,7 +37,7 @@ Deno.test("sim --json prints the configuration, counters, cycles and throughput"
   ]);
   assert.equal(code, 0, err);
   const report = JSON.parse(out);
-  assert.equal(report.config.mode, "nested");
+  assert.equal(report.config.platform, "nested");
   for (
     const key of ["accesses", "l1_tlb_misses", "l2_tlb_misses", "walks", "walk_refs", "vm_exits"]
   ) {
@@ -88,7 +88,7 @@ Deno.test("sim without --json prints a readable table", async () => {
 Deno.test("sim rejects bad input with one line and exit code 2", async (t) => {
   const cases: [string[], RegExp, string?][] = [
     [["--bogus"], /bogus/],
-    [["--mode", "paravirt"], /--mode must be one of native, nested, shadow, shadow-composed/],
+    [["--mode", "paravirt"], /--mode must be one of native, nested, shadow, got "paravirt"/],
     [["--tlb", "l1-4k=64y4"], /l1-4k/],
     [["--tlb", "l3=64x4"], /l3/],
     [["--levels", "6"], /--levels must be 4 or 5/],

@@ -64,7 +64,7 @@ export const SHADOW_STRATEGIES = {
     label: "tagged TLB",
     description:
       "TLB entries tagged by VPID and shadow address space: VM exits, entries and switches between cached shadow tables flush nothing",
-    apply: (policies) => {
+    apply: (policies: ShadowPolicies): void => {
       policies.tlb = new TaggedTlb();
     },
   },
@@ -73,7 +73,7 @@ export const SHADOW_STRATEGIES = {
     label: "shadow cache",
     description:
       "shadow tables of recently used guest address spaces kept, keyed by guest CR3, instead of rebuilt on every switch",
-    apply: (policies, config) => {
+    apply: (policies: ShadowPolicies, config: ResolvedShadowConfig): void => {
       policies.retention = new ShadowCache(config.cacheSize);
     },
   },
@@ -82,7 +82,7 @@ export const SHADOW_STRATEGIES = {
     label: "batched fill",
     description:
       "a hidden fault fills a batch of neighbouring shadow entries from the same guest table page",
-    apply: (policies, config) => {
+    apply: (policies: ShadowPolicies, config: ResolvedShadowConfig): void => {
       policies.fill = new BatchedFill(config.batch);
     },
   },
@@ -91,7 +91,7 @@ export const SHADOW_STRATEGIES = {
     label: "lazy flags",
     description:
       "accessed/dirty set at fill time, dirty on first write without an exit, propagated to the guest when it reads the table page",
-    apply: (policies) => {
+    apply: (policies: ShadowPolicies): void => {
       policies.flags = new LazyFlags();
     },
   },
@@ -100,7 +100,7 @@ export const SHADOW_STRATEGIES = {
     label: "out of sync",
     description:
       "guest writes to its leaf table pages not trapped after the first; shadows resynchronised at the guest's next flush point",
-    apply: (policies) => {
+    apply: (policies: ShadowPolicies): void => {
       policies.tableWrites = new OutOfSync();
     },
   },
@@ -109,7 +109,7 @@ export const SHADOW_STRATEGIES = {
     label: "PV shootdown",
     description:
       "one flush hypercall instead of IPIs and INVLPG exits on every target; flushes for idle vCPUs deferred to their next entry",
-    apply: (policies) => {
+    apply: (policies: ShadowPolicies): void => {
       policies.shootdown = new PvShootdown();
     },
   },

@@ -188,7 +188,10 @@ Deno.test("A guest 2M page on host 4K pages is counted splintered, on a host 2M 
 
 Deno.test("The memory field is validated and names the field", () => {
   const bad: [object, RegExp][] = [
-    [{ platform: "native", memory: { hostPolicy: "4k" } }, /field "memory\.hostPolicy": platform native has no host layer/],
+    [
+      { platform: "native", memory: { hostPolicy: "4k" } },
+      /field "memory\.hostPolicy": platform native has no host layer/,
+    ],
     [{ platform: "native", memory: { fragmentation: 0.5 } }, /memory\.fragmentation/],
     [{ platform: "nested", memory: { hostPolicy: "huge" } }, /memory\.hostPolicy/],
     [{ platform: "nested", memory: { fragmentation: 2 } }, /memory\.fragmentation/],

@@ -32,7 +32,10 @@ for (const levels of [4, 5] as const) {
   for (const guestPage of SIZES) {
     const n = levels - SIZES.indexOf(guestPage);
     Deno.test(`native walk of a ${guestPage} page on ${levels} levels makes ${n} references`, () => {
-      assert.equal(refsPerWalk(configFor("native", { ...COLD, levels, guestPage }), spreadPages(20)), n);
+      assert.equal(
+        refsPerWalk(configFor("native", { ...COLD, levels, guestPage }), spreadPages(20)),
+        n,
+      );
     });
     for (const hostPage of SIZES) {
       const m = levels - SIZES.indexOf(hostPage);
@@ -40,7 +43,13 @@ for (const levels of [4, 5] as const) {
       Deno.test(
         `nested walk of guest ${guestPage} over host ${hostPage} on ${levels} levels makes ${want} references`,
         () => {
-          const config: MachineConfig = { ...COLD, platform: "nested", levels, guestPage, hostPage };
+          const config: MachineConfig = {
+            ...COLD,
+            platform: "nested",
+            levels,
+            guestPage,
+            hostPage,
+          };
           assert.equal(refsPerWalk(config, spreadPages(20)), want);
         },
       );

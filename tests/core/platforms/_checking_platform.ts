@@ -276,7 +276,9 @@ export class CheckingPlatform implements Platform {
     for (const mm of spaces) {
       for (const vpn of this.#map(this.contents, mm).keys()) {
         const old = before.get(`${mm.id}:${vpn}`)!;
-        if (old >= 0 && this.memory.has(old)) moved.set(this.compose(mm, vpn), this.memory.get(old)!);
+        if (old >= 0 && this.memory.has(old)) {
+          moved.set(this.compose(mm, vpn), this.memory.get(old)!);
+        }
       }
     }
     for (const [frame, store] of moved) this.memory.set(frame, store);

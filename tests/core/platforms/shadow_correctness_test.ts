@@ -113,7 +113,11 @@ const machineSetup = fc.record({
   nestedTlb: fc.boolean(),
   tlb: fc.constantFrom(
     {},
-    { l1_4k: { entries: 8, ways: 2 }, l1_2m: { entries: 4, ways: 2 }, l2: { entries: 16, ways: 4 } },
+    {
+      l1_4k: { entries: 8, ways: 2 },
+      l1_2m: { entries: 4, ways: 2 },
+      l2: { entries: 16, ways: 4 },
+    },
   ),
 });
 
