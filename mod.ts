@@ -8,10 +8,10 @@
  * import { createWorkload, getProfile, simulate } from "./mod.ts";
  *
  * const cost = getProfile("amd-zen3");
- * for (const mode of ["native", "nested"] as const) {
+ * for (const platform of ["native", "nested"] as const) {
  *   const workload = createWorkload("zipf", { accesses: 50_000, footprintBytes: 256 << 20, seed: 1 });
- *   const { counters, cycles } = simulate({ mode }, cost, workload);
- *   console.log(mode, cycles.total / counters.accesses, "cycles per access");
+ *   const { counters, cycles } = simulate({ platform }, cost, workload);
+ *   console.log(platform, cycles.total / counters.accesses, "cycles per access");
  * }
  * ```
  *

@@ -28,7 +28,7 @@ import { Counter, type Stats } from "../stats.ts";
  * import { Stats } from "../stats.ts";
  * const frames = new BumpFrameAllocator();
  * const guest = new FirstTouchGuest(new PageTable(4, frames), new FixedSizeMapper(frames, 0), [new Stats()]);
- * guest.pageFault(0, 0x1234, 0);
+ * guest.pageFault(0, 0x1234);
  * if (guest.space.table.translate(0x1234) < 0) throw new Error();
  * ```
  */

@@ -45,7 +45,7 @@ export interface TableWriteTracking {
  * @example
  * ```ts
  * import { TrapEveryWrite } from "./out_of_sync.ts";
- * new TrapEveryWrite().unprotected(7);
+ * new TrapEveryWrite().unprotected();
  * ```
  */
 export class TrapEveryWrite implements TableWriteTracking {

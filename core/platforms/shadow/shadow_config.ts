@@ -53,8 +53,8 @@ export interface ShadowStrategy {
  *
  * @example
  * ```ts
- * import { SHADOW_STRATEGIES } from "./shadow_strategies.ts";
- * const bits = Object.values(SHADOW_STRATEGIES).map((s) => s.bit);
+ * import { SHADOW_STRATEGIES, SHADOW_STRATEGY_NAMES } from "./shadow_config.ts";
+ * const bits = SHADOW_STRATEGY_NAMES.map((name) => SHADOW_STRATEGIES[name].bit);
  * if (new Set(bits).size !== bits.length) throw new Error("bits must differ");
  * ```
  */
@@ -147,7 +147,7 @@ export class StrategyError extends Error {
  *
  * @example
  * ```ts
- * import { ALL_STRATEGIES, parseStrategies } from "./shadow_strategies.ts";
+ * import { ALL_STRATEGIES, parseStrategies } from "./shadow_config.ts";
  * if (parseStrategies("tagged-tlb,batch") !== 5) throw new Error();
  * if (parseStrategies("all") !== ALL_STRATEGIES || parseStrategies("baseline") !== 0) throw new Error();
  * ```
@@ -179,7 +179,7 @@ export function parseStrategies(list: string): number {
  *
  * @example
  * ```ts
- * import { strategyName } from "./shadow_strategies.ts";
+ * import { strategyName } from "./shadow_config.ts";
  * if (strategyName(5) !== "tagged-tlb+batch" || strategyName(0) !== "baseline") throw new Error();
  * ```
  */

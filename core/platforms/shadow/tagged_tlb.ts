@@ -101,7 +101,7 @@ export class TaggedTlb implements TlbTagging {
   }
 
   /** Nothing: entries survive exits. */
-  afterExit(): boolean {
+  afterExit(_mmu: Mmu): boolean {
     return false;
   }
 
