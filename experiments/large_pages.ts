@@ -506,7 +506,7 @@ function reading(rows: readonly Row[]): string {
     );
   }
   paragraphs.push(
-    "Shadow mode here is the shadow page-size rule on a fully populated shadow table (core/virt/shadow_composed_fill.ts): one native walk of a table mapping guest-virtual to host-physical, large only where guest page and host backing are both large. It leaves out keeping the shadow in step with guest page-table writes, which the shadow hypervisor's strategies model; fills are charged as hidden-fault exits and happen during the first touch, before measuring.",
+    "Shadow mode here is the shadow platform (core/platforms/shadow_platform.ts) with every strategy, on the first-touch guest: one walk of a table mapping guest-virtual to host-physical, whose entries are large only where guest page and host backing are both large. The guest's tables change only on first touch, so of the strategies only the tagged TLB matters here (fills flush nothing); the cost of keeping shadows in step with page-table writes is the shadow experiment's subject. Fills are charged as hidden-fault exits and happen during the first touch, before measuring.",
   );
   return paragraphs.join("\n\n");
 }
@@ -561,8 +561,7 @@ export const LARGE_PAGES: Experiment = {
   question:
     "How much TLB reach and translation cost does a VM win or lose, per host backing policy, as host memory fragments — in nested and in shadow mode — and what does promotion buy back at what copy cost?",
   parameters: {
-    mode:
-      "nested (2-D walk) or shadow (one walk of a guest∘host shadow table, page-size rule only)",
+    mode: "nested (2-D walk) or shadow (one walk of a guest∘host shadow table; every strategy)",
     policy:
       "host backing on first touch: 4k; opportunistic (2M where a whole aligned block is free); opportunistic+promote (and later copy fully backed regions into freed 2M blocks); 1g (1G where possible, else as opportunistic)",
     fragmentation: "share (0–1) of host 2M and 1G blocks broken by another tenant's 4K frame",
