@@ -114,7 +114,6 @@ export function buildMachine(config: MachineConfig, cost: CostModel, host?: Host
       table,
       mapper: memory?.host ??
         new FixedSizeMapper(hostMemory.frames, parsePageSize(resolved.hostPage!) as PageSize),
-      canRemap: mem?.hostPolicy === "opportunistic+promote",
     };
     if (memory !== null) memory.hostTable = table;
   }

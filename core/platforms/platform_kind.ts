@@ -19,8 +19,6 @@ export interface HostMap {
   readonly table: PageTable;
   /** Backs a guest-physical frame on first use (a fixed page size or a large-page policy). */
   readonly mapper: DemandMapper;
-  /** Whether backed regions may later move to other host frames (promotion). */
-  readonly canRemap: boolean;
 }
 
 /** Shadow-paging options, resolved: see `resolveShadowConfig` in core/platforms/shadow/shadow_config.ts. */
