@@ -86,8 +86,6 @@ export class Machine implements Flushable, VcpuHost {
   readonly stats: Stats;
   /** How the host backs guest-physical memory on first use, or null natively. */
   readonly hostMapper: DemandMapper | null;
-  /** Called when every vCPU's program on a clock has ended. */
-  onFinished: (() => void) | null = null;
 
   /**
    * Puts the parts together; {@linkcode buildMachine} is the way to build one.
@@ -172,10 +170,5 @@ export class Machine implements Flushable, VcpuHost {
   /** Between chunks on a clock, the promotion pass runs beside the guest, as khugepaged does. */
   afterChunk(): void {
     this.promote();
-  }
-
-  /** Tells {@linkcode Machine.onFinished} once no vCPU has a program left. */
-  finished(): void {
-    if (this.vcpus.every((v) => !v.busy)) this.onFinished?.();
   }
 }

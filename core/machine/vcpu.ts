@@ -22,8 +22,6 @@ import {
 export interface VcpuHost {
   /** Called after every chunk a vCPU ran on the clock. */
   afterChunk(vcpu: Vcpu): void;
-  /** Called when a vCPU's program has ended. */
-  finished(vcpu: Vcpu): void;
 }
 
 /**
@@ -55,6 +53,7 @@ export class Vcpu implements SimAgent {
   readonly #host: VcpuHost;
   #program: AccessGenerator | null = null;
   #chunk: AccessChunk | null = null;
+  #clock: Sim | null = null;
   #agent = -1;
 
   /**
@@ -98,7 +97,13 @@ export class Vcpu implements SimAgent {
    * program (threads taking work from one stream).
    */
   start(clock: Sim, program: AccessGenerator, at: number = clock.now): void {
-    if (this.#agent < 0) this.#agent = clock.addAgent(this);
+    if (this.#program !== null) {
+      throw new RangeError(`vCPU ${this.id} is running a program already`);
+    }
+    if (this.#clock !== clock) {
+      this.#clock = clock;
+      this.#agent = clock.addAgent(this);
+    }
     this.#program = program;
     this.#chunk ??= createAccessChunk();
     this.time = Math.max(this.time, at);
@@ -112,7 +117,6 @@ export class Vcpu implements SimAgent {
     const chunk = this.#chunk!;
     if (program.fill(chunk) === 0) {
       this.#program = null;
-      this.#host.finished(this);
       return;
     }
     const before = this.stats.totalCycles();

@@ -106,12 +106,18 @@ export class World {
   /**
    * Maps guest-physical frame `gfn` of `owner` into `other` at `otherGfn`:
    * both then reach the same host frame (the owner's backing, backed now if
-   * it was not yet). Whatever `other` had at `otherGfn` is replaced.
+   * it was not yet). Whatever `other` had at `otherGfn` is replaced; the
+   * frame it had is not freed (a frame may be shared, and the host counts
+   * no references).
    * @returns the shared host frame
    * @throws WorldError unless both machines have a host layer on the same host
    */
   share(owner: Machine, gfn: number, other: Machine, otherGfn: number): number {
-    this.#sameHost(owner, other, "share");
+    return this.#link(owner, gfn, other, otherGfn, "share");
+  }
+
+  #link(owner: Machine, gfn: number, other: Machine, otherGfn: number, what: string): number {
+    this.#sameHost(owner, other, what);
     const frame = this.#backing(owner, gfn);
     this.#take(other, otherGfn);
     other.hostTable!.map(otherGfn, frame, PageSize.SIZE_4K, PTE_WRITABLE);
@@ -127,7 +133,7 @@ export class World {
    * @throws WorldError unless both machines have a host layer on the same host
    */
   handOver(from: Machine, gfn: number, to: Machine, toGfn: number): number {
-    const frame = this.share(from, gfn, to, toGfn);
+    const frame = this.#link(from, gfn, to, toGfn, "hand over");
     this.#split(from, gfn);
     from.hostTable!.unmap(gfn);
     from.memory?.host?.taken(gfn);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { getProfile } from "../../../core/cost.ts";
 import { buildMachine } from "../../../core/machine/build_machine.ts";
 import type { MachineConfig } from "../../../core/machine/machine_config.ts";
-import { World, WorldError } from "../../../core/machine/world.ts";
+import { World } from "../../../core/machine/world.ts";
 import { runAccesses } from "../../../core/simulate.ts";
 import { AccessKind } from "../../../core/workload/access_chunk.ts";
 import { createWorkload } from "../../../core/workload/workloads.ts";
@@ -127,7 +127,10 @@ Deno.test("pages copy between hosts with their contents; sharing across hosts or
     name: "WorldError",
     message: "cannot share a page between two hosts: copy it instead",
   });
-  assert.throws(() => world.handOver(native, 0x10, a, 0x79), WorldError);
+  assert.throws(() => world.handOver(native, 0x10, a, 0x79), {
+    name: "WorldError",
+    message: "cannot hand over a page with a native machine: it has no host map",
+  });
   assert.throws(() => world.start(buildMachine({}, cost), workA()), {
     message: "the machine is not in this world",
   });
