@@ -138,11 +138,6 @@ export class Machine implements Flushable, VcpuHost {
     };
   }
 
-  /** Whether stores write the versions of the host frames they land in. */
-  get tracksVersions(): boolean {
-    return this.vcpus[0].mmu.versions !== null;
-  }
-
   /**
    * From now on every store bumps the version of the host frame it lands in
    * (in {@linkcode HostMemory.versions}), so copies of pages can be checked.

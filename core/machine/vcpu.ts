@@ -47,8 +47,6 @@ export class Vcpu implements SimAgent {
   readonly stats: Stats;
   /** Cycles of simulated time at which it is next free (its clock). */
   time = 0;
-  /** Accesses run on the clock. */
-  accesses = 0;
   readonly #platform: Platform;
   readonly #host: VcpuHost;
   #program: AccessGenerator | null = null;
@@ -86,11 +84,6 @@ export class Vcpu implements SimAgent {
     return this.#platform.access(this.id, vpn, write);
   }
 
-  /** Whether it has a program still running on a clock. */
-  get busy(): boolean {
-    return this.#program !== null;
-  }
-
   /**
    * Makes the vCPU an agent of `clock` running `program` from cycle `at`:
    * chunk after chunk until the program ends. Several vCPUs may share one
@@ -121,7 +114,6 @@ export class Vcpu implements SimAgent {
     }
     const before = this.stats.totalCycles();
     this.mmu.run(chunk);
-    this.accesses += chunk.length;
     this.#host.afterChunk(this);
     this.time = sim.now + (this.stats.totalCycles() - before);
     sim.schedule(this.time, this.#agent);

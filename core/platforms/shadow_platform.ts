@@ -275,12 +275,14 @@ export class ShadowPlatform implements Platform, ShadowCore, PrefetchTarget {
     }
     // Flags are set at fill time: the guest sees the access (and the write) now.
     guest.flags[ge] |= PTE_ACCESSED | (write !== 0 ? PTE_DIRTY : 0);
+    // The guest's table pages on the path are write-protected; the hypervisor
+    // reads them in its software walk, so they are backed by host memory like
+    // any guest page it touches.
     for (let l = guest.levels; l >= level; l--) {
-      this.#protectFrame(shadow, guest.tableFrame[path[l]]);
+      const frame = guest.tableFrame[path[l]];
+      this.#protectFrame(shadow, frame);
+      this.#backing(vcpu, frame);
     }
-    // The hypervisor reads the guest's table pages in its software walk, so
-    // they are backed by host memory like any guest page it touches.
-    for (let l = guest.levels; l >= level; l--) this.#backing(vcpu, guest.tableFrame[path[l]]);
     this.#install(vcpu, shadow, vpn, ge, level);
     this.counts.fills++;
     if (level === 1) this.#policies.fill.neighbours(this, vcpu, shadow, vpn, path[1] * 512);
