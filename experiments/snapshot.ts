@@ -18,7 +18,7 @@ import {
   type SnapshotOptions,
 } from "../core/state/state_params.ts";
 import type { StateRow } from "../core/state/state_row.ts";
-import { STORAGE_PROFILE_NAMES, STORAGE_PROFILES } from "../core/state/storage_profile.ts";
+import { STORAGE_PROFILE_NAMES, STORAGE_PROFILES } from "../core/transfer/storage_profile.ts";
 import { formatNumber } from "../reports/number_format.ts";
 import { cartesian } from "./cartesian.ts";
 import type { Experiment, Point, Row } from "./experiment.ts";
@@ -520,7 +520,8 @@ export const SNAPSHOT: Experiment = {
     phase: "snapshot (save memory and device state) or restore (load them back)",
     method:
       "snapshot: stop-and-copy, concurrent-cow (write-protect, save in the background, copy before a write), dirty-precopy (iterative dirty logging); restore: full, lazy, lazy-sweep, prefetch (working set first)",
-    storage: "storage profile the image is written to or read from (core/state/storage_profile.ts)",
+    storage:
+      "storage profile the image is written to or read from (core/transfer/storage_profile.ts)",
     memory_gib: "guest memory, in GiB",
     batch_pages: "pages per I/O: a batch of B pages of 4 KiB is one I/O",
     write_fraction: "fraction of the guest's sampled touches that write",
@@ -630,7 +631,7 @@ export const SNAPSHOT: Experiment = {
       kind: "table",
       title: "Storage profiles",
       caption:
-        "The storage model: a batch is one I/O; it waits for one of the device's queue slots, then for the transfer pipe at the profile's bandwidth, then completes one latency later (sequential when it continues the previous I/O). Sources of every number are in core/state/storage_profile.ts; network-gp3's latency is an estimate.",
+        "The storage model: a batch is one I/O; it waits for one of the device's queue slots, then for the transfer pipe at the profile's bandwidth, then completes one latency later (sequential when it continues the previous I/O). Sources of every number are in core/transfer/storage_profile.ts; network-gp3's latency is an estimate.",
       columns: [
         { key: "storage" },
         { key: "device" },

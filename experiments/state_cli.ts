@@ -18,7 +18,7 @@ import {
   type SnapshotOptions,
 } from "../core/state/state_params.ts";
 import type { StateRow } from "../core/state/state_row.ts";
-import { STORAGE_PROFILE_NAMES, type StorageProfile } from "../core/state/storage_profile.ts";
+import { STORAGE_PROFILE_NAMES, type StorageProfile } from "../core/transfer/storage_profile.ts";
 import { parseSize, SizeError } from "../core/workload/size.ts";
 import { resolveProfile } from "./profile_option.ts";
 import { UsageError } from "./usage_error.ts";

@@ -5,7 +5,13 @@ import { cyclesFromSeconds, Sim, type SimAgent } from "../sim.ts";
 import { GuestMemory } from "../mem/guest_memory.ts";
 import { ExitReason } from "../virt/exit_reason.ts";
 import { GuestVcpus, type TrapHandler } from "./guest_vcpus.ts";
-import { StorageDevice } from "./storage_device.ts";
+import { StorageDevice } from "../transfer/storage_device.ts";
+import {
+  Background,
+  type MoverBatch,
+  PageMover,
+  type PageMoverClient,
+} from "../transfer/page_mover.ts";
 import type { SnapshotSettings } from "./state_params.ts";
 import type { StateRow } from "./state_row.ts";
 import {
@@ -30,7 +36,7 @@ const SAVED = 2;
  * background while a write to an unsaved page waits for that page (or its
  * batch) to be saved.
  */
-export class CowSaver implements SimAgent, TrapHandler {
+export class CowSaver implements SimAgent, TrapHandler, PageMoverClient {
   readonly #s: SnapshotSettings;
   readonly #cost: CostModel;
   readonly #concurrent: boolean;
@@ -45,32 +51,16 @@ export class CowSaver implements SimAgent, TrapHandler {
   readonly #state: Uint8Array;
   readonly #image: Uint32Array;
   #expected: Uint32Array | null = null;
-  // I/O slots: up to ioDepth I/Os in flight, each with its page list.
-  readonly #slotPages: Uint32Array;
-  readonly #slotCount: Int32Array;
-  readonly #freeSlots: Int32Array;
-  #freeTop: number;
-  // Urgent saves requested by faults (page numbers or batch indices), each
-  // queued at most once, so the ring never holds more entries than it has slots.
-  readonly #urgent: Int32Array;
-  readonly #queued: Uint8Array;
-  #urgentHead = 0;
-  #urgentLen = 0;
+  readonly #mover: PageMover;
   readonly #waitPage: Int32Array;
   readonly #faultPage: Int32Array;
   readonly #tagFault: number;
-  readonly #tagPump: number;
   readonly #tagStart: number;
   readonly #faultCycles: number;
-  readonly #bgCyclesPerByte: number;
   #bgCursor = 0;
-  #nextBg = 0;
-  #pumpAt = Infinity;
-  #deviceStatePending = true;
   #bufferPending = 0;
   #bufferPeak = 0;
   #saved = 0;
-  #offset = 0;
   #imageBytes = 0;
   #pagesMoved = 0;
   #pauseCycles = 0;
@@ -96,23 +86,19 @@ export class CowSaver implements SimAgent, TrapHandler {
     this.#pos = ord.pos;
     this.#state = new Uint8Array(s.pages);
     this.#image = new Uint32Array(s.pages);
-    this.#slotPages = new Uint32Array(s.ioDepth * this.#b);
-    this.#slotCount = new Int32Array(s.ioDepth);
-    this.#freeSlots = new Int32Array(s.ioDepth);
-    for (let i = 0; i < s.ioDepth; i++) this.#freeSlots[i] = s.ioDepth - 1 - i;
-    this.#freeTop = s.ioDepth;
-    this.#urgent = new Int32Array(s.pages);
-    this.#queued = new Uint8Array(s.pages);
+    this.#mover = new PageMover(this.#sim, this, {
+      transport: this.#dev,
+      queueDepth: s.ioDepth,
+      batchPages: this.#b,
+      write: true,
+      keys: s.pages,
+    });
+    this.#mover.pace(this.#concurrent ? s.saverShare : 1);
     this.#waitPage = new Int32Array(s.vcpus).fill(-1);
     this.#faultPage = new Int32Array(s.vcpus).fill(-1);
-    this.#tagFault = s.ioDepth;
-    this.#tagPump = s.ioDepth + s.vcpus;
-    this.#tagStart = this.#tagPump + 1;
+    this.#tagFault = 0;
+    this.#tagStart = s.vcpus;
     this.#faultCycles = exitCycles(cost, ExitReason.WRITE_PROTECT);
-    const share = this.#concurrent ? s.saverShare : 1;
-    this.#bgCyclesPerByte = share < 1
-      ? cost.clockGhz * 1e9 / (s.storage.writeBytesPerSecond * share)
-      : 0;
   }
 
   run(): StateRow {
@@ -129,6 +115,8 @@ export class CowSaver implements SimAgent, TrapHandler {
         stateCopy;
     }
     this.#expected = version.slice();
+    this.#mover.send(s.deviceStateBytes, -1);
+    this.#imageBytes += s.deviceStateBytes;
     const limit = limitCycles(s, this.#cost);
     this.#guest.haltAt = limit + 1;
     this.#sim.schedule(this.#pauseCycles, this.#id, this.#tagStart);
@@ -182,14 +170,10 @@ export class CowSaver implements SimAgent, TrapHandler {
 
   wake(sim: Sim, tag: number): void {
     const t = sim.now;
-    if (tag < this.#tagFault) this.#complete(tag, t);
-    else if (tag < this.#tagPump) this.#fault(tag - this.#tagFault, t);
-    else if (tag === this.#tagPump) {
-      if (t >= this.#pumpAt) this.#pumpAt = Infinity;
-      this.#pump(t);
-    } else {
+    if (tag < this.#tagStart) this.#fault(tag - this.#tagFault, t);
+    else {
       if (this.#concurrent) { for (let v = 0; v < this.#s.vcpus; v++) this.#guest.unblock(v, t); }
-      this.#pump(t);
+      this.#mover.pump(t);
     }
   }
 
@@ -225,17 +209,15 @@ export class CowSaver implements SimAgent, TrapHandler {
       }
       if (this.#bufferPending > this.#bufferPeak) this.#bufferPeak = this.#bufferPending;
       this.#guest.unblock(v, t + copied * this.#cost.pageCopyCycles);
-      this.#pump(t);
+      this.#mover.pump(t);
       return;
     }
     this.#waitPage[v] = p;
     if (state[p] === UNSAVED) {
-      const entry = this.#s.faultSave === "page" ? p : Math.floor(this.#pos[p] / this.#b);
-      if (this.#queued[entry] === 0) {
-        this.#queued[entry] = 1;
-        this.#urgent[(this.#urgentHead + this.#urgentLen++) % this.#urgent.length] = entry;
-      }
-      this.#pump(t);
+      this.#mover.request(
+        this.#s.faultSave === "page" ? p : Math.floor(this.#pos[p] / this.#b),
+        t,
+      );
     }
   }
 
@@ -247,17 +229,16 @@ export class CowSaver implements SimAgent, TrapHandler {
     this.#bufferPending++;
   }
 
-  #complete(slot: number, t: number): void {
-    const base = slot * this.#b;
-    const n = this.#slotCount[slot];
+  /** A batch is on storage: its pages are saved, and vCPUs waiting for them go on. */
+  arrived(batch: MoverBatch, t: number): void {
+    const n = batch.count;
     for (let i = 0; i < n; i++) {
-      const q = this.#slotPages[base + i];
+      const q = batch.pages[i];
       this.#image[q] = this.#mem.version[q];
       this.#state[q] = SAVED;
       this.#mem.unprotect(q);
     }
     this.#saved += n;
-    this.#freeSlots[this.#freeTop++] = slot;
     for (let v = 0; v < this.#waitPage.length; v++) {
       const w = this.#waitPage[v];
       if (w >= 0 && this.#state[w] === SAVED) {
@@ -265,10 +246,10 @@ export class CowSaver implements SimAgent, TrapHandler {
         this.#guest.unblock(v, t);
       }
     }
-    this.#pump(t);
+    this.#mover.pump(t);
     if (
       this.#done < 0 && this.#saved === this.#s.pages && this.#bufferPending === 0 &&
-      this.#freeTop === this.#s.ioDepth && !this.#deviceStatePending
+      this.#mover.inFlight === 0
     ) {
       this.#done = t;
       if (!this.#concurrent) {
@@ -295,70 +276,54 @@ export class CowSaver implements SimAgent, TrapHandler {
     this.#sim.stop();
   }
 
-  // Starts I/Os while slots are free: device state, urgent saves, buffered
-  // pages, then the background sweep (rate-limited to the saver's share).
-  #pump(t: number): void {
-    const b = this.#b;
+  /** The unsaved pages of urgent request `key` (a page, or a batch of the save order). */
+  fillUrgent(key: number, batch: MoverBatch): boolean {
     const state = this.#state;
     const order = this.#order;
-    while (this.#freeTop > 0) {
-      const slot = this.#freeSlots[this.#freeTop - 1];
-      const base = slot * b;
-      let n = 0;
-      let bytes = 0;
-      if (this.#deviceStatePending) {
-        this.#deviceStatePending = false;
-        bytes = this.#s.deviceStateBytes;
-        if (bytes === 0) continue;
-      } else if (this.#urgentLen > 0) {
-        const entry = this.#urgent[this.#urgentHead];
-        this.#urgentHead = (this.#urgentHead + 1) % this.#urgent.length;
-        this.#urgentLen--;
-        this.#queued[entry] = 0;
-        if (this.#s.faultSave === "page") {
-          if (state[entry] === UNSAVED) this.#slotPages[base + n++] = entry;
-        } else {
-          const end = Math.min((entry + 1) * b, order.length);
-          for (let i = entry * b; i < end; i++) {
-            if (state[order[i]] === UNSAVED) this.#slotPages[base + n++] = order[i];
-          }
-        }
-        if (n === 0) continue;
-        bytes = n * PAGE_BYTES;
-      } else if (this.#bufferPending > 0) {
-        const k = Math.min(b, this.#bufferPending);
-        this.#bufferPending -= k;
-        bytes = k * PAGE_BYTES;
-        this.#pagesMoved += k;
-      } else {
-        const batches = Math.ceil(order.length / b);
-        while (this.#bgCursor < batches && !this.#batchHasUnsaved(this.#bgCursor)) {
-          this.#bgCursor++;
-        }
-        if (this.#bgCursor >= batches) return;
-        if (t < this.#nextBg) {
-          if (this.#nextBg < this.#pumpAt) {
-            this.#pumpAt = this.#nextBg;
-            this.#sim.schedule(this.#nextBg, this.#id, this.#tagPump);
-          }
-          return;
-        }
-        const end = Math.min((this.#bgCursor + 1) * b, order.length);
-        for (let i = this.#bgCursor * b; i < end; i++) {
-          if (state[order[i]] === UNSAVED) this.#slotPages[base + n++] = order[i];
-        }
-        this.#bgCursor++;
-        bytes = n * PAGE_BYTES;
-        if (this.#bgCyclesPerByte > 0) this.#nextBg = t + Math.ceil(bytes * this.#bgCyclesPerByte);
+    if (this.#s.faultSave === "page") {
+      if (state[key] === UNSAVED) batch.pages[batch.count++] = key;
+    } else {
+      const end = Math.min((key + 1) * this.#b, order.length);
+      for (let i = key * this.#b; i < end; i++) {
+        if (state[order[i]] === UNSAVED) batch.pages[batch.count++] = order[i];
       }
-      for (let i = 0; i < n; i++) state[this.#slotPages[base + i]] = IN_FLIGHT;
-      this.#slotCount[slot] = n;
-      this.#freeTop--;
-      this.#pagesMoved += n;
-      this.#imageBytes += bytes;
-      const done = this.#dev.submit(t, bytes, this.#offset, true);
-      this.#offset += bytes;
-      this.#sim.schedule(done, this.#id, slot);
     }
+    return this.#issue(batch);
+  }
+
+  /** Buffered pages first (not paced), then the next batch of the sweep (paced). */
+  fillBackground(batch: MoverBatch, _t: number, pacedAllowed: boolean): Background {
+    if (this.#bufferPending > 0) {
+      const k = Math.min(this.#b, this.#bufferPending);
+      this.#bufferPending -= k;
+      batch.bytes = k * PAGE_BYTES;
+      this.#pagesMoved += k;
+      this.#imageBytes += batch.bytes;
+      return Background.FILLED;
+    }
+    const b = this.#b;
+    const order = this.#order;
+    const batches = Math.ceil(order.length / b);
+    while (this.#bgCursor < batches && !this.#batchHasUnsaved(this.#bgCursor)) this.#bgCursor++;
+    if (this.#bgCursor >= batches) return Background.NONE;
+    if (!pacedAllowed) return Background.WAIT;
+    const end = Math.min((this.#bgCursor + 1) * b, order.length);
+    for (let i = this.#bgCursor * b; i < end; i++) {
+      if (this.#state[order[i]] === UNSAVED) batch.pages[batch.count++] = order[i];
+    }
+    this.#bgCursor++;
+    batch.paced = true;
+    this.#issue(batch);
+    return Background.FILLED;
+  }
+
+  // The pages of a filled batch are in flight from now on.
+  #issue(batch: MoverBatch): boolean {
+    const n = batch.count;
+    for (let i = 0; i < n; i++) this.#state[batch.pages[i]] = IN_FLIGHT;
+    batch.bytes = n * PAGE_BYTES;
+    this.#pagesMoved += n;
+    this.#imageBytes += batch.bytes;
+    return n > 0;
   }
 }

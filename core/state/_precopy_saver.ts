@@ -5,7 +5,13 @@ import { cyclesFromSeconds, Sim, type SimAgent } from "../sim.ts";
 import { GuestMemory, PageMode } from "../mem/guest_memory.ts";
 import { ExitReason } from "../virt/exit_reason.ts";
 import { GuestVcpus, type TrapHandler } from "./guest_vcpus.ts";
-import { StorageDevice } from "./storage_device.ts";
+import { StorageDevice } from "../transfer/storage_device.ts";
+import {
+  Background,
+  type MoverBatch,
+  PageMover,
+  type PageMoverClient,
+} from "../transfer/page_mover.ts";
 import type { SnapshotSettings } from "./state_params.ts";
 import type { StateRow } from "./state_row.ts";
 import {
@@ -26,11 +32,11 @@ const DONE = 2;
  * dirty logging (write-protection: the first write to a page in a round
  * exits and marks it dirty); each later round writes the pages dirtied
  * during the previous one. When the dirty pages would fit in the downtime
- * limit at the bandwidth measured in the last round (QEMU's stop rule), or
+ * limit at the bandwidth the storage measured (QEMU's stop rule, 100 ms windows), or
  * after `maxRounds`, the guest pauses and the rest is written. Pages are
  * copied when their I/O starts, so a later write only makes them dirty again.
  */
-export class PrecopySaver implements SimAgent, TrapHandler {
+export class PrecopySaver implements SimAgent, TrapHandler, PageMoverClient {
   readonly #s: SnapshotSettings;
   readonly #cost: CostModel;
   readonly #sim = new Sim();
@@ -45,20 +51,16 @@ export class PrecopySaver implements SimAgent, TrapHandler {
   readonly #list: Uint32Array;
   #listLen = 0;
   #listIdx = 0;
-  #inflight = 0;
+  readonly #mover: PageMover;
   #phase = LIVE;
   #round = 0;
-  #roundStart = 0;
-  #roundBytes = 0;
   #nextIssue = 0;
-  #deviceStatePending = false;
   readonly #faultPage: Int32Array;
   readonly #tagFault: number;
   readonly #tagPump: number;
   readonly #tagRound: number;
   readonly #faultCycles: number;
   readonly #downtimeCycles: number;
-  #offset = 0;
   #imageBytes = 0;
   #pagesMoved = 0;
   #pauseStart = 0;
@@ -78,9 +80,16 @@ export class PrecopySaver implements SimAgent, TrapHandler {
     this.#image = new Uint32Array(s.pages);
     this.#dirty = new Uint8Array(s.pages);
     this.#list = new Uint32Array(s.pages);
+    this.#mover = new PageMover(this.#sim, this, {
+      transport: this.#dev,
+      queueDepth: s.ioDepth,
+      batchPages: s.batchPages,
+      write: true,
+      keys: 0,
+    });
     this.#faultPage = new Int32Array(s.vcpus).fill(-1);
-    this.#tagFault = s.ioDepth;
-    this.#tagPump = s.ioDepth + s.vcpus;
+    this.#tagFault = 0;
+    this.#tagPump = s.vcpus;
     this.#tagRound = this.#tagPump + 1;
     this.#faultCycles = exitCycles(cost, ExitReason.WRITE_PROTECT);
     this.#downtimeCycles = cyclesFromSeconds(s.downtimeLimitMs * 1e-3, cost.clockGhz);
@@ -156,9 +165,8 @@ export class PrecopySaver implements SimAgent, TrapHandler {
 
   wake(sim: Sim, tag: number): void {
     const t = sim.now;
-    if (tag < this.#tagFault) this.#complete(t);
-    else if (tag < this.#tagPump) this.#fault(tag - this.#tagFault, t);
-    else if (tag === this.#tagPump) this.#pump(t);
+    if (tag < this.#tagPump) this.#fault(tag - this.#tagFault, t);
+    else if (tag === this.#tagPump) this.#mover.pump(t);
     else this.#startRound(t);
   }
 
@@ -192,57 +200,42 @@ export class PrecopySaver implements SimAgent, TrapHandler {
     }
     this.#listLen = n;
     this.#listIdx = 0;
-    this.#roundStart = t;
-    this.#roundBytes = 0;
     const protect = this.#phase === LIVE
       ? cyclesFromSeconds(n * this.#s.protectNsPerPage * 1e-9, this.#cost.clockGhz)
       : 0;
     this.#nextIssue = t + protect;
     if (protect > 0) this.#sim.schedule(this.#nextIssue, this.#id, this.#tagPump);
-    else this.#pump(t);
-    // An empty final round still has the device state to write.
-    if (this.#phase === FINAL && n === 0 && !this.#deviceStatePending && this.#inflight === 0) {
-      this.#endRound(t);
-    }
+    else this.#mover.pump(t);
+    // A final round with no pages and no device state to write is over at once.
+    if (this.#phase === FINAL && n === 0 && this.#mover.inFlight === 0) this.#endRound(t);
   }
 
-  #pump(t: number): void {
-    if (t < this.#nextIssue) return;
-    const b = this.#s.batchPages;
+  /** The next batch of this round's list, copied as it is issued; none before the protection is done. */
+  fillBackground(batch: MoverBatch, t: number): Background {
+    if (t < this.#nextIssue || this.#listIdx >= this.#listLen) return Background.NONE;
     const version = this.#mem.version;
-    while (this.#inflight < this.#s.ioDepth) {
-      let bytes = 0;
-      if (this.#deviceStatePending) {
-        this.#deviceStatePending = false;
-        bytes = this.#s.deviceStateBytes;
-        if (bytes === 0) continue;
-      } else {
-        if (this.#listIdx >= this.#listLen) return;
-        const end = Math.min(this.#listIdx + b, this.#listLen);
-        for (let i = this.#listIdx; i < end; i++) {
-          const p = this.#list[i];
-          this.#image[p] = version[p];
-        }
-        const n = end - this.#listIdx;
-        this.#listIdx = end;
-        this.#pagesMoved += n;
-        bytes = n * PAGE_BYTES;
-      }
-      this.#inflight++;
-      this.#roundBytes += bytes;
-      this.#imageBytes += bytes;
-      const done = this.#dev.submit(t, bytes, this.#offset, true);
-      this.#offset += bytes;
-      this.#sim.schedule(done, this.#id, 0);
+    const end = Math.min(this.#listIdx + this.#s.batchPages, this.#listLen);
+    for (let i = this.#listIdx; i < end; i++) {
+      const p = this.#list[i];
+      this.#image[p] = version[p];
+      batch.pages[batch.count++] = p;
     }
+    this.#listIdx = end;
+    this.#pagesMoved += batch.count;
+    batch.bytes = batch.count * PAGE_BYTES;
+    this.#imageBytes += batch.bytes;
+    return Background.FILLED;
   }
 
-  #complete(t: number): void {
-    this.#inflight--;
-    this.#pump(t);
-    if (this.#inflight === 0 && this.#listIdx >= this.#listLen && !this.#deviceStatePending) {
-      this.#endRound(t);
-    }
+  /** Pre-copy asks for nothing urgently. */
+  fillUrgent(): boolean {
+    return false;
+  }
+
+  /** A batch is written; the round ends when nothing is left in flight or to write. */
+  arrived(_batch: MoverBatch, t: number): void {
+    this.#mover.pump(t);
+    if (this.#mover.inFlight === 0 && this.#listIdx >= this.#listLen) this.#endRound(t);
   }
 
   #endRound(t: number): void {
@@ -257,16 +250,16 @@ export class PrecopySaver implements SimAgent, TrapHandler {
       if (this.#jobDone >= 0 || this.#guest.jobDone) this.#finish();
       return;
     }
-    const duration = Math.max(1, t - this.#roundStart);
-    const bytesPerCycle = this.#roundBytes / duration;
-    const restCycles = this.#dirtyCount * PAGE_BYTES / bytesPerCycle;
+    // QEMU's stop rule, at the bandwidth the transport measured.
+    const restCycles = this.#dirtyCount * PAGE_BYTES / this.#dev.estimate.bytesPerCycle(t);
     if (this.#round >= this.#s.maxRounds || restCycles <= this.#downtimeCycles) {
       // Stop the guest: this instant is the one the image must hold.
       this.#phase = FINAL;
       this.#pauseStart = t;
       for (let v = 0; v < this.#s.vcpus; v++) this.#guest.block(v, t);
       this.#expected = this.#mem.version.slice();
-      this.#deviceStatePending = true;
+      this.#mover.send(this.#s.deviceStateBytes, -1);
+      this.#imageBytes += this.#s.deviceStateBytes;
     }
     this.#startRound(t);
   }

@@ -6,7 +6,13 @@ import { GuestMemory, PageMode } from "../mem/guest_memory.ts";
 import { ExitReason } from "../virt/exit_reason.ts";
 import { Prng } from "../workload/prng.ts";
 import { GuestVcpus, type TrapHandler } from "./guest_vcpus.ts";
-import { StorageDevice } from "./storage_device.ts";
+import { StorageDevice } from "../transfer/storage_device.ts";
+import {
+  Background,
+  type MoverBatch,
+  PageMover,
+  type PageMoverClient,
+} from "../transfer/page_mover.ts";
 import type { RestoreSettings } from "./state_params.ts";
 import type { StateRow } from "./state_row.ts";
 import {
@@ -19,6 +25,9 @@ import {
   workingSetOrder,
   workloadOf,
 } from "./_state_common.ts";
+
+/** Key of the device-state read. */
+const STATE_KEY = -1;
 
 const PENDING = 0;
 const IN_FLIGHT = 1;
@@ -33,7 +42,7 @@ const DONE = 2;
  * adds a background reader; `prefetch` reads the working-set batches before
  * the first instruction and then sweeps the rest.
  */
-export class Restorer implements SimAgent, TrapHandler {
+export class Restorer implements SimAgent, TrapHandler, PageMoverClient {
   readonly #s: RestoreSettings;
   readonly #cost: CostModel;
   readonly #sim = new Sim();
@@ -47,26 +56,14 @@ export class Restorer implements SimAgent, TrapHandler {
   readonly #pos: Uint32Array;
   readonly #image: Uint32Array;
   readonly #batchState: Uint8Array;
-  readonly #slotBatch: Int32Array;
-  readonly #freeSlots: Int32Array;
-  #freeTop: number;
-  // Batches requested by faults, each queued at most once.
-  readonly #urgent: Int32Array;
-  readonly #queued: Uint8Array;
-  #urgentHead = 0;
-  #urgentLen = 0;
+  readonly #mover: PageMover;
   readonly #waitPage: Int32Array;
   readonly #faultPage: Int32Array;
-  readonly #tagFault: number;
-  readonly #tagPump: number;
   readonly #faultCycles: number;
   readonly #sweep: boolean;
   readonly #eagerUntil: number;
-  readonly #sweepCyclesPerByte: number;
   #eagerLeft: number;
   #cursor = 0;
-  #nextBg = 0;
-  #pumpAt = Infinity;
   #stateRead = false;
   #started = false;
   #restored = 0;
@@ -98,16 +95,15 @@ export class Restorer implements SimAgent, TrapHandler {
     const rng = new Prng(seed, 0x5eed);
     for (let p = 0; p < s.pages; p++) this.#image[p] = 1 + (rng.nextU32() >>> 12);
     this.#batchState = new Uint8Array(this.#batches);
-    this.#slotBatch = new Int32Array(s.ioDepth);
-    this.#freeSlots = new Int32Array(s.ioDepth);
-    for (let i = 0; i < s.ioDepth; i++) this.#freeSlots[i] = s.ioDepth - 1 - i;
-    this.#freeTop = s.ioDepth;
-    this.#urgent = new Int32Array(this.#batches);
-    this.#queued = new Uint8Array(this.#batches);
+    this.#mover = new PageMover(this.#sim, this, {
+      transport: this.#dev,
+      queueDepth: s.ioDepth,
+      batchPages: this.#b,
+      write: false,
+      keys: this.#batches,
+    });
     this.#waitPage = new Int32Array(s.vcpus).fill(-1);
     this.#faultPage = new Int32Array(s.vcpus).fill(-1);
-    this.#tagFault = s.ioDepth;
-    this.#tagPump = s.ioDepth + s.vcpus;
     this.#faultCycles = exitCycles(cost, ExitReason.NESTED_FAULT);
     this.#sweep = s.method !== "lazy";
     this.#eagerUntil = s.method === "full"
@@ -116,9 +112,7 @@ export class Restorer implements SimAgent, TrapHandler {
       ? Math.ceil(this.#guest.workingSet.length / this.#b)
       : 0;
     this.#eagerLeft = this.#eagerUntil;
-    this.#sweepCyclesPerByte = s.sweepShare < 1
-      ? cost.clockGhz * 1e9 / (s.storage.readBytesPerSecond * s.sweepShare)
-      : 0;
+    this.#mover.pace(s.sweepShare);
   }
 
   run(): StateRow {
@@ -126,11 +120,13 @@ export class Restorer implements SimAgent, TrapHandler {
     this.#mem.makeAllAbsent();
     this.#guest.verifyAgainst(this.#image);
     // Device state comes first, at the start of the image.
-    const stateDone = this.#dev.submit(0, s.deviceStateBytes, 0, false);
     this.#imageBytes += s.deviceStateBytes;
     const limit = limitCycles(s, this.#cost);
     this.#guest.haltAt = limit + 1;
-    this.#sim.schedule(stateDone, this.#id, this.#tagPump + 1);
+    if (s.deviceStateBytes > 0) {
+      this.#mover.send(s.deviceStateBytes, STATE_KEY, 0);
+      this.#mover.pump(0);
+    } else this.#stateArrived(0);
     this.#sim.run(limit);
     // Events left after the limit: the run gave up there.
     const gaveUp = !this.#finished && this.#sim.pending > 0;
@@ -178,7 +174,7 @@ export class Restorer implements SimAgent, TrapHandler {
 
   onTrap(vcpu: number, page: number, _write: boolean, _reason: number, time: number): void {
     this.#faultPage[vcpu] = page;
-    this.#sim.schedule(time + this.#faultCycles, this.#id, this.#tagFault + vcpu);
+    this.#sim.schedule(time + this.#faultCycles, this.#id, vcpu);
   }
 
   onJobDone(time: number): void {
@@ -188,17 +184,13 @@ export class Restorer implements SimAgent, TrapHandler {
   }
 
   wake(sim: Sim, tag: number): void {
-    const t = sim.now;
-    if (tag < this.#tagFault) this.#complete(tag, t);
-    else if (tag < this.#tagPump) this.#fault(tag - this.#tagFault, t);
-    else if (tag === this.#tagPump) {
-      if (t >= this.#pumpAt) this.#pumpAt = Infinity;
-      this.#pump(t);
-    } else {
-      this.#stateRead = true;
-      if (this.#eagerLeft === 0) this.#start(t);
-      else this.#pump(t);
-    }
+    this.#fault(tag, sim.now);
+  }
+
+  #stateArrived(t: number): void {
+    this.#stateRead = true;
+    if (this.#eagerLeft === 0) this.#start(t);
+    else this.#mover.pump(t);
   }
 
   #start(t: number): void {
@@ -212,7 +204,7 @@ export class Restorer implements SimAgent, TrapHandler {
       this.#finish();
       return;
     }
-    this.#pump(t);
+    this.#mover.pump(t);
   }
 
   #fault(v: number, t: number): void {
@@ -229,16 +221,16 @@ export class Restorer implements SimAgent, TrapHandler {
     }
     this.#waitPage[v] = p;
     const k = Math.floor(this.#pos[p] / this.#b);
-    if (this.#batchState[k] === PENDING && this.#queued[k] === 0) {
-      this.#queued[k] = 1;
-      this.#urgent[(this.#urgentHead + this.#urgentLen++) % this.#urgent.length] = k;
-      this.#pump(t);
-    }
+    if (this.#batchState[k] === PENDING) this.#mover.request(k, t);
   }
 
-  #complete(slot: number, t: number): void {
-    const k = this.#slotBatch[slot];
-    this.#freeSlots[this.#freeTop++] = slot;
+  /** Device state or a batch was read: its pages are installed, and vCPUs waiting for them go on. */
+  arrived(batch: MoverBatch, t: number): void {
+    if (batch.key === STATE_KEY) {
+      this.#stateArrived(t);
+      return;
+    }
+    const k = batch.key;
     const b = this.#b;
     const end = Math.min((k + 1) * b, this.#order.length);
     for (let i = k * b; i < end; i++) {
@@ -265,7 +257,7 @@ export class Restorer implements SimAgent, TrapHandler {
         return;
       }
     }
-    this.#pump(t);
+    this.#mover.pump(t);
   }
 
   #markDone(t: number): void {
@@ -279,48 +271,34 @@ export class Restorer implements SimAgent, TrapHandler {
     this.#sim.stop();
   }
 
-  // Starts reads while slots are free: faulted batches first, then the eager
-  // batches before the first instruction, then the sweep (at its share).
-  #pump(t: number): void {
-    while (this.#freeTop > 0) {
-      let k = -1;
-      while (this.#urgentLen > 0) {
-        const e = this.#urgent[this.#urgentHead];
-        this.#urgentHead = (this.#urgentHead + 1) % this.#urgent.length;
-        this.#urgentLen--;
-        this.#queued[e] = 0;
-        if (this.#batchState[e] === PENDING) {
-          k = e;
-          break;
-        }
-      }
-      if (k < 0) {
-        if (!this.#stateRead) return;
-        const limit = this.#started ? (this.#sweep ? this.#batches : 0) : this.#eagerUntil;
-        while (this.#cursor < limit && this.#batchState[this.#cursor] !== PENDING) this.#cursor++;
-        if (this.#cursor >= limit) return;
-        if (this.#started && t < this.#nextBg) {
-          if (this.#nextBg < this.#pumpAt) {
-            this.#pumpAt = this.#nextBg;
-            this.#sim.schedule(this.#nextBg, this.#id, this.#tagPump);
-          }
-          return;
-        }
-        k = this.#cursor++;
-      }
-      const n = Math.min((k + 1) * this.#b, this.#order.length) - k * this.#b;
-      const bytes = n * PAGE_BYTES;
-      const slot = this.#freeSlots[--this.#freeTop];
-      this.#slotBatch[slot] = k;
-      this.#batchState[k] = IN_FLIGHT;
-      this.#pagesMoved += n;
-      this.#imageBytes += bytes;
-      const offset = this.#s.deviceStateBytes + k * this.#b * PAGE_BYTES;
-      const done = this.#dev.submit(t, bytes, offset, false);
-      this.#sim.schedule(done, this.#id, slot);
-      if (this.#started && this.#sweepCyclesPerByte > 0 && k === this.#cursor - 1) {
-        this.#nextBg = t + Math.ceil(bytes * this.#sweepCyclesPerByte);
-      }
-    }
+  /** Batch `k`, if it is still to be read. */
+  fillUrgent(k: number, batch: MoverBatch): boolean {
+    if (this.#batchState[k] !== PENDING) return false;
+    this.#fill(k, batch);
+    return true;
+  }
+
+  /** The eager batches before the first instruction, then the sweep (paced). */
+  fillBackground(batch: MoverBatch, _t: number, pacedAllowed: boolean): Background {
+    if (!this.#stateRead) return Background.NONE;
+    const limit = this.#started ? (this.#sweep ? this.#batches : 0) : this.#eagerUntil;
+    while (this.#cursor < limit && this.#batchState[this.#cursor] !== PENDING) this.#cursor++;
+    if (this.#cursor >= limit) return Background.NONE;
+    if (this.#started && !pacedAllowed) return Background.WAIT;
+    batch.paced = this.#started;
+    this.#fill(this.#cursor++, batch);
+    return Background.FILLED;
+  }
+
+  #fill(k: number, batch: MoverBatch): void {
+    const b = this.#b;
+    const end = Math.min((k + 1) * b, this.#order.length);
+    for (let i = k * b; i < end; i++) batch.pages[batch.count++] = this.#order[i];
+    batch.key = k;
+    batch.bytes = batch.count * PAGE_BYTES;
+    batch.offset = this.#s.deviceStateBytes + k * b * PAGE_BYTES;
+    this.#batchState[k] = IN_FLIGHT;
+    this.#pagesMoved += batch.count;
+    this.#imageBytes += batch.bytes;
   }
 }

@@ -7,8 +7,10 @@ import type { GuestVcpus, GuestWorkload } from "./guest_vcpus.ts";
 import type { StateSettings } from "./state_params.ts";
 import type { StateRow } from "./state_row.ts";
 
-/** Bytes in a guest page. */
-export const PAGE_BYTES = 4096;
+import { PAGE_BYTES as PAGE_SIZE_BYTES, PageSize } from "../page_size.ts";
+
+/** Bytes in a guest page (the state mechanisms move 4 KiB pages). */
+export const PAGE_BYTES: number = PAGE_SIZE_BYTES[PageSize.SIZE_4K];
 
 /** Cycles of one exit with reason `reason`: the round trip plus its handler's work. */
 export function exitCycles(cost: CostModel, reason: number): number {

@@ -8,8 +8,9 @@
  */
 
 import { StateParamError } from "./state_error.ts";
-import type { StorageProfile } from "./storage_profile.ts";
-import { getStorageProfile, validateStorageProfile } from "./storage_profile.ts";
+import { TransferError } from "../transfer/transfer_error.ts";
+import type { StorageProfile } from "../transfer/storage_profile.ts";
+import { getStorageProfile, validateStorageProfile } from "../transfer/storage_profile.ts";
 
 /** Snapshot methods. */
 export type SnapshotMethod = "stop-and-copy" | "concurrent-cow" | "dirty-precopy";
@@ -263,11 +264,16 @@ export function resolveStateOptions(o: StateOptions): StateSettings {
   const pages = Math.round(memoryGib * PAGES_PER_GIB);
   if (pages < 1) throw new StateParamError("memoryGib", `is below one page: ${memoryGib}`);
   let storage: StorageProfile;
-  if (o.storage === undefined) storage = getStorageProfile("nvme-ssd");
-  else if (typeof o.storage === "string") storage = getStorageProfile(o.storage);
-  else {
-    validateStorageProfile(o.storage);
-    storage = o.storage;
+  try {
+    if (o.storage === undefined) storage = getStorageProfile("nvme-ssd");
+    else if (typeof o.storage === "string") storage = getStorageProfile(o.storage);
+    else {
+      validateStorageProfile(o.storage);
+      storage = o.storage;
+    }
+  } catch (error) {
+    if (error instanceof TransferError) throw new StateParamError(error.field, error.problem);
+    throw error;
   }
   return {
     memoryGib,
@@ -303,6 +309,7 @@ export function resolveStateOptions(o: StateOptions): StateSettings {
  * ```ts
  * import { resolveSnapshotOptions } from "./state_params.ts";
  * import { StateParamError } from "./state_error.ts";
+import { TransferError } from "../transfer/transfer_error.ts";
  * try {
  *   resolveSnapshotOptions({ batchPages: 0 });
  *   throw new Error("not rejected");
@@ -336,6 +343,7 @@ export function resolveSnapshotOptions(o: SnapshotOptions): SnapshotSettings {
  * ```ts
  * import { resolveRestoreOptions } from "./state_params.ts";
  * import { StateParamError } from "./state_error.ts";
+import { TransferError } from "../transfer/transfer_error.ts";
  * try {
  *   resolveRestoreOptions({ method: "eager" });
  *   throw new Error("not rejected");

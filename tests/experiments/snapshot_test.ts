@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { DEFAULT_PROFILE, getProfile } from "../../core/cost.ts";
 import { RESTORE_METHODS, SNAPSHOT_METHODS } from "../../core/state/state_params.ts";
-import { STORAGE_PROFILE_NAMES } from "../../core/state/storage_profile.ts";
+import { STORAGE_PROFILE_NAMES } from "../../core/transfer/storage_profile.ts";
 import type { Row } from "../../experiments/experiment.ts";
 import { EXPERIMENTS } from "../../experiments/registry.ts";
 import { writeExperimentReport } from "../../experiments/report_writer.ts";

@@ -1,7 +1,7 @@
 // Random small guests for the snapshot and restore property tests.
 import fc from "fast-check";
 import type { StateOptions } from "../../../core/state/state_params.ts";
-import { STORAGE_PROFILE_NAMES } from "../../../core/state/storage_profile.ts";
+import { STORAGE_PROFILE_NAMES } from "../../../core/transfer/storage_profile.ts";
 
 /** Pages per GiB: a memory of n pages is n / 262144 GiB, exact in binary. */
 export const PAGES_PER_GIB = 262144;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { runRestore } from "../../../core/state/restore.ts";
 import { RESTORE_METHODS, type RestoreOptions } from "../../../core/state/state_params.ts";
-import type { StorageProfile } from "../../../core/state/storage_profile.ts";
+import type { StorageProfile } from "../../../core/transfer/storage_profile.ts";
 import { TEST_PROFILE } from "../../_test_profile.ts";
 import { PAGES_PER_GIB, stateOptionsArb } from "./_state_arbitraries.ts";
 

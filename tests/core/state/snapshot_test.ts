@@ -8,7 +8,7 @@ import {
   SNAPSHOT_METHODS,
   type SnapshotOptions,
 } from "../../../core/state/state_params.ts";
-import type { StorageProfile } from "../../../core/state/storage_profile.ts";
+import type { StorageProfile } from "../../../core/transfer/storage_profile.ts";
 import { TEST_PROFILE } from "../../_test_profile.ts";
 import { PAGES_PER_GIB, stateOptionsArb } from "./_state_arbitraries.ts";
 

@@ -15,6 +15,8 @@
  */
 
 import { cyclesFromSeconds } from "../sim.ts";
+import { BANDWIDTH_WINDOW_S, BandwidthEstimate } from "./bandwidth_estimate.ts";
+import type { Transport } from "./transport.ts";
 import type { StorageProfile } from "./storage_profile.ts";
 import { validateStorageProfile } from "./storage_profile.ts";
 
@@ -26,14 +28,18 @@ import { validateStorageProfile } from "./storage_profile.ts";
  * import { StorageDevice } from "./storage_device.ts";
  * import { STORAGE_PROFILES } from "./storage_profile.ts";
  * const dev = new StorageDevice(STORAGE_PROFILES["nvme-ssd"], 2);
- * const done = dev.submit(0, 4096, 0, true);
+ * const done = dev.submit(0, 4096, 1, 0, true);
  * // 4096 B at 1.8 GB/s = 2.2756 µs = 4,552 cycles (rounded up), then 13 µs = 26,000 cycles.
  * if (done !== 4552 + 26000) throw new Error(String(done));
  * ```
  */
-export class StorageDevice {
+export class StorageDevice implements Transport {
   /** The profile this device models. */
   readonly profile: StorageProfile;
+  /** The profile's name. */
+  readonly name: string;
+  /** The bandwidth measured on the device. */
+  readonly estimate: BandwidthEstimate;
   /** I/Os submitted so far. */
   ios = 0;
   /** Bytes submitted so far. */
@@ -57,6 +63,8 @@ export class StorageDevice {
   constructor(profile: StorageProfile, clockGhz: number) {
     validateStorageProfile(profile);
     this.profile = profile;
+    this.name = profile.name;
+    this.estimate = new BandwidthEstimate(cyclesFromSeconds(BANDWIDTH_WINDOW_S, clockGhz));
     this.#slotFree = new Float64Array(profile.queueDepth);
     this.#readCyclesPerByte = clockGhz * 1e9 / profile.readBytesPerSecond;
     this.#writeCyclesPerByte = clockGhz * 1e9 / profile.writeBytesPerSecond;
@@ -69,7 +77,8 @@ export class StorageDevice {
   /**
    * Submits one I/O of `bytes` at byte `offset` of the image at time `now`
    * (cycles) and returns the time it completes (cycles). An I/O whose offset
-   * is where the previous one ended gets the sequential latency.
+   * is where the previous one ended gets the sequential latency. The pages
+   * an I/O carries cost nothing beyond their bytes.
    *
    * @example Two back-to-back reads: the second queues for the transfer pipe but is sequential
    * ```ts
@@ -77,13 +86,13 @@ export class StorageDevice {
    * import { STORAGE_PROFILES } from "./storage_profile.ts";
    * const dev = new StorageDevice(STORAGE_PROFILES["sata-ssd"], 1);
    * // 8 KiB at 500 MB/s = 16,384 cycles at 1 GHz; random read latency 110 µs.
-   * const a = dev.submit(0, 8192, 4096, false);
+   * const a = dev.submit(0, 8192, 2, 4096, false);
    * // Its transfer follows the first one's; sequential read latency 36 µs.
-   * const b = dev.submit(0, 8192, 12288, false);
+   * const b = dev.submit(0, 8192, 2, 12288, false);
    * if (a !== 16384 + 110000 || b !== 2 * 16384 + 36000 || dev.ios !== 2) throw new Error();
    * ```
    */
-  submit(now: number, bytes: number, offset: number, write: boolean): number {
+  submit(now: number, bytes: number, _pages: number, offset: number, write: boolean): number {
     const slots = this.#slotFree;
     let k = 0;
     for (let i = 1; i < slots.length; i++) if (slots[i] < slots[k]) k = i;
@@ -102,6 +111,11 @@ export class StorageDevice {
     this.ios++;
     this.bytes += bytes;
     return done;
+  }
+
+  /** Nominal bandwidth (bytes per cycle) of reads or writes. */
+  bytesPerCycle(write: boolean): number {
+    return 1 / (write ? this.#writeCyclesPerByte : this.#readCyclesPerByte);
   }
 
   /**

@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { StorageDevice } from "../../../core/state/storage_device.ts";
+import { StorageDevice } from "../../../core/transfer/storage_device.ts";
 import {
   getStorageProfile,
   STORAGE_PROFILE_NAMES,
   STORAGE_PROFILES,
   type StorageProfile,
   validateStorageProfile,
-} from "../../../core/state/storage_profile.ts";
-import { StateParamError } from "../../../core/state/state_error.ts";
+} from "../../../core/transfer/storage_profile.ts";
+import { TransferError } from "../../../core/transfer/transfer_error.ts";
 
 /** At 1 GHz: 4096 B take 1,000 cycles; latencies 10,000 cycles sequential, 20,000 random. */
 const ROUND: StorageProfile = {
@@ -25,34 +25,34 @@ const ROUND: StorageProfile = {
 
 Deno.test("StorageDevice charges transfer then latency for one I/O", () => {
   const dev = new StorageDevice(ROUND, 1);
-  assert.equal(dev.submit(0, 4096, 0, false), 1000 + 10000, "offset 0 follows the empty start");
+  assert.equal(dev.submit(0, 4096, 1, 0, false), 1000 + 10000, "offset 0 follows the empty start");
   const w = new StorageDevice(ROUND, 1);
-  assert.equal(w.submit(0, 4096, 8192, true), 2000 + 20000, "writes at half the read bandwidth");
+  assert.equal(w.submit(0, 4096, 1, 8192, true), 2000 + 20000, "writes at half the read bandwidth");
 });
 
 Deno.test("StorageDevice overlaps latencies but not transfers", () => {
   const dev = new StorageDevice(ROUND, 1);
-  const a = dev.submit(0, 8192, 0, false); // transfer 0–2000, done 12,000
-  const b = dev.submit(0, 8192, 8192, false); // transfer 2000–4000, done 14,000
+  const a = dev.submit(0, 8192, 1, 0, false); // transfer 0–2000, done 12,000
+  const b = dev.submit(0, 8192, 1, 8192, false); // transfer 2000–4000, done 14,000
   assert.deepEqual([a, b], [12000, 14000]);
   assert.equal(dev.readyAt(), 12000, "both slots busy until the first completes");
 });
 
 Deno.test("StorageDevice holds a third I/O until one of its queueDepth slots frees", () => {
   const dev = new StorageDevice(ROUND, 1);
-  dev.submit(0, 4096, 0, false); // done 11,000
-  dev.submit(0, 4096, 4096, false); // done 12,000
+  dev.submit(0, 4096, 1, 0, false); // done 11,000
+  dev.submit(0, 4096, 1, 4096, false); // done 12,000
   // Waits for slot 1 (11,000), then transfers 1,000 cycles; not sequential: 20,000.
-  assert.equal(dev.submit(0, 4096, 65536, false), 11000 + 1000 + 20000);
+  assert.equal(dev.submit(0, 4096, 1, 65536, false), 11000 + 1000 + 20000);
   assert.equal(dev.ios, 3);
   assert.equal(dev.bytes, 3 * 4096);
 });
 
 Deno.test("StorageDevice gives a sequential I/O the sequential latency only when it follows the last one", () => {
   const dev = new StorageDevice(ROUND, 1);
-  const t0 = dev.submit(0, 4096, 4096, true); // random
-  const t1 = dev.submit(t0, 4096, 8192, true); // follows: sequential
-  const t2 = dev.submit(t1, 4096, 0, true); // jumps back: random
+  const t0 = dev.submit(0, 4096, 1, 4096, true); // random
+  const t1 = dev.submit(t0, 4096, 1, 8192, true); // follows: sequential
+  const t2 = dev.submit(t1, 4096, 1, 0, true); // jumps back: random
   assert.deepEqual([t0, t1 - t0, t2 - t1], [2000 + 20000, 2000 + 10000, 2000 + 20000]);
 });
 
@@ -106,7 +106,7 @@ Deno.test("StorageDevice agrees with a slow reference of the storage model", () 
           at += s.gap;
           return { at, bytes: s.pages * 4096, offset: s.offsetPages * 4096, write: s.write };
         });
-        const fast = ios.map((io) => dev.submit(io.at, io.bytes, io.offset, io.write));
+        const fast = ios.map((io) => dev.submit(io.at, io.bytes, 1, io.offset, io.write));
         assert.deepEqual(fast, referenceCompletions(profile, ios));
         assert.equal(dev.ios, ios.length);
       },
@@ -130,7 +130,7 @@ Deno.test("storage profile errors name the field in one line", () => {
   assert.throws(
     () => getStorageProfile("floppy"),
     (e: unknown) =>
-      e instanceof StateParamError && e.field === "storage" && !e.message.includes("\n") &&
+      e instanceof TransferError && e.field === "storage" && !e.message.includes("\n") &&
       e.message.includes("nvme-ssd, sata-ssd, network-gp3"),
   );
   assert.throws(

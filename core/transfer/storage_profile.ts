@@ -7,7 +7,7 @@
  * @module
  */
 
-import { StateParamError } from "./state_error.ts";
+import { TransferError } from "./transfer_error.ts";
 
 /** Speed of one storage device as the storage model uses it. */
 export interface StorageProfile {
@@ -114,7 +114,7 @@ export const STORAGE_PROFILE_NAMES: readonly string[] = Object.freeze([
 /**
  * Looks up a storage profile by name.
  *
- * @throws {StateParamError} for an unknown name (one line listing the known ones).
+ * @throws {TransferError} for an unknown name (one line listing the known ones).
  *
  * @example
  * ```ts
@@ -125,7 +125,7 @@ export const STORAGE_PROFILE_NAMES: readonly string[] = Object.freeze([
 export function getStorageProfile(name: string): StorageProfile {
   const p = Object.hasOwn(STORAGE_PROFILES, name) ? STORAGE_PROFILES[name] : undefined;
   if (p === undefined) {
-    throw new StateParamError(
+    throw new TransferError(
       "storage",
       `unknown storage profile "${name}"; known: ${STORAGE_PROFILE_NAMES.join(", ")}`,
     );
@@ -137,7 +137,7 @@ export function getStorageProfile(name: string): StorageProfile {
  * Checks a storage profile given as data (for example parsed from JSON):
  * every number positive and finite, `queueDepth` a positive integer.
  *
- * @throws {StateParamError} naming the first bad field.
+ * @throws {TransferError} naming the first bad field.
  *
  * @example
  * ```ts
@@ -158,10 +158,10 @@ export function validateStorageProfile(p: StorageProfile): void {
   for (const f of fields) {
     const v = p[f];
     if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) {
-      throw new StateParamError(`storage.${f}`, `must be a positive number, got ${v}`);
+      throw new TransferError(`storage.${f}`, `must be a positive number, got ${v}`);
     }
   }
   if (!Number.isInteger(p.queueDepth)) {
-    throw new StateParamError("storage.queueDepth", `must be an integer, got ${p.queueDepth}`);
+    throw new TransferError("storage.queueDepth", `must be an integer, got ${p.queueDepth}`);
   }
 }
