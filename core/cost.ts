@@ -7,7 +7,7 @@
  * @module
  */
 
-import { EXIT_REASON_NAMES } from "./virt/exit_reason.ts";
+import { EXIT_REASON_COUNT, EXIT_REASON_NAMES } from "./virt/exit_reason.ts";
 import {
   IPI_ROUND_TRIP_CYCLES,
   PREFETCH_ENTRY_CYCLES,
@@ -81,6 +81,27 @@ export interface CostModel {
   nestedTlb: Geometry;
   /** Data-cache capacity, in 64-byte lines, that walk references effectively see. */
   pteCache: Geometry;
+}
+
+/**
+ * Cycles of one exit of each reason under `cost`: the round trip plus the
+ * handler's work, indexed by exit-reason code.
+ *
+ * @example
+ * ```ts
+ * import { exitCycleTable, getProfile } from "./cost.ts";
+ * import { ExitReason } from "./virt/exit_reason.ts";
+ * const cost = getProfile("intel-skylake-sp");
+ * const table = exitCycleTable(cost);
+ * if (table[ExitReason.WRITE_PROTECT] !== cost.vmExitCycles + 1500) throw new Error();
+ * ```
+ */
+export function exitCycleTable(cost: CostModel): Float64Array {
+  const cycles = new Float64Array(EXIT_REASON_COUNT);
+  for (let r = 0; r < EXIT_REASON_COUNT; r++) {
+    cycles[r] = cost.vmExitCycles + (cost.exitHandlerCycles[EXIT_REASON_NAMES[r]] ?? 0);
+  }
+  return cycles;
 }
 
 /** Names of the exit reasons a profile must give handler cycles for. */
@@ -162,6 +183,11 @@ const HANDLER_CYCLES: Readonly<Record<string, number>> = {
   // (ioeventfd-style); SplitX (WIOV 2011) notes handling costs can exceed the
   // ~2,000-cycle direct exit cost, no per-reason cycles given.
   io: 2000,
+  // Estimate: serve a request on the way back into the guest: a single-context
+  // TLB flush (INVEPT/INVVPID) or draining a partly filled PML buffer (at most
+  // 511 entries at the 10 cycles each that pml_full assumes). No primary
+  // measurement was found; about a fifth of a full PML drain.
+  kick: 1000,
 };
 
 // Both constants below are used by the two profiles; see their comments.

@@ -9,9 +9,10 @@
  */
 
 import { MachineConfigError } from "../base/config_error.ts";
-import type { CostModel } from "../cost.ts";
+import { type CostModel, exitCycleTable } from "../cost.ts";
 import { FixedSizeMapper } from "../mem/demand_mapper.ts";
 import { BumpFrameAllocator, type FrameAllocator } from "../mem/frame_allocator.ts";
+import { GuestMemory } from "../mem/guest_memory.ts";
 import { HostMemory } from "../mem/host_memory.ts";
 import { MemorySystem } from "../mem/memory_system.ts";
 import { PageTable } from "../mmu/page_table.ts";
@@ -145,7 +146,13 @@ export function buildMachine(config: MachineConfig, cost: CostModel, host?: Host
       memory,
       stats: background,
       hostMapper: hostMap?.mapper ?? null,
+      guestMemory: resolved.guestMemoryPages > 0
+        ? new GuestMemory(resolved.guestMemoryPages)
+        : null,
     },
-    (machine) => platform.mmus.map((mmu, v) => new Vcpu(v, mmu, stats[v], platform, machine)),
+    (machine) => {
+      const exits = exitCycleTable(machineCost);
+      return platform.mmus.map((mmu, v) => new Vcpu(v, mmu, stats[v], platform, machine, exits));
+    },
   );
 }

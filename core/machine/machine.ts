@@ -16,6 +16,9 @@ import type { PageTable } from "../mmu/page_table.ts";
 import type { GuestOs } from "../os/guest_os.ts";
 import type { Platform } from "../os/platform.ts";
 import { Stats, type StatsReport } from "../stats.ts";
+import type { GuestMemory } from "../mem/guest_memory.ts";
+import { PAGES_4K_PER, PageSize } from "../page_size.ts";
+import { DirtyLog } from "./dirty_log.ts";
 import type { FirstTouchGuest } from "./first_touch_guest.ts";
 import type { ResolvedMachineConfig } from "./machine_config.ts";
 import type { Vcpu, VcpuHost } from "./vcpu.ts";
@@ -40,6 +43,8 @@ export interface MachineParts {
   stats: Stats;
   /** How the host backs this machine's guest-physical memory on first use, or null natively. */
   hostMapper: DemandMapper | null;
+  /** Tracked guest memory (versions and access modes), or null. */
+  guestMemory: GuestMemory | null;
 }
 
 /** Bytes of page-table pages: the guest's, the host map's, the shadow tables'. */
@@ -86,6 +91,10 @@ export class Machine implements Flushable, VcpuHost {
   readonly stats: Stats;
   /** How the host backs guest-physical memory on first use, or null natively. */
   readonly hostMapper: DemandMapper | null;
+  /** Tracked guest memory: a version and an access mode per 4 KiB page, or null. */
+  readonly guestMemory: GuestMemory | null;
+  /** Dirty logging of the tracked memory, or null without it. */
+  readonly dirtyLog: DirtyLog | null;
 
   /**
    * Puts the parts together; {@linkcode buildMachine} is the way to build one.
@@ -102,7 +111,11 @@ export class Machine implements Flushable, VcpuHost {
     this.memory = parts.memory;
     this.stats = parts.stats;
     this.hostMapper = parts.hostMapper;
+    this.guestMemory = parts.guestMemory;
     this.vcpus = makeVcpus(this);
+    this.dirtyLog = parts.guestMemory !== null && parts.config.dirtyLog !== null
+      ? new DirtyLog(this, parts.guestMemory, parts.config.dirtyLog)
+      : null;
   }
 
   /** The first-touch guest's page table, or null with the guest OS. */
@@ -146,6 +159,79 @@ export class Machine implements Flushable, VcpuHost {
    */
   trackVersions(): void {
     for (const vcpu of this.vcpus) vcpu.mmu.versions = this.hostMemory.versions;
+  }
+
+  /**
+   * Backs guest frames `0`..`count - 1` in the host map now, at the host's
+   * page size (memory that is resident before the run, as a THP-backed guest's is).
+   * @returns host pages mapped
+   */
+  backGuestMemory(count: number): number {
+    const table = this.hostTable;
+    if (table === null || this.hostMapper === null) return 0;
+    let mapped = 0;
+    let gfn = 0;
+    while (gfn < count) {
+      if (table.translate(gfn) < 0) {
+        this.hostMapper.map(table, gfn);
+        mapped++;
+        table.translate(gfn);
+      }
+      // Skip to the end of the host page now backing gfn.
+      const span = PAGES_4K_PER[table.lastSize];
+      gfn = (Math.floor(gfn / span) + 1) * span;
+    }
+    return mapped;
+  }
+
+  /**
+   * Splits the host page backing guest frame `gfn` down to 4 KiB pages (KVM
+   * splits huge pages before it tracks or remaps part of one): the host map
+   * and large-page counts change, the platform drops what it composed from
+   * the large page and the vCPUs' cached translations.
+   * @returns host pages split (0 when `gfn` is not backed by a large page)
+   */
+  splitHostPage(gfn: number): number {
+    const table = this.hostTable;
+    if (table === null || table.translate(gfn) < 0 || table.lastSize === PageSize.SIZE_4K) return 0;
+    const first = Math.floor(gfn / 512) * 512;
+    let splits = 0;
+    const host = this.memory?.host;
+    if (host) {
+      while (table.translate(gfn) >= 0 && table.lastSize > PageSize.SIZE_4K) {
+        host.split(table, gfn);
+        splits++;
+      }
+    } else {
+      while (table.translate(gfn) >= 0 && table.lastSize > PageSize.SIZE_4K) {
+        table.split(gfn, table.lastSize + 1);
+        splits++;
+      }
+    }
+    // The frames stay where they were: only translations composed from the
+    // large page (a shadow entry covering it) must go.
+    this.platform.unmapped(first);
+    return splits;
+  }
+
+  /**
+   * Splits every host large page backing guest frames `first`..`first + count - 1`.
+   * @returns host large pages split
+   */
+  splitHostPages(first: number, count: number): number {
+    const table = this.hostTable;
+    if (table === null) return 0;
+    let splits = 0;
+    for (let gfn = first; gfn < first + count; gfn += 512) {
+      if (table.translate(gfn) < 0 || table.lastSize === PageSize.SIZE_4K) continue;
+      const size = table.lastSize;
+      if (size === PageSize.SIZE_1G) {
+        // Every 2M region of the 1G page ends up split to 4 KiB.
+        const base = Math.floor(gfn / 262144) * 262144;
+        for (let g = base; g < base + 262144; g += 512) splits += this.splitHostPage(g);
+      } else splits += this.splitHostPage(gfn);
+    }
+    return splits;
   }
 
   /** Empties every vCPU's TLBs and walk caches. */

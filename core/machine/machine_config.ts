@@ -68,6 +68,42 @@ export interface MachineConfig {
   shadow?: ShadowConfig;
   /** Whether the guest OS tags address spaces with PCIDs (the `os` guest). Default true. */
   pcid?: boolean;
+  /**
+   * Guest-physical memory whose contents the machine tracks, in 4 KiB pages:
+   * a version and an access mode per page, the memory a snapshot, migration
+   * or replication moves and dirty logging watches. Needs a host layer.
+   * Default 0: none.
+   */
+  guestMemoryPages?: number;
+  /** How the hypervisor logs dirty pages of that memory. Default write protection. */
+  dirtyLog?: DirtyLogConfig;
+}
+
+/** The dirty-logging methods. */
+export type DirtyLogMethod = "write-protect" | "pml";
+/** Names of the dirty-logging methods. */
+export const DIRTY_LOG_METHODS: readonly DirtyLogMethod[] = ["write-protect", "pml"];
+
+/** How a machine logs dirty pages. */
+export interface DirtyLogConfig {
+  /**
+   * `write-protect`: the first write to a page after the log was read exits
+   * (`write_protect`), is logged and unprotected. `pml`: the processor logs
+   * the page in the vCPU's page-modification log without an exit, and exits
+   * (`pml_full`) when the log's entries are used up (Intel PML). Default
+   * `write-protect`.
+   */
+  method?: DirtyLogMethod;
+  /** Entries of a vCPU's page-modification log. Default 512: Intel PML's 4 KiB buffer of 8-byte GPAs. */
+  pmlEntries?: number;
+}
+
+/** A {@linkcode DirtyLogConfig} with its defaults. */
+export interface ResolvedDirtyLogConfig {
+  /** The method. */
+  method: DirtyLogMethod;
+  /** Entries of each vCPU's page-modification log. */
+  pmlEntries: number;
 }
 
 /** A {@linkcode MachineConfig} with every default filled in. */
@@ -98,6 +134,10 @@ export interface ResolvedMachineConfig {
   shadow: ResolvedShadowConfig | null;
   /** Guest PCIDs (the `os` guest); null for the first-touch guest. */
   pcid: boolean | null;
+  /** Tracked guest memory (4 KiB pages), 0 for none. */
+  guestMemoryPages: number;
+  /** Dirty logging of the tracked memory, or null without tracked memory. */
+  dirtyLog: ResolvedDirtyLogConfig | null;
 }
 
 const PAGES: readonly string[] = ["4k", "2m", "1g"];
@@ -117,6 +157,8 @@ const CONFIG_KEYS: readonly string[] = [
   "memory",
   "shadow",
   "pcid",
+  "guestMemoryPages",
+  "dirtyLog",
 ];
 /** Memory fields about the host, which a platform without a host layer cannot use. */
 const HOST_MEMORY_KEYS: readonly string[] = ["hostPolicy", "fragmentation", "hostMemoryMib"];
@@ -262,6 +304,26 @@ export function resolveMachineConfig(
     l1_1g: checkGeometry("tlb.l1_1g", overrides.l1_1g ?? cost.tlb.l1_1g),
     l2: checkGeometry("tlb.l2", overrides.l2 ?? cost.tlb.l2),
   };
+  const guestMemoryPages = config.guestMemoryPages ?? 0;
+  if (
+    typeof guestMemoryPages !== "number" || !Number.isInteger(guestMemoryPages) ||
+    guestMemoryPages < 0 || guestMemoryPages > 2 ** 28
+  ) {
+    throw new MachineConfigError(
+      `field "guestMemoryPages": expected an integer from 0 to 2^28 (1 TiB), got ${guestMemoryPages}`,
+    );
+  }
+  if (guestMemoryPages > 0 && !kind.hostLayer) {
+    throw new MachineConfigError(
+      `field "guestMemoryPages": platform ${platform} has no hypervisor to track guest memory`,
+    );
+  }
+  if (config.dirtyLog !== undefined && guestMemoryPages === 0) {
+    throw new MachineConfigError(
+      `field "dirtyLog": needs tracked memory (field "guestMemoryPages")`,
+    );
+  }
+  const dirtyLog = guestMemoryPages > 0 ? resolveDirtyLog(config.dirtyLog ?? {}) : null;
   return {
     platform,
     guest: guest as GuestKind,
@@ -276,5 +338,34 @@ export function resolveMachineConfig(
     memory,
     shadow: kind.shadowOptions ? resolveShadowConfig(config.shadow ?? {}) : null,
     pcid,
+    guestMemoryPages,
+    dirtyLog,
   };
+}
+
+function resolveDirtyLog(config: DirtyLogConfig): ResolvedDirtyLogConfig {
+  if (typeof config !== "object" || config === null) {
+    throw new MachineConfigError(`field "dirtyLog": expected { method, pmlEntries }`);
+  }
+  for (const key of Object.keys(config)) {
+    if (key !== "method" && key !== "pmlEntries") {
+      throw new MachineConfigError(`unknown field "dirtyLog.${key}" (expected method, pmlEntries)`);
+    }
+  }
+  const method = config.method ?? "write-protect";
+  if (!DIRTY_LOG_METHODS.includes(method)) {
+    throw new MachineConfigError(
+      `field "dirtyLog.method": expected ${DIRTY_LOG_METHODS.join(" or ")}, got "${method}"`,
+    );
+  }
+  if (method !== "pml" && config.pmlEntries !== undefined) {
+    throw new MachineConfigError(`field "dirtyLog.pmlEntries": needs method "pml"`);
+  }
+  const pmlEntries = config.pmlEntries ?? 512;
+  if (!Number.isInteger(pmlEntries) || pmlEntries < 1 || pmlEntries > 65536) {
+    throw new MachineConfigError(
+      `field "dirtyLog.pmlEntries": expected an integer from 1 to 65536, got ${pmlEntries}`,
+    );
+  }
+  return { method, pmlEntries };
 }

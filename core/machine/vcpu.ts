@@ -49,6 +49,7 @@ export class Vcpu implements SimAgent {
   time = 0;
   readonly #platform: Platform;
   readonly #host: VcpuHost;
+  readonly #exitCycles: Float64Array;
   #program: AccessGenerator | null = null;
   #chunk: AccessChunk | null = null;
   #clock: Sim | null = null;
@@ -61,13 +62,33 @@ export class Vcpu implements SimAgent {
    * @param stats its statistics
    * @param platform the platform its guest-OS accesses go through
    * @param host told after every chunk it runs on a clock
+   * @param exitCycles cycles of one exit of each reason (round trip and handler), by reason code
    */
-  constructor(id: number, mmu: Mmu, stats: Stats, platform: Platform, host: VcpuHost) {
+  constructor(
+    id: number,
+    mmu: Mmu,
+    stats: Stats,
+    platform: Platform,
+    host: VcpuHost,
+    exitCycles: Float64Array,
+  ) {
     this.id = id;
     this.mmu = mmu;
     this.stats = stats;
     this.#platform = platform;
     this.#host = host;
+    this.#exitCycles = exitCycles;
+  }
+
+  /**
+   * The vCPU exits to the hypervisor with `reason` (an `ExitReason`
+   * code): counted and charged, round trip and handler work, in its stats.
+   * @returns the cycles the exit took
+   */
+  exit(reason: number): number {
+    const cycles = this.#exitCycles[reason];
+    this.stats.exit(reason, cycles);
+    return cycles;
   }
 
   /** Runs every access of `chunk` (a first-touch guest's accesses). */

@@ -176,14 +176,7 @@ export class World {
   }
 
   #split(machine: Machine, gfn: number): void {
-    const table = machine.hostTable!;
-    const host = machine.memory?.host;
-    if (host) host.split(table, gfn);
-    else {
-      while (table.translate(gfn) >= 0 && table.lastSize > PageSize.SIZE_4K) {
-        table.split(gfn, table.lastSize + 1);
-      }
-    }
+    machine.splitHostPage(gfn);
   }
 
   /** Removes `machine`'s backing of `gfn`, if any, before it is replaced. */

@@ -254,6 +254,46 @@ export class BuddyAllocator implements FrameAllocator {
     }
   }
 
+  /**
+   * Splits an allocated block in place: a 2M block becomes 512 allocated
+   * 4 KiB frames, a 1G block 512 allocated 2M blocks, each freed on its own
+   * later (the host split the large page that used the block).
+   * @throws FrameAllocationError if no block of that size is allocated at `frame`
+   *
+   * @example
+   * ```ts
+   * import { BuddyAllocator } from "./buddy_allocator.ts";
+   * import { PageSize } from "../page_size.ts";
+   * const memory = new BuddyAllocator(1024);
+   * const block = memory.alloc(PageSize.SIZE_2M);
+   * memory.split(block, PageSize.SIZE_2M);
+   * memory.free(block + 7, PageSize.SIZE_4K);
+   * if (memory.allocatedFrames !== 511) throw new Error();
+   * ```
+   */
+  split(frame: number, size: PageSize): void {
+    const b = frame >>> 9;
+    const g = b >>> 9;
+    if (size === PageSize.SIZE_1G) {
+      if (frame % PAGES_4K_PER[2] !== 0 || this.#state1g[g] !== USED) {
+        throw new FrameAllocationError(`frame ${frame} is not an allocated 1 GiB frame to split`);
+      }
+      this.#state1g[g] = SPLIT;
+      this.#state2m.fill(USED, g * 512, g * 512 + 512);
+      this.#free2m[g] = 0;
+      return;
+    }
+    if (
+      size !== PageSize.SIZE_2M || frame % 512 !== 0 || this.#state1g[g] !== SPLIT ||
+      this.#state2m[b] !== USED
+    ) {
+      throw new FrameAllocationError(`frame ${frame} is not an allocated 2 MiB frame to split`);
+    }
+    this.#state2m[b] = SPLIT;
+    this.#free4k[b] = 0;
+    this.#used.fill(-1 >>> 0, b << 4, (b << 4) + 16);
+  }
+
   #alloc4k(): number {
     let b = this.#list4k.head;
     if (b < 0) {

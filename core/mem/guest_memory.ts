@@ -21,6 +21,12 @@ export const PageMode = {
   WRITE_PROTECTED: 1,
   /** Every access exits with `NESTED_FAULT`: the page is not yet in memory (lazy restore). */
   ABSENT: 2,
+  /**
+   * Dirty logging watches the page: reads run; the first write is logged
+   * (with an exit under write protection, in the PML buffer otherwise) and
+   * makes the page writable until the log is read again.
+   */
+  LOGGED: 3,
 } as const;
 
 /** One of the values of {@linkcode PageMode}. */

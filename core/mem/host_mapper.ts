@@ -159,6 +159,9 @@ export class HostMapper implements DemandMapper {
   split(table: PageTable, gfn: number): void {
     while (table.translate(gfn) >= 0 && table.lastSize > PageSize.SIZE_4K) {
       const size = table.lastSize;
+      const frame = table.translate(gfn);
+      // The block behind the large page is freed piece by piece from now on.
+      this.#frames.split(frame - (frame % PAGES_4K_PER[size]), size);
       table.split(gfn, size + 1);
       if (size === PageSize.SIZE_1G) {
         this.pages1g--;

@@ -20,7 +20,7 @@
  * @module
  */
 
-import type { CostModel } from "../cost.ts";
+import { type CostModel, exitCycleTable } from "../cost.ts";
 import type { HostMemory } from "../mem/host_memory.ts";
 import type { Mmu } from "../mmu/mmu.ts";
 import {
@@ -42,7 +42,7 @@ import type { GuestKernel, Platform } from "../os/platform.ts";
 import { tablePath } from "../os/table_path.ts";
 import { PAGES_4K_PER, PageSize } from "../page_size.ts";
 import { Counter, Cycle, type Stats } from "../stats.ts";
-import { EXIT_REASON_COUNT, EXIT_REASON_NAMES, ExitReason } from "../virt/exit_reason.ts";
+import { ExitReason } from "../virt/exit_reason.ts";
 import type { HostMap, PlatformKind, PlatformOptions } from "./platform_kind.ts";
 import type { PrefetchTarget } from "./shadow/batched_fill.ts";
 import { type ShadowPolicies, shadowPolicies } from "./shadow/shadow_config.ts";
@@ -155,7 +155,7 @@ export class ShadowPlatform implements Platform, ShadowCore, PrefetchTarget {
     this.#resyncCycles = cost.shadowResyncPageCycles;
     this.#prefetchCycles = cost.shadowPrefetchEntryCycles;
     this.#propagateCycles = cost.shadowPropagatePageCycles;
-    this.#exitCycles = exitCycles(cost);
+    this.#exitCycles = exitCycleTable(cost);
     this.#policies = shadowPolicies(options.shadow);
     this.tlb = this.#policies.tlb;
     this.#pcid = options.pcid;
@@ -380,7 +380,8 @@ export class ShadowPlatform implements Platform, ShadowCore, PrefetchTarget {
       const table = shadow.table;
       const se = table.leafEntry(vpn);
       if (se < 0) continue;
-      const flags = table.flags[se] & (FLAGS | PTE_WRITABLE);
+      if (guest.lastSize >= PageSize.SIZE_2M) this.#settleFlags(shadow, vpn);
+      const flags = table.flags[table.leafEntry(vpn)] & (FLAGS | PTE_WRITABLE);
       if (guest.lastSize >= PageSize.SIZE_2M) {
         const base = vpn - vpn % 512;
         const released = table.collapse(base, hostFrame, PageSize.SIZE_2M, flags);
@@ -405,7 +406,11 @@ export class ShadowPlatform implements Platform, ShadowCore, PrefetchTarget {
       for (const { shadow, vpn, size } of filled) {
         if (this.shadowOf(shadow.mm) !== shadow) continue;
         const g = shadow.mm.table.translate(vpn);
-        if (g >= 0 && gfn >= g && gfn < g + PAGES_4K_PER[size]) this.zap(shadow, vpn, 1);
+        if (g >= 0 && gfn >= g && gfn < g + PAGES_4K_PER[size]) {
+          // The flags the hardware set in the entry reach the guest before it goes.
+          this.#settleFlags(shadow, vpn);
+          this.zap(shadow, vpn, 1);
+        }
       }
     }
     for (let v = 0; v < this.mmus.length; v++) {
@@ -509,6 +514,15 @@ export class ShadowPlatform implements Platform, ShadowCore, PrefetchTarget {
     }
   }
 
+  /** Propagates the pending flags of the guest table page that maps `vpn` (lazy flags), if any. */
+  #settleFlags(shadow: ShadowTable, vpn: number): void {
+    if (shadow.pending.size === 0) return;
+    const path = this.#path;
+    if (tablePath(shadow.mm.table, vpn, path) < 0) return;
+    const frame = shadow.mm.table.tableFrame[path[path[0]]];
+    if (shadow.pending.has(frame)) this.propagate(0, shadow, frame);
+  }
+
   /** Drops `shadow`: flags propagated, guest table pages unprotected. */
   drop(vcpu: number, shadow: ShadowTable): void {
     for (const frame of [...shadow.pending.keys()]) this.propagate(vcpu, shadow, frame);
@@ -583,6 +597,14 @@ export class ShadowPlatform implements Platform, ShadowCore, PrefetchTarget {
       (this.#policies.flags.writable(guestFlags) ? PTE_WRITABLE : 0);
     const released = this.#released;
     shadow.table.replace(vpn - offset, frame - offset, size, flags, released);
+    if (released.length > 0) {
+      // A large entry replaced a table page the vCPUs' walk caches may still
+      // point into: they are flushed, as KVM flushes when it zaps a shadow page.
+      for (let v = 0; v < this.mmus.length; v++) {
+        this.mmus[v].flushAll();
+        this.#lastStore[v] = -1;
+      }
+    }
     while (released.length > 0) this.#hostMemory.freeTablePage(released.pop()!);
     this.#remember(shadow, vpn - offset, gfn - offset, size);
   }
@@ -647,15 +669,6 @@ export class ShadowPlatform implements Platform, ShadowCore, PrefetchTarget {
     }
     this.#protect[frame]++;
   }
-}
-
-/** Cycles of one exit of each reason: the round trip plus the handler's work. */
-function exitCycles(cost: CostModel): Float64Array {
-  const cycles = new Float64Array(EXIT_REASON_COUNT);
-  for (let r = 0; r < EXIT_REASON_COUNT; r++) {
-    cycles[r] = cost.vmExitCycles + cost.exitHandlerCycles[EXIT_REASON_NAMES[r]];
-  }
-  return cycles;
 }
 
 /** The shadow platform in the registry. */

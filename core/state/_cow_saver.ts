@@ -2,9 +2,9 @@
 
 import type { CostModel } from "../cost.ts";
 import { cyclesFromSeconds, Sim, type SimAgent } from "../sim.ts";
-import { GuestMemory } from "../mem/guest_memory.ts";
-import { ExitReason } from "../virt/exit_reason.ts";
-import { GuestVcpus, type TrapHandler } from "./guest_vcpus.ts";
+import { SampledGuest, type TrapHandler } from "../workload/sampled_guest.ts";
+import type { Machine } from "../machine/machine.ts";
+import type { GuestMemory } from "../mem/guest_memory.ts";
 import { StorageDevice } from "../transfer/storage_device.ts";
 import {
   Background,
@@ -17,7 +17,7 @@ import type { StateRow } from "./state_row.ts";
 import {
   addressOrder,
   buildRow,
-  exitCycles,
+  buildStateMachine,
   gaveUpReason,
   limitCycles,
   PAGE_BYTES,
@@ -41,8 +41,9 @@ export class CowSaver implements SimAgent, TrapHandler, PageMoverClient {
   readonly #cost: CostModel;
   readonly #concurrent: boolean;
   readonly #sim = new Sim();
+  readonly #machine: Machine;
   readonly #mem: GuestMemory;
-  readonly #guest: GuestVcpus;
+  readonly #guest: SampledGuest;
   readonly #dev: StorageDevice;
   readonly #id: number;
   readonly #b: number;
@@ -56,7 +57,6 @@ export class CowSaver implements SimAgent, TrapHandler, PageMoverClient {
   readonly #faultPage: Int32Array;
   readonly #tagFault: number;
   readonly #tagStart: number;
-  readonly #faultCycles: number;
   #bgCursor = 0;
   #bufferPending = 0;
   #bufferPeak = 0;
@@ -73,8 +73,9 @@ export class CowSaver implements SimAgent, TrapHandler, PageMoverClient {
     this.#s = s;
     this.#cost = cost;
     this.#concurrent = s.method === "concurrent-cow";
-    this.#mem = new GuestMemory(s.pages);
-    this.#guest = new GuestVcpus(this.#mem, workloadOf(s, cost), seed, this);
+    this.#machine = buildStateMachine(s, cost, null);
+    this.#mem = this.#machine.guestMemory!;
+    this.#guest = new SampledGuest(this.#machine, workloadOf(s, cost), seed, this);
     this.#dev = new StorageDevice(s.storage, cost.clockGhz);
     this.#guest.attach(this.#sim);
     this.#id = this.#sim.addAgent(this);
@@ -98,7 +99,6 @@ export class CowSaver implements SimAgent, TrapHandler, PageMoverClient {
     this.#faultPage = new Int32Array(s.vcpus).fill(-1);
     this.#tagFault = 0;
     this.#tagStart = s.vcpus;
-    this.#faultCycles = exitCycles(cost, ExitReason.WRITE_PROTECT);
   }
 
   run(): StateRow {
@@ -107,8 +107,10 @@ export class CowSaver implements SimAgent, TrapHandler, PageMoverClient {
     const version = this.#mem.version;
     for (let p = 0; p < version.length; p++) version[p] = 1 + (p & 7);
     if (this.#concurrent) {
-      // Pause: quiesce, copy device state to a buffer, write-protect all memory.
+      // Pause: quiesce, copy device state to a buffer, write-protect all memory
+      // and flush the TLBs (the vCPUs are out of the guest: no kicks).
       this.#mem.protectAll();
+      this.#machine.flushAll();
       const stateCopy = Math.ceil(s.deviceStateBytes / PAGE_BYTES) * this.#cost.pageCopyCycles;
       this.#pauseCycles =
         cyclesFromSeconds(s.pages * s.protectNsPerPage * 1e-9, this.#cost.clockGhz) +
@@ -136,7 +138,7 @@ export class CowSaver implements SimAgent, TrapHandler, PageMoverClient {
       if (this.#image[p] !== expected[p] && (!gaveUp || state[p] === SAVED)) lost++;
     }
     const doneAt = this.#done >= 0 ? this.#done : NaN;
-    return buildRow("snapshot", s.method, s, this.#cost, this.#guest, {
+    return buildRow("snapshot", s.method, s, this.#cost, this.#machine, {
       pauseCycles: this.#concurrent ? this.#pauseCycles : doneAt,
       firstInstruction: this.#concurrent ? this.#pauseCycles : doneAt,
       done: this.#done,
@@ -149,6 +151,9 @@ export class CowSaver implements SimAgent, TrapHandler, PageMoverClient {
       rounds: 1,
       lostPages: lost,
       finished: !gaveUp,
+      dirtyLog: "",
+      hostPagesSplit: 0,
+      translationSlowdown: 1,
       gaveUpReason: !gaveUp ? "" : gaveUpReason(
         s,
         this.#done < 0
@@ -160,7 +165,7 @@ export class CowSaver implements SimAgent, TrapHandler, PageMoverClient {
 
   onTrap(vcpu: number, page: number, _write: boolean, _reason: number, time: number): void {
     this.#faultPage[vcpu] = page;
-    this.#sim.schedule(time + this.#faultCycles, this.#id, this.#tagFault + vcpu);
+    this.#sim.schedule(time, this.#id, this.#tagFault + vcpu);
   }
 
   onJobDone(time: number): void {

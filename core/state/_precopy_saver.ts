@@ -2,9 +2,11 @@
 
 import type { CostModel } from "../cost.ts";
 import { cyclesFromSeconds, Sim, type SimAgent } from "../sim.ts";
-import { GuestMemory, PageMode } from "../mem/guest_memory.ts";
 import { ExitReason } from "../virt/exit_reason.ts";
-import { GuestVcpus, type TrapHandler } from "./guest_vcpus.ts";
+import type { DirtyLog } from "../machine/dirty_log.ts";
+import { SampledGuest, type TrapHandler } from "../workload/sampled_guest.ts";
+import type { Machine } from "../machine/machine.ts";
+import type { GuestMemory } from "../mem/guest_memory.ts";
 import { StorageDevice } from "../transfer/storage_device.ts";
 import {
   Background,
@@ -16,10 +18,12 @@ import type { SnapshotSettings } from "./state_params.ts";
 import type { StateRow } from "./state_row.ts";
 import {
   buildRow,
-  exitCycles,
+  buildStateMachine,
   gaveUpReason,
   limitCycles,
+  type LoggingStart,
   PAGE_BYTES,
+  startDirtyLogging,
   workloadOf,
 } from "./_state_common.ts";
 
@@ -40,14 +44,15 @@ export class PrecopySaver implements SimAgent, TrapHandler, PageMoverClient {
   readonly #s: SnapshotSettings;
   readonly #cost: CostModel;
   readonly #sim = new Sim();
+  readonly #machine: Machine;
   readonly #mem: GuestMemory;
-  readonly #guest: GuestVcpus;
+  readonly #guest: SampledGuest;
   readonly #dev: StorageDevice;
   readonly #id: number;
   readonly #image: Uint32Array;
   #expected: Uint32Array | null = null;
-  readonly #dirty: Uint8Array;
-  #dirtyCount = 0;
+  readonly #log: DirtyLog;
+  readonly #logging: LoggingStart;
   readonly #list: Uint32Array;
   #listLen = 0;
   #listIdx = 0;
@@ -55,11 +60,8 @@ export class PrecopySaver implements SimAgent, TrapHandler, PageMoverClient {
   #phase = LIVE;
   #round = 0;
   #nextIssue = 0;
-  readonly #faultPage: Int32Array;
-  readonly #tagFault: number;
   readonly #tagPump: number;
   readonly #tagRound: number;
-  readonly #faultCycles: number;
   readonly #downtimeCycles: number;
   #imageBytes = 0;
   #pagesMoved = 0;
@@ -72,13 +74,21 @@ export class PrecopySaver implements SimAgent, TrapHandler, PageMoverClient {
   constructor(s: SnapshotSettings, cost: CostModel, seed: number) {
     this.#s = s;
     this.#cost = cost;
-    this.#mem = new GuestMemory(s.pages);
-    this.#guest = new GuestVcpus(this.#mem, workloadOf(s, cost), seed, this);
+    this.#machine = buildStateMachine(s, cost, s.dirtyLog);
+    this.#mem = this.#machine.guestMemory!;
+    this.#log = this.#machine.dirtyLog!;
+    // Dirty logging starts with the snapshot request, splitting host large pages.
+    this.#logging = startDirtyLogging(this.#machine, s, seed);
+    this.#guest = new SampledGuest(
+      this.#machine,
+      workloadOf(s, cost, this.#logging.slowdown),
+      seed,
+      this,
+    );
     this.#dev = new StorageDevice(s.storage, cost.clockGhz);
     this.#guest.attach(this.#sim);
     this.#id = this.#sim.addAgent(this);
     this.#image = new Uint32Array(s.pages);
-    this.#dirty = new Uint8Array(s.pages);
     this.#list = new Uint32Array(s.pages);
     this.#mover = new PageMover(this.#sim, this, {
       transport: this.#dev,
@@ -87,11 +97,8 @@ export class PrecopySaver implements SimAgent, TrapHandler, PageMoverClient {
       write: true,
       keys: 0,
     });
-    this.#faultPage = new Int32Array(s.vcpus).fill(-1);
-    this.#tagFault = 0;
-    this.#tagPump = s.vcpus;
-    this.#tagRound = this.#tagPump + 1;
-    this.#faultCycles = exitCycles(cost, ExitReason.WRITE_PROTECT);
+    this.#tagPump = 0;
+    this.#tagRound = 1;
     this.#downtimeCycles = cyclesFromSeconds(s.downtimeLimitMs * 1e-3, cost.clockGhz);
   }
 
@@ -126,7 +133,7 @@ export class PrecopySaver implements SimAgent, TrapHandler, PageMoverClient {
       for (let i = this.#listIdx; i < this.#listLen; i++) left[this.#list[i]] = 1;
       let leftCount = 0;
       for (let p = 0; p < s.pages; p++) {
-        if (left[p] === 1 || this.#dirty[p] === 1) leftCount++;
+        if (left[p] === 1 || this.#log.dirty[p] === 1) leftCount++;
         else if (this.#image[p] !== version[p]) lost++;
       }
       reason = this.#phase === LIVE
@@ -136,7 +143,7 @@ export class PrecopySaver implements SimAgent, TrapHandler, PageMoverClient {
         : `in the final pause, ${leftCount} pages still to write`;
     }
     const pause = this.#done >= 0 ? this.#done - this.#pauseStart : NaN;
-    return buildRow("snapshot", s.method, s, this.#cost, this.#guest, {
+    return buildRow("snapshot", s.method, s, this.#cost, this.#machine, {
       pauseCycles: pause,
       firstInstruction: 0,
       done: this.#done,
@@ -149,13 +156,16 @@ export class PrecopySaver implements SimAgent, TrapHandler, PageMoverClient {
       rounds: this.#round,
       lostPages: lost,
       finished: !gaveUp,
+      dirtyLog: s.dirtyLog!,
+      hostPagesSplit: this.#logging.splits,
+      translationSlowdown: this.#logging.slowdown,
       gaveUpReason: gaveUp ? gaveUpReason(s, reason) : "",
     });
   }
 
-  onTrap(vcpu: number, page: number, _write: boolean, _reason: number, time: number): void {
-    this.#faultPage[vcpu] = page;
-    this.#sim.schedule(time + this.#faultCycles, this.#id, this.#tagFault + vcpu);
+  /** Nothing traps: the machine's dirty log handles the writes it watches. */
+  onTrap(): void {
+    throw new Error("pre-copy: a touch trapped, but only the dirty log watches pages");
   }
 
   onJobDone(time: number): void {
@@ -165,38 +175,22 @@ export class PrecopySaver implements SimAgent, TrapHandler, PageMoverClient {
 
   wake(sim: Sim, tag: number): void {
     const t = sim.now;
-    if (tag < this.#tagPump) this.#fault(tag - this.#tagFault, t);
-    else if (tag === this.#tagPump) this.#mover.pump(t);
+    if (tag === this.#tagPump) this.#mover.pump(t);
     else this.#startRound(t);
-  }
-
-  #fault(v: number, t: number): void {
-    // In the final pause the vCPU stays stopped; its write runs after the snapshot.
-    if (this.#phase !== LIVE) return;
-    const p = this.#faultPage[v];
-    if (this.#dirty[p] === 0) {
-      this.#dirty[p] = 1;
-      this.#dirtyCount++;
-    }
-    this.#mem.unprotect(p);
-    this.#guest.unblock(v, t);
   }
 
   // Collects the pages to write this round and re-arms dirty logging for them.
   #startRound(t: number): void {
     let n = 0;
+    const live = this.#phase === LIVE;
     if (this.#round === 0) {
+      // The log watches every page since the request; flushing the TLBs kicks the vCPUs.
       for (let p = 0; p < this.#s.pages; p++) this.#list[n++] = p;
-      this.#mem.protectAll();
+      this.#guest.kick(ExitReason.KICK);
     } else {
-      for (let p = 0; p < this.#s.pages; p++) {
-        if (this.#dirty[p] === 1) {
-          this.#dirty[p] = 0;
-          this.#list[n++] = p;
-          if (this.#phase === LIVE) this.#mem.protect(p);
-        }
-      }
-      this.#dirtyCount = 0;
+      // Read the log; in a live round re-arm it for the pages read (a TLB flush: kicks).
+      n = this.#log.collect(this.#list, live);
+      if (live && n > 0) this.#guest.kick(ExitReason.KICK);
     }
     this.#listLen = n;
     this.#listIdx = 0;
@@ -244,14 +238,14 @@ export class PrecopySaver implements SimAgent, TrapHandler, PageMoverClient {
       this.#phase = DONE;
       this.#done = t;
       // Dirty logging ends with the snapshot.
-      this.#mem.mode.fill(PageMode.WRITABLE);
+      this.#log.stop();
       for (let v = 0; v < this.#s.vcpus; v++) this.#guest.unblock(v, t);
       this.#lostAtDone = this.#guest.lostUntil(t);
       if (this.#jobDone >= 0 || this.#guest.jobDone) this.#finish();
       return;
     }
     // QEMU's stop rule, at the bandwidth the transport measured.
-    const restCycles = this.#dirtyCount * PAGE_BYTES / this.#dev.estimate.bytesPerCycle(t);
+    const restCycles = this.#log.count * PAGE_BYTES / this.#dev.estimate.bytesPerCycle(t);
     if (this.#round >= this.#s.maxRounds || restCycles <= this.#downtimeCycles) {
       // Stop the guest: this instant is the one the image must hold.
       this.#phase = FINAL;

@@ -2,10 +2,11 @@
 
 import type { CostModel } from "../cost.ts";
 import { Sim, type SimAgent } from "../sim.ts";
-import { GuestMemory, PageMode } from "../mem/guest_memory.ts";
-import { ExitReason } from "../virt/exit_reason.ts";
+import { PageMode } from "../mem/guest_memory.ts";
 import { Prng } from "../workload/prng.ts";
-import { GuestVcpus, type TrapHandler } from "./guest_vcpus.ts";
+import { SampledGuest, type TrapHandler } from "../workload/sampled_guest.ts";
+import type { Machine } from "../machine/machine.ts";
+import type { GuestMemory } from "../mem/guest_memory.ts";
 import { StorageDevice } from "../transfer/storage_device.ts";
 import {
   Background,
@@ -18,7 +19,7 @@ import type { StateRow } from "./state_row.ts";
 import {
   addressOrder,
   buildRow,
-  exitCycles,
+  buildStateMachine,
   gaveUpReason,
   limitCycles,
   PAGE_BYTES,
@@ -46,8 +47,9 @@ export class Restorer implements SimAgent, TrapHandler, PageMoverClient {
   readonly #s: RestoreSettings;
   readonly #cost: CostModel;
   readonly #sim = new Sim();
+  readonly #machine: Machine;
   readonly #mem: GuestMemory;
-  readonly #guest: GuestVcpus;
+  readonly #guest: SampledGuest;
   readonly #dev: StorageDevice;
   readonly #id: number;
   readonly #b: number;
@@ -59,7 +61,6 @@ export class Restorer implements SimAgent, TrapHandler, PageMoverClient {
   readonly #mover: PageMover;
   readonly #waitPage: Int32Array;
   readonly #faultPage: Int32Array;
-  readonly #faultCycles: number;
   readonly #sweep: boolean;
   readonly #eagerUntil: number;
   #eagerLeft: number;
@@ -78,8 +79,9 @@ export class Restorer implements SimAgent, TrapHandler, PageMoverClient {
   constructor(s: RestoreSettings, cost: CostModel, seed: number) {
     this.#s = s;
     this.#cost = cost;
-    this.#mem = new GuestMemory(s.pages);
-    this.#guest = new GuestVcpus(this.#mem, workloadOf(s, cost), seed, this);
+    this.#machine = buildStateMachine(s, cost, null);
+    this.#mem = this.#machine.guestMemory!;
+    this.#guest = new SampledGuest(this.#machine, workloadOf(s, cost), seed, this);
     this.#dev = new StorageDevice(s.storage, cost.clockGhz);
     this.#guest.attach(this.#sim);
     this.#id = this.#sim.addAgent(this);
@@ -104,7 +106,6 @@ export class Restorer implements SimAgent, TrapHandler, PageMoverClient {
     });
     this.#waitPage = new Int32Array(s.vcpus).fill(-1);
     this.#faultPage = new Int32Array(s.vcpus).fill(-1);
-    this.#faultCycles = exitCycles(cost, ExitReason.NESTED_FAULT);
     this.#sweep = s.method !== "lazy";
     this.#eagerUntil = s.method === "full"
       ? this.#batches
@@ -155,7 +156,7 @@ export class Restorer implements SimAgent, TrapHandler, PageMoverClient {
         ? "every page was restored, the guest's job was not done"
         : `${this.#restored} of ${this.#batches} batches restored${job}`;
     }
-    return buildRow("restore", s.method, s, this.#cost, this.#guest, {
+    return buildRow("restore", s.method, s, this.#cost, this.#machine, {
       pauseCycles: first,
       firstInstruction: first,
       done: this.#done,
@@ -168,13 +169,16 @@ export class Restorer implements SimAgent, TrapHandler, PageMoverClient {
       rounds: 1,
       lostPages: lost,
       finished: !gaveUp,
+      dirtyLog: "",
+      hostPagesSplit: 0,
+      translationSlowdown: 1,
       gaveUpReason: gaveUp ? gaveUpReason(s, reason) : "",
     });
   }
 
   onTrap(vcpu: number, page: number, _write: boolean, _reason: number, time: number): void {
     this.#faultPage[vcpu] = page;
-    this.#sim.schedule(time + this.#faultCycles, this.#id, vcpu);
+    this.#sim.schedule(time, this.#id, vcpu);
   }
 
   onJobDone(time: number): void {

@@ -1,9 +1,14 @@
 // Helpers shared by the snapshot and restore runs (private to core/state).
 
 import type { CostModel } from "../cost.ts";
-import { EXIT_REASON_NAMES } from "../virt/exit_reason.ts";
+import { measureCyclesPerAccess } from "../machine/access_cost.ts";
+import { buildMachine } from "../machine/build_machine.ts";
+import type { DirtyLogMethod } from "../machine/machine_config.ts";
+import type { Machine } from "../machine/machine.ts";
+import { EXIT_REASON_COUNT, EXIT_REASON_NAMES, ExitReason } from "../virt/exit_reason.ts";
 import { cyclesFromSeconds, msFromCycles } from "../sim.ts";
-import type { GuestVcpus, GuestWorkload } from "./guest_vcpus.ts";
+import { buildWorkingSet, type GuestWorkload } from "../workload/sampled_guest.ts";
+import { WorkingSetAccesses } from "../workload/working_set_accesses.ts";
 import type { StateSettings } from "./state_params.ts";
 import type { StateRow } from "./state_row.ts";
 
@@ -12,24 +17,77 @@ import { PAGE_BYTES as PAGE_SIZE_BYTES, PageSize } from "../page_size.ts";
 /** Bytes in a guest page (the state mechanisms move 4 KiB pages). */
 export const PAGE_BYTES: number = PAGE_SIZE_BYTES[PageSize.SIZE_4K];
 
-/** Cycles of one exit with reason `reason`: the round trip plus its handler's work. */
-export function exitCycles(cost: CostModel, reason: number): number {
-  const handler = cost.exitHandlerCycles[EXIT_REASON_NAMES[reason]];
-  return cost.vmExitCycles + (typeof handler === "number" ? handler : 0);
+/**
+ * The machine a state run's guest runs on: the settings' platform and vCPUs,
+ * the guest's memory tracked (and, with large host pages, backed up front,
+ * as a resident THP-backed guest's is), logging dirty pages with
+ * `dirtyLog` when given.
+ */
+export function buildStateMachine(
+  s: StateSettings,
+  cost: CostModel,
+  dirtyLog: DirtyLogMethod | null,
+): Machine {
+  const machine = buildMachine({
+    platform: s.platform,
+    vcpus: s.vcpus,
+    hostPage: s.hostPage,
+    guestMemoryPages: s.pages,
+    ...(dirtyLog === null ? {} : { dirtyLog: { method: dirtyLog } }),
+  }, cost);
+  if (s.hostPage !== "4k") machine.backGuestMemory(s.pages);
+  return machine;
 }
 
-/** The guest workload of a run, in cycles of `cost`. */
-export function workloadOf(s: StateSettings, cost: CostModel): GuestWorkload {
-  const touchCycles = Math.max(1, Math.round(s.accessesPerTouch * cost.baseCyclesPerAccess));
+/**
+ * The guest workload of a run, in cycles of `cost`. A touch stands for
+ * `accessesPerTouch` accesses of unhindered work; `slowdown` (≥ 1) stretches
+ * it when the mechanism made translation slower, and the difference counts
+ * as lost.
+ */
+export function workloadOf(s: StateSettings, cost: CostModel, slowdown = 1): GuestWorkload {
+  const baseTouchCycles = Math.max(1, Math.round(s.accessesPerTouch * cost.baseCyclesPerAccess));
   const jobCycles = s.jobMs * cost.clockGhz * 1e6;
   return {
-    vcpus: s.vcpus,
     writeFraction: s.writeFraction,
     workingSetFraction: s.workingSetFraction,
     wsRunPages: s.wsRunPages,
-    touchCycles,
-    jobTouches: Math.ceil(jobCycles / touchCycles),
+    touchCycles: Math.max(baseTouchCycles, Math.round(baseTouchCycles * slowdown)),
+    baseTouchCycles,
+    jobTouches: Math.ceil(jobCycles / baseTouchCycles),
   };
+}
+
+/** What starting dirty logging did to the machine. */
+export interface LoggingStart {
+  /** Host large pages split. */
+  splits: number;
+  /** Cycles per access after the split over cycles per access before (1 when nothing was split). */
+  slowdown: number;
+}
+
+/**
+ * Starts the machine's dirty log (splitting host large pages) and measures,
+ * per access, what the split costs: the guest's working set accessed
+ * through every vCPU's MMU before and after, the same accesses both times.
+ * Then clears the statistics the measurement charged.
+ */
+export function startDirtyLogging(machine: Machine, s: StateSettings, seed: number): LoggingStart {
+  const log = machine.dirtyLog!;
+  const ws = buildWorkingSet(s.pages, s.workingSetFraction, s.wsRunPages, seed);
+  const workload = (v: number, phase: number) =>
+    new WorkingSetAccesses(
+      ws,
+      s.translationSampleAccesses,
+      s.writeFraction,
+      seed * 131 + 2 * v + phase,
+    );
+  const largeHostPages = s.hostPage !== "4k";
+  const before = largeHostPages ? measureCyclesPerAccess(machine, workload) : 0;
+  const splits = log.start();
+  const after = splits > 0 ? measureCyclesPerAccess(machine, workload) : before;
+  machine.resetStats();
+  return { splits, slowdown: before > 0 ? Math.max(1, after / before) : 1 };
 }
 
 /**
@@ -104,6 +162,12 @@ export interface RunTotals {
   lostPages: number;
   /** False when the run gave up at its simulated-time limit. */
   finished: boolean;
+  /** Dirty logging used, or "" for none. */
+  dirtyLog: string;
+  /** Host large pages dirty logging split. */
+  hostPagesSplit: number;
+  /** Per-access slowdown of the guest after the split (1 without one). */
+  translationSlowdown: number;
   /** Why it gave up, or "". */
   gaveUpReason: string;
 }
@@ -118,12 +182,20 @@ export function buildRow(
   method: string,
   s: StateSettings,
   cost: CostModel,
-  guest: GuestVcpus,
+  machine: Machine,
   t: RunTotals,
 ): StateRow {
   const ms = (c: number): number => msFromCycles(c, cost.clockGhz);
+  const exitsBy = new Float64Array(EXIT_REASON_COUNT);
+  for (const vcpu of machine.vcpus) {
+    for (let r = 0; r < EXIT_REASON_COUNT; r++) exitsBy[r] += vcpu.stats.exits[r];
+  }
   let exits = 0;
-  for (let i = 0; i < guest.exits.length; i++) exits += guest.exits[i];
+  const byReason: Record<string, number> = {};
+  for (let r = 0; r < EXIT_REASON_COUNT; r++) {
+    exits += exitsBy[r];
+    byReason[`exits_${EXIT_REASON_NAMES[r]}`] = exitsBy[r];
+  }
   const v = s.vcpus;
   const known = t.finished || t.done >= 0;
   return {
@@ -141,7 +213,17 @@ export function buildRow(
     job_done_ms: ms(t.jobDone),
     guest_slowdown: !known ? NaN : t.done > 0 ? Math.min(1, t.lost / (v * t.done)) : 0,
     stall_ms: known ? ms(Math.max(0, t.lost - v * t.pauseCycles) / v) : NaN,
+    platform: s.platform,
+    host_page: s.hostPage,
+    dirty_log: t.dirtyLog,
     exits,
+    ...byReason,
+    exits_write_protect: exitsBy[ExitReason.WRITE_PROTECT],
+    exits_nested_fault: exitsBy[ExitReason.NESTED_FAULT],
+    exits_pml_full: exitsBy[ExitReason.PML_FULL],
+    exits_kick: exitsBy[ExitReason.KICK],
+    host_pages_split: t.hostPagesSplit,
+    translation_slowdown: t.translationSlowdown,
     ios: t.ios,
     image_bytes: t.imageBytes,
     pages_moved: t.pagesMoved,

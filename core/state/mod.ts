@@ -19,6 +19,5 @@
 export * from "./state_error.ts";
 export * from "./state_params.ts";
 export * from "./state_row.ts";
-export * from "./guest_vcpus.ts";
 export * from "./snapshot.ts";
 export * from "./restore.ts";

@@ -9,6 +9,7 @@
 
 import { StateParamError } from "./state_error.ts";
 import { TransferError } from "../transfer/transfer_error.ts";
+import { DIRTY_LOG_METHODS, type DirtyLogMethod } from "../machine/machine_config.ts";
 import type { StorageProfile } from "../transfer/storage_profile.ts";
 import { getStorageProfile, validateStorageProfile } from "../transfer/storage_profile.ts";
 
@@ -44,6 +45,14 @@ export const FAULT_SAVES: readonly FaultSave[] = ["page", "batch"];
 export type CowWait = "io" | "copy";
 /** Names of the copy-before-write wait modes. */
 export const COW_WAITS: readonly CowWait[] = ["io", "copy"];
+
+/** Platforms a state run's guest may run on: those with a hypervisor. */
+export type StatePlatform = "nested" | "shadow";
+/** Names of the state platforms. */
+export const STATE_PLATFORMS: readonly StatePlatform[] = ["nested", "shadow"];
+
+/** Host page sizes. */
+export const HOST_PAGES: readonly ("4k" | "2m" | "1g")[] = ["4k", "2m", "1g"];
 
 /** Largest batch, in pages (4 MiB of 4 KiB pages). */
 export const MAX_BATCH_PAGES = 1024;
@@ -89,6 +98,25 @@ export interface StateOptions {
   /** Guest work each vCPU must complete for `job_done_ms` (ms of unhindered run time). Default 100. */
   jobMs?: number;
   /**
+   * The hypervisor's platform: `nested` (EPT/NPT) or `shadow` page tables.
+   * Default `nested`. The guest's touches are sampled; the platform shapes
+   * the per-access translation cost measured when dirty logging splits host pages.
+   */
+  platform?: StatePlatform | string;
+  /**
+   * Page size the host backs guest memory with: `4k`, `2m` or `1g`. Default
+   * `2m`: QEMU asks for transparent huge pages on guest RAM
+   * (`madvise(MADV_HUGEPAGE)` on every RAM block; recalled from QEMU's
+   * source, not re-read), so a KVM guest's memory is mostly 2M-backed.
+   */
+  hostPage?: "4k" | "2m" | "1g" | string;
+  /**
+   * Accesses each vCPU runs through its MMU per window when the run measures
+   * translation cost per access (a warm-up window, then a measured one,
+   * before and after dirty logging splits host pages). Default 20,000.
+   */
+  translationSampleAccesses?: number;
+  /**
    * Simulated time after which the run gives up (s, above 0). The row then
    * says `finished: false` and why, leaves the times it could not measure as
    * `NaN`, and still checks the pages saved or restored so far. Default
@@ -119,6 +147,13 @@ export interface SnapshotOptions extends StateOptions {
   downtimeLimitMs?: number;
   /** Pre-copy stops iterating after this many rounds. Default 30 (legacy Xen's "30 times round loop"). */
   maxRounds?: number;
+  /**
+   * How pre-copy learns which pages were written: `write-protect` (an exit
+   * on the first write to a page per round) or `pml` (Intel's
+   * page-modification log: an exit per 512 pages). Only `dirty-precopy`
+   * logs dirty pages. Default `write-protect`.
+   */
+  dirtyLog?: DirtyLogMethod | string;
   /** For tests only: a broken saver that lets writes to unsaved pages proceed. Default false. */
   brokenSkipCopyBeforeWrite?: boolean;
 }
@@ -161,6 +196,12 @@ export interface StateSettings {
   jobMs: number;
   /** Simulated-time limit of the run (s). */
   simTimeLimitS: number;
+  /** The hypervisor's platform. */
+  platform: StatePlatform;
+  /** Host page size. */
+  hostPage: "4k" | "2m" | "1g";
+  /** Accesses per vCPU per measured window. */
+  translationSampleAccesses: number;
 }
 
 /** {@linkcode SnapshotOptions} resolved. */
@@ -181,6 +222,8 @@ export interface SnapshotSettings extends StateSettings {
   downtimeLimitMs: number;
   /** Pre-copy round cap. */
   maxRounds: number;
+  /** Dirty logging of pre-copy, or null for the other methods. */
+  dirtyLog: DirtyLogMethod | null;
   /** Broken saver (tests). */
   brokenSkipCopyBeforeWrite: boolean;
 }
@@ -297,6 +340,16 @@ export function resolveStateOptions(o: StateOptions): StateSettings {
       false,
       true,
     ),
+    platform: choice(o.platform, "platform", "nested", STATE_PLATFORMS),
+    hostPage: choice(o.hostPage, "hostPage", "2m", HOST_PAGES),
+    translationSampleAccesses: num(
+      o.translationSampleAccesses,
+      "translationSampleAccesses",
+      20000,
+      1,
+      1e8,
+      true,
+    ),
   };
 }
 
@@ -310,6 +363,7 @@ export function resolveStateOptions(o: StateOptions): StateSettings {
  * import { resolveSnapshotOptions } from "./state_params.ts";
  * import { StateParamError } from "./state_error.ts";
 import { TransferError } from "../transfer/transfer_error.ts";
+import { DIRTY_LOG_METHODS, type DirtyLogMethod } from "../machine/machine_config.ts";
  * try {
  *   resolveSnapshotOptions({ batchPages: 0 });
  *   throw new Error("not rejected");
@@ -320,9 +374,13 @@ import { TransferError } from "../transfer/transfer_error.ts";
  */
 export function resolveSnapshotOptions(o: SnapshotOptions): SnapshotSettings {
   const base = resolveStateOptions(o);
+  const method = choice(o.method, "method", "concurrent-cow", SNAPSHOT_METHODS);
+  if (o.dirtyLog !== undefined && method !== "dirty-precopy") {
+    throw new StateParamError("dirtyLog", `only dirty-precopy logs dirty pages, not ${method}`);
+  }
   return {
     ...base,
-    method: choice(o.method, "method", "concurrent-cow", SNAPSHOT_METHODS),
+    method,
     saveOrder: choice(o.saveOrder, "saveOrder", "sequential", SAVE_ORDERS),
     saverShare: num(o.saverShare, "saverShare", 1, 0, 1, false, true),
     faultSave: choice(o.faultSave, "faultSave", "batch", FAULT_SAVES),
@@ -330,6 +388,9 @@ export function resolveSnapshotOptions(o: SnapshotOptions): SnapshotSettings {
     protectNsPerPage: num(o.protectNsPerPage, "protectNsPerPage", 5, 0, 1e6, false),
     downtimeLimitMs: num(o.downtimeLimitMs, "downtimeLimitMs", 300, 0, 1e7, false),
     maxRounds: num(o.maxRounds, "maxRounds", 30, 1, 10000, true),
+    dirtyLog: method === "dirty-precopy"
+      ? choice(o.dirtyLog, "dirtyLog", "write-protect", DIRTY_LOG_METHODS)
+      : null,
     brokenSkipCopyBeforeWrite: bool(o.brokenSkipCopyBeforeWrite, "brokenSkipCopyBeforeWrite"),
   };
 }
@@ -344,6 +405,7 @@ export function resolveSnapshotOptions(o: SnapshotOptions): SnapshotSettings {
  * import { resolveRestoreOptions } from "./state_params.ts";
  * import { StateParamError } from "./state_error.ts";
 import { TransferError } from "../transfer/transfer_error.ts";
+import { DIRTY_LOG_METHODS, type DirtyLogMethod } from "../machine/machine_config.ts";
  * try {
  *   resolveRestoreOptions({ method: "eager" });
  *   throw new Error("not rejected");

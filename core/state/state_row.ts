@@ -45,8 +45,31 @@ export type StateRow = {
   guest_slowdown: number;
   /** Mean time a vCPU spent blocked on the mechanism outside the pauses (ms). */
   stall_ms: number;
-  /** VM exits the mechanism caused. */
+  /** The hypervisor's platform (`nested` or `shadow`). */
+  platform: string;
+  /** Page size the host backs guest memory with. */
+  host_page: string;
+  /** How pre-copy logged dirty pages (`write-protect`, `pml`), or "" for methods that do not. */
+  dirty_log: string;
+  /** VM exits of the guest's vCPUs during the run, every reason together. */
   exits: number;
+  /** Exits on a write to a write-protected page (copy-before-write, dirty logging by write protection). */
+  exits_write_protect: number;
+  /** Exits on a page not yet in memory (lazy restore). */
+  exits_nested_fault: number;
+  /** Exits when a vCPU's page-modification log filled (dirty logging by PML). */
+  exits_pml_full: number;
+  /** Kicks: running vCPUs sent out of the guest to flush their TLBs or drain their PML logs. */
+  exits_kick: number;
+  /** Exits of every other reason (`exits_cr3_write`, `exits_io`, ...: 0 unless the platform traps them). */
+  [exitsOfOtherReasons: `exits_${string}`]: number;
+  /** Host large pages dirty logging split to 4 KiB. */
+  host_pages_split: number;
+  /**
+   * How much slower a touch's work ran after the split: cycles per access
+   * measured per access after it over before (1 when nothing was split).
+   */
+  translation_slowdown: number;
   /** Storage I/Os. */
   ios: number;
   /** Bytes written to the image (snapshot) or read from it (restore). */

@@ -29,13 +29,19 @@ export const ExitReason = {
   PML_FULL: 9,
   /** Device or bus I/O (a doorbell or port write). */
   IO: 10,
+  /**
+   * The hypervisor kicked a running vCPU out of the guest to serve a request:
+   * a remote TLB flush after it write-protected guest memory or cleared dirty
+   * bits (KVM_REQ_TLB_FLUSH), draining a PML buffer before the dirty log is read.
+   */
+  KICK: 11,
 } as const;
 
 /** One of the values of {@linkcode ExitReason}. */
 export type ExitReason = typeof ExitReason[keyof typeof ExitReason];
 
 /** Number of exit reasons; sizes the per-reason arrays. */
-export const EXIT_REASON_COUNT = 11;
+export const EXIT_REASON_COUNT = 12;
 
 /** Snake-case names of exit reasons, indexed by code; used as report column suffixes. */
 export const EXIT_REASON_NAMES: readonly string[] = [
@@ -50,4 +56,5 @@ export const EXIT_REASON_NAMES: readonly string[] = [
   "write_protect",
   "pml_full",
   "io",
+  "kick",
 ];

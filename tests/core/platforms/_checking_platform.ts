@@ -264,24 +264,27 @@ export class CheckingPlatform implements Platform {
    * Runs `promote` (the hypervisor's promotion pass), then moves the content
    * model along with the pages the host copied to new frames.
    */
-  promote(promote: () => number, spaces: readonly AddressSpace[]): void {
-    const before = new Map<string, number>();
-    for (const mm of spaces) {
-      for (const vpn of this.#map(this.contents, mm).keys()) {
-        before.set(`${mm.id}:${vpn}`, this.compose(mm, vpn));
-      }
+  promote(promote: () => number, _spaces: readonly AddressSpace[]): void {
+    // A promotion copies every 4 KiB page of a region to a new 2M frame, the
+    // pages no process maps included: the data follows each guest frame.
+    const host = this.#inner.hostTable;
+    if (host === null) {
+      assert.equal(promote(), 0, "nothing to promote natively");
+      return;
     }
+    const gfns = this.#machine.memory!.config.guestMemoryMib * 256;
+    const before = new Int32Array(gfns);
+    for (let g = 0; g < gfns; g++) before[g] = host.translate(g);
     if (promote() === 0) return;
-    const moved = new Map<number, number>();
-    for (const mm of spaces) {
-      for (const vpn of this.#map(this.contents, mm).keys()) {
-        const old = before.get(`${mm.id}:${vpn}`)!;
-        if (old >= 0 && this.memory.has(old)) {
-          moved.set(this.compose(mm, vpn), this.memory.get(old)!);
-        }
-      }
+    const moved = new Map<number, number | undefined>();
+    for (let g = 0; g < gfns; g++) {
+      const now = host.translate(g);
+      if (before[g] >= 0 && now !== before[g]) moved.set(now, this.memory.get(before[g]));
     }
-    for (const [frame, store] of moved) this.memory.set(frame, store);
+    for (const [frame, store] of moved) {
+      if (store === undefined) this.memory.delete(frame);
+      else this.memory.set(frame, store);
+    }
     assert.ok(this.#machine.memory !== null);
   }
 }

@@ -29,7 +29,7 @@ function page(n: number): number {
 /**
  * Drives a guest-OS machine with a random but valid event stream, every call
  * checked by a {@linkcode CheckingPlatform}; now and then the hypervisor
- * runs its promotion pass. Returns the checks made.
+ * runs its promotion pass or splits its large pages. Returns the checks made.
  */
 function drive(config: MachineConfig, commands: readonly Command[]): number {
   const vcpus = config.vcpus ?? 1;
@@ -74,6 +74,9 @@ function drive(config: MachineConfig, commands: readonly Command[]): number {
       os.event(OsOp.MUNMAP, vcpu, pid, first, pages);
     } else if (kind <= 15) {
       os.event(OsOp.SCAN, vcpu, pid, page(a) - page(a) % 512, 512);
+    } else if (c % 3 === 0 && machine.hostTable !== null) {
+      // The hypervisor splits every host large page (dirty logging starts): translations stay.
+      machine.splitHostPages(0, 1 << 16);
     } else if (machine.memory !== null) {
       // The hypervisor's promotion pass, once the other tenants have gone.
       if (c % 2 === 0) machine.memory.releaseTenants();

@@ -22,4 +22,7 @@ export const stateOptionsArb: fc.Arbitrary<StateOptions> = fc.record({
   accessesPerTouch: fc.integer({ min: 50, max: 5000 }),
   wsRunPages: fc.integer({ min: 1, max: 4 }),
   jobMs: fc.constantFrom(0, 0.01, 0.2),
+  platform: fc.constantFrom("nested", "shadow"),
+  hostPage: fc.constantFrom("4k", "2m"),
+  translationSampleAccesses: fc.constant(500),
 });

@@ -195,3 +195,24 @@ Deno.test("a restore that ends within its simulated-time limit is unchanged by i
     { numRuns: 60 },
   );
 });
+
+Deno.test("a lazy restore's faults are nested-page-fault exits of the guest's vCPUs", () => {
+  const opts: RestoreOptions = {
+    memoryGib: 1024 / PAGES_PER_GIB,
+    storage: "sata-ssd",
+    batchPages: 16,
+    accessesPerTouch: 300,
+    jobMs: 1,
+  };
+  const lazy = runRestore({ ...opts, method: "lazy" }, TEST_PROFILE, 3);
+  assert.ok(lazy.exits_nested_fault > 0);
+  assert.equal(lazy.exits, lazy.exits_nested_fault);
+  assert.equal(lazy.exits_write_protect + lazy.exits_kick + lazy.host_pages_split, 0);
+  const full = runRestore({ ...opts, method: "full" }, TEST_PROFILE, 3);
+  assert.equal(full.exits, 0, "nothing is absent once the guest runs");
+  assert.equal(lazy.platform, "nested");
+  assert.equal(
+    runRestore({ ...opts, method: "lazy", platform: "shadow" }, TEST_PROFILE, 3).platform,
+    "shadow",
+  );
+});

@@ -33,7 +33,9 @@ const snapshotArb: fc.Arbitrary<SnapshotOptions> = fc.record({
   saverShare: fc.constantFrom(0.25, 1),
   downtimeLimitMs: fc.constantFrom(0, 0.05, 300),
   maxRounds: fc.integer({ min: 1, max: 6 }),
-}).chain((m) => stateOptionsArb.map((o) => ({ ...o, ...m })));
+  dirtyLog: fc.constantFrom("write-protect", "pml"),
+}).chain((m) => stateOptionsArb.map((o) => ({ ...o, ...m })))
+  .map((o) => o.method === "dirty-precopy" ? o : { ...o, dirtyLog: undefined });
 
 Deno.test("every snapshot method saves each page's version at the snapshot instant, on random guests", () => {
   fc.assert(
@@ -263,4 +265,63 @@ Deno.test("a snapshot that ends within its simulated-time limit is unchanged by 
     }),
     { numRuns: 60 },
   );
+});
+
+Deno.test("a snapshot's exits are the vCPUs' exits, by reason, charged from the profile", () => {
+  const base: SnapshotOptions = {
+    memoryGib: 1024 / PAGES_PER_GIB,
+    storage: "sata-ssd",
+    batchPages: 8,
+    accessesPerTouch: 300,
+    jobMs: 2,
+    hostPage: "4k",
+  };
+  const cow = runSnapshot({ ...base, method: "concurrent-cow" }, TEST_PROFILE, 4);
+  assert.ok(cow.exits_write_protect > 0);
+  assert.equal(cow.exits, cow.exits_write_protect, "copy-before-write exits on writes only");
+  const wp = runSnapshot({ ...base, method: "dirty-precopy" }, TEST_PROFILE, 4);
+  assert.ok(wp.exits_write_protect > 0 && wp.exits_pml_full === 0);
+  assert.ok(wp.exits_kick >= 2, "the vCPUs are kicked to flush when memory is write-protected");
+  assert.equal(wp.exits, wp.exits_write_protect + wp.exits_kick);
+  assert.equal(wp.dirty_log, "write-protect");
+  const pml = runSnapshot({ ...base, method: "dirty-precopy", dirtyLog: "pml" }, TEST_PROFILE, 4);
+  assert.equal(pml.exits_write_protect, 0);
+  assert.ok(pml.exits_pml_full < wp.exits_write_protect / 100, `${pml.exits_pml_full} PML exits`);
+  assert.ok(pml.guest_slowdown < wp.guest_slowdown, "PML costs the guest less than write faults");
+  assert.equal(pml.lost_pages + wp.lost_pages + cow.lost_pages, 0);
+  assert.equal(cow.dirty_log, "", "copy-before-write logs no dirty pages");
+});
+
+Deno.test("dirty logging splits 2M host pages and the guest pays the translation cost measured per access", () => {
+  const base: SnapshotOptions = {
+    method: "dirty-precopy",
+    memoryGib: 4096 / PAGES_PER_GIB,
+    storage: "nvme-ssd",
+    jobMs: 2,
+    translationSampleAccesses: 5000,
+  };
+  const large = runSnapshot({ ...base, hostPage: "2m" }, TEST_PROFILE, 1);
+  const small = runSnapshot({ ...base, hostPage: "4k" }, TEST_PROFILE, 1);
+  assert.equal(large.host_pages_split, 8, "16 MiB of 2M host pages");
+  assert.ok(large.translation_slowdown > 1, `${large.translation_slowdown}`);
+  assert.equal(small.host_pages_split, 0);
+  assert.equal(small.translation_slowdown, 1, "nothing split, nothing measured");
+  assert.ok(large.job_done_ms > small.job_done_ms, "the same work takes longer on split pages");
+  assert.equal(large.lost_pages + small.lost_pages, 0);
+  for (const method of ["stop-and-copy", "concurrent-cow"] as const) {
+    const row = runSnapshot({ ...base, method, hostPage: "2m" }, TEST_PROFILE, 1);
+    assert.equal(row.host_pages_split, 0, `${method} does not log dirty pages`);
+  }
+});
+
+Deno.test("snapshot options a method cannot use are refused", () => {
+  assert.throws(
+    () => runSnapshot({ method: "concurrent-cow", dirtyLog: "pml" }, TEST_PROFILE, 1),
+    /dirtyLog: only dirty-precopy logs dirty pages, not concurrent-cow/,
+  );
+  assert.throws(
+    () => runSnapshot({ platform: "native" }, TEST_PROFILE, 1),
+    /platform: unknown value "native"/,
+  );
+  assert.throws(() => runSnapshot({ hostPage: "4m" }, TEST_PROFILE, 1), /hostPage/);
 });

@@ -1,7 +1,9 @@
 /**
- * The guest the state mechanisms run against: a group of vCPUs that touch
- * pages of a working set at a fixed rate, some touches writing, on one
- * discrete-event clock with the mechanism.
+ * The sampled page-touch guest: a workload that drives a machine's vCPUs by
+ * touching pages of its tracked memory at a fixed rate, some touches
+ * writing, on one discrete-event clock with a mechanism (a snapshot saver, a
+ * restorer). It is the fast driver of the state mechanisms: a touch stands
+ * for many accesses whose translation is not simulated one by one.
  *
  * Each vCPU keeps its own cycle clock. A *touch* is one sampled access:
  * between touches a vCPU does `touchCycles` of work (the accesses the sample
@@ -9,22 +11,26 @@
  * Touches are processed in global time order (the vCPU with the smallest
  * clock goes next) and never past the next event of any other agent, so a
  * mechanism event always sees every touch that happened before it and none
- * after. A touch that the page's mode forbids stops the vCPU (it blocks) and
- * is handed to the mechanism, which unblocks the vCPU later; the touch is
- * then retried.
+ * after. A touch that the page's mode forbids exits on its vCPU — counted
+ * and charged in the vCPU's stats, by reason, like every exit of the machine
+ * — stops the vCPU (it blocks) and is handed to the mechanism, which
+ * unblocks the vCPU later; the touch is then retried. A write to a page that
+ * the machine's dirty log watches is logged by the hypervisor on the spot:
+ * the vCPU pays the exit it takes (if any) and goes on.
  *
  * @module
  */
 
-import { Prng } from "../workload/prng.ts";
+import { Prng } from "./prng.ts";
 import { type GuestMemory, PageMode } from "../mem/guest_memory.ts";
+import type { DirtyLog } from "../machine/dirty_log.ts";
+import type { Machine } from "../machine/machine.ts";
+import type { Vcpu } from "../machine/vcpu.ts";
 import { ExitReason } from "../virt/exit_reason.ts";
 import type { Sim, SimAgent } from "../sim.ts";
 
 /** What the guest does; all fields validated by the caller. */
 export interface GuestWorkload {
-  /** Number of vCPUs (1 to 64). */
-  vcpus: number;
   /** Fraction of touches that write (0 to 1). */
   writeFraction: number;
   /** Fraction of guest memory the touches fall in (above 0, up to 1). */
@@ -33,6 +39,13 @@ export interface GuestWorkload {
   wsRunPages: number;
   /** Cycles of guest work from one touch to the next on one vCPU (≥ 1). */
   touchCycles: number;
+  /**
+   * What a touch's work would take on the machine as it was before the
+   * mechanism changed it (≤ `touchCycles`; host pages split by dirty
+   * logging make translation slower): the difference counts as lost to the
+   * mechanism. Default `touchCycles`.
+   */
+  baseTouchCycles?: number;
   /** Touches each vCPU must complete for its job to be done (≥ 0). */
   jobTouches: number;
 }
@@ -40,10 +53,12 @@ export interface GuestWorkload {
 /** Receives the touches the page modes forbid, and the end of the guest's job. */
 export interface TrapHandler {
   /**
-   * vCPU `vcpu` touched `page` at cycle `time` (a write when `write`) and
-   * trapped with exit `reason`; the vCPU is blocked until
-   * {@linkcode GuestVcpus.unblock}. Called while the guest agent runs, so
-   * the handler must act by scheduling events at `time` or later.
+   * vCPU `vcpu` touched `page` (a write when `write`) and trapped with exit
+   * `reason`, already charged to the vCPU; the vCPU is blocked until
+   * {@linkcode SampledGuest.unblock}. `time` is when the exit reaches the
+   * hypervisor's handler (the touch's cycle plus the exit's cycles). Called
+   * while the guest agent runs, so the handler must act by scheduling events
+   * at `time` or later.
    */
   onTrap(vcpu: number, page: number, write: boolean, reason: number, time: number): void;
   /** Every vCPU has completed its job; `time` is when the last one did. */
@@ -51,23 +66,26 @@ export interface TrapHandler {
 }
 
 /**
- * The vCPUs of one guest, as one agent of a {@linkcode Sim}.
+ * The sampled guest on a machine's vCPUs, as one agent of a {@linkcode Sim}.
  *
- * @example Two vCPUs on unprotected memory run until the job is done
+ * @example Two vCPUs of a nested machine run until the job is done; nothing traps
  * ```ts
  * import { Sim } from "../sim.ts";
- * import { GuestMemory } from "../mem/guest_memory.ts";
- * import { GuestVcpus } from "./guest_vcpus.ts";
- * const mem = new GuestMemory(1024);
+ * import { buildMachine } from "../machine/build_machine.ts";
+ * import { getProfile } from "../cost.ts";
+ * import { SampledGuest } from "./sampled_guest.ts";
+ * const machine = buildMachine(
+ *   { platform: "nested", vcpus: 2, guestMemoryPages: 1024 },
+ *   getProfile("intel-skylake-sp"),
+ * );
  * const sim = new Sim();
  * let doneAt = -1;
  * const handler = {
  *   onTrap(): void { throw new Error("no trap expected"); },
  *   onJobDone(t: number): void { doneAt = t; guest.haltAt = t; },
  * };
- * const guest = new GuestVcpus(mem, {
- *   vcpus: 2, writeFraction: 0.5, workingSetFraction: 0.5, wsRunPages: 3,
- *   touchCycles: 100, jobTouches: 10,
+ * const guest = new SampledGuest(machine, {
+ *   writeFraction: 0.5, workingSetFraction: 0.5, wsRunPages: 3, touchCycles: 100, jobTouches: 10,
  * }, 1, handler);
  * guest.attach(sim);
  * guest.unblock(0, 0);
@@ -76,8 +94,10 @@ export interface TrapHandler {
  * if (doneAt !== 1000) throw new Error(String(doneAt));
  * ```
  */
-export class GuestVcpus implements SimAgent {
-  /** The memory the vCPUs touch. */
+export class SampledGuest implements SimAgent {
+  /** The machine whose vCPUs the guest drives. */
+  readonly machine: Machine;
+  /** The memory the vCPUs touch: the machine's tracked memory. */
   readonly memory: GuestMemory;
   /** Working-set pages, ascending. */
   readonly workingSet: Uint32Array;
@@ -85,20 +105,23 @@ export class GuestVcpus implements SimAgent {
   readonly inWorkingSet: Uint8Array;
   /** Each vCPU's clock (cycles); `Infinity` while blocked. */
   readonly clock: Float64Array;
-  /** Cycles each vCPU has spent blocked, up to its last unblock. */
+  /**
+   * Cycles each vCPU has lost to the mechanism: blocked up to its last
+   * unblock, and in exits the dirty log and kicks cost it.
+   */
   readonly lostCycles: Float64Array;
   /** Touches each vCPU has completed. */
   readonly touches: Float64Array;
   /** When each vCPU completed its job (cycles), or -1. */
   readonly jobDoneAt: Float64Array;
-  /** Exits taken, per exit reason code. */
-  readonly exits: Float64Array;
   /** No touch at or after this cycle runs: set it to end the guest's run. */
   haltAt: number = Infinity;
   /** Writes per page since the guest started: the reference the verifier checks against. */
   writeCount: Uint32Array | null = null;
   /** 1 for each page an access saw with a wrong version (only with a verifier). */
   badAccess: Uint8Array | null = null;
+  #vcpus: readonly Vcpu[];
+  #log: DirtyLog | null;
   #expected: Uint32Array | null = null;
   #blockedSince: Float64Array;
   #pendingPage: Int32Array;
@@ -106,6 +129,7 @@ export class GuestVcpus implements SimAgent {
   #rngs: Prng[];
   #writeBelow: number;
   #touchCycles: number;
+  #slowdownPerTouch: number;
   #jobTouches: number;
   #jobsLeft: number;
   #handler: TrapHandler;
@@ -115,24 +139,31 @@ export class GuestVcpus implements SimAgent {
   #wakeGen = 0;
 
   /**
-   * Creates the vCPUs, all blocked until {@linkcode GuestVcpus.unblock}, and
-   * chooses the working set.
+   * Creates the guest on `machine`'s vCPUs, all blocked until
+   * {@linkcode SampledGuest.unblock}, and chooses the working set.
    *
-   * @param memory guest memory; its modes decide which touches trap.
+   * @param machine a machine with tracked memory (`guestMemoryPages`); its
+   *   pages' modes decide which touches trap.
    * @param workload what the vCPUs do.
    * @param seed seed of the working-set layout and of every vCPU's touches.
    * @param handler receives traps and the end of the job.
    */
-  constructor(memory: GuestMemory, workload: GuestWorkload, seed: number, handler: TrapHandler) {
+  constructor(machine: Machine, workload: GuestWorkload, seed: number, handler: TrapHandler) {
+    if (machine.guestMemory === null) {
+      throw new RangeError("SampledGuest: the machine has no tracked memory (guestMemoryPages)");
+    }
+    const memory = machine.guestMemory;
+    this.machine = machine;
     this.memory = memory;
+    this.#vcpus = machine.vcpus;
+    this.#log = machine.dirtyLog;
     this.#handler = handler;
-    const v = workload.vcpus;
+    const v = machine.vcpus.length;
     this.clock = new Float64Array(v).fill(Infinity);
     this.#blockedSince = new Float64Array(v);
     this.lostCycles = new Float64Array(v);
     this.touches = new Float64Array(v);
     this.jobDoneAt = new Float64Array(v).fill(-1);
-    this.exits = new Float64Array(16);
     this.#pendingPage = new Int32Array(v).fill(-1);
     this.#pendingWrite = new Uint8Array(v);
     this.#rngs = [];
@@ -140,6 +171,8 @@ export class GuestVcpus implements SimAgent {
     // Compare raw 32-bit draws against a threshold: one draw per decision.
     this.#writeBelow = Math.round(workload.writeFraction * 4294967296);
     this.#touchCycles = workload.touchCycles;
+    this.#slowdownPerTouch = workload.touchCycles -
+      (workload.baseTouchCycles ?? workload.touchCycles);
     this.#jobTouches = workload.jobTouches;
     this.#jobsLeft = workload.jobTouches > 0 ? v : 0;
     const ws = buildWorkingSet(
@@ -158,20 +191,7 @@ export class GuestVcpus implements SimAgent {
     return this.clock.length;
   }
 
-  /**
-   * Registers the guest as an agent of `sim`; returns its agent id.
-   *
-   * @example
-   * ```ts
-   * import { Sim } from "../sim.ts";
-   * import { GuestMemory } from "../mem/guest_memory.ts";
-   * import { GuestVcpus } from "./guest_vcpus.ts";
-   * const g = new GuestVcpus(new GuestMemory(8), {
-   *   vcpus: 1, writeFraction: 0, workingSetFraction: 1, wsRunPages: 1, touchCycles: 1, jobTouches: 0,
-   * }, 0, { onTrap() {}, onJobDone() {} });
-   * if (g.attach(new Sim()) !== 0) throw new Error();
-   * ```
-   */
+  /** Registers the guest as an agent of `sim`; returns its agent id. */
   attach(sim: Sim): number {
     this.#sim = sim;
     this.#id = sim.addAgent(this);
@@ -182,18 +202,7 @@ export class GuestVcpus implements SimAgent {
    * Turns on the data check: from now on every touch compares the page's
    * version with `expected[page] + writeCount[page]` (the version the page
    * must hold if it came from `expected` and only the guest wrote it since)
-   * and marks the page in {@linkcode GuestVcpus.badAccess} when they differ.
-   *
-   * @example
-   * ```ts
-   * import { GuestMemory } from "../mem/guest_memory.ts";
-   * import { GuestVcpus } from "./guest_vcpus.ts";
-   * const g = new GuestVcpus(new GuestMemory(8), {
-   *   vcpus: 1, writeFraction: 0, workingSetFraction: 1, wsRunPages: 1, touchCycles: 1, jobTouches: 0,
-   * }, 0, { onTrap() {}, onJobDone() {} });
-   * g.verifyAgainst(new Uint32Array(8));
-   * if (g.writeCount === null) throw new Error();
-   * ```
+   * and marks the page in {@linkcode SampledGuest.badAccess} when they differ.
    */
   verifyAgainst(expected: Uint32Array): void {
     this.#expected = expected;
@@ -204,18 +213,6 @@ export class GuestVcpus implements SimAgent {
   /**
    * Blocks vCPU `vcpu` from cycle `time` on (or from its clock, if later: it
    * finishes the work of its last touch first).
-   *
-   * @example
-   * ```ts
-   * import { GuestMemory } from "../mem/guest_memory.ts";
-   * import { GuestVcpus } from "./guest_vcpus.ts";
-   * const g = new GuestVcpus(new GuestMemory(8), {
-   *   vcpus: 1, writeFraction: 0, workingSetFraction: 1, wsRunPages: 1, touchCycles: 1, jobTouches: 0,
-   * }, 0, { onTrap() {}, onJobDone() {} });
-   * g.unblock(0, 0);
-   * g.block(0, 5);
-   * if (g.clock[0] !== Infinity) throw new Error();
-   * ```
    */
   block(vcpu: number, time: number): void {
     const c = this.clock[vcpu];
@@ -234,17 +231,6 @@ export class GuestVcpus implements SimAgent {
    * touch's work it was blocked in if that is later (the blocked time counts
    * as lost), and wakes the guest agent then. A vCPU never started counts as
    * blocked since cycle 0.
-   *
-   * @example
-   * ```ts
-   * import { GuestMemory } from "../mem/guest_memory.ts";
-   * import { GuestVcpus } from "./guest_vcpus.ts";
-   * const g = new GuestVcpus(new GuestMemory(8), {
-   *   vcpus: 1, writeFraction: 0, workingSetFraction: 1, wsRunPages: 1, touchCycles: 1, jobTouches: 0,
-   * }, 0, { onTrap() {}, onJobDone() {} });
-   * g.unblock(0, 40);
-   * if (g.lostCycles[0] !== 40 || g.clock[0] !== 40) throw new Error();
-   * ```
    */
   unblock(vcpu: number, time: number): void {
     if (this.clock[vcpu] !== Infinity) return;
@@ -256,23 +242,32 @@ export class GuestVcpus implements SimAgent {
   }
 
   /**
+   * The hypervisor kicks every running vCPU out of the guest with exit
+   * `reason` (a remote TLB flush, a PML drain): each pays the exit, charged
+   * in its stats, on top of the touch it is in. Blocked vCPUs are not in
+   * the guest and serve the request when they re-enter, without an exit.
+   * @returns vCPUs kicked
+   */
+  kick(reason: number): number {
+    let kicked = 0;
+    for (let v = 0; v < this.clock.length; v++) {
+      if (this.clock[v] === Infinity || this.clock[v] >= this.haltAt) continue;
+      const cycles = this.#vcpus[v].exit(reason);
+      this.clock[v] += cycles;
+      this.lostCycles[v] += cycles;
+      kicked++;
+    }
+    return kicked;
+  }
+
+  /**
    * Cycles lost by all vCPUs up to cycle `time`, counting the vCPUs still
-   * blocked as blocked until `time`.
-   *
-   * @example
-   * ```ts
-   * import { GuestMemory } from "../mem/guest_memory.ts";
-   * import { GuestVcpus } from "./guest_vcpus.ts";
-   * const g = new GuestVcpus(new GuestMemory(8), {
-   *   vcpus: 2, writeFraction: 0, workingSetFraction: 1, wsRunPages: 1, touchCycles: 1, jobTouches: 0,
-   * }, 0, { onTrap() {}, onJobDone() {} });
-   * if (g.lostUntil(10) !== 20) throw new Error("both vCPUs blocked since 0");
-   * ```
+   * blocked as blocked until `time`, and the slowdown of every touch so far.
    */
   lostUntil(time: number): number {
     let lost = 0;
     for (let i = 0; i < this.clock.length; i++) {
-      lost += this.lostCycles[i];
+      lost += this.lostCycles[i] + this.touches[i] * this.#slowdownPerTouch;
       if (this.clock[i] === Infinity && time > this.#blockedSince[i]) {
         lost += time - this.#blockedSince[i];
       }
@@ -308,7 +303,7 @@ export class GuestVcpus implements SimAgent {
     for (;;) {
       let i = 0;
       for (let j = 1; j < v; j++) if (clock[j] < clock[i]) i = j;
-      const t = clock[i];
+      let t = clock[i];
       if (t === Infinity || t >= this.haltAt) break;
       // Stop before the next event of another agent; at equal times the
       // clock's tie order decides. Breaking on a tie the guest itself wins
@@ -339,16 +334,23 @@ export class GuestVcpus implements SimAgent {
       }
       const m = mode[page];
       if (m !== PageMode.WRITABLE && (write || m === PageMode.ABSENT)) {
-        const reason = m === PageMode.ABSENT ? ExitReason.NESTED_FAULT : ExitReason.WRITE_PROTECT;
-        this.exits[reason]++;
-        pendingPage[i] = page;
-        this.#pendingWrite[i] = write ? 1 : 0;
-        this.#blockedSince[i] = t;
-        clock[i] = Infinity;
-        this.#handler.onTrap(i, page, write, reason, t);
-        next = sim.peekTime();
-        nextFirst = sim.peekAgent() < id;
-        continue;
+        if (m === PageMode.LOGGED) {
+          // The hypervisor logs the write on the spot; the vCPU pays the exit, if any.
+          const cycles = this.#log!.write(i, page);
+          this.lostCycles[i] += cycles;
+          t += cycles;
+        } else {
+          const reason = m === PageMode.ABSENT ? ExitReason.NESTED_FAULT : ExitReason.WRITE_PROTECT;
+          const cycles = this.#vcpus[i].exit(reason);
+          pendingPage[i] = page;
+          this.#pendingWrite[i] = write ? 1 : 0;
+          this.#blockedSince[i] = t;
+          clock[i] = Infinity;
+          this.#handler.onTrap(i, page, write, reason, t + cycles);
+          next = sim.peekTime();
+          nextFirst = sim.peekAgent() < id;
+          continue;
+        }
       }
       if (expected !== null) {
         if (version[page] !== ((expected[page] + writeCount![page]) >>> 0)) bad![page] = 1;
@@ -388,8 +390,6 @@ export class GuestVcpus implements SimAgent {
   // an earlier wake supersedes the later one through the generation tag.
   // Nothing runs at or after haltAt, so a wake then would only reschedule
   // itself forever.
-  // Nothing runs at or after haltAt, so a wake then would only reschedule
-  // itself forever.
   #wakeAt(time: number): void {
     if (this.#sim === null || time >= this.#nextWake || time >= this.haltAt) return;
     this.#nextWake = time;
@@ -403,7 +403,7 @@ export class GuestVcpus implements SimAgent {
  *
  * @example
  * ```ts
- * import { buildWorkingSet } from "./guest_vcpus.ts";
+ * import { buildWorkingSet } from "./sampled_guest.ts";
  * const ws = buildWorkingSet(1000, 0.3, 3, 7);
  * if (ws.length !== 300) throw new Error(String(ws.length));
  * ```

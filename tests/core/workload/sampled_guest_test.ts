@@ -1,0 +1,188 @@
+import assert from "node:assert/strict";
+import { Sim } from "../../../core/sim.ts";
+import { getProfile } from "../../../core/cost.ts";
+import { buildMachine } from "../../../core/machine/build_machine.ts";
+import type { MachineConfig } from "../../../core/machine/machine_config.ts";
+import { PageMode } from "../../../core/mem/guest_memory.ts";
+import { ExitReason } from "../../../core/virt/exit_reason.ts";
+import {
+  buildWorkingSet,
+  type GuestWorkload,
+  SampledGuest,
+  type TrapHandler,
+} from "../../../core/workload/sampled_guest.ts";
+
+const COST = getProfile("intel-skylake-sp");
+/** Round trip plus handler of a write-protect exit on this profile. */
+const WP_EXIT = COST.vmExitCycles + COST.exitHandlerCycles.write_protect;
+
+const WORK: GuestWorkload = {
+  writeFraction: 0.5,
+  workingSetFraction: 0.5,
+  wsRunPages: 2,
+  touchCycles: 100,
+  jobTouches: 50,
+};
+
+function machineOf(pages: number, vcpus: number, extra: MachineConfig = {}) {
+  return buildMachine({ platform: "nested", vcpus, guestMemoryPages: pages, ...extra }, COST);
+}
+
+const QUIET: TrapHandler = {
+  onTrap() {
+    throw new Error("no trap expected");
+  },
+  onJobDone() {},
+};
+
+Deno.test("SampledGuest yields to another agent's event at its own time and does not spin", () => {
+  // The guest has the lower id, so its wakes win ties: an event of agent 1 at
+  // a touch's time used to make the guest reschedule itself forever.
+  const sim = new Sim();
+  const seen: number[] = [];
+  const guest = new SampledGuest(machineOf(64, 2), WORK, 1, {
+    ...QUIET,
+    onJobDone(t) {
+      guest.haltAt = t;
+    },
+  });
+  guest.attach(sim);
+  const other = sim.addAgent({ wake: (s) => seen.push(s.now) });
+  for (const t of [0, 100, 300, 2500]) sim.schedule(t, other);
+  guest.unblock(0, 0);
+  guest.unblock(1, 0);
+  sim.run();
+  assert.deepEqual(seen, [0, 100, 300, 2500]);
+  assert.deepEqual([...guest.jobDoneAt], [5000, 5000]);
+  assert.ok(sim.events < 20, `${sim.events} events`);
+});
+
+Deno.test("SampledGuest stops at haltAt with no event left behind", () => {
+  const sim = new Sim();
+  const guest = new SampledGuest(machineOf(64, 2), { ...WORK, jobTouches: 0 }, 1, QUIET);
+  guest.attach(sim);
+  guest.haltAt = 1000;
+  guest.unblock(0, 0);
+  guest.unblock(1, 0);
+  sim.run();
+  assert.equal(sim.pending, 0);
+  assert.deepEqual([...guest.touches], [10, 10]);
+});
+
+Deno.test("SampledGuest: a forbidden touch exits on its vCPU, goes to the handler, and is retried", () => {
+  const sim = new Sim();
+  const machine = machineOf(8, 1);
+  const mem = machine.guestMemory!;
+  mem.protectAll();
+  const traps: [number, number, boolean, number, number][] = [];
+  const guest = new SampledGuest(
+    machine,
+    { writeFraction: 1, workingSetFraction: 1, wsRunPages: 1, touchCycles: 10, jobTouches: 3 },
+    2,
+    {
+      onTrap(v, page, write, reason, t) {
+        traps.push([v, page, write, reason, t]);
+        mem.unprotect(page);
+        sim.schedule(t + 7, agent, page);
+      },
+      onJobDone(t) {
+        guest.haltAt = t;
+      },
+    },
+  );
+  guest.attach(sim);
+  const agent = sim.addAgent({ wake: (s) => guest.unblock(0, s.now) });
+  guest.unblock(0, 0);
+  sim.run();
+  assert.ok(traps.length >= 1);
+  assert.equal(traps[0][3], ExitReason.WRITE_PROTECT);
+  assert.equal(
+    traps[0][4],
+    WP_EXIT,
+    "the handler sees the exit once it has reached the hypervisor",
+  );
+  const stats = machine.vcpus[0].stats;
+  assert.equal(stats.exits[ExitReason.WRITE_PROTECT], traps.length);
+  assert.equal(stats.exitCycles[ExitReason.WRITE_PROTECT], traps.length * WP_EXIT);
+  // Each trap costs the vCPU its exit and the handler's 7 cycles; the 3 touches cost 10 each.
+  assert.equal(guest.jobDoneAt[0], 30 + (WP_EXIT + 7) * traps.length);
+  assert.equal(guest.lostCycles[0], (WP_EXIT + 7) * traps.length);
+  let versions = 0;
+  for (const v of mem.version) versions += v;
+  assert.equal(versions, 3, "every write landed exactly once");
+});
+
+Deno.test("SampledGuest: writes to pages the dirty log watches are logged on the spot", () => {
+  for (const method of ["write-protect", "pml"] as const) {
+    const sim = new Sim();
+    const machine = machineOf(16, 1, {
+      dirtyLog: { method, ...(method === "pml" ? { pmlEntries: 4 } : {}) },
+    });
+    const log = machine.dirtyLog!;
+    log.start();
+    const guest = new SampledGuest(
+      machine,
+      { writeFraction: 1, workingSetFraction: 1, wsRunPages: 1, touchCycles: 10, jobTouches: 400 },
+      3,
+      { ...QUIET, onJobDone: (t) => (guest.haltAt = t) },
+    );
+    guest.attach(sim);
+    guest.unblock(0, 0);
+    sim.run();
+    const stats = machine.vcpus[0].stats;
+    const exits = method === "pml"
+      ? stats.exits[ExitReason.PML_FULL]
+      : stats.exits[ExitReason.WRITE_PROTECT];
+    // 400 writes over 16 pages: every page is written, and logged once.
+    assert.equal(log.count, 16, method);
+    assert.equal(exits, method === "pml" ? 4 : 16, method);
+    assert.equal(guest.lostCycles[0], stats.totalCycles(), "the exits are what the vCPU lost");
+    assert.equal(guest.jobDoneAt[0], 4000 + stats.totalCycles());
+    assert.ok(machine.guestMemory!.mode.every((m) => m === PageMode.WRITABLE));
+  }
+});
+
+Deno.test("SampledGuest.kick charges an exit to every running vCPU only", () => {
+  const sim = new Sim();
+  const machine = machineOf(16, 3);
+  const guest = new SampledGuest(machine, WORK, 1, QUIET);
+  guest.attach(sim);
+  guest.unblock(0, 0);
+  guest.unblock(2, 0);
+  assert.equal(guest.kick(ExitReason.KICK), 2);
+  const kick = COST.vmExitCycles + COST.exitHandlerCycles.kick;
+  assert.deepEqual([...guest.clock], [kick, Infinity, kick]);
+  assert.deepEqual(machine.vcpus.map((v) => v.stats.exits[ExitReason.KICK]), [1, 0, 1]);
+  assert.equal(guest.lostUntil(0), 2 * kick);
+});
+
+Deno.test("SampledGuest counts a slower touch's extra cycles as lost", () => {
+  const sim = new Sim();
+  const guest = new SampledGuest(
+    machineOf(16, 1),
+    { ...WORK, writeFraction: 0, touchCycles: 150, baseTouchCycles: 100, jobTouches: 4 },
+    1,
+    { ...QUIET, onJobDone: (t) => (guest.haltAt = t) },
+  );
+  guest.attach(sim);
+  guest.unblock(0, 0);
+  sim.run();
+  assert.equal(guest.jobDoneAt[0], 600);
+  assert.equal(guest.lostUntil(600), 200);
+});
+
+Deno.test("SampledGuest needs a machine with tracked memory", () => {
+  assert.throws(
+    () => new SampledGuest(buildMachine({ platform: "nested" }, COST), WORK, 1, QUIET),
+    /no tracked memory/,
+  );
+});
+
+Deno.test("buildWorkingSet picks the fraction asked for, as sorted distinct pages", () => {
+  for (const [pages, fraction, run] of [[1000, 0.3, 3], [10, 1, 4], [7, 0.5, 3], [1, 0.01, 2]]) {
+    const ws = buildWorkingSet(pages, fraction, run, 9);
+    assert.equal(ws.length, Math.max(1, Math.round(pages * fraction)));
+    for (let i = 1; i < ws.length; i++) assert.ok(ws[i] > ws[i - 1]);
+    assert.ok(ws[ws.length - 1] < pages);
+  }
+});
