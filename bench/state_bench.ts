@@ -6,9 +6,9 @@
 // mitata's table. `bench/mod.ts` calls stateBenchmarks() and runs mitata itself.
 import { bench, do_not_optimize, run } from "mitata";
 import { getProfile } from "../core/cost.ts";
-import { GuestMemory } from "../core/mem/guest_memory.ts";
+import { buildMachine } from "../core/machine/build_machine.ts";
 import { Sim } from "../core/sim.ts";
-import { GuestVcpus } from "../core/state/guest_vcpus.ts";
+import { SampledGuest } from "../core/workload/sampled_guest.ts";
 import { runRestore } from "../core/state/restore.ts";
 import { runSnapshot } from "../core/state/snapshot.ts";
 
@@ -47,13 +47,15 @@ export function stateBenchmarks(): Record<string, number> {
 
   const touches = "state: guest touches, 4 vCPUs, 64 MiB, no traps";
   ops[touches] = GUEST_TOUCHES;
-  const memory = new GuestMemory(16384);
+  const machine = buildMachine(
+    { platform: "nested", vcpus: 4, guestMemoryPages: 16384 },
+    cost,
+  );
   bench(touches, () => {
     const sim = new Sim();
-    const guest = new GuestVcpus(
-      memory,
+    const guest = new SampledGuest(
+      machine,
       {
-        vcpus: 4,
         writeFraction: 0.2,
         workingSetFraction: 0.25,
         wsRunPages: 3,

@@ -12,10 +12,12 @@ import { runRestore } from "../core/state/restore.ts";
 import { runSnapshot } from "../core/state/snapshot.ts";
 import { StateParamError } from "../core/state/state_error.ts";
 import {
+  HOST_PAGES,
   RESTORE_METHODS,
   type RestoreOptions,
   SNAPSHOT_METHODS,
   type SnapshotOptions,
+  STATE_PLATFORMS,
 } from "../core/state/state_params.ts";
 import type { StateRow } from "../core/state/state_row.ts";
 import { STORAGE_PROFILE_NAMES, type StorageProfile } from "../core/transfer/storage_profile.ts";
@@ -39,6 +41,15 @@ Mechanism:
   --fault-save S        concurrent-cow: what a write fault saves first, page or batch (default batch)
   --saver-share F       concurrent-cow: share of write bandwidth for the background saver (default 1)
   --sweep-share F       restore: share of read bandwidth for the background sweep (default 1)
+  --dirty-log D         dirty-precopy: write-protect or pml (Intel's page-modification log)
+                        (default write-protect)
+
+Machine:
+  --platform P          ${STATE_PLATFORMS.join(" or ")}: the hypervisor's paging (default nested)
+  --host-page P         ${HOST_PAGES.join(", ")}: host backing of guest memory (default 2m, as THP)
+  --translation-sample N
+                        accesses per vCPU per window when translation is measured per
+                        access (dirty logging splitting host pages; default 20000)
 
 Guest:
   --memory SIZE         guest memory, e.g. 256M, 4G (default 1G)
@@ -64,6 +75,10 @@ const OPTIONS = {
   "fault-save": { type: "string" },
   "saver-share": { type: "string" },
   "sweep-share": { type: "string" },
+  "dirty-log": { type: "string" },
+  platform: { type: "string" },
+  "host-page": { type: "string" },
+  "translation-sample": { type: "string" },
   memory: { type: "string" },
   vcpus: { type: "string" },
   "write-fraction": { type: "string" },
@@ -86,6 +101,10 @@ const OPTION_OF_FIELD: Readonly<Record<string, string>> = {
   faultSave: "--fault-save",
   saverShare: "--saver-share",
   sweepShare: "--sweep-share",
+  dirtyLog: "--dirty-log",
+  platform: "--platform",
+  hostPage: "--host-page",
+  translationSampleAccesses: "--translation-sample",
   memoryGib: "--memory",
   vcpus: "--vcpus",
   writeFraction: "--write-fraction",
@@ -192,7 +211,7 @@ async function run(args: string[]): Promise<void> {
     throw new UsageError(`unexpected argument "${positionals[1]}" (see --help)`);
   }
   if (phase === "restore") {
-    for (const name of ["save-order", "fault-save", "saver-share"] as const) {
+    for (const name of ["save-order", "fault-save", "saver-share", "dirty-log"] as const) {
       if (values[name] !== undefined) throw new UsageError(`--${name} applies to snapshot only`);
     }
   } else if (values["sweep-share"] !== undefined) {
@@ -212,6 +231,10 @@ async function run(args: string[]): Promise<void> {
     faultSave: values["fault-save"],
     saverShare: numberOption("saver-share", values["saver-share"]),
     sweepShare: numberOption("sweep-share", values["sweep-share"]),
+    dirtyLog: values["dirty-log"],
+    platform: values.platform,
+    hostPage: values["host-page"]?.toLowerCase(),
+    translationSampleAccesses: numberOption("translation-sample", values["translation-sample"]),
     memoryGib: memoryOption(values.memory),
     vcpus: numberOption("vcpus", values.vcpus),
     writeFraction: numberOption("write-fraction", values["write-fraction"]),

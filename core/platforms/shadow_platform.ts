@@ -20,7 +20,7 @@
  * @module
  */
 
-import { type CostModel, exitCycleTable } from "../cost.ts";
+import { exitCycleTable } from "../cost.ts";
 import type { HostMemory } from "../mem/host_memory.ts";
 import type { Mmu } from "../mmu/mmu.ts";
 import {

@@ -20,6 +20,7 @@ import {
   buildStateMachine,
   gaveUpReason,
   limitCycles,
+  NO_LOGGING,
   PAGE_BYTES,
   workingSetOrder,
   workloadOf,
@@ -151,9 +152,8 @@ export class CowSaver implements SimAgent, TrapHandler, PageMoverClient {
       rounds: 1,
       lostPages: lost,
       finished: !gaveUp,
-      dirtyLog: "",
-      hostPagesSplit: 0,
-      translationSlowdown: 1,
+      dirtyLog: "none",
+      logging: NO_LOGGING,
       gaveUpReason: !gaveUp ? "" : gaveUpReason(
         s,
         this.#done < 0

@@ -157,8 +157,7 @@ export class PrecopySaver implements SimAgent, TrapHandler, PageMoverClient {
       lostPages: lost,
       finished: !gaveUp,
       dirtyLog: s.dirtyLog!,
-      hostPagesSplit: this.#logging.splits,
-      translationSlowdown: this.#logging.slowdown,
+      logging: this.#logging,
       gaveUpReason: gaveUp ? gaveUpReason(s, reason) : "",
     });
   }
@@ -194,8 +193,12 @@ export class PrecopySaver implements SimAgent, TrapHandler, PageMoverClient {
     }
     this.#listLen = n;
     this.#listIdx = 0;
+    // Write-protecting the pages (and, before the first round, splitting the
+    // host's large pages into 512 mappings each) is host work before the I/Os.
+    const hostNs = n * this.#s.protectNsPerPage +
+      (this.#round === 0 ? this.#logging.splits * 512 * this.#s.splitNsPerEntry : 0);
     const protect = this.#phase === LIVE
-      ? cyclesFromSeconds(n * this.#s.protectNsPerPage * 1e-9, this.#cost.clockGhz)
+      ? cyclesFromSeconds(hostNs * 1e-9, this.#cost.clockGhz)
       : 0;
     this.#nextIssue = t + protect;
     if (protect > 0) this.#sim.schedule(this.#nextIssue, this.#id, this.#tagPump);

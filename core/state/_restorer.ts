@@ -22,6 +22,7 @@ import {
   buildStateMachine,
   gaveUpReason,
   limitCycles,
+  NO_LOGGING,
   PAGE_BYTES,
   workingSetOrder,
   workloadOf,
@@ -169,9 +170,8 @@ export class Restorer implements SimAgent, TrapHandler, PageMoverClient {
       rounds: 1,
       lostPages: lost,
       finished: !gaveUp,
-      dirtyLog: "",
-      hostPagesSplit: 0,
-      translationSlowdown: 1,
+      dirtyLog: "none",
+      logging: NO_LOGGING,
       gaveUpReason: gaveUp ? gaveUpReason(s, reason) : "",
     });
   }

@@ -64,7 +64,14 @@ export interface LoggingStart {
   splits: number;
   /** Cycles per access after the split over cycles per access before (1 when nothing was split). */
   slowdown: number;
+  /** Cycles per access measured before the split (0 when not measured: no large host pages). */
+  cyclesBefore: number;
+  /** Cycles per access measured after the split (0 when not measured). */
+  cyclesAfter: number;
 }
+
+/** What a run that logs no dirty pages reports about logging. */
+export const NO_LOGGING: LoggingStart = { splits: 0, slowdown: 1, cyclesBefore: 0, cyclesAfter: 0 };
 
 /**
  * Starts the machine's dirty log (splitting host large pages) and measures,
@@ -87,7 +94,12 @@ export function startDirtyLogging(machine: Machine, s: StateSettings, seed: numb
   const splits = log.start();
   const after = splits > 0 ? measureCyclesPerAccess(machine, workload) : before;
   machine.resetStats();
-  return { splits, slowdown: before > 0 ? Math.max(1, after / before) : 1 };
+  return {
+    splits,
+    slowdown: before > 0 ? Math.max(1, after / before) : 1,
+    cyclesBefore: before,
+    cyclesAfter: splits > 0 ? after : 0,
+  };
 }
 
 /**
@@ -162,12 +174,10 @@ export interface RunTotals {
   lostPages: number;
   /** False when the run gave up at its simulated-time limit. */
   finished: boolean;
-  /** Dirty logging used, or "" for none. */
+  /** Dirty logging used, or `none`. */
   dirtyLog: string;
-  /** Host large pages dirty logging split. */
-  hostPagesSplit: number;
-  /** Per-access slowdown of the guest after the split (1 without one). */
-  translationSlowdown: number;
+  /** What starting dirty logging did. */
+  logging: LoggingStart;
   /** Why it gave up, or "". */
   gaveUpReason: string;
 }
@@ -222,8 +232,10 @@ export function buildRow(
     exits_nested_fault: exitsBy[ExitReason.NESTED_FAULT],
     exits_pml_full: exitsBy[ExitReason.PML_FULL],
     exits_kick: exitsBy[ExitReason.KICK],
-    host_pages_split: t.hostPagesSplit,
-    translation_slowdown: t.translationSlowdown,
+    host_pages_split: t.logging.splits,
+    translation_slowdown: t.logging.slowdown,
+    access_cycles_before_split: t.logging.cyclesBefore,
+    access_cycles_after_split: t.logging.cyclesAfter,
     ios: t.ios,
     image_bytes: t.imageBytes,
     pages_moved: t.pagesMoved,

@@ -49,7 +49,7 @@ export type StateRow = {
   platform: string;
   /** Page size the host backs guest memory with. */
   host_page: string;
-  /** How pre-copy logged dirty pages (`write-protect`, `pml`), or "" for methods that do not. */
+  /** How pre-copy logged dirty pages (`write-protect`, `pml`), or `none` for methods that do not. */
   dirty_log: string;
   /** VM exits of the guest's vCPUs during the run, every reason together. */
   exits: number;
@@ -70,6 +70,10 @@ export type StateRow = {
    * measured per access after it over before (1 when nothing was split).
    */
   translation_slowdown: number;
+  /** Cycles per guest access measured per access before the split (0 when not measured). */
+  access_cycles_before_split: number;
+  /** Cycles per guest access measured per access after the split (0 when not measured). */
+  access_cycles_after_split: number;
   /** Storage I/Os. */
   ios: number;
   /** Bytes written to the image (snapshot) or read from it (restore). */

@@ -31,6 +31,7 @@ export class WorkingSetAccesses implements AccessGenerator {
   #remaining: number;
 
   /**
+   * Prepares the accesses.
    * @param pages the pages accessed (at least one)
    * @param accesses how many accesses in all
    * @param writeFraction fraction that are stores, 0 to 1

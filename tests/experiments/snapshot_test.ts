@@ -120,7 +120,7 @@ Deno.test("snapshot's report shows a run that gave up as not finished, never as 
     points: rows.length,
     rows,
   });
-  assert.match(record.headline, /1 of 84 runs \(1 dirty-precopy\) did not finish within 1200 s/);
+  assert.match(record.headline, /1 of 96 runs \(1 dirty-precopy\) did not finish within 1200 s/);
   const page = await Deno.readTextFile(`${dir}/snapshot.html`);
   assert.equal(page.includes("could not be drawn"), false);
   assert.match(page, /Runs that did not finish/);
