@@ -68,6 +68,17 @@ Deno.test("deno task state rejects bad input in one line naming the option, exit
     [["snapshot", "--working-set", "0"], /^state: --working-set: must be a number above 0/],
     [["snapshot", "--seed=-1"], /^state: --seed must be a non-negative integer/],
     [["snapshot", "--storage", "/nonexistent/disk.json"], /^state: --storage: cannot read/],
+    [["restore", "--dirty-log", "pml"], /^state: --dirty-log applies to snapshot only$/],
+    [
+      ["snapshot", "--dirty-log", "pml"],
+      /^state: --dirty-log: only dirty-precopy logs dirty pages, not concurrent-cow$/,
+    ],
+    [["snapshot", "--platform", "native"], /^state: --platform: unknown value "native"/],
+    [["snapshot", "--host-page", "4m"], /^state: --host-page: unknown value "4m"/],
+    [
+      ["snapshot", "--translation-sample", "0"],
+      /^state: --translation-sample: must be an integer from 1/,
+    ],
   ];
   for (const [args, message] of cases) {
     await t.step(args.join(" ") || "(no arguments)", async () => {
@@ -114,4 +125,32 @@ Deno.test("deno task state --time-limit stops a run and prints what it could not
   const bad = await capture([...args, "--time-limit", "0"]);
   assert.notEqual(bad.code, 0);
   assert.match(bad.err, /--time-limit/);
+});
+
+Deno.test("deno task state --json reports exits by reason and what dirty logging did", async () => {
+  const { code, out } = await capture([
+    "snapshot",
+    ...SMALL,
+    "--method",
+    "dirty-precopy",
+    "--dirty-log",
+    "pml",
+    "--host-page",
+    "2M",
+    "--translation-sample",
+    "2000",
+    "--json",
+  ]);
+  assert.equal(code, 0);
+  const row = JSON.parse(out);
+  assert.equal(row.dirty_log, "pml");
+  assert.equal(row.host_page, "2m");
+  assert.equal(row.host_pages_split, 2, "4 MiB of 2M host pages");
+  assert.ok(row.translation_slowdown >= 1);
+  let byReason = 0;
+  for (const [key, value] of Object.entries(row)) {
+    if (key.startsWith("exits_")) byReason += Number(value);
+  }
+  assert.equal(byReason, row.exits, "the reasons add up to every exit");
+  assert.ok(row.exits_kick > 0);
 });
