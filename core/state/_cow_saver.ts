@@ -1,7 +1,7 @@
 // Stop-and-copy and concurrent copy-before-write snapshots (private to core/state).
 
 import type { CostModel } from "../cost.ts";
-import { cyclesFromSeconds, Sim, type SimAgent } from "../sim.ts";
+import { cyclesFromSeconds, type Sim, type SimAgent } from "../sim.ts";
 import { SampledGuest, type TrapHandler } from "../workload/sampled_guest.ts";
 import type { Machine } from "../machine/machine.ts";
 import type { GuestMemory } from "../mem/guest_memory.ts";
@@ -19,9 +19,9 @@ import {
   buildRow,
   buildStateMachine,
   gaveUpReason,
-  limitCycles,
   NO_LOGGING,
   PAGE_BYTES,
+  StateClock,
   workingSetOrder,
   workloadOf,
 } from "./_state_common.ts";
@@ -41,7 +41,8 @@ export class CowSaver implements SimAgent, TrapHandler, PageMoverClient {
   readonly #s: SnapshotSettings;
   readonly #cost: CostModel;
   readonly #concurrent: boolean;
-  readonly #sim = new Sim();
+  readonly #clock = new StateClock();
+  readonly #sim: Sim = this.#clock.sim;
   readonly #machine: Machine;
   readonly #mem: GuestMemory;
   readonly #guest: SampledGuest;
@@ -54,7 +55,6 @@ export class CowSaver implements SimAgent, TrapHandler, PageMoverClient {
   readonly #image: Uint32Array;
   #expected: Uint32Array | null = null;
   readonly #mover: PageMover;
-  readonly #waitPage: Int32Array;
   readonly #faultPage: Int32Array;
   readonly #tagFault: number;
   readonly #tagStart: number;
@@ -68,7 +68,6 @@ export class CowSaver implements SimAgent, TrapHandler, PageMoverClient {
   #done = -1;
   #lostAtDone = 0;
   #jobDone = -1;
-  #finished = false;
 
   constructor(s: SnapshotSettings, cost: CostModel, seed: number) {
     this.#s = s;
@@ -96,7 +95,6 @@ export class CowSaver implements SimAgent, TrapHandler, PageMoverClient {
       keys: s.pages,
     });
     this.#mover.pace(this.#concurrent ? s.saverShare : 1);
-    this.#waitPage = new Int32Array(s.vcpus).fill(-1);
     this.#faultPage = new Int32Array(s.vcpus).fill(-1);
     this.#tagFault = 0;
     this.#tagStart = s.vcpus;
@@ -120,16 +118,8 @@ export class CowSaver implements SimAgent, TrapHandler, PageMoverClient {
     this.#expected = version.slice();
     this.#mover.send(s.deviceStateBytes, -1);
     this.#imageBytes += s.deviceStateBytes;
-    const limit = limitCycles(s, this.#cost);
-    this.#guest.haltAt = limit + 1;
     this.#sim.schedule(this.#pauseCycles, this.#id, this.#tagStart);
-    this.#sim.run(limit);
-    // Events left after the limit: the run gave up there.
-    const gaveUp = !this.#finished && this.#sim.pending > 0;
-    // Every other run ends by reaching done; an empty queue before that is a model bug, never bad input.
-    if (this.#done < 0 && !gaveUp) {
-      throw new Error("snapshot: the event queue ran dry before the snapshot finished");
-    }
+    const gaveUp = this.#clock.run(this.#guest, s, this.#cost, "snapshot", () => this.#done >= 0);
     // Every page must hold its version at the snapshot instant; a run that
     // gave up is checked on the pages it saved.
     const expected = this.#expected;
@@ -217,7 +207,7 @@ export class CowSaver implements SimAgent, TrapHandler, PageMoverClient {
       this.#mover.pump(t);
       return;
     }
-    this.#waitPage[v] = p;
+    this.#guest.waitFor(v, p);
     if (state[p] === UNSAVED) {
       this.#mover.request(
         this.#s.faultSave === "page" ? p : Math.floor(this.#pos[p] / this.#b),
@@ -244,13 +234,7 @@ export class CowSaver implements SimAgent, TrapHandler, PageMoverClient {
       this.#mem.unprotect(q);
     }
     this.#saved += n;
-    for (let v = 0; v < this.#waitPage.length; v++) {
-      const w = this.#waitPage[v];
-      if (w >= 0 && this.#state[w] === SAVED) {
-        this.#waitPage[v] = -1;
-        this.#guest.unblock(v, t);
-      }
-    }
+    this.#guest.releaseWaiters((page) => this.#state[page] === SAVED, t);
     this.#mover.pump(t);
     if (
       this.#done < 0 && this.#saved === this.#s.pages && this.#bufferPending === 0 &&
@@ -276,9 +260,7 @@ export class CowSaver implements SimAgent, TrapHandler, PageMoverClient {
   #finish(): void {
     // A job of zero length is done at the first instruction.
     if (this.#jobDone < 0) this.#jobDone = this.#concurrent ? this.#pauseCycles : this.#done;
-    this.#guest.haltAt = this.#sim.now;
-    this.#finished = true;
-    this.#sim.stop();
+    this.#clock.finish(this.#guest);
   }
 
   /** The unsaved pages of urgent request `key` (a page, or a batch of the save order). */

@@ -1,7 +1,7 @@
 // Iterative dirty-logging pre-copy to a file (private to core/state).
 
 import type { CostModel } from "../cost.ts";
-import { cyclesFromSeconds, Sim, type SimAgent } from "../sim.ts";
+import { cyclesFromSeconds, type Sim, type SimAgent } from "../sim.ts";
 import { ExitReason } from "../virt/exit_reason.ts";
 import type { DirtyLog } from "../machine/dirty_log.ts";
 import { SampledGuest, type TrapHandler } from "../workload/sampled_guest.ts";
@@ -20,10 +20,10 @@ import {
   buildRow,
   buildStateMachine,
   gaveUpReason,
-  limitCycles,
   type LoggingStart,
   PAGE_BYTES,
   startDirtyLogging,
+  StateClock,
   workloadOf,
 } from "./_state_common.ts";
 
@@ -43,7 +43,8 @@ const DONE = 2;
 export class PrecopySaver implements SimAgent, TrapHandler, PageMoverClient {
   readonly #s: SnapshotSettings;
   readonly #cost: CostModel;
-  readonly #sim = new Sim();
+  readonly #clock = new StateClock();
+  readonly #sim: Sim = this.#clock.sim;
   readonly #machine: Machine;
   readonly #mem: GuestMemory;
   readonly #guest: SampledGuest;
@@ -69,7 +70,6 @@ export class PrecopySaver implements SimAgent, TrapHandler, PageMoverClient {
   #done = -1;
   #lostAtDone = 0;
   #jobDone = -1;
-  #finished = false;
 
   constructor(s: SnapshotSettings, cost: CostModel, seed: number) {
     this.#s = s;
@@ -107,16 +107,8 @@ export class PrecopySaver implements SimAgent, TrapHandler, PageMoverClient {
     const version = this.#mem.version;
     for (let p = 0; p < version.length; p++) version[p] = 1 + (p & 7);
     for (let v = 0; v < s.vcpus; v++) this.#guest.unblock(v, 0);
-    const limit = limitCycles(s, this.#cost);
-    this.#guest.haltAt = limit + 1;
     this.#sim.schedule(0, this.#id, this.#tagRound);
-    this.#sim.run(limit);
-    // Events left after the limit: the run gave up there.
-    const gaveUp = !this.#finished && this.#sim.pending > 0;
-    // Every other run ends by reaching done; an empty queue before that is a model bug, never bad input.
-    if (this.#done < 0 && !gaveUp) {
-      throw new Error("snapshot: the event queue ran dry before the snapshot finished");
-    }
+    const gaveUp = this.#clock.run(this.#guest, s, this.#cost, "snapshot", () => this.#done >= 0);
     let lost = 0;
     let reason = "";
     if (this.#done >= 0) {
@@ -263,8 +255,6 @@ export class PrecopySaver implements SimAgent, TrapHandler, PageMoverClient {
 
   #finish(): void {
     if (this.#jobDone < 0) this.#jobDone = 0;
-    this.#guest.haltAt = this.#sim.now;
-    this.#finished = true;
-    this.#sim.stop();
+    this.#clock.finish(this.#guest);
   }
 }

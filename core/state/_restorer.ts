@@ -1,7 +1,7 @@
 // Full, lazy, lazy + sweep and working-set-prefetch restores (private to core/state).
 
 import type { CostModel } from "../cost.ts";
-import { Sim, type SimAgent } from "../sim.ts";
+import type { Sim, SimAgent } from "../sim.ts";
 import { PageMode } from "../mem/guest_memory.ts";
 import { Prng } from "../workload/prng.ts";
 import { SampledGuest, type TrapHandler } from "../workload/sampled_guest.ts";
@@ -21,9 +21,9 @@ import {
   buildRow,
   buildStateMachine,
   gaveUpReason,
-  limitCycles,
   NO_LOGGING,
   PAGE_BYTES,
+  StateClock,
   workingSetOrder,
   workloadOf,
 } from "./_state_common.ts";
@@ -47,7 +47,8 @@ const DONE = 2;
 export class Restorer implements SimAgent, TrapHandler, PageMoverClient {
   readonly #s: RestoreSettings;
   readonly #cost: CostModel;
-  readonly #sim = new Sim();
+  readonly #clock = new StateClock();
+  readonly #sim: Sim = this.#clock.sim;
   readonly #machine: Machine;
   readonly #mem: GuestMemory;
   readonly #guest: SampledGuest;
@@ -60,7 +61,6 @@ export class Restorer implements SimAgent, TrapHandler, PageMoverClient {
   readonly #image: Uint32Array;
   readonly #batchState: Uint8Array;
   readonly #mover: PageMover;
-  readonly #waitPage: Int32Array;
   readonly #faultPage: Int32Array;
   readonly #sweep: boolean;
   readonly #eagerUntil: number;
@@ -75,7 +75,6 @@ export class Restorer implements SimAgent, TrapHandler, PageMoverClient {
   #done = -1;
   #lostAtDone = 0;
   #jobDone = -1;
-  #finished = false;
 
   constructor(s: RestoreSettings, cost: CostModel, seed: number) {
     this.#s = s;
@@ -105,7 +104,6 @@ export class Restorer implements SimAgent, TrapHandler, PageMoverClient {
       write: false,
       keys: this.#batches,
     });
-    this.#waitPage = new Int32Array(s.vcpus).fill(-1);
     this.#faultPage = new Int32Array(s.vcpus).fill(-1);
     this.#sweep = s.method !== "lazy";
     this.#eagerUntil = s.method === "full"
@@ -123,19 +121,11 @@ export class Restorer implements SimAgent, TrapHandler, PageMoverClient {
     this.#guest.verifyAgainst(this.#image);
     // Device state comes first, at the start of the image.
     this.#imageBytes += s.deviceStateBytes;
-    const limit = limitCycles(s, this.#cost);
-    this.#guest.haltAt = limit + 1;
     if (s.deviceStateBytes > 0) {
       this.#mover.send(s.deviceStateBytes, STATE_KEY, 0);
       this.#mover.pump(0);
     } else this.#stateArrived(0);
-    this.#sim.run(limit);
-    // Events left after the limit: the run gave up there.
-    const gaveUp = !this.#finished && this.#sim.pending > 0;
-    // Every other run ends by reaching done; an empty queue before that is a model bug, never bad input.
-    if (this.#done < 0 && !gaveUp) {
-      throw new Error("restore: the event queue ran dry before the restore finished");
-    }
+    const gaveUp = this.#clock.run(this.#guest, s, this.#cost, "restore", () => this.#done >= 0);
     // Every page the guest saw or wrote, and every restored page, must hold
     // the image's version plus the guest's own writes (up to the limit, for
     // a run that gave up).
@@ -223,7 +213,7 @@ export class Restorer implements SimAgent, TrapHandler, PageMoverClient {
       this.#guest.unblock(v, t);
       return;
     }
-    this.#waitPage[v] = p;
+    this.#guest.waitFor(v, p);
     const k = Math.floor(this.#pos[p] / this.#b);
     if (this.#batchState[k] === PENDING) this.#mover.request(k, t);
   }
@@ -243,13 +233,7 @@ export class Restorer implements SimAgent, TrapHandler, PageMoverClient {
     }
     this.#batchState[k] = DONE;
     this.#restored++;
-    for (let v = 0; v < this.#waitPage.length; v++) {
-      const w = this.#waitPage[v];
-      if (w >= 0 && this.#mem.mode[w] !== PageMode.ABSENT) {
-        this.#waitPage[v] = -1;
-        this.#guest.unblock(v, t);
-      }
-    }
+    this.#guest.releaseWaiters((page) => this.#mem.mode[page] !== PageMode.ABSENT, t);
     if (k < this.#eagerUntil && --this.#eagerLeft === 0 && !this.#started && this.#stateRead) {
       this.#start(t);
       return;
@@ -270,9 +254,7 @@ export class Restorer implements SimAgent, TrapHandler, PageMoverClient {
   }
 
   #finish(): void {
-    this.#guest.haltAt = this.#sim.now;
-    this.#finished = true;
-    this.#sim.stop();
+    this.#clock.finish(this.#guest);
   }
 
   /** Batch `k`, if it is still to be read. */

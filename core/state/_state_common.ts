@@ -6,8 +6,12 @@ import { buildMachine } from "../machine/build_machine.ts";
 import type { DirtyLogMethod } from "../machine/machine_config.ts";
 import type { Machine } from "../machine/machine.ts";
 import { EXIT_REASON_COUNT, EXIT_REASON_NAMES, ExitReason } from "../virt/exit_reason.ts";
-import { cyclesFromSeconds, msFromCycles } from "../sim.ts";
-import { buildWorkingSet, type GuestWorkload } from "../workload/sampled_guest.ts";
+import { cyclesFromSeconds, msFromCycles, Sim } from "../sim.ts";
+import {
+  buildWorkingSet,
+  type GuestWorkload,
+  type SampledGuest,
+} from "../workload/sampled_guest.ts";
 import { WorkingSetAccesses } from "../workload/working_set_accesses.ts";
 import type { StateSettings } from "./state_params.ts";
 import type { StateRow } from "./state_row.ts";
@@ -109,6 +113,54 @@ export function startDirtyLogging(machine: Machine, s: StateSettings, seed: numb
  */
 export function limitCycles(s: StateSettings, cost: CostModel): number {
   return cyclesFromSeconds(s.simTimeLimitS, cost.clockGhz);
+}
+
+/**
+ * The clock of one state run and its end: a run ends when the mechanism
+ * calls {@linkcode StateClock.finish} (its work and the guest's job both
+ * done), or gives up at the settings' simulated-time limit.
+ */
+export class StateClock {
+  /** The clock the guest, the mechanism and its page mover run on. */
+  readonly sim: Sim = new Sim();
+  #finished = false;
+
+  /**
+   * Runs until the mechanism finishes or the limit; returns true when the
+   * run gave up at the limit. `done` tells whether the mechanism's own work
+   * was complete.
+   * @throws Error when the queue ran dry before the mechanism was done: a model bug, never bad input
+   */
+  run(
+    guest: SampledGuest,
+    s: StateSettings,
+    cost: CostModel,
+    what: string,
+    done: () => boolean,
+  ): boolean {
+    const limit = limitCycles(s, cost);
+    // A run may finish before the clock starts (nothing to do): the guest stays halted.
+    if (!this.#finished) guest.haltAt = limit + 1;
+    this.sim.run(limit);
+    // Events left after the limit: the run gave up there.
+    const gaveUp = !this.#finished && this.sim.pending > 0;
+    if (!done() && !gaveUp) {
+      throw new Error(`${what}: the event queue ran dry before the ${what} finished`);
+    }
+    return gaveUp;
+  }
+
+  /** The mechanism and the guest's job are done: the guest halts and the clock stops now. */
+  finish(guest: SampledGuest): void {
+    guest.haltAt = this.sim.now;
+    this.#finished = true;
+    this.sim.stop();
+  }
+
+  /** True once {@linkcode StateClock.finish} was called. */
+  get finished(): boolean {
+    return this.#finished;
+  }
 }
 
 /** Why a run gave up, in words: `what` is what was left to do at the limit. */

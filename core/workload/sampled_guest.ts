@@ -126,6 +126,7 @@ export class SampledGuest implements SimAgent {
   #blockedSince: Float64Array;
   #pendingPage: Int32Array;
   #pendingWrite: Uint8Array;
+  #waitPage: Int32Array;
   #rngs: Prng[];
   #writeBelow: number;
   #touchCycles: number;
@@ -166,6 +167,7 @@ export class SampledGuest implements SimAgent {
     this.jobDoneAt = new Float64Array(v).fill(-1);
     this.#pendingPage = new Int32Array(v).fill(-1);
     this.#pendingWrite = new Uint8Array(v);
+    this.#waitPage = new Int32Array(v).fill(-1);
     this.#rngs = [];
     for (let i = 0; i < v; i++) this.#rngs.push(new Prng(seed, 1 + i));
     // Compare raw 32-bit draws against a threshold: one draw per decision.
@@ -239,6 +241,32 @@ export class SampledGuest implements SimAgent {
     this.lostCycles[vcpu] += from - this.#blockedSince[vcpu];
     this.clock[vcpu] = from;
     this.#wakeAt(from);
+  }
+
+  /**
+   * Blocked vCPU `vcpu` waits for `page` (a page being saved or fetched):
+   * {@linkcode SampledGuest.releaseWaiters} lets it go once the page is ready.
+   */
+  waitFor(vcpu: number, page: number): void {
+    this.#waitPage[vcpu] = page;
+  }
+
+  /**
+   * Unblocks at cycle `time` every vCPU waiting for a page that `ready` says
+   * is ready now.
+   * @returns vCPUs released
+   */
+  releaseWaiters(ready: (page: number) => boolean, time: number): number {
+    let released = 0;
+    for (let v = 0; v < this.#waitPage.length; v++) {
+      const page = this.#waitPage[v];
+      if (page >= 0 && ready(page)) {
+        this.#waitPage[v] = -1;
+        this.unblock(v, time);
+        released++;
+      }
+    }
+    return released;
   }
 
   /**

@@ -186,3 +186,20 @@ Deno.test("buildWorkingSet picks the fraction asked for, as sorted distinct page
     assert.ok(ws[ws.length - 1] < pages);
   }
 });
+
+Deno.test("SampledGuest releases a waiting vCPU once its page is ready, and no other", () => {
+  const sim = new Sim();
+  const guest = new SampledGuest(machineOf(16, 3), WORK, 1, QUIET);
+  guest.attach(sim);
+  for (const [v, page] of [[0, 4], [1, 9], [2, 4]]) {
+    guest.block(v, 0);
+    guest.waitFor(v, page);
+  }
+  const ready = new Set([4]);
+  assert.equal(guest.releaseWaiters((p) => ready.has(p), 50), 2);
+  assert.deepEqual([...guest.clock], [50, Infinity, 50]);
+  assert.equal(guest.releaseWaiters((p) => ready.has(p), 60), 0, "released once");
+  ready.add(9);
+  assert.equal(guest.releaseWaiters((p) => ready.has(p), 70), 1);
+  assert.equal(guest.clock[1], 70);
+});
