@@ -195,17 +195,13 @@ export class Machine implements Flushable, VcpuHost {
     const table = this.hostTable;
     if (table === null || table.translate(gfn) < 0 || table.lastSize === PageSize.SIZE_4K) return 0;
     const first = Math.floor(gfn / 512) * 512;
-    let splits = 0;
+    // Down to 4 KiB: a 1G page splits into 2M pages, then the one holding gfn.
+    const splits = table.lastSize === PageSize.SIZE_1G ? 2 : 1;
     const host = this.memory?.host;
-    if (host) {
-      while (table.translate(gfn) >= 0 && table.lastSize > PageSize.SIZE_4K) {
-        host.split(table, gfn);
-        splits++;
-      }
-    } else {
+    if (host) host.split(table, gfn);
+    else {
       while (table.translate(gfn) >= 0 && table.lastSize > PageSize.SIZE_4K) {
         table.split(gfn, table.lastSize + 1);
-        splits++;
       }
     }
     // The frames stay where they were: only translations composed from the
@@ -222,14 +218,13 @@ export class Machine implements Flushable, VcpuHost {
     const table = this.hostTable;
     if (table === null) return 0;
     let splits = 0;
-    for (let gfn = first; gfn < first + count; gfn += 512) {
-      if (table.translate(gfn) < 0 || table.lastSize === PageSize.SIZE_4K) continue;
-      const size = table.lastSize;
-      if (size === PageSize.SIZE_1G) {
-        // Every 2M region of the 1G page ends up split to 4 KiB.
-        const base = Math.floor(gfn / 262144) * 262144;
-        for (let g = base; g < base + 262144; g += 512) splits += this.splitHostPage(g);
-      } else splits += this.splitHostPage(gfn);
+    let end = first + count;
+    for (let gfn = first; gfn < end; gfn += 512) {
+      // A 1G page is split whole: the loop goes on to its last 2M piece.
+      if (table.translate(gfn) >= 0 && table.lastSize === PageSize.SIZE_1G) {
+        end = Math.max(end, (Math.floor(gfn / 262144) + 1) * 262144);
+      }
+      splits += this.splitHostPage(gfn);
     }
     return splits;
   }

@@ -56,7 +56,6 @@ export class CowSaver implements SimAgent, TrapHandler, PageMoverClient {
   #expected: Uint32Array | null = null;
   readonly #mover: PageMover;
   readonly #faultPage: Int32Array;
-  readonly #tagFault: number;
   readonly #tagStart: number;
   #bgCursor = 0;
   #bufferPending = 0;
@@ -96,7 +95,6 @@ export class CowSaver implements SimAgent, TrapHandler, PageMoverClient {
     });
     this.#mover.pace(this.#concurrent ? s.saverShare : 1);
     this.#faultPage = new Int32Array(s.vcpus).fill(-1);
-    this.#tagFault = 0;
     this.#tagStart = s.vcpus;
   }
 
@@ -155,7 +153,7 @@ export class CowSaver implements SimAgent, TrapHandler, PageMoverClient {
 
   onTrap(vcpu: number, page: number, _write: boolean, _reason: number, time: number): void {
     this.#faultPage[vcpu] = page;
-    this.#sim.schedule(time, this.#id, this.#tagFault + vcpu);
+    this.#sim.schedule(time, this.#id, vcpu);
   }
 
   onJobDone(time: number): void {
@@ -165,7 +163,7 @@ export class CowSaver implements SimAgent, TrapHandler, PageMoverClient {
 
   wake(sim: Sim, tag: number): void {
     const t = sim.now;
-    if (tag < this.#tagStart) this.#fault(tag - this.#tagFault, t);
+    if (tag < this.#tagStart) this.#fault(tag, t);
     else {
       if (this.#concurrent) { for (let v = 0; v < this.#s.vcpus; v++) this.#guest.unblock(v, t); }
       this.#mover.pump(t);

@@ -77,14 +77,9 @@ export class PrecopySaver implements SimAgent, TrapHandler, PageMoverClient {
     this.#machine = buildStateMachine(s, cost, s.dirtyLog);
     this.#mem = this.#machine.guestMemory!;
     this.#log = this.#machine.dirtyLog!;
+    this.#guest = new SampledGuest(this.#machine, workloadOf(s, cost), seed, this);
     // Dirty logging starts with the snapshot request, splitting host large pages.
-    this.#logging = startDirtyLogging(this.#machine, s, seed);
-    this.#guest = new SampledGuest(
-      this.#machine,
-      workloadOf(s, cost, this.#logging.slowdown),
-      seed,
-      this,
-    );
+    this.#logging = startDirtyLogging(this.#machine, this.#guest, s, seed);
     this.#dev = new StorageDevice(s.storage, cost.clockGhz);
     this.#guest.attach(this.#sim);
     this.#id = this.#sim.addAgent(this);

@@ -2,11 +2,10 @@
 
 import type { CostModel } from "../cost.ts";
 import type { Sim, SimAgent } from "../sim.ts";
-import { PageMode } from "../mem/guest_memory.ts";
 import { Prng } from "../workload/prng.ts";
 import { SampledGuest, type TrapHandler } from "../workload/sampled_guest.ts";
 import type { Machine } from "../machine/machine.ts";
-import type { GuestMemory } from "../mem/guest_memory.ts";
+import { type GuestMemory, PageMode } from "../mem/guest_memory.ts";
 import { StorageDevice } from "../transfer/storage_device.ts";
 import {
   Background,

@@ -5,13 +5,9 @@ import { measureCyclesPerAccess } from "../machine/access_cost.ts";
 import { buildMachine } from "../machine/build_machine.ts";
 import type { DirtyLogMethod } from "../machine/machine_config.ts";
 import type { Machine } from "../machine/machine.ts";
-import { EXIT_REASON_COUNT, EXIT_REASON_NAMES, ExitReason } from "../virt/exit_reason.ts";
+import { EXIT_REASON_NAMES } from "../virt/exit_reason.ts";
 import { cyclesFromSeconds, msFromCycles, Sim } from "../sim.ts";
-import {
-  buildWorkingSet,
-  type GuestWorkload,
-  type SampledGuest,
-} from "../workload/sampled_guest.ts";
+import type { GuestWorkload, SampledGuest } from "../workload/sampled_guest.ts";
 import { WorkingSetAccesses } from "../workload/working_set_accesses.ts";
 import type { StateSettings } from "./state_params.ts";
 import type { StateRow } from "./state_row.ts";
@@ -44,21 +40,18 @@ export function buildStateMachine(
 }
 
 /**
- * The guest workload of a run, in cycles of `cost`. A touch stands for
- * `accessesPerTouch` accesses of unhindered work; `slowdown` (≥ 1) stretches
- * it when the mechanism made translation slower, and the difference counts
- * as lost.
+ * The guest workload of a run, in cycles of `cost`: a touch stands for
+ * `accessesPerTouch` accesses of unhindered work.
  */
-export function workloadOf(s: StateSettings, cost: CostModel, slowdown = 1): GuestWorkload {
-  const baseTouchCycles = Math.max(1, Math.round(s.accessesPerTouch * cost.baseCyclesPerAccess));
+export function workloadOf(s: StateSettings, cost: CostModel): GuestWorkload {
+  const touchCycles = Math.max(1, Math.round(s.accessesPerTouch * cost.baseCyclesPerAccess));
   const jobCycles = s.jobMs * cost.clockGhz * 1e6;
   return {
     writeFraction: s.writeFraction,
     workingSetFraction: s.workingSetFraction,
     wsRunPages: s.wsRunPages,
-    touchCycles: Math.max(baseTouchCycles, Math.round(baseTouchCycles * slowdown)),
-    baseTouchCycles,
-    jobTouches: Math.ceil(jobCycles / baseTouchCycles),
+    touchCycles,
+    jobTouches: Math.ceil(jobCycles / touchCycles),
   };
 }
 
@@ -79,13 +72,19 @@ export const NO_LOGGING: LoggingStart = { splits: 0, slowdown: 1, cyclesBefore: 
 
 /**
  * Starts the machine's dirty log (splitting host large pages) and measures,
- * per access, what the split costs: the guest's working set accessed
- * through every vCPU's MMU before and after, the same accesses both times.
- * Then clears the statistics the measurement charged.
+ * per access, what the split costs: `guest`'s working set accessed through
+ * every vCPU's MMU before and after, the same accesses both times; the
+ * guest's touches slow down by the ratio. Then clears the statistics the
+ * measurement charged.
  */
-export function startDirtyLogging(machine: Machine, s: StateSettings, seed: number): LoggingStart {
+export function startDirtyLogging(
+  machine: Machine,
+  guest: SampledGuest,
+  s: StateSettings,
+  seed: number,
+): LoggingStart {
   const log = machine.dirtyLog!;
-  const ws = buildWorkingSet(s.pages, s.workingSetFraction, s.wsRunPages, seed);
+  const ws = guest.workingSet;
   const workload = (v: number, phase: number) =>
     new WorkingSetAccesses(
       ws,
@@ -98,9 +97,11 @@ export function startDirtyLogging(machine: Machine, s: StateSettings, seed: numb
   const splits = log.start();
   const after = splits > 0 ? measureCyclesPerAccess(machine, workload) : before;
   machine.resetStats();
+  const slowdown = before > 0 ? Math.max(1, after / before) : 1;
+  guest.slowDown(slowdown);
   return {
     splits,
-    slowdown: before > 0 ? Math.max(1, after / before) : 1,
+    slowdown,
     cyclesBefore: before,
     cyclesAfter: splits > 0 ? after : 0,
   };
@@ -248,16 +249,9 @@ export function buildRow(
   t: RunTotals,
 ): StateRow {
   const ms = (c: number): number => msFromCycles(c, cost.clockGhz);
-  const exitsBy = new Float64Array(EXIT_REASON_COUNT);
-  for (const vcpu of machine.vcpus) {
-    for (let r = 0; r < EXIT_REASON_COUNT; r++) exitsBy[r] += vcpu.stats.exits[r];
-  }
-  let exits = 0;
+  const counters = machine.report().counters;
   const byReason: Record<string, number> = {};
-  for (let r = 0; r < EXIT_REASON_COUNT; r++) {
-    exits += exitsBy[r];
-    byReason[`exits_${EXIT_REASON_NAMES[r]}`] = exitsBy[r];
-  }
+  for (const name of EXIT_REASON_NAMES) byReason[`exits_${name}`] = counters[`exits_${name}`];
   const v = s.vcpus;
   const known = t.finished || t.done >= 0;
   return {
@@ -278,12 +272,12 @@ export function buildRow(
     platform: s.platform,
     host_page: s.hostPage,
     dirty_log: t.dirtyLog,
-    exits,
+    exits: counters.vm_exits,
     ...byReason,
-    exits_write_protect: exitsBy[ExitReason.WRITE_PROTECT],
-    exits_nested_fault: exitsBy[ExitReason.NESTED_FAULT],
-    exits_pml_full: exitsBy[ExitReason.PML_FULL],
-    exits_kick: exitsBy[ExitReason.KICK],
+    exits_write_protect: counters.exits_write_protect,
+    exits_nested_fault: counters.exits_nested_fault,
+    exits_pml_full: counters.exits_pml_full,
+    exits_kick: counters.exits_kick,
     host_pages_split: t.logging.splits,
     translation_slowdown: t.logging.slowdown,
     access_cycles_before_split: t.logging.cyclesBefore,

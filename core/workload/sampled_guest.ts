@@ -39,13 +39,6 @@ export interface GuestWorkload {
   wsRunPages: number;
   /** Cycles of guest work from one touch to the next on one vCPU (≥ 1). */
   touchCycles: number;
-  /**
-   * What a touch's work would take on the machine as it was before the
-   * mechanism changed it (≤ `touchCycles`; host pages split by dirty
-   * logging make translation slower): the difference counts as lost to the
-   * mechanism. Default `touchCycles`.
-   */
-  baseTouchCycles?: number;
   /** Touches each vCPU must complete for its job to be done (≥ 0). */
   jobTouches: number;
 }
@@ -173,8 +166,7 @@ export class SampledGuest implements SimAgent {
     // Compare raw 32-bit draws against a threshold: one draw per decision.
     this.#writeBelow = Math.round(workload.writeFraction * 4294967296);
     this.#touchCycles = workload.touchCycles;
-    this.#slowdownPerTouch = workload.touchCycles -
-      (workload.baseTouchCycles ?? workload.touchCycles);
+    this.#slowdownPerTouch = 0;
     this.#jobTouches = workload.jobTouches;
     this.#jobsLeft = workload.jobTouches > 0 ? v : 0;
     const ws = buildWorkingSet(
@@ -241,6 +233,17 @@ export class SampledGuest implements SimAgent {
     this.lostCycles[vcpu] += from - this.#blockedSince[vcpu];
     this.clock[vcpu] = from;
     this.#wakeAt(from);
+  }
+
+  /**
+   * Before the guest runs: the mechanism made the machine `factor` (≥ 1)
+   * times slower per access (host pages split by dirty logging), so every
+   * touch's work takes that much longer; the extra cycles count as lost.
+   */
+  slowDown(factor: number): void {
+    const base = this.#touchCycles - this.#slowdownPerTouch;
+    this.#touchCycles = Math.max(base, Math.round(base * factor));
+    this.#slowdownPerTouch = this.#touchCycles - base;
   }
 
   /**

@@ -160,10 +160,11 @@ Deno.test("SampledGuest counts a slower touch's extra cycles as lost", () => {
   const sim = new Sim();
   const guest = new SampledGuest(
     machineOf(16, 1),
-    { ...WORK, writeFraction: 0, touchCycles: 150, baseTouchCycles: 100, jobTouches: 4 },
+    { ...WORK, writeFraction: 0, touchCycles: 100, jobTouches: 4 },
     1,
     { ...QUIET, onJobDone: (t) => (guest.haltAt = t) },
   );
+  guest.slowDown(1.5);
   guest.attach(sim);
   guest.unblock(0, 0);
   sim.run();
