@@ -3,13 +3,13 @@
 // splintered guest under opportunistic host backing). Operations per
 // wall-clock second, never modelled cycles.
 import { bench, do_not_optimize } from "mitata";
-import { getProfile } from "../core/cost.ts";
+import { getProfile } from "../core/cost/profiles.ts";
 import { buildMachine } from "../core/machine/build_machine.ts";
 import { BuddyAllocator } from "../core/mem/buddy_allocator.ts";
 import { fragment } from "../core/mem/fragmentation.ts";
-import { PageSize } from "../core/page_size.ts";
-import { createAccessChunk } from "../core/workload/access_chunk.ts";
-import { Prng } from "../core/workload/prng.ts";
+import { PageSize } from "../core/base/page_size.ts";
+import { createAccessChunk } from "../core/base/access_chunk.ts";
+import { Prng } from "../core/base/prng.ts";
 
 /** Operations per timed call. */
 export const MEMORY_OPS = 4096;

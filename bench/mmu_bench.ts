@@ -2,12 +2,12 @@
 // walks and nested walks. Measures accesses per wall-clock second, never
 // modelled cycles. Accesses are generated up front so only the MMU is timed.
 import { bench, do_not_optimize } from "mitata";
-import { getProfile } from "../core/cost.ts";
+import { getProfile } from "../core/cost/profiles.ts";
 import { buildMachine } from "../core/machine/build_machine.ts";
 import type { Machine } from "../core/machine/machine.ts";
 import type { MachineConfig } from "../core/machine/machine_config.ts";
-import { type AccessChunk, createAccessChunk } from "../core/workload/access_chunk.ts";
-import { Prng } from "../core/workload/prng.ts";
+import { type AccessChunk, createAccessChunk } from "../core/base/access_chunk.ts";
+import { Prng } from "../core/base/prng.ts";
 
 /** Accesses per timed call. */
 export const CHUNK = 4096;

@@ -4,7 +4,7 @@
 // wall-clock second, never modelled cycles. Event chunks are generated up
 // front so only the OS model and the platform are timed.
 import { bench, do_not_optimize } from "mitata";
-import { getProfile } from "../core/cost.ts";
+import { getProfile } from "../core/cost/profiles.ts";
 import { createOsEventChunk, type OsEventChunk } from "../core/os/os_event.ts";
 import { createOsWorkload } from "../core/os/os_workloads.ts";
 import { buildMachine } from "../core/machine/build_machine.ts";

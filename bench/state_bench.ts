@@ -5,12 +5,12 @@
 // Standalone: `deno run --allow-env --allow-sys bench/state_bench.ts` prints
 // mitata's table. `bench/mod.ts` calls stateBenchmarks() and runs mitata itself.
 import { bench, do_not_optimize, run } from "mitata";
-import { getProfile } from "../core/cost.ts";
+import { getProfile } from "../core/cost/profiles.ts";
 import { buildMachine } from "../core/machine/build_machine.ts";
-import { Sim } from "../core/sim.ts";
+import { EventClock } from "../core/clock/event_clock.ts";
 import { SampledGuest } from "../core/workload/sampled_guest.ts";
-import { runRestore } from "../core/state/restore.ts";
-import { runSnapshot } from "../core/state/snapshot.ts";
+import { runRestore } from "../core/snapshot/restore.ts";
+import { runSnapshot } from "../core/snapshot/snapshot.ts";
 
 /** Events per timed call of the clock benchmark. */
 export const SIM_EVENTS = 100_000;
@@ -32,7 +32,7 @@ export function stateBenchmarks(): Record<string, number> {
   const clock = "state: discrete-event clock, 8 agents";
   ops[clock] = SIM_EVENTS;
   bench(clock, () => {
-    const sim = new Sim();
+    const sim = new EventClock();
     let left = SIM_EVENTS;
     for (let a = 0; a < 8; a++) {
       sim.addAgent({
@@ -52,7 +52,7 @@ export function stateBenchmarks(): Record<string, number> {
     cost,
   );
   bench(touches, () => {
-    const sim = new Sim();
+    const sim = new EventClock();
     const guest = new SampledGuest(
       machine,
       {

@@ -6,9 +6,9 @@
 // JSON summary. `bench/mod.ts` can instead call workloadBenchmarks() and run
 // mitata itself.
 import { bench, do_not_optimize, run } from "mitata";
-import { createAccessChunk } from "../core/workload/access_chunk.ts";
+import { createAccessChunk } from "../core/base/access_chunk.ts";
 import { LackeyParser } from "../core/workload/lackey.ts";
-import { Prng } from "../core/workload/prng.ts";
+import { Prng } from "../core/base/prng.ts";
 import { createWorkload, WORKLOADS } from "../core/workload/workloads.ts";
 
 /** Lines in the synthetic lackey trace parsed by each timed call. */

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { CostModel } from "../core/cost.ts";
+import type { CostModel } from "../core/cost/cost_model.ts";
 import type { ReportSection, Row, Value } from "../reports/report_section.ts";
 
 export type { ReportSection, Row, Value };

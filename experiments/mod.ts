@@ -6,7 +6,7 @@
  * @example Run one point of the translation experiment in-process
  * ```ts
  * import { EXPERIMENTS } from "./mod.ts";
- * import { getProfile } from "../core/cost.ts";
+ * import { getProfile } from "../core/cost/profiles.ts";
  * const experiment = EXPERIMENTS.translation;
  * const point = experiment.grids.quick.find((p) => p.caches === "off" && p.mode === "nested")!;
  * const row = await experiment.run({ ...point, accesses: 256 }, { seed: 1, cost: getProfile("intel-skylake-sp") });
@@ -29,8 +29,8 @@ export {
 } from "./experiment.ts";
 export { cartesian } from "./cartesian.ts";
 export { EXPERIMENTS } from "./registry.ts";
-export { TRANSLATION } from "./translation.ts";
-export { SNAPSHOT } from "./snapshot.ts";
+export { TRANSLATION } from "./translation/experiment.ts";
+export { SNAPSHOT } from "./snapshot/experiment.ts";
 export {
   describePoint,
   PROVENANCE_KEYS,
@@ -38,26 +38,26 @@ export {
   SweepError,
   type SweepOptions,
   type SweepResult,
-} from "./sweep.ts";
-export { canonicalJson, fnv1a64, pointId } from "./point_id.ts";
-export { appendRow, loadRows, type LoadRowsOptions, POINT_ID_KEY } from "./row_store.ts";
-export { formatShard, inShard, parseShard, type Shard } from "./shard.ts";
+} from "./sweep/run_sweep.ts";
+export { canonicalJson, fnv1a64, pointId } from "./sweep/point_id.ts";
+export { appendRow, loadRows, type LoadRowsOptions, POINT_ID_KEY } from "./sweep/row_store.ts";
+export { formatShard, inShard, parseShard, type Shard } from "./sweep/shard.ts";
 export {
   createProgress,
   formatDuration,
   type Progress,
   type ProgressOptions,
   type ProgressStream,
-} from "./progress.ts";
-export { gitCommit, VMLAB_VERSION } from "./provenance.ts";
+} from "./sweep/progress.ts";
+export { gitCommit, VMLAB_VERSION } from "./sweep/provenance.ts";
 export {
   readRunRecord,
   type ReportInput,
   type RunRecord,
   writeExperimentReport,
   writeIndex,
-} from "./report_writer.ts";
-export { type MergedExperiment, mergeOutputs } from "./merge.ts";
-export { resolveProfile } from "./profile_option.ts";
-export { type CliOptions, DEFAULT_OUT_DIR, DEFAULT_SEED, runCli } from "./cli.ts";
-export { UsageError } from "./usage_error.ts";
+} from "./sweep/report_writer.ts";
+export { type MergedExperiment, mergeOutputs } from "./sweep/merge.ts";
+export { resolveProfile } from "./cli/profile_option.ts";
+export { type CliOptions, DEFAULT_OUT_DIR, DEFAULT_SEED, runCli } from "./cli/experiment_cli.ts";
+export { UsageError } from "./cli/usage_error.ts";

@@ -6,10 +6,10 @@
  */
 
 import type { Experiment } from "./experiment.ts";
-import { TRANSLATION } from "./translation.ts";
-import { SNAPSHOT } from "./snapshot.ts";
-import { LARGE_PAGES } from "./large_pages.ts";
-import { SHADOW } from "./shadow.ts";
+import { TRANSLATION } from "./translation/experiment.ts";
+import { SNAPSHOT } from "./snapshot/experiment.ts";
+import { LARGE_PAGES } from "./large_pages/experiment.ts";
+import { SHADOW } from "./shadow/experiment.ts";
 
 /**
  * The registered experiments, by id, in the order the index lists them.

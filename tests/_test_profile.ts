@@ -1,7 +1,7 @@
 // A cost profile for tests whose numbers are chosen to make hand-computed
 // expectations easy, not to model any core.
-import type { CostModel } from "../core/cost.ts";
-import { EXIT_REASON_NAMES } from "../core/virt/exit_reason.ts";
+import type { CostModel } from "../core/cost/cost_model.ts";
+import { EXIT_REASON_NAMES } from "../core/base/exit_reason.ts";
 
 export const TEST_PROFILE: CostModel = {
   name: "test",

@@ -8,9 +8,9 @@
  * @module
  */
 
-import { createAccessChunk } from "../workload/access_chunk.ts";
-import type { AccessGenerator } from "../workload/access_chunk.ts";
-import { Counter } from "../stats.ts";
+import { createAccessChunk } from "../base/access_chunk.ts";
+import type { AccessGenerator } from "../base/access_chunk.ts";
+import { Counter } from "../cost/stats.ts";
 import type { Machine } from "./machine.ts";
 
 /**
@@ -24,7 +24,7 @@ import type { Machine } from "./machine.ts";
  * import { buildMachine } from "./build_machine.ts";
  * import { measureCyclesPerAccess } from "./access_cost.ts";
  * import { WorkingSetAccesses } from "../workload/working_set_accesses.ts";
- * import { getProfile } from "../cost.ts";
+ * import { getProfile } from "../cost/profiles.ts";
  * const machine = buildMachine({ platform: "nested" }, getProfile("intel-skylake-sp"));
  * const pages = Uint32Array.from({ length: 4096 }, (_, i) => i);
  * const cpa = measureCyclesPerAccess(machine, (v, phase) =>

@@ -9,19 +9,19 @@
  */
 
 import { MachineConfigError } from "../base/config_error.ts";
-import { type CostModel, exitCycleTable } from "../cost.ts";
-import { FixedSizeMapper } from "../mem/demand_mapper.ts";
+import { type CostModel, exitCycleTable } from "../cost/cost_model.ts";
+import { FixedSizeMapper } from "../mmu/demand_mapper.ts";
 import { BumpFrameAllocator, type FrameAllocator } from "../mem/frame_allocator.ts";
 import { GuestMemory } from "../mem/guest_memory.ts";
 import { HostMemory } from "../mem/host_memory.ts";
-import { MemorySystem } from "../mem/memory_system.ts";
+import { MemorySystem } from "../mapping/memory_system.ts";
 import { PageTable } from "../mmu/page_table.ts";
 import { GuestOs, type GuestPagePolicy } from "../os/guest_os.ts";
 import type { GuestKernel } from "../os/platform.ts";
-import { type PageSize, parsePageSize } from "../page_size.ts";
+import { type PageSize, parsePageSize } from "../base/page_size.ts";
 import type { HostMap } from "../platforms/platform_kind.ts";
 import { PLATFORMS } from "../platforms/registry.ts";
-import { Stats } from "../stats.ts";
+import { Stats } from "../cost/stats.ts";
 import { FirstTouchGuest } from "./first_touch_guest.ts";
 import { Machine } from "./machine.ts";
 import { type MachineConfig, resolveMachineConfig } from "./machine_config.ts";
@@ -39,7 +39,7 @@ const HOST_FIELDS: readonly string[] = ["fragmentation", "hostMemoryMib"];
  * @example A nested machine translates one page in one 2-D walk
  * ```ts
  * import { buildMachine } from "./build_machine.ts";
- * import { getProfile } from "../cost.ts";
+ * import { getProfile } from "../cost/profiles.ts";
  * const machine = buildMachine({ platform: "nested" }, getProfile("intel-skylake-sp"));
  * machine.vcpus[0].mmu.access(0x10000, 0, 8, 0, 0);
  * if (machine.report().counters.walks !== 1) throw new Error();

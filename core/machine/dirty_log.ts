@@ -22,7 +22,7 @@
  */
 
 import { type GuestMemory, PageMode } from "../mem/guest_memory.ts";
-import { ExitReason } from "../virt/exit_reason.ts";
+import { ExitReason } from "../base/exit_reason.ts";
 import type { ResolvedDirtyLogConfig } from "./machine_config.ts";
 import type { Vcpu } from "./vcpu.ts";
 
@@ -42,7 +42,7 @@ export interface DirtyLogHost {
  * @example Write protection: one exit per page per round; PML: none until the log fills
  * ```ts
  * import { buildMachine } from "./build_machine.ts";
- * import { getProfile } from "../cost.ts";
+ * import { getProfile } from "../cost/profiles.ts";
  * const cost = getProfile("intel-skylake-sp");
  * const wp = buildMachine({ platform: "nested", guestMemoryPages: 1024 }, cost);
  * const log = wp.dirtyLog!;

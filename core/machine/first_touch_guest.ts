@@ -10,11 +10,11 @@
  * @module
  */
 
-import type { DemandMapper } from "../mem/demand_mapper.ts";
+import type { DemandMapper } from "../mmu/demand_mapper.ts";
 import type { PageTable } from "../mmu/page_table.ts";
 import { AddressSpace } from "../os/address_space.ts";
 import type { GuestKernel } from "../os/platform.ts";
-import { Counter, type Stats } from "../stats.ts";
+import { Counter, type Stats } from "../cost/stats.ts";
 
 /**
  * A first-touch guest.
@@ -22,10 +22,10 @@ import { Counter, type Stats } from "../stats.ts";
  * @example
  * ```ts
  * import { FirstTouchGuest } from "./first_touch_guest.ts";
- * import { FixedSizeMapper } from "../mem/demand_mapper.ts";
+ * import { FixedSizeMapper } from "../mmu/demand_mapper.ts";
  * import { BumpFrameAllocator } from "../mem/frame_allocator.ts";
  * import { PageTable } from "../mmu/page_table.ts";
- * import { Stats } from "../stats.ts";
+ * import { Stats } from "../cost/stats.ts";
  * const frames = new BumpFrameAllocator();
  * const guest = new FirstTouchGuest(new PageTable(4, frames), new FixedSizeMapper(frames, 0), [new Stats()]);
  * guest.pageFault(0, 0x1234);

@@ -7,17 +7,17 @@
  * @module
  */
 
-import type { CostModel } from "../cost.ts";
-import type { DemandMapper } from "../mem/demand_mapper.ts";
-import type { Flushable } from "../mem/host_mapper.ts";
+import type { CostModel } from "../cost/cost_model.ts";
+import type { DemandMapper } from "../mmu/demand_mapper.ts";
+import type { Flushable } from "../mapping/host_mapper.ts";
 import type { HostMemory } from "../mem/host_memory.ts";
-import type { MemorySystem } from "../mem/memory_system.ts";
+import type { MemorySystem } from "../mapping/memory_system.ts";
 import type { PageTable } from "../mmu/page_table.ts";
 import type { GuestOs } from "../os/guest_os.ts";
 import type { Platform } from "../os/platform.ts";
-import { Stats, type StatsReport } from "../stats.ts";
+import { Stats, type StatsReport } from "../cost/stats.ts";
 import type { GuestMemory } from "../mem/guest_memory.ts";
-import { PAGES_4K_PER, PageSize } from "../page_size.ts";
+import { PAGES_4K_PER, PageSize } from "../base/page_size.ts";
 import { DirtyLog } from "./dirty_log.ts";
 import type { FirstTouchGuest } from "./first_touch_guest.ts";
 import type { ResolvedMachineConfig } from "./machine_config.ts";
@@ -63,7 +63,7 @@ export interface PageTableBytes {
  * @example Two vCPUs with their own TLBs over one guest
  * ```ts
  * import { buildMachine } from "./build_machine.ts";
- * import { getProfile } from "../cost.ts";
+ * import { getProfile } from "../cost/profiles.ts";
  * const machine = buildMachine({ platform: "nested", vcpus: 2 }, getProfile("amd-zen3"));
  * machine.vcpus[0].mmu.access(0x400, 0, 8, 0, 0);
  * machine.vcpus[1].mmu.access(0x400, 0, 8, 0, 0);

@@ -11,12 +11,12 @@
  */
 
 import { MachineConfigError } from "../base/config_error.ts";
-import type { CostModel, Geometry, TlbGeometries } from "../cost.ts";
+import type { CostModel, Geometry, TlbGeometries } from "../cost/cost_model.ts";
 import {
   type MemoryConfig,
   type ResolvedMemoryConfig,
   resolveMemoryConfig,
-} from "../mem/memory_config.ts";
+} from "../mapping/memory_config.ts";
 import type { ResolvedShadowConfig } from "../platforms/platform_kind.ts";
 import { PLATFORM_NAMES, PLATFORMS } from "../platforms/registry.ts";
 import { resolveShadowConfig, type ShadowConfig } from "../platforms/shadow/shadow_config.ts";
@@ -200,7 +200,7 @@ function pageName(field: string, value: unknown): PageSizeName {
  * @example
  * ```ts
  * import { resolveMachineConfig } from "./machine_config.ts";
- * import { getProfile } from "../cost.ts";
+ * import { getProfile } from "../cost/profiles.ts";
  * import assert from "node:assert/strict";
  * const cost = getProfile("intel-skylake-sp");
  * const config = resolveMachineConfig({ platform: "nested" }, cost);

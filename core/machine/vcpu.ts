@@ -10,13 +10,9 @@
 
 import type { Mmu } from "../mmu/mmu.ts";
 import type { Platform } from "../os/platform.ts";
-import type { Sim, SimAgent } from "../sim.ts";
-import type { Stats } from "../stats.ts";
-import {
-  type AccessChunk,
-  type AccessGenerator,
-  createAccessChunk,
-} from "../workload/access_chunk.ts";
+import type { ClockAgent, EventClock } from "../clock/event_clock.ts";
+import type { Stats } from "../cost/stats.ts";
+import { type AccessChunk, type AccessGenerator, createAccessChunk } from "../base/access_chunk.ts";
 
 /** What a vCPU tells its machine between chunks (background work such as promotion). */
 export interface VcpuHost {
@@ -30,7 +26,7 @@ export interface VcpuHost {
  * @example Two accesses through vCPU 0 of a native machine
  * ```ts
  * import { buildMachine } from "./build_machine.ts";
- * import { getProfile } from "../cost.ts";
+ * import { getProfile } from "../cost/profiles.ts";
  * const machine = buildMachine({}, getProfile("intel-skylake-sp"));
  * const vcpu = machine.vcpus[0];
  * vcpu.mmu.access(0x400, 0, 8, 0, 0);
@@ -38,7 +34,7 @@ export interface VcpuHost {
  * if (vcpu.stats.counters[0] !== 2) throw new Error();
  * ```
  */
-export class Vcpu implements SimAgent {
+export class Vcpu implements ClockAgent {
   /** Its number in the machine. */
   readonly id: number;
   /** Its MMU. */
@@ -52,7 +48,7 @@ export class Vcpu implements SimAgent {
   readonly #exitCycles: Float64Array;
   #program: AccessGenerator | null = null;
   #chunk: AccessChunk | null = null;
-  #clock: Sim | null = null;
+  #clock: EventClock | null = null;
   #agent = -1;
 
   /**
@@ -110,7 +106,7 @@ export class Vcpu implements SimAgent {
    * chunk after chunk until the program ends. Several vCPUs may share one
    * program (threads taking work from one stream).
    */
-  start(clock: Sim, program: AccessGenerator, at: number = clock.now): void {
+  start(clock: EventClock, program: AccessGenerator, at: number = clock.now): void {
     if (this.#program !== null) {
       throw new RangeError(`vCPU ${this.id} is running a program already`);
     }
@@ -125,7 +121,7 @@ export class Vcpu implements SimAgent {
   }
 
   /** Called by the clock: runs one chunk, then waits until the cycles it took have passed. */
-  wake(sim: Sim): void {
+  wake(sim: EventClock): void {
     const program = this.#program;
     if (program === null) return;
     const chunk = this.#chunk!;

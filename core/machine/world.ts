@@ -12,13 +12,13 @@
  */
 
 import { MachineConfigError } from "../base/config_error.ts";
-import type { CostModel } from "../cost.ts";
+import type { CostModel } from "../cost/cost_model.ts";
 import { HostMemory, type HostMemoryOptions } from "../mem/host_memory.ts";
 import { PTE_WRITABLE } from "../mmu/page_table.ts";
-import { PageSize } from "../page_size.ts";
-import { Sim } from "../sim.ts";
-import { Cycle } from "../stats.ts";
-import type { AccessGenerator } from "../workload/access_chunk.ts";
+import { PageSize } from "../base/page_size.ts";
+import { EventClock } from "../clock/event_clock.ts";
+import { Cycle } from "../cost/stats.ts";
+import type { AccessGenerator } from "../base/access_chunk.ts";
 import { buildMachine } from "./build_machine.ts";
 import type { Machine } from "./machine.ts";
 import type { MachineConfig } from "./machine_config.ts";
@@ -41,7 +41,7 @@ export class WorldError extends Error {
  * @example Two partitions of one host share a page
  * ```ts
  * import { World } from "./world.ts";
- * import { getProfile } from "../cost.ts";
+ * import { getProfile } from "../cost/profiles.ts";
  * const world = new World();
  * const host = world.addHost();
  * const cost = getProfile("intel-skylake-sp");
@@ -53,7 +53,7 @@ export class WorldError extends Error {
  */
 export class World {
   /** The one clock every vCPU and agent runs on (cycles). */
-  readonly clock: Sim = new Sim();
+  readonly clock: EventClock = new EventClock();
   /** The hosts, in the order added. */
   readonly hosts: HostMemory[] = [];
   /** The machines, in the order added. */
@@ -192,7 +192,7 @@ export class World {
   /** `machine` lost `gfn`: its platform drops cached translations, at the cost of one invalidation. */
   #invalidated(machine: Machine, gfn: number): void {
     machine.platform.unmapped(gfn);
-    // Estimate, as for a promotion's remap (core/mem/memory_system.ts): the
+    // Estimate, as for a promotion's remap (core/mapping/memory_system.ts): the
     // invalidation is charged like the profile's INVLPG handler.
     machine.stats.cycles[Cycle.HYPERVISOR] += machine.cost.exitHandlerCycles.invlpg;
   }

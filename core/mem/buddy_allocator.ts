@@ -16,7 +16,7 @@
  * @module
  */
 
-import { PAGES_4K_PER, PageSize } from "../page_size.ts";
+import { PAGES_4K_PER, PageSize } from "../base/page_size.ts";
 import type { FrameAllocator } from "./frame_allocator.ts";
 
 /** Thrown when a block of the requested size cannot be found or a free is invalid. */
@@ -79,7 +79,7 @@ class BlockList {
  * @example Split, fragment and coalesce
  * ```ts
  * import { BuddyAllocator } from "./buddy_allocator.ts";
- * import { PageSize } from "../page_size.ts";
+ * import { PageSize } from "../base/page_size.ts";
  * const memory = new BuddyAllocator(2 * 262144); // 2 GiB
  * const small = memory.alloc(PageSize.SIZE_4K); // splits a 1G and a 2M block
  * if (memory.freeBlocks(PageSize.SIZE_1G) !== 1) throw new Error("one 1G block left whole");
@@ -263,7 +263,7 @@ export class BuddyAllocator implements FrameAllocator {
    * @example
    * ```ts
    * import { BuddyAllocator } from "./buddy_allocator.ts";
-   * import { PageSize } from "../page_size.ts";
+   * import { PageSize } from "../base/page_size.ts";
    * const memory = new BuddyAllocator(1024);
    * const block = memory.alloc(PageSize.SIZE_2M);
    * memory.split(block, PageSize.SIZE_2M);

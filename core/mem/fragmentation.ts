@@ -11,7 +11,7 @@
  * @module
  */
 
-import { Prng } from "../workload/prng.ts";
+import { Prng } from "../base/prng.ts";
 import type { BuddyAllocator } from "./buddy_allocator.ts";
 
 /** Thrown for an invalid fragmentation request; the message names the option. */
@@ -44,7 +44,7 @@ function shuffle(values: Int32Array, rng: Prng): void {
  * ```ts
  * import { BuddyAllocator } from "./buddy_allocator.ts";
  * import { fragment } from "./fragmentation.ts";
- * import { PageSize } from "../page_size.ts";
+ * import { PageSize } from "../base/page_size.ts";
  * const memory = new BuddyAllocator(4 * 262144);
  * const tenants = fragment(memory, 0.5, 1);
  * if (tenants.length !== 1024) throw new Error();

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { PAGES_4K_PER, type PageSize } from "../page_size.ts";
+import { PAGES_4K_PER, type PageSize } from "../base/page_size.ts";
 
 /** Hands out physical frames, numbered in 4 KiB units and aligned to their size. */
 export interface FrameAllocator {
@@ -24,7 +24,7 @@ export interface FrameAllocator {
  * @example Frames come out aligned to their size
  * ```ts
  * import { BumpFrameAllocator } from "./frame_allocator.ts";
- * import { PageSize } from "../page_size.ts";
+ * import { PageSize } from "../base/page_size.ts";
  * const frames = new BumpFrameAllocator();
  * frames.alloc(PageSize.SIZE_4K);
  * if (frames.alloc(PageSize.SIZE_2M) % 512 !== 0) throw new Error("misaligned");

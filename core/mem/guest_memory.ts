@@ -11,7 +11,7 @@
  * @module
  */
 
-import { ExitReason } from "../virt/exit_reason.ts";
+import { ExitReason } from "../base/exit_reason.ts";
 
 /** Per-page access modes, stored in {@linkcode GuestMemory.mode}. */
 export const PageMode = {
@@ -43,7 +43,7 @@ export const MAX_GUEST_PAGES = 1 << 28;
  * @example A write-protected page traps; after unprotecting, the write lands
  * ```ts
  * import { GuestMemory } from "./guest_memory.ts";
- * import { ExitReason } from "../virt/exit_reason.ts";
+ * import { ExitReason } from "../base/exit_reason.ts";
  * const mem = new GuestMemory(4);
  * mem.protectAll();
  * if (mem.write(2) !== ExitReason.WRITE_PROTECT) throw new Error("expected a trap");
@@ -108,7 +108,7 @@ export class GuestMemory {
    * @example
    * ```ts
    * import { GuestMemory } from "./guest_memory.ts";
-   * import { ExitReason } from "../virt/exit_reason.ts";
+   * import { ExitReason } from "../base/exit_reason.ts";
    * const mem = new GuestMemory(1);
    * mem.makeAllAbsent();
    * if (mem.read(0) !== ExitReason.NESTED_FAULT) throw new Error();

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { PageSize } from "../page_size.ts";
+import { PageSize } from "../base/page_size.ts";
 import { BuddyAllocator } from "./buddy_allocator.ts";
 import { BumpFrameAllocator, type FrameAllocator } from "./frame_allocator.ts";
 import { fragment } from "./fragmentation.ts";

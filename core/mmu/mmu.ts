@@ -6,10 +6,10 @@
  * @module
  */
 
-import type { AccessChunk } from "../workload/access_chunk.ts";
-import { AccessKind } from "../workload/access_chunk.ts";
+import type { AccessChunk } from "../base/access_chunk.ts";
+import { AccessKind } from "../base/access_chunk.ts";
 import type { PageVersions } from "../mem/page_versions.ts";
-import { Counter, Cycle, type Stats } from "../stats.ts";
+import { Counter, Cycle, type Stats } from "../cost/stats.ts";
 import { LEVEL_SPAN } from "./page_table.ts";
 import type { PageWalker } from "./page_walker.ts";
 import type { Tlb } from "./tlb.ts";
@@ -50,7 +50,7 @@ export interface MmuOptions {
  * import { WalkCache } from "./walk_cache.ts";
  * import { WalkMemory } from "./walk_memory.ts";
  * import { BumpFrameAllocator } from "../mem/frame_allocator.ts";
- * import { Counter, Stats } from "../stats.ts";
+ * import { Counter, Stats } from "../cost/stats.ts";
  * const stats = new Stats();
  * const frames = new BumpFrameAllocator();
  * const walker = new NativeWalker(new PageTable(4, frames), {

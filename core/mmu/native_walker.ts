@@ -6,9 +6,9 @@
  */
 
 import type { FrameAllocator } from "../mem/frame_allocator.ts";
-import { CountedMapper, type DemandMapper, FixedSizeMapper } from "../mem/demand_mapper.ts";
-import { PageSize } from "../page_size.ts";
-import { Counter, Cycle, type Stats } from "../stats.ts";
+import { CountedMapper, type DemandMapper, FixedSizeMapper } from "./demand_mapper.ts";
+import { PageSize } from "../base/page_size.ts";
+import { Counter, Cycle, type Stats } from "../cost/stats.ts";
 import {
   ENTRIES_PER_TABLE,
   LEVEL_SPAN,
@@ -57,7 +57,7 @@ export interface NativeWalkerOptions {
  * import { WalkCache } from "./walk_cache.ts";
  * import { WalkMemory } from "./walk_memory.ts";
  * import { BumpFrameAllocator } from "../mem/frame_allocator.ts";
- * import { Counter, Stats } from "../stats.ts";
+ * import { Counter, Stats } from "../cost/stats.ts";
  * const frames = new BumpFrameAllocator();
  * const stats = new Stats();
  * const walker = new NativeWalker(new PageTable(4, frames), {

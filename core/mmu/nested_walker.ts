@@ -10,9 +10,9 @@
  */
 
 import type { FrameAllocator } from "../mem/frame_allocator.ts";
-import { CountedMapper, type DemandMapper, FixedSizeMapper } from "../mem/demand_mapper.ts";
-import { PageSize } from "../page_size.ts";
-import { Counter, Cycle, type Stats } from "../stats.ts";
+import { CountedMapper, type DemandMapper, FixedSizeMapper } from "./demand_mapper.ts";
+import { PageSize } from "../base/page_size.ts";
+import { Counter, Cycle, type Stats } from "../cost/stats.ts";
 import type { NativeWalker } from "./native_walker.ts";
 import {
   ENTRIES_PER_TABLE,
@@ -68,7 +68,7 @@ export interface NestedWalkerOptions {
  * import { WalkCache } from "./walk_cache.ts";
  * import { WalkMemory } from "./walk_memory.ts";
  * import { BumpFrameAllocator } from "../mem/frame_allocator.ts";
- * import { Counter, Stats } from "../stats.ts";
+ * import { Counter, Stats } from "../cost/stats.ts";
  * const stats = new Stats();
  * const memory = new WalkMemory(stats, { lines: 0, ways: 1, hitCycles: 1, memoryCycles: 100 });
  * const hostFrames = new BumpFrameAllocator();

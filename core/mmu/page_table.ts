@@ -13,7 +13,7 @@
  */
 
 import type { FrameAllocator } from "../mem/frame_allocator.ts";
-import { PageSize } from "../page_size.ts";
+import { PageSize } from "../base/page_size.ts";
 
 /** Entry flag: the entry is present. */
 export const PTE_PRESENT = 1;
@@ -81,7 +81,7 @@ export function radixIndex(lo: number, hi: number, level: number): number {
  * ```ts
  * import { PageTable } from "./page_table.ts";
  * import { BumpFrameAllocator } from "../mem/frame_allocator.ts";
- * import { PageSize } from "../page_size.ts";
+ * import { PageSize } from "../base/page_size.ts";
  * const table = new PageTable(4, new BumpFrameAllocator());
  * table.map(0x200, 0x40000, PageSize.SIZE_2M, 0);
  * if (table.translate(0x203) !== 0x40003) throw new Error();

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { PageSize } from "../page_size.ts";
+import type { PageSize } from "../base/page_size.ts";
 
 /** Walks page tables for a TLB miss. */
 export interface PageWalker {

@@ -6,9 +6,9 @@
  * @module
  */
 
-import type { CostModel } from "../cost.ts";
+import type { CostModel } from "../cost/cost_model.ts";
 import type { PageVersions } from "../mem/page_versions.ts";
-import type { Stats } from "../stats.ts";
+import type { Stats } from "../cost/stats.ts";
 import { Mmu } from "./mmu.ts";
 import type { PageWalker } from "./page_walker.ts";
 import { Tlb } from "./tlb.ts";
@@ -19,8 +19,8 @@ import { Tlb } from "./tlb.ts";
  * @example
  * ```ts
  * import { buildVcpuMmu } from "./vcpu_mmu.ts";
- * import { getProfile } from "../cost.ts";
- * import { Stats } from "../stats.ts";
+ * import { getProfile } from "../cost/profiles.ts";
+ * import { Stats } from "../cost/stats.ts";
  * const walker = { leafSize: 0 as const, walk: (vpn: number) => vpn + 1, flush() {} };
  * const mmu = buildVcpuMmu(walker, getProfile("intel-skylake-sp"), new Stats());
  * if (mmu.translate(5, 0) !== 6) throw new Error();

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { Counter, Cycle, type Stats } from "../stats.ts";
+import { Counter, Cycle, type Stats } from "../cost/stats.ts";
 import { LineCache } from "./line_cache.ts";
 
 /**
@@ -16,7 +16,7 @@ import { LineCache } from "./line_cache.ts";
  * @example A second read of a neighbouring entry hits the cache
  * ```ts
  * import { WalkMemory } from "./walk_memory.ts";
- * import { Counter, Stats } from "../stats.ts";
+ * import { Counter, Stats } from "../cost/stats.ts";
  * const stats = new Stats();
  * const memory = new WalkMemory(stats, { lines: 512, ways: 8, hitCycles: 14, memoryCycles: 200 });
  * memory.ref(100, 0);
@@ -49,7 +49,7 @@ export class WalkMemory {
    * @example
    * ```ts
    * import { WalkMemory } from "./walk_memory.ts";
-   * import { Counter, Stats } from "../stats.ts";
+   * import { Counter, Stats } from "../cost/stats.ts";
    * const a = new Stats();
    * const b = new Stats();
    * const first = new WalkMemory(a, { lines: 512, ways: 8, hitCycles: 14, memoryCycles: 200 });

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type AccessGenerator, AccessKind, createAccessChunk } from "../workload/access_chunk.ts";
+import { type AccessGenerator, AccessKind, createAccessChunk } from "../base/access_chunk.ts";
 import { type OsEventChunk, type OsEventGenerator, OsOp } from "./os_event.ts";
 
 /**

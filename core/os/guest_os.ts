@@ -23,11 +23,11 @@
  * @module
  */
 
-import type { CostModel } from "../cost.ts";
+import type { CostModel } from "../cost/cost_model.ts";
 import { BumpFrameAllocator, type FrameAllocator } from "../mem/frame_allocator.ts";
 import { LEVEL_SPAN, PageTable, PTE_ACCESSED, PTE_DIRTY, PTE_WRITABLE } from "../mmu/page_table.ts";
-import { PAGES_4K_PER, PageSize } from "../page_size.ts";
-import { Cycle, type Stats } from "../stats.ts";
+import { PAGES_4K_PER, PageSize } from "../base/page_size.ts";
+import { Cycle, type Stats } from "../cost/stats.ts";
 import { AddressSpace } from "./address_space.ts";
 import { OS_OP_NAMES, type OsEventChunk, OsOp } from "./os_event.ts";
 import type { GuestKernel, Platform } from "./platform.ts";
@@ -104,7 +104,7 @@ export class OsEventError extends Error {
  * ```ts
  * import { createOsEventChunk, OsOp } from "./os_event.ts";
  * import { buildMachine } from "../machine/build_machine.ts";
- * import { getProfile } from "../cost.ts";
+ * import { getProfile } from "../cost/profiles.ts";
  * const machine = buildMachine({ guest: "os" }, getProfile("intel-skylake-sp"));
  * const os = machine.os!;
  * const c = createOsEventChunk(8);

@@ -16,8 +16,8 @@
  * @module
  */
 
-import { Prng } from "../workload/prng.ts";
-import { WorkloadError } from "../workload/workload_error.ts";
+import { Prng } from "../base/prng.ts";
+import { WorkloadError } from "../base/workload_error.ts";
 import { createOsEventChunk, type OsEventChunk, type OsEventGenerator, OsOp } from "./os_event.ts";
 
 /** Options of the OS workloads; fields read by one workload only say so. */

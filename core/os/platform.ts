@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { RemapListener } from "../mem/host_mapper.ts";
+import type { RemapListener } from "../mapping/host_mapper.ts";
 import type { Mmu } from "../mmu/mmu.ts";
 import type { PageTable } from "../mmu/page_table.ts";
 import type { AddressSpace } from "./address_space.ts";

@@ -10,8 +10,8 @@
  * @module
  */
 
-import type { CostModel } from "../cost.ts";
-import type { DemandMapper } from "../mem/demand_mapper.ts";
+import type { CostModel } from "../cost/cost_model.ts";
+import type { DemandMapper } from "../mmu/demand_mapper.ts";
 import { BumpFrameAllocator } from "../mem/frame_allocator.ts";
 import type { Mmu } from "../mmu/mmu.ts";
 import { PageTable, PTE_ACCESSED, PTE_DIRTY, PTE_WRITABLE } from "../mmu/page_table.ts";
@@ -20,7 +20,7 @@ import { buildVcpuMmu } from "../mmu/vcpu_mmu.ts";
 import { WalkMemory } from "../mmu/walk_memory.ts";
 import type { AddressSpace } from "../os/address_space.ts";
 import type { GuestKernel, Platform } from "../os/platform.ts";
-import { Cycle, type Stats } from "../stats.ts";
+import { Cycle, type Stats } from "../cost/stats.ts";
 import type { PlatformOptions } from "./platform_kind.ts";
 
 /**

@@ -8,7 +8,7 @@
 import { NativeWalker } from "../mmu/native_walker.ts";
 import { WalkCache } from "../mmu/walk_cache.ts";
 import type { WalkMemory } from "../mmu/walk_memory.ts";
-import { PageSize } from "../page_size.ts";
+import { PageSize } from "../base/page_size.ts";
 import {
   GuestFaultMapper,
   HardwarePlatform,
@@ -23,7 +23,7 @@ import type { PlatformKind, PlatformOptions } from "./platform_kind.ts";
  * @example Built by the machine builder
  * ```ts
  * import { buildMachine } from "../machine/build_machine.ts";
- * import { getProfile } from "../cost.ts";
+ * import { getProfile } from "../cost/profiles.ts";
  * const machine = buildMachine({ platform: "native" }, getProfile("intel-skylake-sp"));
  * if (machine.platform.name !== "native" || machine.platform.hostTable !== null) throw new Error();
  * ```

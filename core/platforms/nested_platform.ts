@@ -9,14 +9,14 @@
  * @module
  */
 
-import { CountedMapper } from "../mem/demand_mapper.ts";
+import { CountedMapper } from "../mmu/demand_mapper.ts";
 import { NativeWalker } from "../mmu/native_walker.ts";
 import { NestedWalker } from "../mmu/nested_walker.ts";
 import { Tlb } from "../mmu/tlb.ts";
 import { WalkCache } from "../mmu/walk_cache.ts";
 import type { WalkMemory } from "../mmu/walk_memory.ts";
-import { PageSize } from "../page_size.ts";
-import { ExitReason } from "../virt/exit_reason.ts";
+import { PageSize } from "../base/page_size.ts";
+import { ExitReason } from "../base/exit_reason.ts";
 import {
   GuestFaultMapper,
   HardwarePlatform,
@@ -31,7 +31,7 @@ import type { PlatformKind, PlatformOptions } from "./platform_kind.ts";
  * @example A cold 2-D walk of 24 references, and no exit
  * ```ts
  * import { buildMachine } from "../machine/build_machine.ts";
- * import { getProfile } from "../cost.ts";
+ * import { getProfile } from "../cost/profiles.ts";
  * const machine = buildMachine(
  *   { platform: "nested", walkCache: false, nestedTlb: false },
  *   getProfile("intel-skylake-sp"),

@@ -6,12 +6,12 @@
  * @module
  */
 
-import type { CostModel } from "../cost.ts";
-import type { DemandMapper } from "../mem/demand_mapper.ts";
+import type { CostModel } from "../cost/cost_model.ts";
+import type { DemandMapper } from "../mmu/demand_mapper.ts";
 import type { HostMemory } from "../mem/host_memory.ts";
 import type { PageTable } from "../mmu/page_table.ts";
 import type { GuestKernel, Platform } from "../os/platform.ts";
-import type { Stats } from "../stats.ts";
+import type { Stats } from "../cost/stats.ts";
 
 /** The hypervisor's map of guest-physical memory onto the host's memory. */
 export interface HostMap {

@@ -20,7 +20,7 @@
  * @module
  */
 
-import { exitCycleTable } from "../cost.ts";
+import { exitCycleTable } from "../cost/cost_model.ts";
 import type { HostMemory } from "../mem/host_memory.ts";
 import type { Mmu } from "../mmu/mmu.ts";
 import {
@@ -40,9 +40,9 @@ import { WalkMemory } from "../mmu/walk_memory.ts";
 import type { AddressSpace } from "../os/address_space.ts";
 import type { GuestKernel, Platform } from "../os/platform.ts";
 import { tablePath } from "../os/table_path.ts";
-import { PAGES_4K_PER, PageSize } from "../page_size.ts";
-import { Counter, Cycle, type Stats } from "../stats.ts";
-import { ExitReason } from "../virt/exit_reason.ts";
+import { PAGES_4K_PER, PageSize } from "../base/page_size.ts";
+import { Counter, Cycle, type Stats } from "../cost/stats.ts";
+import { ExitReason } from "../base/exit_reason.ts";
 import type { HostMap, PlatformKind, PlatformOptions } from "./platform_kind.ts";
 import type { PrefetchTarget } from "./shadow/batched_fill.ts";
 import { type ShadowPolicies, shadowPolicies } from "./shadow/shadow_config.ts";
@@ -71,7 +71,7 @@ const FLAGS = PTE_ACCESSED | PTE_DIRTY;
  * @example Every strategy on: a second pass over the pages takes no exit
  * ```ts
  * import { buildMachine } from "../machine/build_machine.ts";
- * import { getProfile } from "../cost.ts";
+ * import { getProfile } from "../cost/profiles.ts";
  * const machine = buildMachine(
  *   { platform: "shadow", guest: "os", shadow: { strategies: "all" } },
  *   getProfile("intel-skylake-sp"),

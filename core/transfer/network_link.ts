@@ -11,7 +11,7 @@
  * @module
  */
 
-import { cyclesFromSeconds } from "../sim.ts";
+import { cyclesFromSeconds } from "../clock/cycle_time.ts";
 import { BANDWIDTH_WINDOW_S, BandwidthEstimate } from "./bandwidth_estimate.ts";
 import { type LinkProfile, validateLinkProfile } from "./link_profile.ts";
 import type { Transport } from "./transport.ts";

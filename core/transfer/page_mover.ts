@@ -13,7 +13,7 @@
  * @module
  */
 
-import type { Sim, SimAgent } from "../sim.ts";
+import type { ClockAgent, EventClock } from "../clock/event_clock.ts";
 import type { Transport } from "./transport.ts";
 
 /** One batch in flight: the pages it carries and its payload. */
@@ -84,8 +84,8 @@ export interface PageMoverOptions {
  * import { Background, type MoverBatch, PageMover } from "./page_mover.ts";
  * import { StorageDevice } from "./storage_device.ts";
  * import { STORAGE_PROFILES } from "./storage_profile.ts";
- * import { Sim } from "../sim.ts";
- * const sim = new Sim();
+ * import { EventClock } from "../clock/event_clock.ts";
+ * const sim = new EventClock();
  * let next = 0;
  * let arrived = 0;
  * const mover = new PageMover(sim, {
@@ -106,12 +106,12 @@ export interface PageMoverOptions {
  * if (arrived !== 10 || mover.transport.ios !== 3) throw new Error();
  * ```
  */
-export class PageMover implements SimAgent {
+export class PageMover implements ClockAgent {
   /** The transport. */
   readonly transport: Transport;
   /** Batches moved so far (arrived). */
   arrivedBatches = 0;
-  readonly #clock: Sim;
+  readonly #clock: EventClock;
   readonly #id: number;
   readonly #client: PageMoverClient;
   readonly #write: boolean;
@@ -140,7 +140,7 @@ export class PageMover implements SimAgent {
    * @param client what it moves for
    * @param options transport, queue depth, batch capacity, direction, key space
    */
-  constructor(clock: Sim, client: PageMoverClient, options: PageMoverOptions) {
+  constructor(clock: EventClock, client: PageMoverClient, options: PageMoverOptions) {
     const depth = options.queueDepth;
     if (!Number.isInteger(depth) || depth < 1) {
       throw new RangeError(`PageMover: queueDepth must be a positive integer, got ${depth}`);
@@ -270,7 +270,7 @@ export class PageMover implements SimAgent {
   }
 
   /** Called by the clock: a batch arrived, or a paced batch may start. */
-  wake(sim: Sim, tag: number): void {
+  wake(sim: EventClock, tag: number): void {
     const now = sim.now;
     if (tag === this.#tagPump) {
       if (now >= this.#pumpAt) this.#pumpAt = Infinity;

@@ -4,8 +4,8 @@
  * @module
  */
 
-import { type AccessChunk, type AccessGenerator, AccessKind } from "./access_chunk.ts";
-import { Prng } from "./prng.ts";
+import { type AccessChunk, type AccessGenerator, AccessKind } from "../base/access_chunk.ts";
+import { Prng } from "../base/prng.ts";
 import {
   type ResolvedWorkloadOptions,
   resolveWorkloadOptions,
@@ -24,7 +24,7 @@ import {
  *
  * @example Every access is a modify
  * ```ts
- * import { AccessKind, createAccessChunk } from "./access_chunk.ts";
+ * import { AccessKind, createAccessChunk } from "../base/access_chunk.ts";
  * import { GupsGenerator } from "./gups.ts";
  * const gen = new GupsGenerator({ accesses: 10, footprintBytes: 2 ** 24, seed: 3 });
  * const chunk = createAccessChunk(16);

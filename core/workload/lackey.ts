@@ -2,7 +2,7 @@
  * An incremental parser of valgrind lackey memory traces
  * (`valgrind --tool=lackey --trace-mem=yes`), working on raw bytes so that
  * multi-GB traces stream through in bounded memory at millions of lines per
- * second. No I/O here: `experiments/trace_file.ts` reads files and feeds it.
+ * second. No I/O here: `experiments/cli/trace_file.ts` reads files and feeds it.
  *
  * The format, one record per line:
  *
@@ -20,7 +20,7 @@
  * @module
  */
 
-import { type AccessChunk, AccessKind } from "./access_chunk.ts";
+import { type AccessChunk, AccessKind } from "../base/access_chunk.ts";
 import { TraceError } from "./trace_error.ts";
 
 export { TraceError } from "./trace_error.ts";
@@ -122,7 +122,7 @@ function isBlank(byte: number): boolean {
  *
  * @example Parse a trace that arrives in two pieces
  * ```ts
- * import { AccessKind, createAccessChunk } from "./access_chunk.ts";
+ * import { AccessKind, createAccessChunk } from "../base/access_chunk.ts";
  * import { LackeyParser } from "./lackey.ts";
  * const parser = new LackeyParser({ source: "demo" });
  * const chunk = createAccessChunk(16);
@@ -206,7 +206,7 @@ export class LackeyParser {
    *
    * @example
    * ```ts
-   * import { createAccessChunk } from "./access_chunk.ts";
+   * import { createAccessChunk } from "../base/access_chunk.ts";
    * import { LackeyParser } from "./lackey.ts";
    * const parser = new LackeyParser({ source: "x" });
    * parser.feed(new TextEncoder().encode(" L 1000,4\n"));
@@ -232,7 +232,7 @@ export class LackeyParser {
    *
    * @example
    * ```ts
-   * import { createAccessChunk } from "./access_chunk.ts";
+   * import { createAccessChunk } from "../base/access_chunk.ts";
    * import { LackeyParser } from "./lackey.ts";
    * const parser = new LackeyParser({ source: "x" });
    * const chunk = createAccessChunk();
@@ -263,7 +263,7 @@ export class LackeyParser {
    *
    * @example
    * ```ts
-   * import { createAccessChunk } from "./access_chunk.ts";
+   * import { createAccessChunk } from "../base/access_chunk.ts";
    * import { LackeyParser } from "./lackey.ts";
    * const parser = new LackeyParser({ source: "x" });
    * const chunk = createAccessChunk(4);

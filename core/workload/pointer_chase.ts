@@ -4,8 +4,8 @@
  * @module
  */
 
-import { type AccessChunk, type AccessGenerator, AccessKind } from "./access_chunk.ts";
-import { Prng } from "./prng.ts";
+import { type AccessChunk, type AccessGenerator, AccessKind } from "../base/access_chunk.ts";
+import { Prng } from "../base/prng.ts";
 import { RandomPermutation } from "./random_permutation.ts";
 import {
   type ResolvedWorkloadOptions,
@@ -31,7 +31,7 @@ import {
  *
  * @example Four nodes, each visited once per lap
  * ```ts
- * import { createAccessChunk } from "./access_chunk.ts";
+ * import { createAccessChunk } from "../base/access_chunk.ts";
  * import { PointerChaseGenerator } from "./pointer_chase.ts";
  * const gen = new PointerChaseGenerator({ accesses: 8, footprintBytes: 4096, nodeBytes: 1024, seed: 2 });
  * const chunk = createAccessChunk(8);

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { Prng } from "./prng.ts";
+import { Prng } from "../base/prng.ts";
 
 /**
  * A bijection on [0, size) built from a balanced Feistel network on the

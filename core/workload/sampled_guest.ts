@@ -21,13 +21,13 @@
  * @module
  */
 
-import { Prng } from "./prng.ts";
+import { Prng } from "../base/prng.ts";
 import { type GuestMemory, PageMode } from "../mem/guest_memory.ts";
 import type { DirtyLog } from "../machine/dirty_log.ts";
 import type { Machine } from "../machine/machine.ts";
 import type { Vcpu } from "../machine/vcpu.ts";
-import { ExitReason } from "../virt/exit_reason.ts";
-import type { Sim, SimAgent } from "../sim.ts";
+import { ExitReason } from "../base/exit_reason.ts";
+import type { ClockAgent, EventClock } from "../clock/event_clock.ts";
 
 /** What the guest does; all fields validated by the caller. */
 export interface GuestWorkload {
@@ -59,19 +59,19 @@ export interface TrapHandler {
 }
 
 /**
- * The sampled guest on a machine's vCPUs, as one agent of a {@linkcode Sim}.
+ * The sampled guest on a machine's vCPUs, as one agent of a {@linkcode EventClock}.
  *
  * @example Two vCPUs of a nested machine run until the job is done; nothing traps
  * ```ts
- * import { Sim } from "../sim.ts";
+ * import { EventClock } from "../clock/event_clock.ts";
  * import { buildMachine } from "../machine/build_machine.ts";
- * import { getProfile } from "../cost.ts";
+ * import { getProfile } from "../cost/profiles.ts";
  * import { SampledGuest } from "./sampled_guest.ts";
  * const machine = buildMachine(
  *   { platform: "nested", vcpus: 2, guestMemoryPages: 1024 },
  *   getProfile("intel-skylake-sp"),
  * );
- * const sim = new Sim();
+ * const sim = new EventClock();
  * let doneAt = -1;
  * const handler = {
  *   onTrap(): void { throw new Error("no trap expected"); },
@@ -87,7 +87,7 @@ export interface TrapHandler {
  * if (doneAt !== 1000) throw new Error(String(doneAt));
  * ```
  */
-export class SampledGuest implements SimAgent {
+export class SampledGuest implements ClockAgent {
   /** The machine whose vCPUs the guest drives. */
   readonly machine: Machine;
   /** The memory the vCPUs touch: the machine's tracked memory. */
@@ -127,7 +127,7 @@ export class SampledGuest implements SimAgent {
   #jobTouches: number;
   #jobsLeft: number;
   #handler: TrapHandler;
-  #sim: Sim | null = null;
+  #sim: EventClock | null = null;
   #id = -1;
   #nextWake = Infinity;
   #wakeGen = 0;
@@ -186,7 +186,7 @@ export class SampledGuest implements SimAgent {
   }
 
   /** Registers the guest as an agent of `sim`; returns its agent id. */
-  attach(sim: Sim): number {
+  attach(sim: EventClock): number {
     this.#sim = sim;
     this.#id = sim.addAgent(this);
     return this.#id;
@@ -307,7 +307,7 @@ export class SampledGuest implements SimAgent {
   }
 
   /** Called by the clock: runs touches up to the next other event. */
-  wake(sim: Sim, tag: number): void {
+  wake(sim: EventClock, tag: number): void {
     if (tag !== this.#wakeGen) return; // superseded by an earlier wake
     this.#nextWake = Infinity;
     const clock = this.clock;

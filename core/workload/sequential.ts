@@ -4,8 +4,8 @@
  * @module
  */
 
-import { type AccessChunk, type AccessGenerator, AccessKind } from "./access_chunk.ts";
-import { Prng } from "./prng.ts";
+import { type AccessChunk, type AccessGenerator, AccessKind } from "../base/access_chunk.ts";
+import { Prng } from "../base/prng.ts";
 import {
   type ResolvedWorkloadOptions,
   resolveWorkloadOptions,
@@ -21,7 +21,7 @@ import {
  *
  * @example Scan two pages with 8-byte accesses
  * ```ts
- * import { createAccessChunk } from "./access_chunk.ts";
+ * import { createAccessChunk } from "../base/access_chunk.ts";
  * import { SequentialGenerator } from "./sequential.ts";
  * const gen = new SequentialGenerator({ accesses: 1024, footprintBytes: 8192, seed: 1 });
  * const chunk = createAccessChunk(4096);

@@ -4,8 +4,8 @@
  * @module
  */
 
-import { type AccessChunk, type AccessGenerator, AccessKind } from "./access_chunk.ts";
-import { Prng } from "./prng.ts";
+import { type AccessChunk, type AccessGenerator, AccessKind } from "../base/access_chunk.ts";
+import { Prng } from "../base/prng.ts";
 import {
   type ResolvedWorkloadOptions,
   resolveWorkloadOptions,
@@ -25,7 +25,7 @@ import {
  *
  * @example One access per page
  * ```ts
- * import { createAccessChunk } from "./access_chunk.ts";
+ * import { createAccessChunk } from "../base/access_chunk.ts";
  * import { StridedGenerator } from "./strided.ts";
  * const gen = new StridedGenerator({ accesses: 5, footprintBytes: 4 * 4096, seed: 1 });
  * const chunk = createAccessChunk(8);

@@ -4,8 +4,8 @@
  * @module
  */
 
-import { type AccessChunk, type AccessGenerator, AccessKind } from "./access_chunk.ts";
-import { Prng } from "./prng.ts";
+import { type AccessChunk, type AccessGenerator, AccessKind } from "../base/access_chunk.ts";
+import { Prng } from "../base/prng.ts";
 import {
   type ResolvedWorkloadOptions,
   resolveWorkloadOptions,
@@ -20,7 +20,7 @@ import {
  *
  * @example Every access stays inside the footprint
  * ```ts
- * import { createAccessChunk } from "./access_chunk.ts";
+ * import { createAccessChunk } from "../base/access_chunk.ts";
  * import { UniformRandomGenerator } from "./uniform_random.ts";
  * const gen = new UniformRandomGenerator({ accesses: 100, footprintBytes: 2 ** 30, seed: 1 });
  * const chunk = createAccessChunk(128);

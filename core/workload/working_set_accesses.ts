@@ -6,8 +6,8 @@
  * @module
  */
 
-import { type AccessChunk, type AccessGenerator, AccessKind } from "./access_chunk.ts";
-import { Prng } from "./prng.ts";
+import { type AccessChunk, type AccessGenerator, AccessKind } from "../base/access_chunk.ts";
+import { Prng } from "../base/prng.ts";
 
 /**
  * `accesses` 8-byte accesses, each to a page drawn uniformly from `pages`
@@ -17,7 +17,7 @@ import { Prng } from "./prng.ts";
  * @example
  * ```ts
  * import { WorkingSetAccesses } from "./working_set_accesses.ts";
- * import { createAccessChunk } from "./access_chunk.ts";
+ * import { createAccessChunk } from "../base/access_chunk.ts";
  * const gen = new WorkingSetAccesses(new Uint32Array([3, 9]), 100, 0.5, 1);
  * const chunk = createAccessChunk(256);
  * if (gen.fill(chunk) !== 100 || gen.fill(chunk) !== 0) throw new Error();

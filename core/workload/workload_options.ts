@@ -4,7 +4,7 @@
  * @module
  */
 
-import { WorkloadError } from "./workload_error.ts";
+import { WorkloadError } from "../base/workload_error.ts";
 
 /**
  * Options of a synthetic workload: plain JSON-serialisable data, stored with

@@ -4,17 +4,17 @@
  * @module
  */
 
-import type { AccessGenerator } from "./access_chunk.ts";
+import type { AccessGenerator } from "../base/access_chunk.ts";
 import { GupsGenerator } from "./gups.ts";
 import { PointerChaseGenerator } from "./pointer_chase.ts";
 import { SequentialGenerator } from "./sequential.ts";
 import { StridedGenerator } from "./strided.ts";
 import { UniformRandomGenerator } from "./uniform_random.ts";
-import { WorkloadError } from "./workload_error.ts";
+import { WorkloadError } from "../base/workload_error.ts";
 import type { WorkloadOptions } from "./workload_options.ts";
 import { ZipfGenerator } from "./zipf.ts";
 
-export { WorkloadError } from "./workload_error.ts";
+export { WorkloadError } from "../base/workload_error.ts";
 export type { WorkloadOptions } from "./workload_options.ts";
 
 /** A registry entry: what the workload does, and how to build it. */
@@ -74,7 +74,7 @@ export const WORKLOADS: Readonly<Record<WorkloadName, WorkloadEntry>> = {
  *
  * @example Ten thousand zipf accesses over 64 MiB
  * ```ts
- * import { createAccessChunk } from "./access_chunk.ts";
+ * import { createAccessChunk } from "../base/access_chunk.ts";
  * import { createWorkload } from "./workloads.ts";
  * const gen = createWorkload("zipf", { accesses: 10_000, footprintBytes: 64 * 2 ** 20, seed: 7 });
  * const chunk = createAccessChunk();

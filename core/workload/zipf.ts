@@ -4,8 +4,8 @@
  * @module
  */
 
-import { type AccessChunk, type AccessGenerator, AccessKind } from "./access_chunk.ts";
-import { Prng } from "./prng.ts";
+import { type AccessChunk, type AccessGenerator, AccessKind } from "../base/access_chunk.ts";
+import { Prng } from "../base/prng.ts";
 import { RandomPermutation } from "./random_permutation.ts";
 import {
   type ResolvedWorkloadOptions,
@@ -26,7 +26,7 @@ import { ZipfSampler } from "./zipf_sampler.ts";
  *
  * @example The hottest item dominates when packed
  * ```ts
- * import { createAccessChunk } from "./access_chunk.ts";
+ * import { createAccessChunk } from "../base/access_chunk.ts";
  * import { ZipfGenerator } from "./zipf.ts";
  * const gen = new ZipfGenerator({ accesses: 1000, footprintBytes: 2 ** 20, seed: 1, scramble: false });
  * const chunk = createAccessChunk(1000);

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Prng } from "./prng.ts";
+import type { Prng } from "../base/prng.ts";
 
 /** Below this magnitude, series expansions replace `log1p(x)/x` and `expm1(x)/x`. */
 const TAYLOR_THRESHOLD = 1e-8;
@@ -20,7 +20,7 @@ const TAYLOR_THRESHOLD = 1e-8;
  *
  * @example Rank 1 is the most frequent
  * ```ts
- * import { Prng } from "./prng.ts";
+ * import { Prng } from "../base/prng.ts";
  * import { ZipfSampler } from "./zipf_sampler.ts";
  * const zipf = new ZipfSampler(1000, 0.99);
  * const rng = new Prng(5);
@@ -63,7 +63,7 @@ export class ZipfSampler {
    *
    * @example
    * ```ts
-   * import { Prng } from "./prng.ts";
+   * import { Prng } from "../base/prng.ts";
    * import { ZipfSampler } from "./zipf_sampler.ts";
    * const k = new ZipfSampler(2 ** 30, 0.99).sample(new Prng(1));
    * if (k < 1 || k > 2 ** 30 || !Number.isInteger(k)) throw new Error();

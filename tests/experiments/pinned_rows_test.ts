@@ -4,7 +4,7 @@
 // restructured, but the numbers of these points must not move unless a
 // change means them to, and says so.
 import assert from "node:assert/strict";
-import { getProfile } from "../../core/cost.ts";
+import { getProfile } from "../../core/cost/profiles.ts";
 import type { Point } from "../../experiments/experiment.ts";
 import { EXPERIMENTS } from "../../experiments/registry.ts";
 

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { DEFAULT_PROFILE, getProfile } from "../../core/cost.ts";
+import { DEFAULT_PROFILE, getProfile } from "../../core/cost/profiles.ts";
 import { GRID_SIZES } from "../../experiments/experiment.ts";
-import { pointId } from "../../experiments/point_id.ts";
+import { pointId } from "../../experiments/sweep/point_id.ts";
 import { EXPERIMENTS } from "../../experiments/registry.ts";
-import { PROVENANCE_KEYS } from "../../experiments/sweep.ts";
+import { PROVENANCE_KEYS } from "../../experiments/sweep/run_sweep.ts";
 
 const cost = getProfile(DEFAULT_PROFILE);
 

@@ -13,7 +13,7 @@
 import { PTE_ACCESSED, PTE_DIRTY, PTE_WRITABLE } from "../../mmu/page_table.ts";
 import type { AddressSpace } from "../../os/address_space.ts";
 import { tablePath } from "../../os/table_path.ts";
-import { ExitReason } from "../../virt/exit_reason.ts";
+import { ExitReason } from "../../base/exit_reason.ts";
 import type { ShadowCore } from "./shadow_core.ts";
 import type { ShadowTable } from "./shadow_table.ts";
 

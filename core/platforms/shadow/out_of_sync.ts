@@ -9,7 +9,7 @@
 
 import type { AddressSpace } from "../../os/address_space.ts";
 import { tablePath } from "../../os/table_path.ts";
-import { ExitReason } from "../../virt/exit_reason.ts";
+import { ExitReason } from "../../base/exit_reason.ts";
 import type { ShadowCore } from "./shadow_core.ts";
 
 /** An out-of-sync guest leaf table page: whose it is and the first page it maps. */

@@ -8,7 +8,7 @@
  */
 
 import type { AddressSpace } from "../../os/address_space.ts";
-import { ExitReason } from "../../virt/exit_reason.ts";
+import { ExitReason } from "../../base/exit_reason.ts";
 import type { ShadowCore } from "./shadow_core.ts";
 
 /** How a guest's TLB shootdown reaches the other vCPUs. */

@@ -21,8 +21,8 @@ import {
 import type { PageWalker } from "../../mmu/page_walker.ts";
 import type { WalkCache } from "../../mmu/walk_cache.ts";
 import type { WalkMemory } from "../../mmu/walk_memory.ts";
-import { PageSize } from "../../page_size.ts";
-import { Counter, Cycle, type Stats } from "../../stats.ts";
+import { PageSize } from "../../base/page_size.ts";
+import { Counter, Cycle, type Stats } from "../../cost/stats.ts";
 import type { FlagTracking } from "./lazy_flags.ts";
 import type { ShadowTable } from "./shadow_table.ts";
 
@@ -62,7 +62,7 @@ export interface ShadowWalkerOptions {
  * @example Built by the shadow platform
  * ```ts
  * import { buildMachine } from "../../machine/build_machine.ts";
- * import { getProfile } from "../../cost.ts";
+ * import { getProfile } from "../../cost/profiles.ts";
  * const machine = buildMachine({ platform: "shadow" }, getProfile("intel-skylake-sp"));
  * machine.vcpus[0].mmu.access(0x400, 0, 8, 0, 0);
  * if (machine.report().counters.exits_hidden_fault !== 1) throw new Error();

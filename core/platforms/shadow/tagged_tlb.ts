@@ -38,8 +38,8 @@ export interface TlbTagging {
  * ```ts
  * import { UntaggedTlb } from "./tagged_tlb.ts";
  * import { buildVcpuMmu } from "../../mmu/vcpu_mmu.ts";
- * import { getProfile } from "../../cost.ts";
- * import { Stats } from "../../stats.ts";
+ * import { getProfile } from "../../cost/profiles.ts";
+ * import { Stats } from "../../cost/stats.ts";
  * const mmu = buildVcpuMmu({ leafSize: 0, walk: (v: number) => v, flush() {} }, getProfile("amd-zen3"), new Stats());
  * if (!new UntaggedTlb().afterExit(mmu)) throw new Error("an untagged exit flushes");
  * ```
@@ -88,8 +88,8 @@ export class UntaggedTlb implements TlbTagging {
  * ```ts
  * import { TaggedTlb } from "./tagged_tlb.ts";
  * import { buildVcpuMmu } from "../../mmu/vcpu_mmu.ts";
- * import { getProfile } from "../../cost.ts";
- * import { Stats } from "../../stats.ts";
+ * import { getProfile } from "../../cost/profiles.ts";
+ * import { Stats } from "../../cost/stats.ts";
  * const mmu = buildVcpuMmu({ leafSize: 0, walk: (v: number) => v, flush() {} }, getProfile("amd-zen3"), new Stats());
  * if (new TaggedTlb().afterExit(mmu)) throw new Error("a tagged exit keeps the TLB");
  * ```

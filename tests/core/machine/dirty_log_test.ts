@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { getProfile } from "../../../core/cost.ts";
+import { getProfile } from "../../../core/cost/profiles.ts";
 import { buildMachine } from "../../../core/machine/build_machine.ts";
 import { MachineConfigError } from "../../../core/machine/machine_config.ts";
 import { PageMode } from "../../../core/mem/guest_memory.ts";
-import { ExitReason } from "../../../core/virt/exit_reason.ts";
+import { ExitReason } from "../../../core/base/exit_reason.ts";
 
 const COST = getProfile("intel-skylake-sp");
 

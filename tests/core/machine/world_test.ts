@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { getProfile } from "../../../core/cost.ts";
+import { getProfile } from "../../../core/cost/profiles.ts";
 import { buildMachine } from "../../../core/machine/build_machine.ts";
 import type { MachineConfig } from "../../../core/machine/machine_config.ts";
 import { World } from "../../../core/machine/world.ts";
-import { runAccesses } from "../../../core/simulate.ts";
-import { AccessKind } from "../../../core/workload/access_chunk.ts";
+import { runAccesses } from "../../../core/workload/simulate.ts";
+import { AccessKind } from "../../../core/base/access_chunk.ts";
 import { createWorkload } from "../../../core/workload/workloads.ts";
 
 const cost = getProfile("intel-skylake-sp");

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { BuddyAllocator, FrameAllocationError } from "../../../core/mem/buddy_allocator.ts";
 import { fragment, FragmentationError } from "../../../core/mem/fragmentation.ts";
-import { PAGES_4K_PER, PageSize } from "../../../core/page_size.ts";
+import { PAGES_4K_PER, PageSize } from "../../../core/base/page_size.ts";
 
 /**
  * The obviously-correct model: one owner flag per 4 KiB frame and counts of

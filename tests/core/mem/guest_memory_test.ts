@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { GuestMemory, MAX_GUEST_PAGES, PageMode } from "../../../core/mem/guest_memory.ts";
-import { ExitReason } from "../../../core/virt/exit_reason.ts";
+import { ExitReason } from "../../../core/base/exit_reason.ts";
 
 Deno.test("GuestMemory bumps a page's version on each write it allows", () => {
   const mem = new GuestMemory(3);

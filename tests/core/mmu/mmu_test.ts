@@ -4,7 +4,7 @@ import { buildMachine } from "../../../core/machine/build_machine.ts";
 import type { Machine } from "../../../core/machine/machine.ts";
 import { configFor } from "../_machine.ts";
 import type { MachineConfig, PageSizeName } from "../../../core/machine/machine_config.ts";
-import { Counter } from "../../../core/stats.ts";
+import { Counter } from "../../../core/cost/stats.ts";
 import { WalkCache } from "../../../core/mmu/walk_cache.ts";
 import { TEST_PROFILE } from "../../_test_profile.ts";
 import { ReferenceTlb } from "./_reference_tlb.ts";

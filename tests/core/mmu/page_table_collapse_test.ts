@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { BumpFrameAllocator } from "../../../core/mem/frame_allocator.ts";
 import { MappingError, PageTable } from "../../../core/mmu/page_table.ts";
-import { PageSize } from "../../../core/page_size.ts";
+import { PageSize } from "../../../core/base/page_size.ts";
 
 Deno.test("PageTable.collapse() replaces a table of 4K leaves by one 2M leaf and releases the table page", () => {
   const table = new PageTable(4, new BumpFrameAllocator());

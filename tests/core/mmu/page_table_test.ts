@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { MappingError, PageTable, radixIndex } from "../../../core/mmu/page_table.ts";
 import { BumpFrameAllocator } from "../../../core/mem/frame_allocator.ts";
-import { PAGES_4K_PER, type PageSize } from "../../../core/page_size.ts";
+import { PAGES_4K_PER, type PageSize } from "../../../core/base/page_size.ts";
 
 Deno.test("radixIndex() equals the textbook division for every level", () => {
   fc.assert(

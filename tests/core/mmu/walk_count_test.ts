@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { buildMachine } from "../../../core/machine/build_machine.ts";
 import { configFor } from "../_machine.ts";
 import type { MachineConfig, PageSizeName } from "../../../core/machine/machine_config.ts";
-import { Counter } from "../../../core/stats.ts";
+import { Counter } from "../../../core/cost/stats.ts";
 import { TEST_PROFILE } from "../../_test_profile.ts";
 
 const SIZES: PageSizeName[] = ["4k", "2m", "1g"];

@@ -4,8 +4,8 @@ import { GuestOs, OsEventError, SINGLE_PAGE_FLUSH_CEILING } from "../../../core/
 import { createOsEventChunk, OsOp } from "../../../core/os/os_event.ts";
 import type { Platform } from "../../../core/os/platform.ts";
 import type { Mmu } from "../../../core/mmu/mmu.ts";
-import { PageSize } from "../../../core/page_size.ts";
-import { Cycle, Stats } from "../../../core/stats.ts";
+import { PageSize } from "../../../core/base/page_size.ts";
+import { Cycle, Stats } from "../../../core/cost/stats.ts";
 import { TEST_PROFILE } from "../../_test_profile.ts";
 
 /** A platform that maps through the guest table directly and records every call. */

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { createOsEventChunk, OsOp } from "../../../core/os/os_event.ts";
 import { createOsWorkload, OS_WORKLOADS } from "../../../core/os/os_workloads.ts";
-import { getProfile } from "../../../core/cost.ts";
+import { getProfile } from "../../../core/cost/profiles.ts";
 import { buildMachine } from "../../../core/machine/build_machine.ts";
-import { runOsWorkload } from "../../../core/simulate.ts";
+import { runOsWorkload } from "../../../core/workload/simulate.ts";
 
 function drain(name: string, seed: number, vcpus: number): { ops: number[]; vpns: number[] } {
   const gen = createOsWorkload(name, { accesses: 5000, footprintBytes: 1 << 20, seed, vcpus });

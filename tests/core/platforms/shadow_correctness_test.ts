@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { buildMachine } from "../../../core/machine/build_machine.ts";
 import type { MachineConfig } from "../../../core/machine/machine_config.ts";
-import { HOST_POLICIES, type HostPolicy } from "../../../core/mem/memory_config.ts";
+import { HOST_POLICIES, type HostPolicy } from "../../../core/mapping/memory_config.ts";
 import { createOsEventChunk, OsOp } from "../../../core/os/os_event.ts";
 import { ALL_STRATEGIES, strategyName } from "../../../core/platforms/shadow/shadow_config.ts";
 import { TEST_PROFILE } from "../../_test_profile.ts";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { getProfile } from "../../../core/cost.ts";
+import { getProfile } from "../../../core/cost/profiles.ts";
 import { OsOp } from "../../../core/os/os_event.ts";
 import { createOsWorkload } from "../../../core/os/os_workloads.ts";
-import type { CostModel } from "../../../core/cost.ts";
+import type { CostModel } from "../../../core/cost/cost_model.ts";
 import { buildMachine } from "../../../core/machine/build_machine.ts";
 import { resolveMachineConfig } from "../../../core/machine/machine_config.ts";
 import {
@@ -10,7 +10,7 @@ import {
   resolveShadowConfig,
   strategyName,
 } from "../../../core/platforms/shadow/shadow_config.ts";
-import { runOsWorkload } from "../../../core/simulate.ts";
+import { runOsWorkload } from "../../../core/workload/simulate.ts";
 import { TEST_PROFILE } from "../../_test_profile.ts";
 
 const skylake = getProfile("intel-skylake-sp");

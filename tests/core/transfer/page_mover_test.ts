@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { Sim, type SimAgent } from "../../../core/sim.ts";
+import { type ClockAgent, EventClock } from "../../../core/clock/event_clock.ts";
 import {
   Background,
   type MoverBatch,
@@ -42,7 +42,7 @@ interface Mover {
  * asked (a key waiting is not queued twice), then background batches, paced
  * ones no sooner than their share of the bandwidth allows.
  */
-class ReferenceMover implements SimAgent, Mover {
+class ReferenceMover implements ClockAgent, Mover {
   busy: boolean[];
   batches: MoverBatch[];
   urgent: number[] = [];
@@ -54,7 +54,7 @@ class ReferenceMover implements SimAgent, Mover {
   id: number;
 
   constructor(
-    public clock: Sim,
+    public clock: EventClock,
     public client: PageMoverClient,
     public transport: Transport,
     depth: number,
@@ -141,7 +141,7 @@ class ReferenceMover implements SimAgent, Mover {
     return this;
   }
 
-  wake(sim: Sim, tag: number): void {
+  wake(sim: EventClock, tag: number): void {
     if (tag < 0) {
       if (sim.now >= this.timerAt) this.timerAt = Infinity;
       this.pump(sim.now);
@@ -200,10 +200,10 @@ function transportOf(s: Scenario): Transport {
 
 /** Runs the scenario on the fast mover or the reference; returns the arrivals. */
 function play(s: Scenario, reference: boolean): Arrival[] {
-  const sim = new Sim();
+  const sim = new EventClock();
   const client = new TestClient(s);
   // The driver asks for pages at their times (agent 0, so it goes first at ties).
-  const driver: SimAgent = { wake: (c, tag) => client.mover.request(s.requests[tag][1], c.now) };
+  const driver: ClockAgent = { wake: (c, tag) => client.mover.request(s.requests[tag][1], c.now) };
   sim.addAgent(driver);
   const transport = transportOf(s);
   const mover: Mover = reference
@@ -292,7 +292,7 @@ Deno.test("PageMover paces background batches to its share of the bandwidth", ()
 Deno.test("PageMover rejects a queue depth of 0", () => {
   assert.throws(
     () =>
-      new PageMover(new Sim(), new TestClient({} as Scenario), {
+      new PageMover(new EventClock(), new TestClient({} as Scenario), {
         transport: transportOf({ transport: "link" } as Scenario),
         queueDepth: 0,
         batchPages: 1,

@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { type AccessGenerator, createAccessChunk } from "../../../core/workload/access_chunk.ts";
+import { type AccessGenerator, createAccessChunk } from "../../../core/base/access_chunk.ts";
 
 /** Every access of a drained generator, column-wise. */
 export interface Collected {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { AccessKind, createAccessChunk } from "../../../core/workload/access_chunk.ts";
+import { AccessKind, createAccessChunk } from "../../../core/base/access_chunk.ts";
 import { type LackeyCounts, LackeyParser, TraceError } from "../../../core/workload/lackey.ts";
 
 /** One access as [vpn, offset, size, kind]. */

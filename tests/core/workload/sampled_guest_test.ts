@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { Sim } from "../../../core/sim.ts";
-import { getProfile } from "../../../core/cost.ts";
+import { EventClock } from "../../../core/clock/event_clock.ts";
+import { getProfile } from "../../../core/cost/profiles.ts";
 import { buildMachine } from "../../../core/machine/build_machine.ts";
 import type { MachineConfig } from "../../../core/machine/machine_config.ts";
 import { PageMode } from "../../../core/mem/guest_memory.ts";
-import { ExitReason } from "../../../core/virt/exit_reason.ts";
+import { ExitReason } from "../../../core/base/exit_reason.ts";
 import {
   buildWorkingSet,
   type GuestWorkload,
@@ -38,7 +38,7 @@ const QUIET: TrapHandler = {
 Deno.test("SampledGuest yields to another agent's event at its own time and does not spin", () => {
   // The guest has the lower id, so its wakes win ties: an event of agent 1 at
   // a touch's time used to make the guest reschedule itself forever.
-  const sim = new Sim();
+  const sim = new EventClock();
   const seen: number[] = [];
   const guest = new SampledGuest(machineOf(64, 2), WORK, 1, {
     ...QUIET,
@@ -58,7 +58,7 @@ Deno.test("SampledGuest yields to another agent's event at its own time and does
 });
 
 Deno.test("SampledGuest stops at haltAt with no event left behind", () => {
-  const sim = new Sim();
+  const sim = new EventClock();
   const guest = new SampledGuest(machineOf(64, 2), { ...WORK, jobTouches: 0 }, 1, QUIET);
   guest.attach(sim);
   guest.haltAt = 1000;
@@ -70,7 +70,7 @@ Deno.test("SampledGuest stops at haltAt with no event left behind", () => {
 });
 
 Deno.test("SampledGuest: a forbidden touch exits on its vCPU, goes to the handler, and is retried", () => {
-  const sim = new Sim();
+  const sim = new EventClock();
   const machine = machineOf(8, 1);
   const mem = machine.guestMemory!;
   mem.protectAll();
@@ -114,7 +114,7 @@ Deno.test("SampledGuest: a forbidden touch exits on its vCPU, goes to the handle
 
 Deno.test("SampledGuest: writes to pages the dirty log watches are logged on the spot", () => {
   for (const method of ["write-protect", "pml"] as const) {
-    const sim = new Sim();
+    const sim = new EventClock();
     const machine = machineOf(16, 1, {
       dirtyLog: { method, ...(method === "pml" ? { pmlEntries: 4 } : {}) },
     });
@@ -143,7 +143,7 @@ Deno.test("SampledGuest: writes to pages the dirty log watches are logged on the
 });
 
 Deno.test("SampledGuest.kick charges an exit to every running vCPU only", () => {
-  const sim = new Sim();
+  const sim = new EventClock();
   const machine = machineOf(16, 3);
   const guest = new SampledGuest(machine, WORK, 1, QUIET);
   guest.attach(sim);
@@ -157,7 +157,7 @@ Deno.test("SampledGuest.kick charges an exit to every running vCPU only", () => 
 });
 
 Deno.test("SampledGuest counts a slower touch's extra cycles as lost", () => {
-  const sim = new Sim();
+  const sim = new EventClock();
   const guest = new SampledGuest(
     machineOf(16, 1),
     { ...WORK, writeFraction: 0, touchCycles: 100, jobTouches: 4 },
@@ -189,7 +189,7 @@ Deno.test("buildWorkingSet picks the fraction asked for, as sorted distinct page
 });
 
 Deno.test("SampledGuest releases a waiting vCPU once its page is ready, and no other", () => {
-  const sim = new Sim();
+  const sim = new EventClock();
   const guest = new SampledGuest(machineOf(16, 3), WORK, 1, QUIET);
   guest.attach(sim);
   for (const [v, page] of [[0, 4], [1, 9], [2, 4]]) {

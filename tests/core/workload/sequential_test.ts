@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { AccessKind } from "../../../core/workload/access_chunk.ts";
+import { AccessKind } from "../../../core/base/access_chunk.ts";
 import { SequentialGenerator } from "../../../core/workload/sequential.ts";
 import { assertWellFormed, collect, smallOptions } from "./_collect.ts";
 

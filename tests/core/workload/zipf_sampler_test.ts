@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Prng } from "../../../core/workload/prng.ts";
+import { Prng } from "../../../core/base/prng.ts";
 import { ZipfSampler } from "../../../core/workload/zipf_sampler.ts";
 
 /** The exact Zipf probability mass function, by direct summation. */

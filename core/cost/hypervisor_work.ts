@@ -1,0 +1,112 @@
+/**
+ * The profiles' estimates of guest-kernel and hypervisor work: shadow-table
+ * maintenance done inside an exit already charged (resynchronising a page,
+ * prefetching an entry, propagating flags), and the native cost of an
+ * inter-processor interrupt. They are the defaults of the `CostModel` fields
+ * `shadowResyncPageCycles`, `shadowPrefetchEntryCycles`,
+ * `shadowPropagatePageCycles` and `ipiRoundTripCycles`, which a JSON profile
+ * can override. No primary measurement was found for any of them; each line
+ * says what its estimate rests on.
+ *
+ * @module
+ */
+
+/**
+ * Hypervisor cycles to resynchronise one out-of-sync guest table page with
+ * its shadow: compare up to 512 guest entries with their shadow entries and
+ * zap the ones that changed (KVM `kvm_sync_page`). Estimate: 512 entries at
+ * about 4 cycles each (two loads, a compare, a rarely taken branch).
+ */
+export const RESYNC_PAGE_CYCLES = 2048;
+
+/**
+ * Hypervisor cycles to prefetch one more shadow entry from the guest table
+ * page a hidden fault already read (KVM `FNAME(pte_prefetch)`): read the
+ * neighbouring guest entry, look up its host page, write the shadow entry.
+ * Estimate: a few tens of cycles for lines already in cache.
+ */
+export const PREFETCH_ENTRY_CYCLES = 20;
+
+/**
+ * Hypervisor cycles to copy the accessed/dirty flags the hardware set in one
+ * shadow table page back into the guest's table page (512 entries). Estimate,
+ * the same per-entry cost as {@linkcode RESYNC_PAGE_CYCLES}.
+ */
+export const PROPAGATE_PAGE_CYCLES = 2048;
+
+/**
+ * Guest-kernel cycles of one TLB-shootdown IPI to one target, natively:
+ * send, remote interrupt and flush handler, acknowledgement wait. Estimate
+ * from secondary sources only ("an IPI round-trip is ~1–3 µs on modern
+ * Xeons", several engineering blogs, 2024–2026): 1.5 µs at about 2 GHz.
+ * Charged in every mode; virtualised modes add the exits on top.
+ */
+export const IPI_ROUND_TRIP_CYCLES = 3000;
+
+/**
+ * Exit handler work by reason (cycles beyond the exit round trip).
+ */
+// Handler work is hypervisor software, so both profiles charge the same cycles
+// for it; only the hardware round trip (vmExitCycles) differs by vendor. No
+// primary per-reason measurement was found for most reasons: each line says
+// whether its number is derived from a cited figure or is an estimate.
+export const HANDLER_CYCLES: Readonly<Record<string, number>> = {
+  // Estimate: find or build the shadow root for the new CR3 (KVM caches roots
+  // by role) and, without tagged TLBs, flush; Adams & Agesen, ASPLOS 2006, show
+  // address-space switches among the costliest shadow-paging events, no cycles
+  // taken from them.
+  cr3_write: 1000,
+  // Estimate: zap one shadow PTE and invalidate one page (INVLPG/INVVPID).
+  invlpg: 500,
+  // Estimate: decode and emulate the guest's store to a write-protected
+  // page-table page, then update the shadow PTE; more work than write_protect,
+  // which only unprotects and resumes.
+  pt_write: 2500,
+  // Estimate: software walk of the guest table (4 reads through the
+  // hypervisor's map) and a shadow fill with PTE prefetch (KVM
+  // PTE_PREFETCH_NUM = 8, shared/REFERENCES.md).
+  hidden_fault: 1500,
+  // Estimate: inject #PF into the guest (event-injection fields of the
+  // VMCS/VMCB); the guest's own handling is guestPageFaultCycles.
+  guest_fault: 500,
+  // Estimate: EPT violation / NPF: find the host page for the guest-physical
+  // page and install the host (EPT/NPT) entry; page zeroing not included.
+  nested_fault: 2000,
+  // Estimate: emulate the APIC ICR write and kick the target vCPU with a host
+  // IPI; kvm-unit-tests x86/vmexit.c `ipi` measures this path per machine, no
+  // number reached.
+  ipi: 1500,
+  // Estimate: dispatch of a paravirtual hypercall beyond the round trip
+  // (kvm-unit-tests `vmcall` measures only the round trip).
+  hypercall: 300,
+  // Derived estimate: a write-protect fault costs > 4,000 cycles and a 4 KiB
+  // copy about 500 (Vogt et al., "Speculative Memory Checkpointing",
+  // Middleware 2015, via shared/references/vm-state.md §2, secondary);
+  // 4,000 - 2,000 (Intel exit round trip, below) - 500 (copy, charged
+  // separately as pageCopyCycles) = 1,500.
+  write_protect: 1500,
+  // Estimate: drain the 512 logged GPAs of a full PML buffer (Intel PML, one
+  // exit per 512 dirty pages, vm-state.md §6) into the dirty bitmap at about
+  // 10 cycles each: 512 × 10 = 5,120. PML is an Intel VT-x feature; on AMD
+  // the number only matters if an experiment models PML there anyway.
+  pml_full: 5120,
+  // Estimate: decode a doorbell / port write and hand it to the device model
+  // (ioeventfd-style); SplitX (WIOV 2011) notes handling costs can exceed the
+  // ~2,000-cycle direct exit cost, no per-reason cycles given.
+  io: 2000,
+  // Estimate: serve a request on the way back into the guest: a single-context
+  // TLB flush (INVEPT/INVVPID) or draining a partly filled PML buffer (at most
+  // 511 entries at the 10 cycles each that pml_full assumes). No primary
+  // measurement was found; about a fifth of a full PML drain.
+  kick: 1000,
+};
+
+/** Guest page-fault handling without the data copy (cycles). */
+// Derived estimate: a demand-paging fault path without the data copy: the
+// > 4,000-cycle write-protect (CoW) fault minus its ≈ 500-cycle page copy
+// (Vogt et al., Middleware 2015, via vm-state.md §2, secondary) = 3,500.
+export const GUEST_PAGE_FAULT_CYCLES = 3500;
+/** Copying one 4 KiB page (cycles). */
+// ≈ 500 cycles to copy a 4 KiB page (Vogt et al., Middleware 2015, via
+// vm-state.md §2 and §6, secondary; no per-core figure found).
+export const PAGE_COPY_CYCLES = 500;

@@ -1,0 +1,234 @@
+/**
+ * The hypervisor side of large pages: guest-physical memory is backed with
+ * host frames on first touch under a {@linkcode HostPolicy}, and, under
+ * `opportunistic+promote`, fully backed 2M regions are later promoted to a
+ * host 2M frame: the 512 pages are copied, the region remapped with one
+ * entry, the old frames and table page freed, and the TLBs flushed.
+ *
+ * A region is mapped large only if it lies wholly inside guest RAM, its
+ * host-virtual placement is aligned to the large size (the memory slot
+ * offset, as KVM requires of a memslot before it maps a huge page), nothing
+ * in it is mapped yet, and the host has a whole free block of that size.
+ *
+ * @module
+ */
+
+import { type PageTable, PTE_WRITABLE } from "../mmu/page_table.ts";
+import { PAGES_4K_PER, PageSize } from "../base/page_size.ts";
+import { Cycle, type Stats } from "../cost/stats.ts";
+import type { BuddyAllocator } from "../mem/buddy_allocator.ts";
+import type { DemandMapper } from "../mmu/demand_mapper.ts";
+import type { HostPolicy } from "./memory_config.ts";
+import type { PageVersions } from "../mem/page_versions.ts";
+
+/** Told when a guest-physical 2M region moves to a new host 2M frame (a shadow MMU updates its entries). */
+export interface RemapListener {
+  /** Guest-physical frames `gfn`..`gfn + 511` now live at host frames `hostFrame`... */
+  remapped(gfn: number, hostFrame: number): void;
+}
+
+/** Anything whose cached translations a promotion must flush. */
+export interface Flushable {
+  /** Drops every cached translation. */
+  flushAll(): void;
+}
+
+/** How a {@linkcode HostMapper} backs guest memory and what promotions cost. */
+export interface HostMapperOptions {
+  /** The policy. */
+  policy: HostPolicy;
+  /** Host physical memory. */
+  frames: BuddyAllocator;
+  /** Guest RAM in 4 KiB frames: large mappings must lie inside it. */
+  guestFrames: number;
+  /** Offset of guest RAM in the host-virtual space, in 4 KiB frames (default 0: aligned). */
+  slotOffset?: number;
+  /** Where promotion cycles are charged (category `hypervisor`). */
+  stats: Stats;
+  /** Cycles to copy one 4 KiB page. */
+  pageCopyCycles: number;
+  /** Cycles of the invalidation that follows one promotion (besides the refills it causes). */
+  flushCycles: number;
+  /** What the host frames hold: a promotion copies the pages' versions. */
+  versions?: PageVersions;
+}
+
+/**
+ * Backs guest-physical memory with host frames on first touch.
+ *
+ * @example An aligned free 2M block is used
+ * ```ts
+ * import { HostMapper } from "./host_mapper.ts";
+ * import { BuddyAllocator } from "../mem/buddy_allocator.ts";
+ * import { PageTable } from "../mmu/page_table.ts";
+ * import { Stats } from "../cost/stats.ts";
+ * const frames = new BuddyAllocator(262144);
+ * const table = new PageTable(4, frames);
+ * const host = new HostMapper({
+ *   policy: "opportunistic", frames, guestFrames: 131072, stats: new Stats(),
+ *   pageCopyCycles: 500, flushCycles: 500,
+ * });
+ * host.map(table, 1000);
+ * if (table.translate(1000) < 0 || table.lastSize !== 1) throw new Error();
+ * ```
+ */
+export class HostMapper implements DemandMapper {
+  /** Host 4K pages mapped (and still mapped). */
+  pages4k = 0;
+  /** Host 2M pages mapped. */
+  pages2m = 0;
+  /** Host 1G pages mapped. */
+  pages1g = 0;
+  /** 2M regions promoted. */
+  promotions = 0;
+  /** Cycles charged for promotions (copies and flushes). */
+  promotionCycles = 0;
+  /** The policy. */
+  readonly policy: HostPolicy;
+  #frames: BuddyAllocator;
+  #guestFrames: number;
+  #slotOffset: number;
+  #stats: Stats;
+  #copyCycles: number;
+  #flushCycles: number;
+  #versions: PageVersions | null;
+  /** Per guest-physical 2M region: 4K pages mapped in it. */
+  #small: Uint16Array;
+  /** Per guest-physical 1G region: 1 once anything in it is mapped. */
+  #touched1g: Uint8Array;
+  #old = new Float64Array(512);
+
+  /**
+   * Creates a host mapper.
+   * @param options policy, memory and promotion costs
+   */
+  constructor(options: HostMapperOptions) {
+    this.policy = options.policy;
+    this.#frames = options.frames;
+    this.#guestFrames = options.guestFrames;
+    this.#slotOffset = options.slotOffset ?? 0;
+    this.#stats = options.stats;
+    this.#copyCycles = options.pageCopyCycles;
+    this.#flushCycles = options.flushCycles;
+    this.#versions = options.versions ?? null;
+    this.#small = new Uint16Array(Math.ceil(options.guestFrames / 512));
+    this.#touched1g = new Uint8Array(Math.ceil(options.guestFrames / 262144));
+  }
+
+  /** 4 KiB guest-physical frames backed by host 2M or 1G pages. */
+  get largeFrames(): number {
+    return this.pages2m * 512 + this.pages1g * 262144;
+  }
+
+  /** 4 KiB guest-physical frames backed by host pages of any size. */
+  get backedFrames(): number {
+    return this.pages4k + this.largeFrames;
+  }
+
+  /** Backs the page covering guest-physical frame `gfn` under the policy. */
+  map(table: PageTable, gfn: number): void {
+    const policy = this.policy;
+    if (policy === "1g" && this.#tryLarge(table, gfn, PageSize.SIZE_1G)) return;
+    if (policy !== "4k" && this.#tryLarge(table, gfn, PageSize.SIZE_2M)) return;
+    table.map(gfn, this.#frames.alloc(PageSize.SIZE_4K), PageSize.SIZE_4K, PTE_WRITABLE);
+    this.pages4k++;
+    this.#small[Math.floor(gfn / 512)]++;
+    this.#touched1g[Math.floor(gfn / 262144)] = 1;
+  }
+
+  #tryLarge(table: PageTable, gfn: number, size: PageSize): boolean {
+    const span = PAGES_4K_PER[size];
+    const base = gfn - gfn % span;
+    if (base + span > this.#guestFrames || (base + this.#slotOffset) % span !== 0) return false;
+    if (size === PageSize.SIZE_1G ? this.#touched1g[base / span] : this.#small[base / 512]) {
+      return false;
+    }
+    const frame = this.#frames.tryAlloc(size);
+    if (frame < 0) return false;
+    table.map(base, frame, size, PTE_WRITABLE);
+    if (size === PageSize.SIZE_1G) this.pages1g++;
+    else this.pages2m++;
+    this.#touched1g[Math.floor(gfn / 262144)] = 1;
+    return true;
+  }
+
+  /**
+   * Splits the host page backing guest-physical frame `gfn` down to 4K
+   * pages (before part of it is unmapped or remapped), keeping the counts.
+   */
+  split(table: PageTable, gfn: number): void {
+    while (table.translate(gfn) >= 0 && table.lastSize > PageSize.SIZE_4K) {
+      const size = table.lastSize;
+      const frame = table.translate(gfn);
+      // The block behind the large page is freed piece by piece from now on.
+      this.#frames.split(frame - (frame % PAGES_4K_PER[size]), size);
+      table.split(gfn, size + 1);
+      if (size === PageSize.SIZE_1G) {
+        this.pages1g--;
+        this.pages2m += 512;
+      } else {
+        this.pages2m--;
+        this.pages4k += 512;
+        this.#small[Math.floor(gfn / 512)] = 512;
+      }
+    }
+  }
+
+  /** Guest-physical frame `gfn` (split to 4K first) lost its host backing: the counts follow. */
+  taken(gfn: number): void {
+    this.pages4k--;
+    this.#small[Math.floor(gfn / 512)]--;
+  }
+
+  /** Guest-physical frame `gfn` got a host 4K page from elsewhere: the counts follow. */
+  given(gfn: number): void {
+    this.pages4k++;
+    this.#small[Math.floor(gfn / 512)]++;
+    this.#touched1g[Math.floor(gfn / 262144)] = 1;
+  }
+
+  /**
+   * Under `opportunistic+promote`, promotes every fully 4K-backed 2M region,
+   * in guest-physical order, while the host has a free 2M block: copies
+   * the 512 pages, remaps the region with one 2M entry, frees the old frames
+   * and table page, charges the copy and the invalidation, and flushes the
+   * TLBs once at the end. Does nothing under other policies.
+   * @param table the host table (guest-physical → host-physical)
+   * @param tlbs what caches translations of the remapped memory
+   * @param listener told of each remapped region, or null
+   * @returns regions promoted by this call
+   */
+  promote(table: PageTable, tlbs: Flushable, listener: RemapListener | null): number {
+    // A misaligned memory slot can never hold a 2M mapping.
+    if (this.policy !== "opportunistic+promote" || this.#slotOffset % 512 !== 0) return 0;
+    // Nothing can move without a whole free 2M block.
+    if (this.#frames.freeBlocks(PageSize.SIZE_2M) === 0) return 0;
+    let promoted = 0;
+    const small = this.#small;
+    const old = this.#old;
+    for (let region = 0; region < small.length; region++) {
+      if (small[region] !== 512) continue;
+      const frame = this.#frames.tryAlloc(PageSize.SIZE_2M);
+      if (frame < 0) break;
+      const base = region * 512;
+      for (let i = 0; i < 512; i++) old[i] = table.translate(base + i);
+      const tablePage = table.collapse(base, frame, PageSize.SIZE_2M, PTE_WRITABLE);
+      if (tablePage >= 0) this.#frames.free(tablePage, PageSize.SIZE_4K);
+      for (let i = 0; i < 512; i++) {
+        this.#versions?.copy(old[i], frame + i);
+        this.#frames.free(old[i], PageSize.SIZE_4K);
+      }
+      small[region] = 0;
+      this.pages4k -= 512;
+      this.pages2m++;
+      const cycles = 512 * this.#copyCycles + this.#flushCycles;
+      this.#stats.cycles[Cycle.HYPERVISOR] += cycles;
+      this.promotionCycles += cycles;
+      listener?.remapped(base, frame);
+      promoted++;
+    }
+    this.promotions += promoted;
+    if (promoted > 0) tlbs.flushAll();
+    return promoted;
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Joins the output folders of shards (or of any runs of the same sweep) into
+ * one: rows are matched to the grid by point id, so the merged report equals
+ * the report of an unsharded run, whatever order the shards finished in.
+ *
+ * @module
+ */
+
+import type { Experiment, Row } from "../experiment.ts";
+import { gridOf } from "./grid.ts";
+import { canonicalJson, pointId } from "./point_id.ts";
+import { readRunRecord, type RunRecord, writeExperimentReport } from "./report_writer.ts";
+import { loadRows, POINT_ID_KEY } from "./row_store.ts";
+import { UsageError } from "../cli/usage_error.ts";
+
+/** One merged experiment. */
+export interface MergedExperiment {
+  /** Experiment id. */
+  id: string;
+  /** Points in its grid. */
+  points: number;
+  /** Points with a row after the merge. */
+  rows: number;
+}
+
+/**
+ * Merges the rows in `dirs` experiment by experiment and writes `ID.jsonl`
+ * and the report files of each into `outDir` (which may be one of `dirs`).
+ * Every folder holding an experiment must agree on its grid size, seed and
+ * cost profile.
+ *
+ * @example
+ * ```ts ignore
+ * import { mergeOutputs } from "./merge.ts";
+ * import { EXPERIMENTS } from "../registry.ts";
+ * await mergeOutputs(["out/1", "out/2"], "reports/out", EXPERIMENTS, { version: "0.1.0" });
+ * ```
+ * @throws {UsageError} when the folders disagree, hold no experiment, or a file is unreadable.
+ */
+export async function mergeOutputs(
+  dirs: readonly string[],
+  outDir: string,
+  registry: Readonly<Record<string, Experiment>>,
+  options: { version: string; commit?: string },
+): Promise<MergedExperiment[]> {
+  for (const dir of dirs) {
+    const info = await Deno.stat(dir).catch(() => undefined);
+    if (!info?.isDirectory) throw new UsageError(`merge: "${dir}" is not a folder`);
+  }
+  const merged: MergedExperiment[] = [];
+  for (const [id, experiment] of Object.entries(registry)) {
+    const records: { dir: string; record: RunRecord }[] = [];
+    for (const dir of dirs) {
+      const record = await readRunRecord(dir, id);
+      if (record) records.push({ dir, record });
+    }
+    if (records.length === 0) continue;
+    const first = records[0];
+    for (const { dir, record } of records.slice(1)) {
+      for (const field of ["size", "seed", "profile", "traces"] as const) {
+        if (canonicalJson(record[field]) !== canonicalJson(first.record[field])) {
+          throw new UsageError(
+            `merge: "${dir}/${id}.json" and "${first.dir}/${id}.json" differ in ${field}; only runs of the same sweep can be merged`,
+          );
+        }
+      }
+    }
+    const { size, seed, profile, traces } = first.record;
+    const byId = new Map<string, Row>();
+    for (const { dir } of records) {
+      for (const row of await loadRows(`${dir}/${id}.jsonl`, { repair: false })) {
+        const key = row[POINT_ID_KEY] as string;
+        if (!byId.has(key)) byId.set(key, row);
+      }
+    }
+    const grid = gridOf(experiment, size, traces);
+    const ids = grid.map((point) => pointId(id, point, seed, profile));
+    const inGrid = new Set(ids);
+    const rows = ids.filter((key) => byId.has(key)).map((key) => byId.get(key) as Row);
+    const others = [...byId.values()].filter((row) => !inGrid.has(row[POINT_ID_KEY] as string));
+    await Deno.mkdir(outDir, { recursive: true });
+    const lines = [...rows, ...others].map((row) => JSON.stringify(row) + "\n").join("");
+    const temporary = `${outDir}/${id}.jsonl.${crypto.randomUUID()}.tmp`;
+    await Deno.writeTextFile(temporary, lines);
+    await Deno.rename(temporary, `${outDir}/${id}.jsonl`);
+    const versions = new Set(rows.map((row) => row.vmlab_version));
+    await writeExperimentReport(outDir, experiment, {
+      size,
+      seed,
+      cost: profile,
+      version: versions.size === 1 ? String([...versions][0]) : options.version,
+      commit: first.record.git_commit ?? options.commit,
+      points: grid.length,
+      rows,
+      traces,
+      command: first.record.command?.replace(/ --shard \S+/, ""),
+    });
+    merged.push({ id, points: grid.length, rows: rows.length });
+  }
+  if (merged.length === 0) {
+    throw new UsageError(
+      `merge: no experiment output (ID.json) in ${dirs.map((d) => `"${d}"`).join(", ")}`,
+    );
+  }
+  return merged;
+}

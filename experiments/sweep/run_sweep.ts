@@ -1,0 +1,263 @@
+/**
+ * The sweep runner: runs the points of an experiment's grid (or of one shard
+ * of it) in Web Workers, appends each finished row to `ID.jsonl` in the
+ * output folder as it arrives, and skips points whose rows are already
+ * there, so an interrupted sweep resumes where it stopped.
+ *
+ * @module
+ */
+
+import type { CostModel } from "../../core/cost/cost_model.ts";
+import { gridOf } from "./grid.ts";
+import type { Experiment, GridSize, Point, Row } from "../experiment.ts";
+import type { Progress } from "./progress.ts";
+import { pointId } from "./point_id.ts";
+import { appendRow, loadRows, POINT_ID_KEY } from "./row_store.ts";
+import { inShard, type Shard } from "./shard.ts";
+import type { CellReply, CellRequest } from "./sweep_message.ts";
+
+/** Fields the runner adds to every row after the parameters and measurements. */
+export const PROVENANCE_KEYS: readonly string[] = [
+  "seed",
+  "profile",
+  "vmlab_version",
+  "git_commit",
+  POINT_ID_KEY,
+];
+
+const WORKER_URL = new URL("./sweep_worker.ts", import.meta.url).href;
+
+/** Options of {@linkcode runSweep}. */
+export interface SweepOptions {
+  /** The experiment to run. */
+  experiment: Experiment;
+  /** URL of a module whose `EXPERIMENTS` export holds `experiment` (Workers load it). */
+  registryUrl: string;
+  /** Grid size to run. */
+  size: GridSize;
+  /** Seed of every point. */
+  seed: number;
+  /** Cost profile of every point. */
+  cost: CostModel;
+  /** Folder of `ID.jsonl`; created if missing. */
+  outDir: string;
+  /** Workers running at once (at least 1). */
+  workers: number;
+  /** Run only this slice of the grid. Default: the whole grid. */
+  shard?: Shard;
+  /** Lackey traces to replay as extra workloads (see {@linkcode Experiment.withTraces}). */
+  traces?: readonly string[];
+  /** vmlab version recorded in each row. */
+  version: string;
+  /** Git commit recorded in each row, when there is one. */
+  commit?: string;
+  /** Progress reporter. Default: none. */
+  progress?: Progress;
+  /** Stops the sweep: running Workers are terminated, finished rows stay on disk. */
+  signal?: AbortSignal;
+}
+
+/** What {@linkcode runSweep} did. */
+export interface SweepResult {
+  /** Finished rows of the selected points, in grid order. */
+  rows: Row[];
+  /** Points selected (the grid, or the shard's slice of it). */
+  points: number;
+  /** Points computed by this call. */
+  computed: number;
+  /** Points whose rows were already on disk. */
+  reused: number;
+  /** Whether the signal stopped the sweep before every point finished. */
+  interrupted: boolean;
+}
+
+/** A point's run failed or returned something that is not a flat row: a bug in the experiment. */
+export class SweepError extends Error {
+  /** The stack inside the Worker, when there is one. */
+  readonly workerStack?: string;
+
+  /** Creates the error. */
+  constructor(message: string, workerStack?: string) {
+    super(message);
+    this.name = "SweepError";
+    this.workerStack = workerStack;
+  }
+}
+
+/**
+ * A short, single-line `key=value ...` description of a point; strings with
+ * spaces, quotes or control characters are written as JSON strings.
+ *
+ * @example
+ * ```ts
+ * import { describePoint } from "./run_sweep.ts";
+ * if (describePoint({ mode: "nested", levels: 4 }) !== "mode=nested levels=4") throw new Error();
+ * if (describePoint({ label: "a b" }) !== 'label="a b"') throw new Error();
+ * ```
+ */
+export function describePoint(point: Point): string {
+  return Object.entries(point).map(([k, v]) =>
+    `${k}=${typeof v === "string" && !/^[\w.:\/+-]*$/.test(v) ? JSON.stringify(v) : v}`
+  ).join(" ");
+}
+
+function assembleRow(
+  experiment: Experiment,
+  point: Point,
+  result: unknown,
+  provenance: Row,
+): Row {
+  const where = `experiment "${experiment.id}" at point ${describePoint(point)}`;
+  if (result === null || typeof result !== "object" || Array.isArray(result)) {
+    throw new SweepError(`${where}: run() returned ${JSON.stringify(result)}, not a flat row`);
+  }
+  const row: Row = { ...point };
+  for (const [key, value] of Object.entries(result)) {
+    const ok = (typeof value === "number" && Number.isFinite(value)) ||
+      typeof value === "string" || typeof value === "boolean";
+    if (!ok) {
+      throw new SweepError(
+        `${where}: field "${key}" is ${String(value)}, not a finite number, string or boolean`,
+      );
+    }
+    if (Object.hasOwn(row, key) || PROVENANCE_KEYS.includes(key)) {
+      throw new SweepError(`${where}: field "${key}" clashes with a parameter or provenance field`);
+    }
+    row[key] = value;
+  }
+  return { ...row, ...provenance };
+}
+
+/**
+ * Runs the selected points of a grid that have no row on disk yet, a fresh
+ * Worker per cell (see `Experiment.cell`), at most `workers` at once, and
+ * returns all finished rows of the selection in grid order.
+ *
+ * @example
+ * ```ts ignore
+ * import { runSweep } from "./run_sweep.ts";
+ * import { EXPERIMENTS } from "../registry.ts";
+ * const result = await runSweep({
+ *   experiment: EXPERIMENTS.translation, registryUrl: new URL("../registry.ts", import.meta.url).href,
+ *   size: "quick", seed: 1, cost, outDir: "reports/out", workers: 2, version: "0.1.0",
+ * });
+ * ```
+ * @throws {SweepError} when a point's run fails; rows finished before stay on disk.
+ */
+export async function runSweep(options: SweepOptions): Promise<SweepResult> {
+  const { experiment, size, seed, cost } = options;
+  const grid = gridOf(experiment, size, options.traces);
+  const ids = grid.map((point) => pointId(experiment.id, point, seed, cost));
+  const selected = grid.map((_, i) => i).filter((i) => !options.shard || inShard(i, options.shard));
+  await Deno.mkdir(options.outDir, { recursive: true });
+  const path = `${options.outDir}/${experiment.id}.jsonl`;
+  const byId = new Map<string, Row>();
+  for (const row of await loadRows(path)) byId.set(row[POINT_ID_KEY] as string, row);
+  const pending = selected.filter((i) => !byId.has(ids[i]));
+  const reused = selected.length - pending.length;
+
+  const cells = new Map<string, number[]>();
+  for (const i of pending) {
+    const key = experiment.cell ? experiment.cell(grid[i]) : String(i);
+    const cell = cells.get(key);
+    if (cell) cell.push(i);
+    else cells.set(key, [i]);
+  }
+  const jobs = [...cells.values()];
+
+  const stop = new AbortController();
+  const onOuterAbort = (): void => stop.abort();
+  options.signal?.addEventListener("abort", onOuterAbort);
+  if (options.signal?.aborted) stop.abort();
+  let failure: SweepError | undefined;
+  let computed = 0;
+  let nextJob = 0;
+  const varying = Object.keys(grid[0] ?? {}).filter((key) =>
+    selected.some((i) => grid[i][key] !== grid[selected[0]][key])
+  );
+  const describe = (point: Point): string =>
+    describePoint(Object.fromEntries(varying.map((key) => [key, point[key]])));
+  const label = experiment.id +
+    (options.shard ? ` [shard ${options.shard.index}/${options.shard.count}]` : "");
+  options.progress?.start(label, selected.length, reused);
+
+  const fail = (error: SweepError): void => {
+    failure ??= error;
+    stop.abort();
+  };
+
+  const runCell = (indices: readonly number[]): Promise<void> =>
+    new Promise((resolve) => {
+      const worker = new Worker(WORKER_URL, { type: "module" });
+      let open = true;
+      const close = (): void => {
+        if (!open) return;
+        open = false;
+        worker.terminate();
+        stop.signal.removeEventListener("abort", close);
+        resolve();
+      };
+      stop.signal.addEventListener("abort", close);
+      worker.onmessage = (event: MessageEvent<CellReply>): void => {
+        if (!open) return;
+        const reply = event.data;
+        if (reply.kind === "done") return close();
+        const point = grid[reply.index] ?? {};
+        if (reply.kind === "error") {
+          const where = `experiment "${experiment.id}" failed at point ${describePoint(point)}`;
+          return fail(new SweepError(`${where}: ${reply.message}`, reply.stack));
+        }
+        try {
+          const provenance: Row = { seed, profile: cost.name, vmlab_version: options.version };
+          if (options.commit !== undefined) provenance.git_commit = options.commit;
+          provenance[POINT_ID_KEY] = ids[reply.index];
+          const row = assembleRow(experiment, point, reply.row, provenance);
+          appendRow(path, row);
+          byId.set(ids[reply.index], row);
+          computed++;
+          options.progress?.advance(describe(point), reply.milliseconds);
+        } catch (error) {
+          fail(
+            error instanceof SweepError ? error : new SweepError(
+              `Cannot save a row of experiment "${experiment.id}" to "${path}": ${
+                (error as Error).message
+              }`,
+            ),
+          );
+        }
+      };
+      worker.onerror = (event: ErrorEvent): void => {
+        event.preventDefault();
+        fail(new SweepError(`experiment "${experiment.id}": Worker failed: ${event.message}`));
+      };
+      const request: CellRequest = {
+        registryUrl: options.registryUrl,
+        experimentId: experiment.id,
+        seed,
+        cost,
+        points: indices.map((index) => ({ index, point: grid[index] })),
+      };
+      if (stop.signal.aborted) close();
+      else worker.postMessage(request);
+    });
+
+  const slot = async (): Promise<void> => {
+    while (!stop.signal.aborted && nextJob < jobs.length) await runCell(jobs[nextJob++]);
+  };
+  try {
+    const slots = Math.max(1, Math.min(options.workers, jobs.length));
+    await Promise.all(Array.from({ length: slots }, slot));
+  } finally {
+    options.signal?.removeEventListener("abort", onOuterAbort);
+    options.progress?.finish();
+  }
+  if (failure) throw failure;
+  const rows = selected.filter((i) => byId.has(ids[i])).map((i) => byId.get(ids[i]) as Row);
+  return {
+    rows,
+    points: selected.length,
+    computed,
+    reused,
+    interrupted: rows.length < selected.length,
+  };
+}

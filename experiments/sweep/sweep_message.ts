@@ -1,0 +1,30 @@
+/**
+ * The messages between the sweep runner and its Workers: the runner sends a
+ * cell of points, the Worker answers one message per point and a last one
+ * when the cell is done.
+ *
+ * @module
+ */
+
+import type { CostModel } from "../../core/cost/cost_model.ts";
+import type { Point, Row } from "../experiment.ts";
+
+/** Runner → Worker: run these points of this experiment. */
+export interface CellRequest {
+  /** Module whose `EXPERIMENTS` export holds the experiment. */
+  registryUrl: string;
+  /** Experiment id in that registry. */
+  experimentId: string;
+  /** Seed for every point. */
+  seed: number;
+  /** Cost profile for every point. */
+  cost: CostModel;
+  /** The points, each with its index in the grid. */
+  points: readonly { index: number; point: Point }[];
+}
+
+/** Worker → runner: one point's outcome, or the end of the cell. */
+export type CellReply =
+  | { kind: "row"; index: number; row: Row; milliseconds: number }
+  | { kind: "error"; index: number; message: string; stack?: string }
+  | { kind: "done" };

@@ -1,0 +1,221 @@
+import assert from "node:assert/strict";
+import { runCli } from "../../../experiments/cli/experiment_cli.ts";
+import type { ProgressStream } from "../../../experiments/sweep/progress.ts";
+import { EXPERIMENTS, FIXTURE_REGISTRY_URL } from "../fixtures/fixture_registry.ts";
+
+/** Runs the CLI over the fixture registry, capturing stdout lines and stderr text. */
+async function cli(args: string[]): Promise<{ code: number; out: string[]; err: string }> {
+  const out: string[] = [];
+  let err = "";
+  const stderr: ProgressStream = {
+    writeSync(bytes: Uint8Array): number {
+      err += new TextDecoder().decode(bytes);
+      return bytes.length;
+    },
+    isTerminal: () => false,
+  };
+  const code = await runCli(args, {
+    registry: EXPERIMENTS,
+    registryUrl: FIXTURE_REGISTRY_URL,
+    print: (line) => out.push(line),
+    stderr,
+    signal: new AbortController().signal,
+  });
+  return { code, out, err };
+}
+
+function oneErrorLine(err: string): string {
+  const lines = err.trimEnd().split("\n");
+  assert.equal(lines.length, 1, `expected one line, got:\n${err}`);
+  assert.match(lines[0], /^error: /);
+  return lines[0];
+}
+
+Deno.test("runCli() rejects bad command lines with one line and exit code 2", async (t) => {
+  const cases: [string[], RegExp][] = [
+    [["nope"], /Unknown experiment "nope"; known experiments: demo, slow/],
+    [["--bogus"], /Unknown option '--bogus'/],
+    [["demo", "--quick", "--full"], /--quick and --full exclude each other/],
+    [
+      ["demo", "--trace", "/nonexistent/t.lackey"],
+      /--trace "\/nonexistent\/t\.lackey": cannot read it/,
+    ],
+    [["slow", "--trace", "deno.json"], /--trace: slow cannot replay traces/],
+    [["demo", "--seed", "x"], /--seed: expected an integer >= 0, got "x"/],
+    [["demo", "--seed", "1.5"], /--seed: expected an integer >= 0/],
+    [["demo", "--workers", "0"], /--workers: expected an integer >= 1, got "0"/],
+    [["demo", "--shard", "5/4"], /--shard: expected K\/N with 1 <= K <= N/],
+    [["demo", "--shard", "0/4"], /--shard: expected K\/N/],
+    [
+      ["demo", "--profile", "zen9"],
+      /Cannot use cost profile "zen9": no such profile; known profiles/,
+    ],
+    [
+      ["demo", "--profile", "/no/such/profile.json"],
+      /Cannot use cost profile "\/no\/such\/profile.json": no such file/,
+    ],
+    [["merge"], /merge: name at least one output folder/],
+    [["merge", "/no/such/dir"], /merge: "\/no\/such\/dir" is not a folder/],
+  ];
+  for (const [args, pattern] of cases) {
+    await t.step(args.join(" "), async () => {
+      const { code, err } = await cli(args);
+      assert.equal(code, 2);
+      assert.match(oneErrorLine(err), pattern);
+    });
+  }
+});
+
+Deno.test("runCli() names the file and field of an invalid profile file", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/mine.json`;
+  await Deno.writeTextFile(path, JSON.stringify({ tlb: { l2: { ways: -3 } } }));
+  const bad = await cli(["demo", "--profile", path]);
+  assert.equal(bad.code, 2);
+  assert.match(oneErrorLine(bad.err), new RegExp(`"${path}": field "tlb.l2.ways"`));
+  await Deno.writeTextFile(path, "{ not json");
+  const broken = await cli(["demo", "--profile", path]);
+  assert.equal(broken.code, 2);
+  assert.match(oneErrorLine(broken.err), /invalid JSON/);
+});
+
+Deno.test("runCli() runs with a profile file and records its name in every row", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/mine.json`;
+  await Deno.writeTextFile(path, JSON.stringify({ name: "mine", baseCyclesPerAccess: 2 }));
+  const { code } = await cli(["demo", "--out", dir, "--profile", path]);
+  assert.equal(code, 0);
+  const record = JSON.parse(await Deno.readTextFile(`${dir}/demo.json`));
+  assert.equal(record.profile.name, "mine");
+  assert.ok(
+    record.rows.every((r: { profile: string; base_cycles: number }) =>
+      r.profile === "mine" && r.base_cycles === 2
+    ),
+  );
+});
+
+Deno.test("runCli() --list prints every experiment with its question", async () => {
+  const { code, out } = await cli(["--list"]);
+  assert.equal(code, 0);
+  const text = out.join("\n");
+  for (const experiment of Object.values(EXPERIMENTS)) {
+    assert.ok(text.includes(experiment.id) && text.includes(experiment.question), experiment.id);
+  }
+});
+
+Deno.test("runCli() --help prints the usage and exits 0", async () => {
+  const { code, out } = await cli(["--help"]);
+  assert.equal(code, 0);
+  assert.match(out.join("\n"), /--shard K\/N/);
+});
+
+Deno.test("runCli() writes the report files and names the index page last", async () => {
+  const dir = await Deno.makeTempDir();
+  const { code, out, err } = await cli(["demo", "--out", dir, "--workers", "2"]);
+  assert.equal(code, 0, err);
+  for (const file of ["demo.jsonl", "demo.json", "demo.csv", "demo.html", "index.html"]) {
+    assert.ok((await Deno.stat(`${dir}/${file}`)).isFile, file);
+  }
+  assert.equal(out.at(-2), `Open ${dir}/index.html`);
+  assert.match(out.at(-1) ?? "", /^ {2}file:\/\/\/.*\/index\.html$/);
+  assert.match(err, /^demo: 6 points\n(demo \d\/6 .*\n){6}$/);
+  const index = await Deno.readTextFile(`${dir}/index.html`);
+  assert.ok(index.includes('href="demo.html"'));
+});
+
+Deno.test("runCli() --full runs the full grid and the default runs the experiment's default grid", async () => {
+  const dir = await Deno.makeTempDir();
+  await cli(["demo", "--out", `${dir}/a`, "--full"]);
+  await cli(["demo", "--out", `${dir}/b`]);
+  assert.equal(JSON.parse(await Deno.readTextFile(`${dir}/a/demo.json`)).rows.length, 12);
+  assert.equal(JSON.parse(await Deno.readTextFile(`${dir}/b/demo.json`)).rows.length, 6);
+});
+
+Deno.test("runCli() exits 1 with the failing point when an experiment fails", async () => {
+  const dir = await Deno.makeTempDir();
+  const { code, err } = await cli(["broken", "--out", dir]);
+  assert.equal(code, 1);
+  assert.match(err, /error: experiment "broken" failed at point x=2: x must not be 2/);
+});
+
+Deno.test("runCli() shards merged equal the unsharded run", async () => {
+  const dir = await Deno.makeTempDir();
+  assert.equal((await cli(["demo", "--full", "--out", `${dir}/whole`, "--seed", "3"])).code, 0);
+  for (const shard of ["1/3", "2/3", "3/3"]) {
+    const n = shard[0];
+    assert.equal(
+      (await cli(["demo", "--full", "--out", `${dir}/s${n}`, "--seed", "3", "--shard", shard]))
+        .code,
+      0,
+    );
+  }
+  // A partial shard report says it is partial.
+  const partial = JSON.parse(await Deno.readTextFile(`${dir}/s2/demo.json`));
+  assert.equal(partial.shard, "2/3");
+  assert.equal(partial.rows.length, 4);
+
+  const merged = await cli([
+    "merge",
+    `${dir}/s3`,
+    `${dir}/s1`,
+    `${dir}/s2`,
+    "--out",
+    `${dir}/merged`,
+  ]);
+  assert.equal(merged.code, 0, merged.err);
+  assert.match(merged.out[0], /^demo: 12 of 12 rows → /);
+  assert.equal(
+    await Deno.readTextFile(`${dir}/merged/demo.csv`),
+    await Deno.readTextFile(`${dir}/whole/demo.csv`),
+  );
+  const whole = JSON.parse(await Deno.readTextFile(`${dir}/whole/demo.json`));
+  const joined = JSON.parse(await Deno.readTextFile(`${dir}/merged/demo.json`));
+  assert.deepEqual(joined.rows, whole.rows);
+  assert.equal(joined.missing, 0);
+  assert.equal(joined.shard, undefined);
+  assert.equal(joined.headline, whole.headline);
+  // The merged folder resumes like any output folder: nothing left to compute.
+  const resumed = await cli(["demo", "--full", "--seed", "3", "--out", `${dir}/merged`]);
+  assert.match(resumed.out[0], /\(0 computed, 12 resumed\)/);
+});
+
+Deno.test("runCli() shards of a sweep with --trace merge with their trace points", async () => {
+  const dir = await Deno.makeTempDir();
+  const trace = await Deno.realPath("deno.json"); // the fixture never reads it
+  const run = (out: string, more: string[]) =>
+    cli(["demo", "--full", "--seed", "3", "--trace", "deno.json", "--out", out, ...more]);
+  assert.equal((await run(`${dir}/whole`, [])).code, 0);
+  const whole = JSON.parse(await Deno.readTextFile(`${dir}/whole/demo.json`));
+  assert.equal(whole.rows.length, 13);
+  assert.deepEqual(whole.traces, [trace]);
+  for (const shard of ["1/2", "2/2"]) {
+    assert.equal((await run(`${dir}/s${shard[0]}`, ["--shard", shard])).code, 0);
+  }
+  const merged = await cli(["merge", `${dir}/s1`, `${dir}/s2`, "--out", `${dir}/merged`]);
+  assert.equal(merged.code, 0, merged.err);
+  assert.match(merged.out[0], /^demo: 13 of 13 rows → /);
+  const joined = JSON.parse(await Deno.readTextFile(`${dir}/merged/demo.json`));
+  assert.deepEqual(joined.rows, whole.rows);
+  assert.deepEqual(joined.traces, [trace]);
+});
+
+Deno.test("runCli() merge refuses folders of different sweeps", async () => {
+  const dir = await Deno.makeTempDir();
+  await cli(["demo", "--out", `${dir}/a`, "--seed", "1"]);
+  await cli(["demo", "--out", `${dir}/b`, "--seed", "2"]);
+  const { code, err } = await cli(["merge", `${dir}/a`, `${dir}/b`, "--out", `${dir}/m`]);
+  assert.equal(code, 2);
+  assert.match(oneErrorLine(err), /differ in seed; only runs of the same sweep can be merged/);
+});
+
+Deno.test("the experiment command prints one error line without a stack trace and exits 2", async () => {
+  const script = new URL("../fixtures/run_fixture_cli.ts", import.meta.url).pathname;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", script, "demo", "--frobnicate"],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(output.code, 2);
+  const err = new TextDecoder().decode(output.stderr);
+  assert.match(oneErrorLine(err), /Unknown option '--frobnicate'/);
+});

@@ -1,0 +1,139 @@
+import assert from "node:assert/strict";
+import { main } from "../../../experiments/cli/sim_cli.ts";
+
+async function capture(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const log = console.log;
+  const error = console.error;
+  let out = "";
+  let err = "";
+  console.log = (s: string) => void (out += s + "\n");
+  console.error = (s: string) => void (err += s + "\n");
+  try {
+    return { code: await main(args), out, err };
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+}
+
+Deno.test("sim runs an OS workload in shadow mode with strategies and vCPUs, as JSON", async () => {
+  const { code, out } = await capture([
+    "--mode",
+    "shadow",
+    "--strategies",
+    "tagged-tlb,out-of-sync",
+    "--vcpus",
+    "2",
+    "--workload",
+    "threads",
+    "--accesses",
+    "3000",
+    "--footprint",
+    "1M",
+    "--json",
+  ]);
+  assert.equal(code, 0);
+  const report = JSON.parse(out);
+  assert.deepEqual(
+    [
+      report.config.platform,
+      report.config.guest,
+      report.config.vcpus,
+      report.config.shadow.strategies,
+    ],
+    ["shadow", "os", 2, "tagged-tlb+out-of-sync"],
+  );
+  assert.equal(report.counters.accesses, 3000);
+  assert.ok(report.counters.exits_invlpg > 0 && report.counters.shootdowns > 0);
+});
+
+Deno.test("sim runs a synthetic workload on the first-touch guest, or as one process of the guest OS", async () => {
+  const args = ["--mode", "shadow", "--accesses", "2000", "--footprint", "1M"];
+  const first = await capture(args);
+  assert.equal(first.code, 0);
+  assert.match(
+    first.out,
+    /machine {3}shadow, 1 vCPU, guest first-touch, strategies baseline, batch 8/,
+  );
+  const os = await capture([...args, "--guest", "os", "--pcid", "off"]);
+  assert.equal(os.code, 0);
+  assert.match(os.out, /machine {3}shadow, 1 vCPU, guest os \(PCIDs off\), strategies baseline/);
+  assert.match(os.out, /demand_faults/);
+});
+
+Deno.test("every machine option works with the guest OS, shadow strategies and several vCPUs", async () => {
+  const { code, out, err } = await capture([
+    "--mode",
+    "shadow",
+    "--workload",
+    "build",
+    "--strategies",
+    "all",
+    "--vcpus",
+    "3",
+    "--levels",
+    "5",
+    "--tlb",
+    "l1-4k=32x4,l2=256x8",
+    "--walk-cache",
+    "off",
+    "--pte-cache",
+    "off",
+    "--host-policy",
+    "opportunistic+promote",
+    "--fragmentation",
+    "0.5",
+    "--guest-large-fraction",
+    "1",
+    "--accesses",
+    "4000",
+    "--footprint",
+    "2M",
+    "--json",
+  ]);
+  assert.equal(code, 0, err);
+  const report = JSON.parse(out);
+  const c = report.config;
+  assert.deepEqual(
+    [c.guest, c.vcpus, c.levels, c.tlb.l1_4k.entries, c.walkCache, c.memory.hostPolicy],
+    ["os", 3, 5, 32, false, "opportunistic+promote"],
+  );
+  assert.ok(report.large_pages.guest_pages_2m > 0, "the guest OS maps 2M pages");
+  assert.ok(report.counters.large_page_splits > 0, "and splits them for copy-on-write");
+  assert.equal(report.counters.walk_cache_hits, 0);
+});
+
+Deno.test("sim rejects a bad strategy, vCPU count or option mix with one line and exit code 2", async () => {
+  const cases: [string[], string][] = [
+    [
+      ["--mode", "shadow", "--strategies", "turbo"],
+      'sim: --strategies: unknown shadow strategy "turbo" (known: baseline, all, tagged-tlb, shadow-cache, batch, lazy-flags, out-of-sync, pv-shootdown)\n',
+    ],
+    [["--vcpus", "0"], 'sim: --vcpus must be an integer from 1 to 64, got "0"\n'],
+    [["--guest", "os", "--pcid", "maybe"], 'sim: --pcid must be on or off, got "maybe"\n'],
+    [["--pcid", "on"], "sim: --pcid is the guest OS's: it needs --guest os\n"],
+    [
+      ["--strategies", "all"],
+      "sim: --strategies needs a platform with shadow strategies, got --mode native\n",
+    ],
+    [["--mode", "shadow", "--batch", "3"], "sim: --batch: expected one of 1, 8, 64, 512, got 3\n"],
+    [
+      ["--mode", "shadow", "--nested-tlb", "off"],
+      "sim: --nested-tlb needs a platform with a nested TLB, got --mode shadow\n",
+    ],
+    [
+      ["--mode", "native", "--host-page", "2m"],
+      "sim: --host-page needs a platform with a host layer, got --mode native\n",
+    ],
+    [
+      ["--workload", "build", "--guest", "first-touch"],
+      "sim: --workload build is an OS workload: it needs --guest os\n",
+    ],
+    [["--guest", "kernel"], 'sim: --guest must be one of first-touch, os, got "kernel"\n'],
+  ];
+  for (const [args, message] of cases) {
+    const { code, err } = await capture([...args, "--accesses", "10", "--footprint", "1M"]);
+    assert.equal(code, 2, args.join(" "));
+    assert.equal(err, message);
+  }
+});

@@ -1,0 +1,156 @@
+import assert from "node:assert/strict";
+import { main } from "../../../experiments/cli/state_cli.ts";
+
+/** Runs main() with console output captured. */
+async function capture(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = console.log;
+  const error = console.error;
+  console.log = (...a: unknown[]) => out.push(a.join(" "));
+  console.error = (...a: unknown[]) => err.push(a.join(" "));
+  try {
+    const code = await main(args);
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  } finally {
+    console.log = log;
+    console.error = error;
+  }
+}
+
+const SMALL = ["--memory", "4M", "--job-ms", "0.5"];
+
+Deno.test("deno task state prints a snapshot row as JSON, with no lost pages", async () => {
+  const { code, out } = await capture([
+    "snapshot",
+    ...SMALL,
+    "--method",
+    "stop-and-copy",
+    "--json",
+  ]);
+  assert.equal(code, 0);
+  const row = JSON.parse(out);
+  assert.equal(row.phase, "snapshot");
+  assert.equal(row.method, "stop-and-copy");
+  assert.equal(row.memory_gib, 4 / 1024);
+  assert.equal(row.lost_pages, 0);
+  assert.equal(row.pause_ms, row.total_ms);
+});
+
+Deno.test("deno task state prints a restore as a table", async () => {
+  const { code, out } = await capture([
+    "restore",
+    ...SMALL,
+    "--method",
+    "lazy",
+    "--batch-pages",
+    "8",
+  ]);
+  assert.equal(code, 0);
+  assert.match(out, /^first_instruction_ms\s+\S+$/m);
+  assert.match(out, /^batch_pages\s+8$/m);
+});
+
+Deno.test("deno task state rejects bad input in one line naming the option, exit code 2", async (t) => {
+  const cases: [string[], RegExp][] = [
+    [[], /^state: name a phase: snapshot or restore/],
+    [["resume"], /^state: unknown phase "resume"/],
+    [
+      ["snapshot", "--batch-pages", "0"],
+      /^state: --batch-pages: must be an integer from 1 to 1024, got 0$/,
+    ],
+    [["snapshot", "--batch-pages", "many"], /^state: --batch-pages must be a number, got "many"$/],
+    [["snapshot", "--method", "lazy"], /^state: --method: unknown value "lazy"/],
+    [["restore", "--storage", "tape"], /^state: --storage: unknown storage profile "tape"/],
+    [["restore", "--saver-share", "0.5"], /^state: --saver-share applies to snapshot only$/],
+    [["snapshot", "--memory", "lots"], /^state: Cannot parse size "lots"/],
+    [["snapshot", "--memory", "2K"], /^state: --memory must be from 4K to 1T/],
+    [["snapshot", "--working-set", "0"], /^state: --working-set: must be a number above 0/],
+    [["snapshot", "--seed=-1"], /^state: --seed must be a non-negative integer/],
+    [["snapshot", "--storage", "/nonexistent/disk.json"], /^state: --storage: cannot read/],
+    [["restore", "--dirty-log", "pml"], /^state: --dirty-log applies to snapshot only$/],
+    [
+      ["snapshot", "--dirty-log", "pml"],
+      /^state: --dirty-log: only dirty-precopy logs dirty pages, not concurrent-cow$/,
+    ],
+    [["snapshot", "--platform", "native"], /^state: --platform: unknown value "native"/],
+    [["snapshot", "--host-page", "4m"], /^state: --host-page: unknown value "4m"/],
+    [
+      ["snapshot", "--translation-sample", "0"],
+      /^state: --translation-sample: must be an integer from 1/,
+    ],
+  ];
+  for (const [args, message] of cases) {
+    await t.step(args.join(" ") || "(no arguments)", async () => {
+      const { code, err } = await capture(args);
+      assert.equal(code, 2);
+      assert.match(err, message);
+      assert.equal(err.includes("\n"), false);
+    });
+  }
+});
+
+Deno.test("deno task state exits with code 2 and no stack trace as a process", async () => {
+  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-env",
+      "experiments/cli/state_cli.ts",
+      "snapshot",
+      "--vcpus",
+      "0",
+    ],
+    stderr: "piped",
+    stdout: "null",
+    env: { NO_COLOR: "1" },
+  }).output();
+  assert.equal(code, 2);
+  const text = new TextDecoder().decode(stderr).trim();
+  assert.match(text, /^state: --vcpus: must be an integer from 1 to 64, got 0$/);
+});
+
+Deno.test("deno task state --time-limit stops a run and prints what it could not measure as —", async () => {
+  const args = ["snapshot", ...SMALL, "--method", "dirty-precopy", "--storage", "network-gp3"];
+  const limited = [...args, "--batch-pages", "1", "--time-limit", "0.1"];
+  const { code, out } = await capture(limited);
+  assert.equal(code, 0);
+  assert.match(out, /^total_ms +—$/m);
+  assert.match(out, /^finished +false$/m);
+  assert.match(out, /^gave_up_reason +did not finish within 0\.1 s of simulated time: /m);
+  const json = JSON.parse((await capture([...limited, "--json"])).out);
+  assert.equal(json.finished, false);
+  assert.equal(json.total_ms, null);
+  assert.equal(json.lost_pages, 0);
+  const bad = await capture([...args, "--time-limit", "0"]);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.err, /--time-limit/);
+});
+
+Deno.test("deno task state --json reports exits by reason and what dirty logging did", async () => {
+  const { code, out } = await capture([
+    "snapshot",
+    ...SMALL,
+    "--method",
+    "dirty-precopy",
+    "--dirty-log",
+    "pml",
+    "--host-page",
+    "2M",
+    "--translation-sample",
+    "2000",
+    "--json",
+  ]);
+  assert.equal(code, 0);
+  const row = JSON.parse(out);
+  assert.equal(row.dirty_log, "pml");
+  assert.equal(row.host_page, "2m");
+  assert.equal(row.host_pages_split, 2, "4 MiB of 2M host pages");
+  assert.ok(row.translation_slowdown >= 1);
+  let byReason = 0;
+  for (const [key, value] of Object.entries(row)) {
+    if (key.startsWith("exits_")) byReason += Number(value);
+  }
+  assert.equal(byReason, row.exits, "the reasons add up to every exit");
+  assert.ok(row.exits_kick > 0);
+});

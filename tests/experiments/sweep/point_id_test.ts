@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { DEFAULT_PROFILE, getProfile } from "../../../core/cost/profiles.ts";
+import { canonicalJson, fnv1a64, pointId } from "../../../experiments/sweep/point_id.ts";
+
+Deno.test("fnv1a64() matches the published FNV-1a 64-bit test vectors", () => {
+  assert.equal(fnv1a64(""), "cbf29ce484222325");
+  assert.equal(fnv1a64("a"), "af63dc4c8601ec8c");
+  assert.equal(fnv1a64("foobar"), "85944171f73967e8");
+});
+
+Deno.test("canonicalJson() is independent of key order at every depth", () => {
+  fc.assert(fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (value) => {
+    const reversed = Object.fromEntries(Object.entries(value).reverse());
+    assert.equal(canonicalJson(reversed), canonicalJson(value));
+    assert.deepEqual(JSON.parse(canonicalJson(value)), JSON.parse(JSON.stringify(value)));
+  }));
+});
+
+Deno.test("pointId() changes with the experiment, any parameter, the seed and any profile number", () => {
+  const cost = getProfile(DEFAULT_PROFILE);
+  const base = pointId("e", { a: 1, b: "x" }, 1, cost);
+  assert.equal(base, pointId("e", { b: "x", a: 1 }, 1, getProfile(DEFAULT_PROFILE)));
+  assert.match(base, /^[0-9a-f]{16}$/);
+  const others = [
+    pointId("f", { a: 1, b: "x" }, 1, cost),
+    pointId("e", { a: 2, b: "x" }, 1, cost),
+    pointId("e", { a: 1, b: "y" }, 1, cost),
+    pointId("e", { a: 1, b: "x", c: true }, 1, cost),
+    pointId("e", { a: 1, b: "x" }, 2, cost),
+    pointId("e", { a: 1, b: "x" }, 1, { ...cost, pteMemoryCycles: cost.pteMemoryCycles + 1 }),
+  ];
+  assert.equal(new Set([base, ...others]).size, others.length + 1);
+});
