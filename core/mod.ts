@@ -81,6 +81,7 @@ export * from "./os/guest_os.ts";
 export * from "./os/os_event.ts";
 export * from "./os/os_workloads.ts";
 export * from "./os/platform.ts";
+export * from "./os/shootdown.ts";
 export * from "./os/table_path.ts";
 export * from "./cost/hypervisor_work.ts";
 export * from "./mmu/vcpu_mmu.ts";

@@ -31,6 +31,7 @@ import { Cycle, type Stats } from "../cost/stats.ts";
 import { AddressSpace } from "./address_space.ts";
 import { OS_OP_NAMES, type OsEventChunk, OsOp } from "./os_event.ts";
 import type { GuestKernel, Platform } from "./platform.ts";
+import type { Shootdown } from "./shootdown.ts";
 import { forEachLeaf, tablePath } from "./table_path.ts";
 
 /**
@@ -159,6 +160,7 @@ export class GuestOs implements GuestKernel {
   /** Per guest frame: address spaces mapping it (copy-on-write sharing). */
   #sharers: Int32Array = new Int32Array(1 << 16);
   #targets: Int32Array;
+  #shootdown: Shootdown | null = null;
   #path = new Int32Array(6);
   /** Size of the frame the last `#allocData` returned. */
   #frameSize: PageSize = PageSize.SIZE_4K;
@@ -435,7 +437,14 @@ export class GuestOs implements GuestKernel {
     }
     if (count > 0) {
       this.counts.shootdowns++;
-      platform.shootdown(vcpu, this.#targets, count, mm, vpn, full ? 0 : pages, stride);
+      // One request object, refilled: a platform does not keep it past the call.
+      const request = this.#shootdown ??= { targets: this.#targets, count, mm, vpn, pages, stride };
+      request.count = count;
+      request.mm = mm;
+      request.vpn = vpn;
+      request.pages = full ? 0 : pages;
+      request.stride = stride;
+      platform.shootdown(vcpu, request);
     }
   }
 

@@ -11,6 +11,7 @@ import type { RemapListener } from "../mapping/host_mapper.ts";
 import type { Mmu } from "../mmu/mmu.ts";
 import type { PageTable } from "../mmu/page_table.ts";
 import type { AddressSpace } from "./address_space.ts";
+import type { Shootdown } from "./shootdown.ts";
 
 /**
  * The hardware interface of the guest kernel. Calls that a hypervisor may
@@ -61,20 +62,10 @@ export interface Platform extends RemapListener {
   /** The guest flushes every non-global entry of `mm` on `vcpu` (CR3 reload). */
   flushTlb(vcpu: number, mm: AddressSpace): void;
   /**
-   * `vcpu` asks the `count` vCPUs in `targets` to flush `pages` pages from
-   * `vpn` of `mm` (all of `mm` when `pages` is 0), each invalidation covering
-   * a guest page of `stride` 4 KiB pages: IPIs, or whatever the platform
-   * offers instead.
+   * `vcpu` asks other vCPUs to flush a range of an address space (see
+   * {@linkcode Shootdown}): IPIs, or whatever the platform offers instead.
    */
-  shootdown(
-    vcpu: number,
-    targets: Int32Array,
-    count: number,
-    mm: AddressSpace,
-    vpn: number,
-    pages: number,
-    stride: number,
-  ): void;
+  shootdown(vcpu: number, request: Shootdown): void;
 }
 
 /** What the hardware calls back into the guest kernel for. */

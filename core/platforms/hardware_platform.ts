@@ -19,6 +19,7 @@ import type { PageWalker } from "../mmu/page_walker.ts";
 import { buildVcpuMmu } from "../mmu/vcpu_mmu.ts";
 import { WalkMemory } from "../mmu/walk_memory.ts";
 import type { AddressSpace } from "../os/address_space.ts";
+import type { Shootdown } from "../os/shootdown.ts";
 import type { GuestKernel, Platform } from "../os/platform.ts";
 import { Cycle, type Stats } from "../cost/stats.ts";
 import type { PlatformOptions } from "./platform_kind.ts";
@@ -186,16 +187,9 @@ export abstract class HardwarePlatform implements Platform {
   }
 
   /** IPIs to every target (an exit each where IPIs trap), which then flush. */
-  shootdown(
-    vcpu: number,
-    targets: Int32Array,
-    count: number,
-    mm: AddressSpace,
-    vpn: number,
-    pages: number,
-    stride: number,
-  ): void {
-    for (let i = 0; i < count; i++) {
+  shootdown(vcpu: number, request: Shootdown): void {
+    const { targets, mm, vpn, pages, stride } = request;
+    for (let i = 0; i < request.count; i++) {
       this.stats[vcpu].cycles[Cycle.GUEST_KERNEL] += this.#ipiCycles;
       this.ipiExit(vcpu);
       const t = targets[i];

@@ -38,6 +38,7 @@ import { buildVcpuMmu } from "../mmu/vcpu_mmu.ts";
 import { WalkCache } from "../mmu/walk_cache.ts";
 import { WalkMemory } from "../mmu/walk_memory.ts";
 import type { AddressSpace } from "../os/address_space.ts";
+import type { Shootdown } from "../os/shootdown.ts";
 import type { GuestKernel, Platform } from "../os/platform.ts";
 import { tablePath } from "../os/table_path.ts";
 import { PAGES_4K_PER, PageSize } from "../base/page_size.ts";
@@ -347,16 +348,8 @@ export class ShadowPlatform implements Platform, ShadowCore, PrefetchTarget {
   }
 
   /** A shootdown, as the shootdown policy sends it. */
-  shootdown(
-    vcpu: number,
-    targets: Int32Array,
-    count: number,
-    mm: AddressSpace,
-    vpn: number,
-    pages: number,
-    stride: number,
-  ): void {
-    this.#policies.shootdown.shootdown(this, vcpu, targets, count, mm, vpn, pages, stride);
+  shootdown(vcpu: number, request: Shootdown): void {
+    this.#policies.shootdown.shootdown(this, vcpu, request);
   }
 
   /**

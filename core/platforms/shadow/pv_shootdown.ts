@@ -7,26 +7,14 @@
  * @module
  */
 
-import type { AddressSpace } from "../../os/address_space.ts";
+import type { Shootdown } from "../../os/shootdown.ts";
 import { ExitReason } from "../../base/exit_reason.ts";
 import type { ShadowCore } from "./shadow_core.ts";
 
 /** How a guest's TLB shootdown reaches the other vCPUs. */
 export interface ShootdownPolicy {
-  /**
-   * `vcpu` asks the `count` vCPUs in `targets` to flush `pages` pages from
-   * `vpn` of `mm` (all of it for 0), in invalidations of `stride` pages.
-   */
-  shootdown(
-    core: ShadowCore,
-    vcpu: number,
-    targets: Int32Array,
-    count: number,
-    mm: AddressSpace,
-    vpn: number,
-    pages: number,
-    stride: number,
-  ): void;
+  /** `vcpu` asks other vCPUs to flush a range of an address space. */
+  shootdown(core: ShadowCore, vcpu: number, request: Shootdown): void;
 }
 
 /**
@@ -41,17 +29,9 @@ export interface ShootdownPolicy {
  */
 export class IpiShootdown implements ShootdownPolicy {
   /** One IPI (an exit on the sender) and the target's trapped flush, per target. */
-  shootdown(
-    core: ShadowCore,
-    vcpu: number,
-    targets: Int32Array,
-    count: number,
-    mm: AddressSpace,
-    vpn: number,
-    pages: number,
-    stride: number,
-  ): void {
-    for (let i = 0; i < count; i++) {
+  shootdown(core: ShadowCore, vcpu: number, request: Shootdown): void {
+    const { targets, mm, vpn, pages, stride } = request;
+    for (let i = 0; i < request.count; i++) {
       core.sendIpi(vcpu);
       const t = targets[i];
       if (pages === 0) core.guestFlush(t, mm);
@@ -71,23 +51,15 @@ export class IpiShootdown implements ShootdownPolicy {
  */
 export class PvShootdown implements ShootdownPolicy {
   /** A flush hypercall; running targets are kicked, idle ones flush on their next entry. */
-  shootdown(
-    core: ShadowCore,
-    vcpu: number,
-    targets: Int32Array,
-    count: number,
-    mm: AddressSpace,
-    vpn: number,
-    pages: number,
-    stride: number,
-  ): void {
+  shootdown(core: ShadowCore, vcpu: number, request: Shootdown): void {
+    const { targets, mm, vpn, pages, stride } = request;
     core.exit(vcpu, ExitReason.HYPERCALL);
     core.resyncSpace(vcpu, mm);
     const shadow = core.shadowOf(mm);
     if (shadow !== undefined && pages > 0) {
       for (let p = 0; p < pages; p += stride) core.zap(shadow, vpn + p, stride);
     }
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < request.count; i++) {
       const t = targets[i];
       if (!core.kernel.running(t)) {
         // Not running: flushed on its next entry, for free.

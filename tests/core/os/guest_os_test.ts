@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { AddressSpace } from "../../../core/os/address_space.ts";
+import type { Shootdown } from "../../../core/os/shootdown.ts";
 import { GuestOs, OsEventError, SINGLE_PAGE_FLUSH_CEILING } from "../../../core/os/guest_os.ts";
 import { createOsEventChunk, OsOp } from "../../../core/os/os_event.ts";
 import type { Platform } from "../../../core/os/platform.ts";
@@ -42,17 +43,9 @@ class RecordingPlatform implements Platform {
   flushTlb(vcpu: number, mm: AddressSpace) {
     this.calls.push(`flush ${vcpu} ${mm.pid}`);
   }
-  shootdown(
-    vcpu: number,
-    targets: Int32Array,
-    count: number,
-    _mm: AddressSpace,
-    _v: number,
-    n: number,
-    stride: number,
-  ) {
+  shootdown(vcpu: number, { targets, count, pages, stride }: Shootdown) {
     this.calls.push(
-      `shootdown ${vcpu} → ${[...targets.subarray(0, count)]} ${n} pages` +
+      `shootdown ${vcpu} → ${[...targets.subarray(0, count)]} ${pages} pages` +
         (stride === 1 ? "" : ` by ${stride}`),
     );
   }

@@ -18,6 +18,7 @@ import {
   radixIndex,
 } from "../../../core/mmu/page_table.ts";
 import type { AddressSpace } from "../../../core/os/address_space.ts";
+import type { Shootdown } from "../../../core/os/shootdown.ts";
 import type { GuestOs } from "../../../core/os/guest_os.ts";
 import type { Platform } from "../../../core/os/platform.ts";
 import { forEachLeaf } from "../../../core/os/table_path.ts";
@@ -237,16 +238,8 @@ export class CheckingPlatform implements Platform {
     this.#checkShadow(vcpu);
   }
 
-  shootdown(
-    vcpu: number,
-    targets: Int32Array,
-    count: number,
-    mm: AddressSpace,
-    vpn: number,
-    pages: number,
-    stride: number,
-  ): void {
-    this.#inner.shootdown(vcpu, targets, count, mm, vpn, pages, stride);
+  shootdown(vcpu: number, request: Shootdown): void {
+    this.#inner.shootdown(vcpu, request);
   }
 
   /** The child starts with the parent's contents (fork), a fresh space with none (exec). */
