@@ -1,31 +1,19 @@
-// Stop-and-copy and concurrent copy-before-write snapshots (private to core/state).
+// Stop-and-copy and concurrent copy-before-write snapshots (private to core/snapshot).
 
-import type { CostModel } from "../cost/cost_model.ts";
-import type { ClockAgent, EventClock } from "../clock/event_clock.ts";
 import { cyclesFromSeconds } from "../clock/cycle_time.ts";
-import { SampledGuest, type TrapHandler } from "../workload/sampled_guest.ts";
-import type { Machine } from "../machine/machine.ts";
-import type { GuestMemory } from "../mem/guest_memory.ts";
-import { StorageDevice } from "../transfer/storage_device.ts";
+import type { EventClock } from "../clock/event_clock.ts";
+import type { CostModel } from "../cost/cost_model.ts";
 import {
   Background,
   type MoverBatch,
   PageMover,
   type PageMoverClient,
 } from "../transfer/page_mover.ts";
+import { addressOrder, workingSetOrder } from "./_page_order.ts";
+import { NO_LOGGING, PAGE_BYTES } from "./_state_machine.ts";
+import { StateRun } from "./_state_run.ts";
 import type { SnapshotSettings } from "./state_params.ts";
 import type { StateRow } from "./state_row.ts";
-import {
-  addressOrder,
-  buildRow,
-  buildStateMachine,
-  gaveUpReason,
-  NO_LOGGING,
-  PAGE_BYTES,
-  StateClock,
-  workingSetOrder,
-  workloadOf,
-} from "./_state_common.ts";
 
 const UNSAVED = 0;
 const IN_FLIGHT = 1;
@@ -38,17 +26,8 @@ const SAVED = 2;
  * background while a write to an unsaved page waits for that page (or its
  * batch) to be saved.
  */
-export class CowSaver implements ClockAgent, TrapHandler, PageMoverClient {
-  readonly #s: SnapshotSettings;
-  readonly #cost: CostModel;
+export class CowSaver extends StateRun<SnapshotSettings> implements PageMoverClient {
   readonly #concurrent: boolean;
-  readonly #clock = new StateClock();
-  readonly #sim: EventClock = this.#clock.sim;
-  readonly #machine: Machine;
-  readonly #mem: GuestMemory;
-  readonly #guest: SampledGuest;
-  readonly #dev: StorageDevice;
-  readonly #id: number;
   readonly #b: number;
   readonly #order: Uint32Array;
   readonly #pos: Uint32Array;
@@ -56,69 +35,53 @@ export class CowSaver implements ClockAgent, TrapHandler, PageMoverClient {
   readonly #image: Uint32Array;
   #expected: Uint32Array | null = null;
   readonly #mover: PageMover;
-  readonly #faultPage: Int32Array;
   readonly #tagStart: number;
   #bgCursor = 0;
   #bufferPending = 0;
   #bufferPeak = 0;
   #saved = 0;
-  #imageBytes = 0;
-  #pagesMoved = 0;
   #pauseCycles = 0;
-  #done = -1;
-  #lostAtDone = 0;
-  #jobDone = -1;
 
   constructor(s: SnapshotSettings, cost: CostModel, seed: number) {
-    this.#s = s;
-    this.#cost = cost;
+    super(s, cost, seed, null);
     this.#concurrent = s.method === "concurrent-cow";
-    this.#machine = buildStateMachine(s, cost, null);
-    this.#mem = this.#machine.guestMemory!;
-    this.#guest = new SampledGuest(this.#machine, workloadOf(s, cost), seed, this);
-    this.#dev = new StorageDevice(s.storage, cost.clockGhz);
-    this.#guest.attach(this.#sim);
-    this.#id = this.#sim.addAgent(this);
     this.#b = s.batchPages;
     const ord = s.saveOrder === "sequential" || !this.#concurrent
       ? addressOrder(s.pages)
-      : workingSetOrder(this.#guest.inWorkingSet, s.saveOrder === "hot-first");
+      : workingSetOrder(this.guest.inWorkingSet, s.saveOrder === "hot-first");
     this.#order = ord.order;
     this.#pos = ord.pos;
     this.#state = new Uint8Array(s.pages);
     this.#image = new Uint32Array(s.pages);
-    this.#mover = new PageMover(this.#sim, this, {
-      transport: this.#dev,
+    this.#mover = new PageMover(this.events, this, {
+      transport: this.dev,
       queueDepth: s.ioDepth,
       batchPages: this.#b,
       write: true,
       keys: s.pages,
     });
     this.#mover.pace(this.#concurrent ? s.saverShare : 1);
-    this.#faultPage = new Int32Array(s.vcpus).fill(-1);
     this.#tagStart = s.vcpus;
   }
 
   run(): StateRow {
-    const s = this.#s;
-    // Pre-existing contents: every page has been written a few times.
-    const version = this.#mem.version;
-    for (let p = 0; p < version.length; p++) version[p] = 1 + (p & 7);
+    const s = this.s;
+    this.fillMemory();
     if (this.#concurrent) {
       // Pause: quiesce, copy device state to a buffer, write-protect all memory
       // and flush the TLBs (the vCPUs are out of the guest: no kicks).
-      this.#mem.protectAll();
-      this.#machine.flushAll();
-      const stateCopy = Math.ceil(s.deviceStateBytes / PAGE_BYTES) * this.#cost.pageCopyCycles;
+      this.mem.protectAll();
+      this.machine.flushAll();
+      const stateCopy = Math.ceil(s.deviceStateBytes / PAGE_BYTES) * this.cost.pageCopyCycles;
       this.#pauseCycles =
-        cyclesFromSeconds(s.pages * s.protectNsPerPage * 1e-9, this.#cost.clockGhz) +
+        cyclesFromSeconds(s.pages * s.protectNsPerPage * 1e-9, this.cost.clockGhz) +
         stateCopy;
     }
-    this.#expected = version.slice();
+    this.#expected = this.mem.version.slice();
     this.#mover.send(s.deviceStateBytes, -1);
-    this.#imageBytes += s.deviceStateBytes;
-    this.#sim.schedule(this.#pauseCycles, this.#id, this.#tagStart);
-    const gaveUp = this.#clock.run(this.#guest, s, this.#cost, "snapshot", () => this.#done >= 0);
+    this.imageBytes += s.deviceStateBytes;
+    this.events.schedule(this.#pauseCycles, this.id, this.#tagStart);
+    const gaveUp = this.runClock("snapshot");
     // Every page must hold its version at the snapshot instant; a run that
     // gave up is checked on the pages it saved.
     const expected = this.#expected;
@@ -127,66 +90,46 @@ export class CowSaver implements ClockAgent, TrapHandler, PageMoverClient {
     for (let p = 0; p < s.pages; p++) {
       if (this.#image[p] !== expected[p] && (!gaveUp || state[p] === SAVED)) lost++;
     }
-    const doneAt = this.#done >= 0 ? this.#done : NaN;
-    return buildRow("snapshot", s.method, s, this.#cost, this.#machine, {
+    const doneAt = this.done >= 0 ? this.done : NaN;
+    const left = this.done < 0
+      ? `${this.#saved} of ${s.pages} pages saved`
+      : "the image was complete, the guest's job was not done";
+    return this.row("snapshot", gaveUp, left, {
       pauseCycles: this.#concurrent ? this.#pauseCycles : doneAt,
       firstInstruction: this.#concurrent ? this.#pauseCycles : doneAt,
-      done: this.#done,
-      jobDone: this.#jobDone >= 0 || !gaveUp ? this.#jobDone : NaN,
-      lost: this.#lostAtDone,
-      ios: this.#dev.ios,
-      imageBytes: this.#imageBytes,
-      pagesMoved: this.#pagesMoved,
       bufferPeakPages: this.#bufferPeak,
       rounds: 1,
       lostPages: lost,
-      finished: !gaveUp,
       dirtyLog: "none",
       logging: NO_LOGGING,
-      gaveUpReason: !gaveUp ? "" : gaveUpReason(
-        s,
-        this.#done < 0
-          ? `${this.#saved} of ${s.pages} pages saved`
-          : "the image was complete, the guest's job was not done",
-      ),
     });
-  }
-
-  onTrap(vcpu: number, page: number, _write: boolean, _reason: number, time: number): void {
-    this.#faultPage[vcpu] = page;
-    this.#sim.schedule(time, this.#id, vcpu);
-  }
-
-  onJobDone(time: number): void {
-    this.#jobDone = time;
-    if (this.#done >= 0) this.#finish();
   }
 
   wake(sim: EventClock, tag: number): void {
     const t = sim.now;
     if (tag < this.#tagStart) this.#fault(tag, t);
     else {
-      if (this.#concurrent) { for (let v = 0; v < this.#s.vcpus; v++) this.#guest.unblock(v, t); }
+      if (this.#concurrent) { for (let v = 0; v < this.s.vcpus; v++) this.guest.unblock(v, t); }
       this.#mover.pump(t);
     }
   }
 
   #fault(v: number, t: number): void {
-    const p = this.#faultPage[v];
+    const p = this.faultPage[v];
     const state = this.#state;
-    if (this.#s.brokenSkipCopyBeforeWrite) {
+    if (this.s.brokenSkipCopyBeforeWrite) {
       // The bug under test: the write proceeds before the page is saved.
-      this.#mem.unprotect(p);
-      this.#guest.unblock(v, t);
+      this.mem.unprotect(p);
+      this.guest.unblock(v, t);
       return;
     }
     if (state[p] === SAVED) {
-      this.#guest.unblock(v, t);
+      this.guest.unblock(v, t);
       return;
     }
-    if (this.#s.cowWait === "copy" && state[p] === UNSAVED) {
+    if (this.s.cowWait === "copy" && state[p] === UNSAVED) {
       let copied = 0;
-      if (this.#s.faultSave === "page") {
+      if (this.s.faultSave === "page") {
         this.#copyToBuffer(p);
         copied = 1;
       } else {
@@ -202,23 +145,23 @@ export class CowSaver implements ClockAgent, TrapHandler, PageMoverClient {
         }
       }
       if (this.#bufferPending > this.#bufferPeak) this.#bufferPeak = this.#bufferPending;
-      this.#guest.unblock(v, t + copied * this.#cost.pageCopyCycles);
+      this.guest.unblock(v, t + copied * this.cost.pageCopyCycles);
       this.#mover.pump(t);
       return;
     }
-    this.#guest.waitFor(v, p);
+    this.guest.waitFor(v, p);
     if (state[p] === UNSAVED) {
       this.#mover.request(
-        this.#s.faultSave === "page" ? p : Math.floor(this.#pos[p] / this.#b),
+        this.s.faultSave === "page" ? p : Math.floor(this.#pos[p] / this.#b),
         t,
       );
     }
   }
 
   #copyToBuffer(q: number): void {
-    this.#image[q] = this.#mem.version[q];
+    this.#image[q] = this.mem.version[q];
     this.#state[q] = SAVED;
-    this.#mem.unprotect(q);
+    this.mem.unprotect(q);
     this.#saved++;
     this.#bufferPending++;
   }
@@ -228,23 +171,19 @@ export class CowSaver implements ClockAgent, TrapHandler, PageMoverClient {
     const n = batch.count;
     for (let i = 0; i < n; i++) {
       const q = batch.pages[i];
-      this.#image[q] = this.#mem.version[q];
+      this.#image[q] = this.mem.version[q];
       this.#state[q] = SAVED;
-      this.#mem.unprotect(q);
+      this.mem.unprotect(q);
     }
     this.#saved += n;
-    this.#guest.releaseWaiters((page) => this.#state[page] === SAVED, t);
+    this.guest.releaseWaiters((page) => this.#state[page] === SAVED, t);
     this.#mover.pump(t);
     if (
-      this.#done < 0 && this.#saved === this.#s.pages && this.#bufferPending === 0 &&
+      this.done < 0 && this.#saved === this.s.pages && this.#bufferPending === 0 &&
       this.#mover.inFlight === 0
     ) {
-      this.#done = t;
-      if (!this.#concurrent) {
-        for (let v = 0; v < this.#s.vcpus; v++) this.#guest.unblock(v, t);
-      }
-      this.#lostAtDone = this.#guest.lostUntil(t);
-      if (this.#jobDone >= 0 || this.#guest.jobDone) this.#finish();
+      // Stop-and-copy kept the vCPUs paused until now.
+      this.complete(t, !this.#concurrent);
     }
   }
 
@@ -256,17 +195,17 @@ export class CowSaver implements ClockAgent, TrapHandler, PageMoverClient {
     return false;
   }
 
-  #finish(): void {
-    // A job of zero length is done at the first instruction.
-    if (this.#jobDone < 0) this.#jobDone = this.#concurrent ? this.#pauseCycles : this.#done;
-    this.#clock.finish(this.#guest);
+  /** A job of zero length is done at the first instruction. */
+  protected override finish(): void {
+    if (this.jobDone < 0) this.jobDone = this.#concurrent ? this.#pauseCycles : this.done;
+    super.finish();
   }
 
   /** The unsaved pages of urgent request `key` (a page, or a batch of the save order). */
   fillUrgent(key: number, batch: MoverBatch): boolean {
     const state = this.#state;
     const order = this.#order;
-    if (this.#s.faultSave === "page") {
+    if (this.s.faultSave === "page") {
       if (state[key] === UNSAVED) batch.pages[batch.count++] = key;
     } else {
       const end = Math.min((key + 1) * this.#b, order.length);
@@ -283,8 +222,8 @@ export class CowSaver implements ClockAgent, TrapHandler, PageMoverClient {
       const k = Math.min(this.#b, this.#bufferPending);
       this.#bufferPending -= k;
       batch.bytes = k * PAGE_BYTES;
-      this.#pagesMoved += k;
-      this.#imageBytes += batch.bytes;
+      this.pagesMoved += k;
+      this.imageBytes += batch.bytes;
       return Background.FILLED;
     }
     const b = this.#b;
@@ -308,8 +247,8 @@ export class CowSaver implements ClockAgent, TrapHandler, PageMoverClient {
     const n = batch.count;
     for (let i = 0; i < n; i++) this.#state[batch.pages[i]] = IN_FLIGHT;
     batch.bytes = n * PAGE_BYTES;
-    this.#pagesMoved += n;
-    this.#imageBytes += batch.bytes;
+    this.pagesMoved += n;
+    this.imageBytes += batch.bytes;
     return n > 0;
   }
 }

@@ -1,32 +1,20 @@
-// Iterative dirty-logging pre-copy to a file (private to core/state).
+// Iterative dirty-logging pre-copy to a file (private to core/snapshot).
 
-import type { CostModel } from "../cost/cost_model.ts";
-import type { ClockAgent, EventClock } from "../clock/event_clock.ts";
-import { cyclesFromSeconds } from "../clock/cycle_time.ts";
 import { ExitReason } from "../base/exit_reason.ts";
+import { cyclesFromSeconds } from "../clock/cycle_time.ts";
+import type { EventClock } from "../clock/event_clock.ts";
+import type { CostModel } from "../cost/cost_model.ts";
 import type { DirtyLog } from "../machine/dirty_log.ts";
-import { SampledGuest, type TrapHandler } from "../workload/sampled_guest.ts";
-import type { Machine } from "../machine/machine.ts";
-import type { GuestMemory } from "../mem/guest_memory.ts";
-import { StorageDevice } from "../transfer/storage_device.ts";
 import {
   Background,
   type MoverBatch,
   PageMover,
   type PageMoverClient,
 } from "../transfer/page_mover.ts";
+import { type LoggingStart, PAGE_BYTES, startDirtyLogging } from "./_state_machine.ts";
+import { StateRun } from "./_state_run.ts";
 import type { SnapshotSettings } from "./state_params.ts";
 import type { StateRow } from "./state_row.ts";
-import {
-  buildRow,
-  buildStateMachine,
-  gaveUpReason,
-  type LoggingStart,
-  PAGE_BYTES,
-  startDirtyLogging,
-  StateClock,
-  workloadOf,
-} from "./_state_common.ts";
 
 const LIVE = 0;
 const FINAL = 1;
@@ -41,16 +29,7 @@ const DONE = 2;
  * after `maxRounds`, the guest pauses and the rest is written. Pages are
  * copied when their I/O starts, so a later write only makes them dirty again.
  */
-export class PrecopySaver implements ClockAgent, TrapHandler, PageMoverClient {
-  readonly #s: SnapshotSettings;
-  readonly #cost: CostModel;
-  readonly #clock = new StateClock();
-  readonly #sim: EventClock = this.#clock.sim;
-  readonly #machine: Machine;
-  readonly #mem: GuestMemory;
-  readonly #guest: SampledGuest;
-  readonly #dev: StorageDevice;
-  readonly #id: number;
+export class PrecopySaver extends StateRun<SnapshotSettings> implements PageMoverClient {
   readonly #image: Uint32Array;
   #expected: Uint32Array | null = null;
   readonly #log: DirtyLog;
@@ -65,29 +44,17 @@ export class PrecopySaver implements ClockAgent, TrapHandler, PageMoverClient {
   readonly #tagPump: number;
   readonly #tagRound: number;
   readonly #downtimeCycles: number;
-  #imageBytes = 0;
-  #pagesMoved = 0;
   #pauseStart = 0;
-  #done = -1;
-  #lostAtDone = 0;
-  #jobDone = -1;
 
   constructor(s: SnapshotSettings, cost: CostModel, seed: number) {
-    this.#s = s;
-    this.#cost = cost;
-    this.#machine = buildStateMachine(s, cost, s.dirtyLog);
-    this.#mem = this.#machine.guestMemory!;
-    this.#log = this.#machine.dirtyLog!;
-    this.#guest = new SampledGuest(this.#machine, workloadOf(s, cost), seed, this);
+    super(s, cost, seed, s.dirtyLog);
+    this.#log = this.machine.dirtyLog!;
     // Dirty logging starts with the snapshot request, splitting host large pages.
-    this.#logging = startDirtyLogging(this.#machine, this.#guest, s, seed);
-    this.#dev = new StorageDevice(s.storage, cost.clockGhz);
-    this.#guest.attach(this.#sim);
-    this.#id = this.#sim.addAgent(this);
+    this.#logging = startDirtyLogging(this.machine, this.guest, s, seed);
     this.#image = new Uint32Array(s.pages);
     this.#list = new Uint32Array(s.pages);
-    this.#mover = new PageMover(this.#sim, this, {
-      transport: this.#dev,
+    this.#mover = new PageMover(this.events, this, {
+      transport: this.dev,
       queueDepth: s.ioDepth,
       batchPages: s.batchPages,
       write: true,
@@ -99,15 +66,14 @@ export class PrecopySaver implements ClockAgent, TrapHandler, PageMoverClient {
   }
 
   run(): StateRow {
-    const s = this.#s;
-    const version = this.#mem.version;
-    for (let p = 0; p < version.length; p++) version[p] = 1 + (p & 7);
-    for (let v = 0; v < s.vcpus; v++) this.#guest.unblock(v, 0);
-    this.#sim.schedule(0, this.#id, this.#tagRound);
-    const gaveUp = this.#clock.run(this.#guest, s, this.#cost, "snapshot", () => this.#done >= 0);
+    const s = this.s;
+    this.fillMemory();
+    for (let v = 0; v < s.vcpus; v++) this.guest.unblock(v, 0);
+    this.events.schedule(0, this.id, this.#tagRound);
+    const gaveUp = this.runClock("snapshot");
     let lost = 0;
     let reason = "";
-    if (this.#done >= 0) {
+    if (this.done >= 0) {
       // The image must hold every page's version at the final pause.
       const expected = this.#expected!;
       for (let p = 0; p < s.pages; p++) if (this.#image[p] !== expected[p]) lost++;
@@ -116,7 +82,7 @@ export class PrecopySaver implements ClockAgent, TrapHandler, PageMoverClient {
       // Gave up before the snapshot instant: every page written to the image
       // and neither dirtied since nor waiting in this round's list must hold
       // its current version.
-      const version = this.#mem.version;
+      const version = this.mem.version;
       const left = new Uint8Array(s.pages);
       for (let i = this.#listIdx; i < this.#listLen; i++) left[this.#list[i]] = 1;
       let leftCount = 0;
@@ -130,34 +96,21 @@ export class PrecopySaver implements ClockAgent, TrapHandler, PageMoverClient {
         } (live rounds capped at ${s.maxRounds}), ${leftCount} pages still to write`
         : `in the final pause, ${leftCount} pages still to write`;
     }
-    const pause = this.#done >= 0 ? this.#done - this.#pauseStart : NaN;
-    return buildRow("snapshot", s.method, s, this.#cost, this.#machine, {
+    const pause = this.done >= 0 ? this.done - this.#pauseStart : NaN;
+    return this.row("snapshot", gaveUp, reason, {
       pauseCycles: pause,
       firstInstruction: 0,
-      done: this.#done,
-      jobDone: this.#jobDone >= 0 || !gaveUp ? this.#jobDone : NaN,
-      lost: this.#lostAtDone,
-      ios: this.#dev.ios,
-      imageBytes: this.#imageBytes,
-      pagesMoved: this.#pagesMoved,
       bufferPeakPages: 0,
       rounds: this.#round,
       lostPages: lost,
-      finished: !gaveUp,
       dirtyLog: s.dirtyLog!,
       logging: this.#logging,
-      gaveUpReason: gaveUp ? gaveUpReason(s, reason) : "",
     });
   }
 
   /** Nothing traps: the machine's dirty log handles the writes it watches. */
-  onTrap(): void {
+  override onTrap(): void {
     throw new Error("pre-copy: a touch trapped, but only the dirty log watches pages");
-  }
-
-  onJobDone(time: number): void {
-    this.#jobDone = time;
-    if (this.#phase === DONE) this.#finish();
   }
 
   wake(sim: EventClock, tag: number): void {
@@ -172,24 +125,22 @@ export class PrecopySaver implements ClockAgent, TrapHandler, PageMoverClient {
     const live = this.#phase === LIVE;
     if (this.#round === 0) {
       // The log watches every page since the request; flushing the TLBs kicks the vCPUs.
-      for (let p = 0; p < this.#s.pages; p++) this.#list[n++] = p;
-      this.#guest.kick(ExitReason.KICK);
+      for (let p = 0; p < this.s.pages; p++) this.#list[n++] = p;
+      this.guest.kick(ExitReason.KICK);
     } else {
       // Read the log; in a live round re-arm it for the pages read (a TLB flush: kicks).
       n = this.#log.collect(this.#list, live);
-      if (live && n > 0) this.#guest.kick(ExitReason.KICK);
+      if (live && n > 0) this.guest.kick(ExitReason.KICK);
     }
     this.#listLen = n;
     this.#listIdx = 0;
     // Write-protecting the pages (and, before the first round, splitting the
     // host's large pages into 512 mappings each) is host work before the I/Os.
-    const hostNs = n * this.#s.protectNsPerPage +
-      (this.#round === 0 ? this.#logging.splits * 512 * this.#s.splitNsPerEntry : 0);
-    const protect = this.#phase === LIVE
-      ? cyclesFromSeconds(hostNs * 1e-9, this.#cost.clockGhz)
-      : 0;
+    const hostNs = n * this.s.protectNsPerPage +
+      (this.#round === 0 ? this.#logging.splits * 512 * this.s.splitNsPerEntry : 0);
+    const protect = this.#phase === LIVE ? cyclesFromSeconds(hostNs * 1e-9, this.cost.clockGhz) : 0;
     this.#nextIssue = t + protect;
-    if (protect > 0) this.#sim.schedule(this.#nextIssue, this.#id, this.#tagPump);
+    if (protect > 0) this.events.schedule(this.#nextIssue, this.id, this.#tagPump);
     else this.#mover.pump(t);
     // A final round with no pages and no device state to write is over at once.
     if (this.#phase === FINAL && n === 0 && this.#mover.inFlight === 0) this.#endRound(t);
@@ -198,17 +149,17 @@ export class PrecopySaver implements ClockAgent, TrapHandler, PageMoverClient {
   /** The next batch of this round's list, copied as it is issued; none before the protection is done. */
   fillBackground(batch: MoverBatch, t: number): Background {
     if (t < this.#nextIssue || this.#listIdx >= this.#listLen) return Background.NONE;
-    const version = this.#mem.version;
-    const end = Math.min(this.#listIdx + this.#s.batchPages, this.#listLen);
+    const version = this.mem.version;
+    const end = Math.min(this.#listIdx + this.s.batchPages, this.#listLen);
     for (let i = this.#listIdx; i < end; i++) {
       const p = this.#list[i];
       this.#image[p] = version[p];
       batch.pages[batch.count++] = p;
     }
     this.#listIdx = end;
-    this.#pagesMoved += batch.count;
+    this.pagesMoved += batch.count;
     batch.bytes = batch.count * PAGE_BYTES;
-    this.#imageBytes += batch.bytes;
+    this.imageBytes += batch.bytes;
     return Background.FILLED;
   }
 
@@ -227,30 +178,28 @@ export class PrecopySaver implements ClockAgent, TrapHandler, PageMoverClient {
     this.#round++;
     if (this.#phase === FINAL) {
       this.#phase = DONE;
-      this.#done = t;
       // Dirty logging ends with the snapshot.
       this.#log.stop();
-      for (let v = 0; v < this.#s.vcpus; v++) this.#guest.unblock(v, t);
-      this.#lostAtDone = this.#guest.lostUntil(t);
-      if (this.#jobDone >= 0 || this.#guest.jobDone) this.#finish();
+      this.complete(t, true);
       return;
     }
     // QEMU's stop rule, at the bandwidth the transport measured.
-    const restCycles = this.#log.count * PAGE_BYTES / this.#dev.estimate.bytesPerCycle(t);
-    if (this.#round >= this.#s.maxRounds || restCycles <= this.#downtimeCycles) {
+    const restCycles = this.#log.count * PAGE_BYTES / this.dev.estimate.bytesPerCycle(t);
+    if (this.#round >= this.s.maxRounds || restCycles <= this.#downtimeCycles) {
       // Stop the guest: this instant is the one the image must hold.
       this.#phase = FINAL;
       this.#pauseStart = t;
-      for (let v = 0; v < this.#s.vcpus; v++) this.#guest.block(v, t);
-      this.#expected = this.#mem.version.slice();
-      this.#mover.send(this.#s.deviceStateBytes, -1);
-      this.#imageBytes += this.#s.deviceStateBytes;
+      for (let v = 0; v < this.s.vcpus; v++) this.guest.block(v, t);
+      this.#expected = this.mem.version.slice();
+      this.#mover.send(this.s.deviceStateBytes, -1);
+      this.imageBytes += this.s.deviceStateBytes;
     }
     this.#startRound(t);
   }
 
-  #finish(): void {
-    if (this.#jobDone < 0) this.#jobDone = 0;
-    this.#clock.finish(this.#guest);
+  /** A job of zero length is done at the first instruction: cycle 0. */
+  protected override finish(): void {
+    if (this.jobDone < 0) this.jobDone = 0;
+    super.finish();
   }
 }
