@@ -294,18 +294,26 @@ export class BuddyAllocator implements FrameAllocator {
     this.#used.fill(-1 >>> 0, b << 4, (b << 4) + 16);
   }
 
+  // A free 2M block taken off its list, splitting a free 1G block when no
+  // 2M block is free; -1 when neither is.
+  #take2mBlock(): number {
+    let b = this.#list2m.head;
+    if (b < 0) {
+      const g = this.#list1g.head;
+      if (g < 0) return -1;
+      this.#list1g.remove(g);
+      this.#split1g(g);
+      b = this.#list2m.head;
+    }
+    this.#list2m.remove(b);
+    return b;
+  }
+
   #alloc4k(): number {
     let b = this.#list4k.head;
     if (b < 0) {
-      b = this.#list2m.head;
-      if (b < 0) {
-        const g = this.#list1g.head;
-        if (g < 0) return -1;
-        this.#list1g.remove(g);
-        this.#split1g(g);
-        b = this.#list2m.head;
-      }
-      this.#list2m.remove(b);
+      b = this.#take2mBlock();
+      if (b < 0) return -1;
       this.#split2m(b);
     }
     const base = b << 4;
@@ -327,15 +335,8 @@ export class BuddyAllocator implements FrameAllocator {
   }
 
   #alloc2m(): number {
-    let b = this.#list2m.head;
-    if (b < 0) {
-      const g = this.#list1g.head;
-      if (g < 0) return -1;
-      this.#list1g.remove(g);
-      this.#split1g(g);
-      b = this.#list2m.head;
-    }
-    this.#list2m.remove(b);
+    const b = this.#take2mBlock();
+    if (b < 0) return -1;
     this.#free2m[b >>> 9]--;
     this.#state2m[b] = USED;
     this.#allocated += 512;

@@ -95,6 +95,9 @@ export class NativeWalker implements PageWalker {
     this.#pwcCycles = options.walkCacheHitCycles;
   }
 
+  // The walk loop is kept apart from the native, nested and shadow walkers' on
+  // purpose (STYLE.md point 13): each walker's call sites stay monomorphic in
+  // the per-access path, and the 2-D walker reads each table through the host.
   /** Translates 4 KiB page `vpn` to its 4 KiB frame. */
   walk(vpn: number, tag: number): number {
     const pt = this.table;

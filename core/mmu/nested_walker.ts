@@ -121,6 +121,9 @@ export class NestedWalker implements PageWalker {
     this.#ntlbCycles = options.nestedTlbHitCycles;
   }
 
+  // The walk loop is kept apart from the native, nested and shadow walkers' on
+  // purpose (STYLE.md point 13): each walker's call sites stay monomorphic in
+  // the per-access path, and this one translates every table frame through the host table.
   /** Translates guest 4 KiB page `vpn` to its 4 KiB host frame. */
   walk(vpn: number, tag: number): number {
     const pt = this.guest;

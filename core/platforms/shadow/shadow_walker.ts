@@ -95,6 +95,9 @@ export class ShadowWalker implements PageWalker {
     this.#resume = options.resume;
   }
 
+  // The walk loop is kept apart from the native, nested and shadow walkers' on
+  // purpose (STYLE.md point 13): each walker's call sites stay monomorphic in
+  // the per-access path, and this one restarts on hidden faults and tracks lazy flags.
   /** Translates 4 KiB page `vpn` to its host frame, filling the shadow on a hidden fault. */
   walk(vpn: number, tag: number): number {
     const lo = vpn >>> 0;
