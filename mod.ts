@@ -1,7 +1,14 @@
 /**
  * vmlab: a cycle-approximate performance lab for hypervisor memory
- * virtualization. This entry re-exports the machine model (`./core`); the
- * experiments run from the command line with `deno task experiment`.
+ * virtualization. The package has four entries:
+ *
+ * - `@vmlab/lab` (this one) and `@vmlab/lab/core`: the machine model — build
+ *   a machine from a configuration, run a workload or a trace on it, read
+ *   counters and a cycle breakdown; snapshot and restore a running guest.
+ *   Pure TypeScript with no I/O and no npm dependencies.
+ * - `@vmlab/lab/experiments`: the experiments as resumable, shardable sweeps
+ *   and the `deno task experiment | sim | state` command lines.
+ * - `@vmlab/lab/reports`: self-contained HTML reports with Observable Plot.
  *
  * @example Translation cost of one workload, native and nested
  * ```ts

@@ -8,7 +8,7 @@ const checks: [string, string[]][] = [
   ["format", ["fmt", "--check"]],
   ["lint", ["lint"]],
   ["type check", ["check", "."]],
-  ["doc lint", ["doc", "--lint", "mod.ts", "core/mod.ts"]],
+  ["doc lint", ["doc", "--lint", "mod.ts", "core/mod.ts", "experiments/mod.ts", "reports/mod.ts"]],
   ["publish dry run", ["publish", "--dry-run", "--allow-dirty"]],
 ];
 let passed = 0;
