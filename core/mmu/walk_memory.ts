@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { CostModel } from "../cost/cost_model.ts";
 import { Counter, Cycle, type Stats } from "../cost/stats.ts";
 import { LineCache } from "./line_cache.ts";
 
@@ -100,4 +101,30 @@ export interface WalkMemoryOptions {
   memoryCycles: number;
   /** A cache to share (another vCPU's); `lines` and `ways` are then not used. */
   shared?: LineCache;
+}
+
+/**
+ * The walk memory a platform's vCPUs share: the profile's PTE cache (or none
+ * when `pteCache` is false) and its hit and memory cycles, charging `stats`
+ * until shared with another vCPU's.
+ *
+ * @example
+ * ```ts
+ * import { createWalkMemory } from "./walk_memory.ts";
+ * import { getProfile } from "../cost/profiles.ts";
+ * import { Counter, Stats } from "../cost/stats.ts";
+ * const stats = new Stats();
+ * const memory = createWalkMemory(stats, getProfile("amd-zen3"), false);
+ * memory.ref(100, 0);
+ * memory.ref(100, 0);
+ * if (stats.counters[Counter.WALK_REFS_MEMORY] !== 2) throw new Error("no cache: memory twice");
+ * ```
+ */
+export function createWalkMemory(stats: Stats, cost: CostModel, pteCache: boolean): WalkMemory {
+  return new WalkMemory(stats, {
+    lines: pteCache ? cost.pteCache.entries : 0,
+    ways: cost.pteCache.ways,
+    hitCycles: cost.pteCacheHitCycles,
+    memoryCycles: cost.pteMemoryCycles,
+  });
 }

@@ -16,8 +16,11 @@ import { BumpFrameAllocator } from "../mem/frame_allocator.ts";
 import type { Mmu } from "../mmu/mmu.ts";
 import { PageTable, PTE_ACCESSED, PTE_DIRTY, PTE_WRITABLE } from "../mmu/page_table.ts";
 import type { PageWalker } from "../mmu/page_walker.ts";
+import { NativeWalker } from "../mmu/native_walker.ts";
+import { WalkCache } from "../mmu/walk_cache.ts";
+import { PageSize } from "../base/page_size.ts";
 import { buildVcpuMmu } from "../mmu/vcpu_mmu.ts";
-import { WalkMemory } from "../mmu/walk_memory.ts";
+import { createWalkMemory, type WalkMemory } from "../mmu/walk_memory.ts";
 import type { AddressSpace } from "../os/address_space.ts";
 import type { Shootdown } from "../os/shootdown.ts";
 import type { GuestKernel, Platform } from "../os/platform.ts";
@@ -98,12 +101,7 @@ export abstract class HardwarePlatform implements Platform {
     this.#ipiCycles = cost.ipiRoundTripCycles;
     this.#lastStore = new Float64Array(vcpus).fill(-1);
     // One PTE data cache, standing for the caches the vCPUs share; each vCPU charges its own stats.
-    const memory = new WalkMemory(stats[0], {
-      lines: options.pteCache ? cost.pteCache.entries : 0,
-      ways: cost.pteCache.ways,
-      hitCycles: cost.pteCacheHitCycles,
-      memoryCycles: cost.pteMemoryCycles,
-    });
+    const memory = createWalkMemory(stats[0], cost, options.pteCache);
     for (let v = 0; v < vcpus; v++) {
       const walker = this.buildWalker(v, options, memory.sharedWith(stats[v]));
       this.#walkers.push(walker);
@@ -121,9 +119,37 @@ export abstract class HardwarePlatform implements Platform {
   /** Charges the exit an IPI sent by `vcpu` takes, if the platform traps IPIs. */
   protected abstract ipiExit(vcpu: number): void;
 
-  /** Entries of each page-walk-cache level: 0 when the machine turns them off. */
-  protected static walkCacheEntries(options: PlatformOptions, cost: CostModel): number {
-    return options.walkCache ? cost.walkCache.entries : 0;
+  /** A page-walk cache of the profile's geometry, empty when the machine turns them off. */
+  protected static walkCache(options: PlatformOptions): WalkCache {
+    const { cost } = options;
+    return new WalkCache(
+      options.levels,
+      options.walkCache ? cost.walkCache.entries : 0,
+      cost.walkCache.ways,
+    );
+  }
+
+  /**
+   * A one-dimensional walker of `table` for `vcpu` with its own walk cache;
+   * `demandMapper` says what a missing entry means (the guest's fault, or
+   * the host mapping a page on first touch).
+   */
+  protected static nativeWalker(
+    table: PageTable,
+    demandMapper: DemandMapper,
+    vcpu: number,
+    options: PlatformOptions,
+    memory: WalkMemory,
+  ): NativeWalker {
+    return new NativeWalker(table, {
+      frames: options.hostMemory.frames,
+      pageSize: PageSize.SIZE_4K,
+      demandMapper,
+      walkCache: HardwarePlatform.walkCache(options),
+      memory,
+      stats: options.stats[vcpu],
+      walkCacheHitCycles: options.cost.walkCacheHitCycles,
+    });
   }
 
   /** Sets up `vcpu` on `mm` before the guest runs. */

@@ -5,10 +5,7 @@
  * @module
  */
 
-import { NativeWalker } from "../mmu/native_walker.ts";
-import { WalkCache } from "../mmu/walk_cache.ts";
 import type { WalkMemory } from "../mmu/walk_memory.ts";
-import { PageSize } from "../base/page_size.ts";
 import {
   GuestFaultMapper,
   HardwarePlatform,
@@ -34,20 +31,14 @@ export class NativePlatform extends HardwarePlatform {
 
   /** One-dimensional walker; a missing entry is the guest's page fault. */
   protected buildWalker(vcpu: number, options: PlatformOptions, memory: WalkMemory): SpaceWalker {
-    const { cost, levels } = options;
-    return new NativeWalker(noAddressSpace(levels), {
-      frames: options.hostMemory.frames,
-      pageSize: PageSize.SIZE_4K,
-      demandMapper: new GuestFaultMapper(options.kernel, vcpu),
-      walkCache: new WalkCache(
-        levels,
-        HardwarePlatform.walkCacheEntries(options, cost),
-        cost.walkCache.ways,
-      ),
+    const mapper = new GuestFaultMapper(options.kernel, vcpu);
+    return HardwarePlatform.nativeWalker(
+      noAddressSpace(options.levels),
+      mapper,
+      vcpu,
+      options,
       memory,
-      stats: options.stats[vcpu],
-      walkCacheHitCycles: cost.walkCacheHitCycles,
-    });
+    );
   }
 
   /** Natively an IPI is no exit. */

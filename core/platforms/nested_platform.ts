@@ -10,10 +10,8 @@
  */
 
 import { CountedMapper } from "../mmu/demand_mapper.ts";
-import { NativeWalker } from "../mmu/native_walker.ts";
 import { NestedWalker } from "../mmu/nested_walker.ts";
 import { Tlb } from "../mmu/tlb.ts";
-import { WalkCache } from "../mmu/walk_cache.ts";
 import type { WalkMemory } from "../mmu/walk_memory.ts";
 import { PageSize } from "../base/page_size.ts";
 import { ExitReason } from "../base/exit_reason.ts";
@@ -50,21 +48,13 @@ export class NestedPlatform extends HardwarePlatform {
     const { cost, levels } = options;
     const stats = options.stats[vcpu];
     const host = options.host!;
-    const pwcEntries = HardwarePlatform.walkCacheEntries(options, cost);
-    const hostWalker = new NativeWalker(host.table, {
-      frames: options.hostMemory.frames,
-      pageSize: PageSize.SIZE_4K,
-      demandMapper: new CountedMapper(host.mapper, stats),
-      walkCache: new WalkCache(levels, pwcEntries, cost.walkCache.ways),
-      memory,
-      stats,
-      walkCacheHitCycles: cost.walkCacheHitCycles,
-    });
+    const hostMapper = new CountedMapper(host.mapper, stats);
+    const hostWalker = HardwarePlatform.nativeWalker(host.table, hostMapper, vcpu, options, memory);
     return new NestedWalker(noAddressSpace(levels), {
       guestFrames: options.hostMemory.frames,
       guestPageSize: PageSize.SIZE_4K,
       demandMapper: new GuestFaultMapper(options.kernel, vcpu),
-      guestWalkCache: new WalkCache(levels, pwcEntries, cost.walkCache.ways),
+      guestWalkCache: HardwarePlatform.walkCache(options),
       host: hostWalker,
       nestedTlb: options.nestedTlb
         ? new Tlb(cost.nestedTlb.entries, cost.nestedTlb.ways)

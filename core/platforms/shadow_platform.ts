@@ -36,7 +36,7 @@ import {
 } from "../mmu/page_table.ts";
 import { buildVcpuMmu } from "../mmu/vcpu_mmu.ts";
 import { WalkCache } from "../mmu/walk_cache.ts";
-import { WalkMemory } from "../mmu/walk_memory.ts";
+import { createWalkMemory } from "../mmu/walk_memory.ts";
 import type { AddressSpace } from "../os/address_space.ts";
 import type { Shootdown } from "../os/shootdown.ts";
 import type { GuestKernel, Platform } from "../os/platform.ts";
@@ -164,12 +164,7 @@ export class ShadowPlatform implements Platform, ShadowCore, PrefetchTarget {
     this.#tags = new Int32Array(vcpus);
     this.#lastStore = new Float64Array(vcpus).fill(-1);
     this.#deferred = new Int32Array(vcpus);
-    const memory = new WalkMemory(stats[0], {
-      lines: options.pteCache ? cost.pteCache.entries : 0,
-      ways: cost.pteCache.ways,
-      hitCycles: cost.pteCacheHitCycles,
-      memoryCycles: cost.pteMemoryCycles,
-    });
+    const memory = createWalkMemory(stats[0], cost, options.pteCache);
     for (let v = 0; v < vcpus; v++) {
       const walker = new ShadowWalker({
         faults: this,
