@@ -26,6 +26,7 @@ export * from "./cost/cost_model.ts";
 export * from "./cost/profiles.ts";
 export * from "./cost/profile_reader.ts";
 export * from "./base/config_error.ts";
+export * from "./base/enumeration.ts";
 export * from "./machine/build_machine.ts";
 export * from "./machine/first_touch_guest.ts";
 export * from "./machine/machine.ts";

@@ -11,6 +11,7 @@
  */
 
 import { MachineConfigError } from "../base/config_error.ts";
+import type { PageSizeName } from "../base/page_size.ts";
 import type { CostModel, Geometry, TlbGeometries } from "../cost/cost_model.ts";
 import {
   type MemoryConfig,
@@ -23,8 +24,7 @@ import { resolveShadowConfig, type ShadowConfig } from "../platforms/shadow/shad
 
 export { MachineConfigError };
 
-/** Page-size names as users write them. */
-export type PageSizeName = "4k" | "2m" | "1g";
+export type { PageSizeName } from "../base/page_size.ts";
 
 /**
  * The guest that runs: `first-touch`, one address space whose pages are
