@@ -203,6 +203,19 @@ export async function main(args: string[]): Promise<number> {
   }
 }
 
+type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>["values"];
+
+/** The command's own options, validated; errors name the option. */
+function resolveCliOptions(values: Values) {
+  try {
+    return validateConfig(STATE_CLI_FIELDS, configFromOptions(CLI_OPTIONS, values), {
+      component: "state options",
+    });
+  } catch (error) {
+    throw asOptionError(error, CLI_OPTIONS, values);
+  }
+}
+
 async function run(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true });
   if (values.help) {
@@ -231,14 +244,7 @@ async function run(args: string[]): Promise<void> {
     }
   }
   const cost = await resolveProfile(values.profile);
-  let cli;
-  try {
-    cli = validateConfig(STATE_CLI_FIELDS, configFromOptions(CLI_OPTIONS, values), {
-      component: "state options",
-    });
-  } catch (error) {
-    throw asOptionError(error, CLI_OPTIONS, values);
-  }
+  const cli = resolveCliOptions(values);
   const phaseOptions = RUN_OPTIONS.filter((o) => o.fields === own || o.fields === SHARED);
   const options = configFromOptions(phaseOptions, values);
   if (values.memory !== undefined) options.memoryGib = cli.memory / 2 ** 30;
@@ -251,9 +257,8 @@ async function run(args: string[]): Promise<void> {
   } catch (error) {
     throw asOptionError(error, [...phaseOptions, MEMORY_IN_GIB], values);
   }
-  const seed = cli.seed;
   if (values.json) {
-    console.log(JSON.stringify({ ...row, profile: cost.name, seed }, null, 2));
+    console.log(JSON.stringify({ ...row, profile: cost.name, seed: cli.seed }, null, 2));
     return;
   }
   const width = Math.max(...Object.keys(row).map((k) => k.length));
