@@ -41,12 +41,16 @@
  * @module
  */
 
-// The base layer: page sizes, exit reasons, access chunks, the seeded PRNG, errors.
+// The base layer: page sizes, sizes in text, enumerations, exit reasons, access chunks, the
+// seeded PRNG, and the one configuration error and validator.
 export * from "./base/page_size.ts";
 export * from "./base/exit_reason.ts";
 export * from "./base/access_chunk.ts";
 export * from "./base/prng.ts";
+export * from "./base/size.ts";
+export * from "./base/enumeration.ts";
 export * from "./base/config_error.ts";
+export * from "./base/config_fields.ts";
 
 // Costs: the cost model, named profiles, JSON profiles, counters and cycle categories.
 export * from "./cost/cost_model.ts";
@@ -114,16 +118,14 @@ export * from "./machine/world.ts";
 export * from "./machine/dirty_log.ts";
 export * from "./machine/access_cost.ts";
 
-// Workloads: generators, sizes, lackey traces, the sampled guest, simulate().
+// Workloads: generators, lackey traces, the sampled guest, simulate().
 export * from "./workload/workloads.ts";
-export * from "./workload/size.ts";
 export * from "./workload/lackey.ts";
 export * from "./workload/trace_error.ts";
 export * from "./workload/sampled_guest.ts";
 export * from "./workload/simulate.ts";
 
 // Transfers: transports, storage devices, network links, the page mover.
-export * from "./transfer/transfer_error.ts";
 export * from "./transfer/transport.ts";
 export * from "./transfer/bandwidth_estimate.ts";
 export * from "./transfer/storage_profile.ts";

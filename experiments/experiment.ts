@@ -7,6 +7,7 @@
  * @module
  */
 
+import { type ConfigFields, describeField } from "../core/base/config_fields.ts";
 import type { CostModel } from "../core/cost/cost_model.ts";
 import type { ReportSection, Row, Value } from "../reports/report_section.ts";
 
@@ -82,4 +83,22 @@ export interface Experiment {
   sections: readonly ReportSection[];
   /** The finding in one sentence, computed from the rows, for the index page. */
   headline(rows: readonly Row[]): string;
+}
+
+/**
+ * The description of a grid parameter that sets a configuration field,
+ * taken from the field's declaration with its unit, so a report's
+ * parameter table says what `--help` and the validator say.
+ *
+ * @example
+ * ```ts
+ * import { describeParameter } from "./experiment.ts";
+ * import { STATE_OPTIONS_FIELDS } from "../core/snapshot/state_params.ts";
+ * const text = describeParameter(STATE_OPTIONS_FIELDS, "batchPages");
+ * if (text !== "pages per I/O: a batch of B pages of 4 KiB is one I/O, in pages") throw new Error(text);
+ * ```
+ */
+export function describeParameter(fields: ConfigFields, path: string): string {
+  const doc = describeField(fields, path);
+  return doc.unit === "" ? doc.description : `${doc.description}, in ${doc.unit}`;
 }

@@ -35,6 +35,14 @@ export interface Provenance {
   command?: string;
 }
 
+/** What the report says about one cost-profile field beside its value. */
+export interface ProfileFieldDoc {
+  /** Unit of the value, or `""`. */
+  unit: string;
+  /** What the field sets. */
+  description: string;
+}
+
 /** Everything {@linkcode renderExperimentPage} shows. */
 export interface ExperimentReport {
   /** Experiment id, also the base name of its files. */
@@ -55,6 +63,11 @@ export interface ExperimentReport {
   resultKeys: readonly string[];
   /** The cost profile as JSON (nested objects are flattened for display). */
   profile: Readonly<Record<string, unknown>>;
+  /**
+   * Unit and meaning of each profile field, by dotted path, from the profile's
+   * declaration; fields not listed show their value alone.
+   */
+  profileFields?: Readonly<Record<string, ProfileFieldDoc>>;
   /** Where the numbers come from. */
   provenance: Provenance;
 }
@@ -154,7 +167,16 @@ export function renderExperimentPage(report: ExperimentReport): string {
   const parameterKeys = Object.keys(report.parameters);
   const sectionIds = report.sections.map((s, i) => slug(s.title, i));
   const profile = flatten(report.profile, "", {});
-  const profileRows = Object.entries(profile).map(([field, value]) => ({ field, value }));
+  const docs = report.profileFields ?? {};
+  const profileRows = Object.entries(profile).map(([field, value]) => ({
+    field,
+    value,
+    unit: docs[field]?.unit ?? "",
+    description: docs[field]?.description ?? "",
+  }));
+  const profileColumns = report.profileFields === undefined
+    ? [{ key: "field" }, { key: "value" }]
+    : [{ key: "field" }, { key: "value" }, { key: "unit" }, { key: "description" }];
   const toc = [
     ...report.sections.map((s, i) => html`<a href="#${sectionIds[i]}">${s.title}</a>`),
     html`<a href="#rows">All rows</a>`,
@@ -209,8 +231,8 @@ ${
 <p><code>${String(report.profile.name ?? "unnamed")}</code> — ${
     String(report.profile.description ?? "")
   }</p>
-<details><summary>All ${profileRows.length} fields (cycles unless the field says otherwise)</summary>
-${renderTable(profileRows, [{ key: "field" }, { key: "value" }])}
+<details><summary>All ${profileRows.length} fields</summary>
+${renderTable(profileRows, profileColumns)}
 </details>
 </section>
 <section id="provenance"><h2>Provenance</h2>

@@ -1,28 +1,50 @@
 /**
- * The one error of an invalid machine configuration, shared by every layer
- * that validates part of one (machine, memory, platform, shadow strategies).
+ * The one error of unusable configuration, whatever it configures: a
+ * machine, its memory or shadow paging, a cost or storage profile, a
+ * workload, a snapshot or restore.
  *
  * @module
  */
 
 /**
- * Thrown for an invalid machine configuration; the message is one line naming
- * the field.
+ * Thrown for configuration that cannot be used. It names the component, the
+ * field and the problem, and its message is one line made of the three —
+ * `Cannot use machine config: field "memory.fragmentation": expected a
+ * number from 0 to 1, got 1.5` — so a command line can print it as is, or
+ * put its own option name in place of the field.
  *
- * @example
+ * @example Tell bad configuration from a bug
  * ```ts
- * import { MachineConfigError } from "./config_error.ts";
- * const error = new MachineConfigError('field "vcpus": expected an integer from 1 to 64, got 0');
- * if (error.name !== "MachineConfigError") throw new Error();
+ * import { ConfigError } from "./config_error.ts";
+ * import assert from "node:assert/strict";
+ * const error = new ConfigError("machine config", "vcpus", "expected an integer from 1 to 64, got 0");
+ * assert.equal(
+ *   error.message,
+ *   'Cannot use machine config: field "vcpus": expected an integer from 1 to 64, got 0',
+ * );
+ * assert.equal(error.field, "vcpus");
  * ```
  */
-export class MachineConfigError extends Error {
+export class ConfigError extends Error {
+  /** What the configuration configures, e.g. `machine config` or `cost profile "my.json"`. */
+  readonly component: string;
+  /** Dotted path of the field at fault (`memory.fragmentation`), or `undefined` for the whole. */
+  readonly field: string | undefined;
+  /** What is wrong, ending with the value given: `expected ..., got ...`. */
+  readonly problem: string;
+
   /**
-   * Creates the error.
-   * @param message one line naming the field and the problem
+   * Builds the message `Cannot use COMPONENT: field "FIELD": PROBLEM`.
+   *
+   * @param component what the configuration configures
+   * @param field dotted path of the field at fault, or `undefined` for the whole
+   * @param problem what is wrong, one line
    */
-  constructor(message: string) {
-    super(message);
-    this.name = "MachineConfigError";
+  constructor(component: string, field: string | undefined, problem: string) {
+    super(`Cannot use ${component}: ${field === undefined ? "" : `field "${field}": `}${problem}`);
+    this.name = "ConfigError";
+    this.component = component;
+    this.field = field;
+    this.problem = problem;
   }
 }

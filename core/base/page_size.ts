@@ -1,25 +1,27 @@
 /**
  * Page sizes of x86-64 paging, as small integers so hot code can index by
- * them. A page of size code `s` spans `2 ** (9 * s)` pages of 4 KiB.
+ * them. A page of size code `s` spans `2 ** (9 * s)` pages of 4 KiB. The
+ * codes and the names come from one list.
  *
  * @module
  */
 
-/** Page-size codes. */
-export const PageSize = {
-  /** 4 KiB. */
-  SIZE_4K: 0,
-  /** 2 MiB. */
-  SIZE_2M: 1,
-  /** 1 GiB. */
-  SIZE_1G: 2,
-} as const;
+import { type EnumCodes, enumCodes } from "./enumeration.ts";
+
+/** Names of page sizes as users write them, indexed by code. */
+export const PAGE_SIZE_NAMES = ["4k", "2m", "1g"] as const;
+
+/** A page-size name as users write it. */
+export type PageSizeName = typeof PAGE_SIZE_NAMES[number];
+
+/** Page-size codes: `SIZE_4K` (4 KiB) 0, `SIZE_2M` (2 MiB) 1, `SIZE_1G` (1 GiB) 2. */
+export const PageSize: EnumCodes<typeof PAGE_SIZE_NAMES, "SIZE_"> = enumCodes(
+  PAGE_SIZE_NAMES,
+  "SIZE_",
+);
 
 /** One of the values of {@linkcode PageSize}. */
 export type PageSize = typeof PageSize[keyof typeof PageSize];
-
-/** Names of page sizes as users write them, indexed by code. */
-export const PAGE_SIZE_NAMES: readonly ["4k", "2m", "1g"] = ["4k", "2m", "1g"];
 
 /** Number of 4 KiB pages in a page of each size code. */
 export const PAGES_4K_PER: readonly number[] = [1, 512, 512 * 512];
@@ -38,6 +40,6 @@ export const PAGE_BYTES: readonly number[] = [4096, 2 * 1024 * 1024, 1024 * 1024
  * @returns the size code, or `undefined` for an unknown name.
  */
 export function parsePageSize(name: string): PageSize | undefined {
-  const i = PAGE_SIZE_NAMES.indexOf(name.toLowerCase() as "4k");
+  const i = PAGE_SIZE_NAMES.indexOf(name.toLowerCase() as PageSizeName);
   return i < 0 ? undefined : i as PageSize;
 }

@@ -2,12 +2,14 @@
  * The cost model: how many cycles each modelled event costs, and the geometry
  * of the translation structures, for one real core. Named profiles carry the
  * source of every number in a comment; users may pass their own as JSON,
- * validated field by field by {@linkcode parseCostModel}.
+ * validated field by field against {@linkcode COST_MODEL_FIELDS} by
+ * `parseCostModel`.
  *
  * @module
  */
 
-import { EXIT_REASON_COUNT, EXIT_REASON_NAMES } from "../base/exit_reason.ts";
+import type { ConfigFields, FieldsOf, FieldSpec, ObjectCheck } from "../base/config_fields.ts";
+import { EXIT_REASON_COUNT, EXIT_REASON_NAMES, type ExitReasonName } from "../base/exit_reason.ts";
 
 /** Geometry of a set-associative structure. `entries: 0` disables it. */
 export interface Geometry {
@@ -99,33 +101,114 @@ export function exitCycleTable(cost: CostModel): Float64Array {
   return cycles;
 }
 
-/** Names of the exit reasons a profile must give handler cycles for. */
-export const HANDLER_REASONS: readonly string[] = EXIT_REASON_NAMES;
+// Typed arrays are sized from geometry at build time; the bound keeps a typo
+// such as 1e12 entries a user error instead of an out-of-memory crash.
+const MAX_GEOMETRY_ENTRIES = 1 << 24;
 
 /**
- * Thrown when a cost profile is unusable: an unknown profile name, or a JSON
- * profile with an unknown field or a value of the wrong kind. The message is
- * one line that names the profile source and the field path, so a command
- * line can print it as is, without a stack trace.
+ * The rule of a geometry: ways divide entries, unless entries is 0 (the
+ * structure is off, any ways). It blames the field the user wrote; if both,
+ * the ways.
  */
-export class CostModelError extends Error {
-  /** Where the profile came from: a file name, or the profile name asked for. */
-  readonly source: string;
-  /** Dotted path of the offending field (e.g. `tlb.l2.ways`), or `undefined` for the whole profile. */
-  readonly field: string | undefined;
-
-  /**
-   * Builds the one-line message `Cannot use cost profile "<source>": field "<field>": <problem>`.
-   *
-   * @param source Where the profile came from (file name or profile name).
-   * @param field Dotted path of the offending field, or `undefined`.
-   * @param problem What is wrong, e.g. `expected a non-negative integer, got -3`.
-   */
-  constructor(source: string, field: string | undefined, problem: string) {
-    const where = field === undefined ? "" : `field "${field}": `;
-    super(`Cannot use cost profile "${source}": ${where}${problem}`);
-    this.name = "CostModelError";
-    this.source = source;
-    this.field = field;
+export const checkGeometry: ObjectCheck = (values, given, fail) => {
+  const entries = values.entries as number;
+  const ways = values.ways as number;
+  if (entries === 0 || (ways !== 0 && entries % ways === 0)) return;
+  if (given.ways !== undefined || given.entries === undefined) {
+    fail("ways", `expected a number of ways dividing entries (${entries}), got ${ways}`);
   }
+  fail("entries", `expected a multiple of ways (${ways}), got ${entries}`);
+};
+
+/** The fields of a {@linkcode Geometry}. */
+export const GEOMETRY_FIELDS = {
+  entries: {
+    kind: "integer",
+    min: 0,
+    max: MAX_GEOMETRY_ENTRIES,
+    required: true,
+    description: "entries (or lines); 0 turns the structure off",
+  },
+  ways: {
+    kind: "integer",
+    min: 0,
+    max: MAX_GEOMETRY_ENTRIES,
+    required: true,
+    description: "associativity: entries / ways sets, equal to entries when fully associative",
+  },
+} as const satisfies FieldsOf<Geometry>;
+
+function geometryField(description: string): FieldSpec {
+  return {
+    kind: "object",
+    fields: GEOMETRY_FIELDS,
+    check: checkGeometry,
+    required: true,
+    description,
+  };
 }
+
+function cycleField(description: string): FieldSpec {
+  return { kind: "number", min: 0, required: true, unit: "cycles", description };
+}
+
+const HANDLER_FIELDS = Object.fromEntries(
+  EXIT_REASON_NAMES.map((reason) => [reason, cycleField(`hypervisor work of one ${reason} exit`)]),
+) as Record<ExitReasonName, FieldSpec>;
+
+/**
+ * The fields of a {@linkcode CostModel}: what a JSON profile may set, with
+ * the unit and meaning of each. Every field is required; a JSON profile
+ * takes the ones it leaves out from its base profile.
+ */
+export const COST_MODEL_FIELDS: FieldsOf<CostModel> & ConfigFields = {
+  name: { kind: "string", required: true, description: "profile name" },
+  description: {
+    kind: "string",
+    required: true,
+    description: "one line saying which core this models",
+  },
+  clockGhz: {
+    kind: "number",
+    above: 0,
+    required: true,
+    unit: "GHz",
+    description: "core clock, to turn cycles into time",
+  },
+  baseCyclesPerAccess: cycleField("non-memory work charged per access"),
+  l1TlbHitCycles: cycleField("extra cycles of an L1 TLB hit over an untranslated access"),
+  l2TlbHitCycles: cycleField("an L1 TLB miss that hits the L2 TLB"),
+  walkCacheHitCycles: cycleField("a page-walk-cache lookup that hits"),
+  pteCacheHitCycles: cycleField("a walk reference whose PTE line is in the PTE data cache"),
+  pteMemoryCycles: cycleField("a walk reference that goes to memory"),
+  nestedTlbHitCycles: cycleField("a nested-TLB hit in a 2-D walk"),
+  vmExitCycles: cycleField("one VM exit and re-entry round trip, without handler work"),
+  exitHandlerCycles: {
+    kind: "object",
+    fields: HANDLER_FIELDS,
+    required: true,
+    description: "hypervisor handler work per exit reason",
+  },
+  guestPageFaultCycles: cycleField("the guest kernel handling one page fault"),
+  pageCopyCycles: cycleField("copying one 4 KiB page in memory"),
+  ipiRoundTripCycles: cycleField("one TLB-shootdown IPI to one target, natively"),
+  shadowResyncPageCycles: cycleField("resynchronising one out-of-sync guest table page"),
+  shadowPrefetchEntryCycles: cycleField("prefetching one more shadow entry on a hidden fault"),
+  shadowPropagatePageCycles: cycleField(
+    "copying one shadow table page's accessed/dirty flags to the guest",
+  ),
+  tlb: {
+    kind: "object",
+    fields: {
+      l1_4k: geometryField("L1 data TLB for 4 KiB pages"),
+      l1_2m: geometryField("L1 data TLB for 2 MiB pages"),
+      l1_1g: geometryField("L1 data TLB for 1 GiB pages"),
+      l2: geometryField("unified second-level TLB, holding every page size"),
+    } satisfies FieldsOf<TlbGeometries>,
+    required: true,
+    description: "TLB geometry",
+  },
+  walkCache: geometryField("page-walk caches: entries per cached upper level"),
+  nestedTlb: geometryField("nested TLB caching guest-physical → host-physical translations"),
+  pteCache: geometryField("data-cache capacity, in 64-byte lines, that walk references see"),
+};

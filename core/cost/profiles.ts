@@ -5,21 +5,16 @@
  * @module
  */
 
-import { type CostModel, CostModelError, type Geometry } from "./cost_model.ts";
+import { ConfigError } from "../base/config_error.ts";
+import type { CostModel } from "./cost_model.ts";
 import { AMD_ZEN3 } from "./profiles/amd_zen3.ts";
 import { INTEL_SKYLAKE_SP } from "./profiles/intel_skylake_sp.ts";
 
-function freezeCostModel(model: CostModel): CostModel {
-  Object.freeze(model.exitHandlerCycles);
-  Object.freeze(model.tlb.l1_4k);
-  Object.freeze(model.tlb.l1_2m);
-  Object.freeze(model.tlb.l1_1g);
-  Object.freeze(model.tlb.l2);
-  Object.freeze(model.tlb);
-  Object.freeze(model.walkCache);
-  Object.freeze(model.nestedTlb);
-  Object.freeze(model.pteCache);
-  return Object.freeze(model);
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value)) {
+    if (typeof child === "object" && child !== null) deepFreeze(child);
+  }
+  return Object.freeze(value);
 }
 
 /**
@@ -29,8 +24,8 @@ function freezeCostModel(model: CostModel): CostModel {
  * primary source.
  */
 export const PROFILES: Readonly<Record<string, CostModel>> = Object.freeze({
-  "intel-skylake-sp": freezeCostModel(INTEL_SKYLAKE_SP),
-  "amd-zen3": freezeCostModel(AMD_ZEN3),
+  "intel-skylake-sp": deepFreeze(INTEL_SKYLAKE_SP),
+  "amd-zen3": deepFreeze(AMD_ZEN3),
 });
 
 /** Name of the profile used when none is named, and the default `base` of a JSON profile. */
@@ -58,7 +53,7 @@ export function profileNames(): string[] {
  *
  * @param name A profile name, e.g. `amd-zen3`.
  * @returns A fresh, mutable copy of the profile.
- * @throws {CostModelError} If no profile has that name; the message lists the known names.
+ * @throws {ConfigError} If no profile has that name; the message lists the known names.
  *
  * @example Looking up a profile
  * ```ts
@@ -72,58 +67,11 @@ export function profileNames(): string[] {
  */
 export function getProfile(name: string): CostModel {
   if (!Object.hasOwn(PROFILES, name)) {
-    throw new CostModelError(
-      name,
+    throw new ConfigError(
+      `cost profile ${JSON.stringify(name)}`,
       undefined,
-      `no such profile; known profiles: ${knownProfiles()}`,
+      `no such profile; known profiles: ${profileNames().join(", ")}`,
     );
   }
-  return cloneCostModel(PROFILES[name]);
-}
-
-/** The profile names, comma-separated, for error messages. */
-export function knownProfiles(): string {
-  return profileNames().join(", ");
-}
-
-/** A copy of a geometry. */
-export function cloneGeometry(g: Geometry): Geometry {
-  return { entries: g.entries, ways: g.ways };
-}
-
-/** A deep, mutable copy of a cost model. */
-export function cloneCostModel(m: CostModel): CostModel {
-  const handlers: Record<string, number> = {};
-  for (const reason of Object.keys(m.exitHandlerCycles)) {
-    handlers[reason] = m.exitHandlerCycles[reason];
-  }
-  return {
-    name: m.name,
-    description: m.description,
-    clockGhz: m.clockGhz,
-    baseCyclesPerAccess: m.baseCyclesPerAccess,
-    l1TlbHitCycles: m.l1TlbHitCycles,
-    l2TlbHitCycles: m.l2TlbHitCycles,
-    walkCacheHitCycles: m.walkCacheHitCycles,
-    pteCacheHitCycles: m.pteCacheHitCycles,
-    pteMemoryCycles: m.pteMemoryCycles,
-    nestedTlbHitCycles: m.nestedTlbHitCycles,
-    vmExitCycles: m.vmExitCycles,
-    exitHandlerCycles: handlers,
-    guestPageFaultCycles: m.guestPageFaultCycles,
-    pageCopyCycles: m.pageCopyCycles,
-    ipiRoundTripCycles: m.ipiRoundTripCycles,
-    shadowResyncPageCycles: m.shadowResyncPageCycles,
-    shadowPrefetchEntryCycles: m.shadowPrefetchEntryCycles,
-    shadowPropagatePageCycles: m.shadowPropagatePageCycles,
-    tlb: {
-      l1_4k: cloneGeometry(m.tlb.l1_4k),
-      l1_2m: cloneGeometry(m.tlb.l1_2m),
-      l1_1g: cloneGeometry(m.tlb.l1_1g),
-      l2: cloneGeometry(m.tlb.l2),
-    },
-    walkCache: cloneGeometry(m.walkCache),
-    nestedTlb: cloneGeometry(m.nestedTlb),
-    pteCache: cloneGeometry(m.pteCache),
-  };
+  return structuredClone(PROFILES[name]);
 }

@@ -6,107 +6,83 @@
  * @module
  */
 
+import { type EnumCodes, enumCodes } from "../base/enumeration.ts";
 import { EXIT_REASON_COUNT, EXIT_REASON_NAMES } from "../base/exit_reason.ts";
 
-/** Counter indices into {@linkcode Stats.counters}. */
-export const Counter = {
-  /** Memory accesses issued by the workload (a straddling access counts once). */
-  ACCESSES: 0,
-  /** Page translations looked up (a straddling access needs two). */
-  TRANSLATIONS: 1,
-  /** Translations that hit an L1 TLB. */
-  L1_TLB_HITS: 2,
-  /** Translations that missed every L1 TLB. */
-  L1_TLB_MISSES: 3,
-  /** L1 misses that hit the L2 TLB. */
-  L2_TLB_HITS: 4,
-  /** L1 misses that also missed the L2 TLB and so walked. */
-  L2_TLB_MISSES: 5,
-  /** Page walks started by TLB misses. */
-  WALKS: 6,
-  /** Page-table entries read from the memory hierarchy by walks (guest and host levels). */
-  WALK_REFS: 7,
-  /** Walk references that hit the PTE data cache. */
-  WALK_REFS_PTE_CACHE: 8,
-  /** Walk references that went to memory. */
-  WALK_REFS_MEMORY: 9,
-  /** Walks (or host sub-walks) that skipped upper levels thanks to a page-walk cache. */
-  WALK_CACHE_HITS: 10,
-  /** Guest-physical → host-physical lookups that hit the nested TLB. */
-  NESTED_TLB_HITS: 11,
-  /** Guest-physical → host-physical lookups that needed a host walk. */
-  NESTED_TLB_MISSES: 12,
-  /** Accesses whose bytes straddle a 4 KiB page boundary. */
-  PAGE_STRADDLES: 13,
-  /** Pages mapped on first touch (guest or host); not charged: the lab measures translation. */
-  DEMAND_MAPS: 14,
-  /** VM exits of every reason. */
-  VM_EXITS: 15,
-  /** Accesses that write (stores and read-modify-writes). */
-  WRITES: 16,
-} as const;
+/** Snake-case counter names, in code order: the one list {@linkcode Counter} is built from. */
+export const COUNTER_NAMES = [
+  // Memory accesses issued by the workload (a straddling access counts once).
+  "accesses",
+  // Page translations looked up (a straddling access needs two).
+  "translations",
+  // Translations that hit an L1 TLB.
+  "l1_tlb_hits",
+  // Translations that missed every L1 TLB.
+  "l1_tlb_misses",
+  // L1 misses that hit the L2 TLB.
+  "l2_tlb_hits",
+  // L1 misses that also missed the L2 TLB and so walked.
+  "l2_tlb_misses",
+  // Page walks started by TLB misses.
+  "walks",
+  // Page-table entries read from the memory hierarchy by walks (guest and host levels).
+  "walk_refs",
+  // Walk references that hit the PTE data cache.
+  "walk_refs_pte_cache",
+  // Walk references that went to memory.
+  "walk_refs_memory",
+  // Walks (or host sub-walks) that skipped upper levels thanks to a page-walk cache.
+  "walk_cache_hits",
+  // Guest-physical → host-physical lookups that hit the nested TLB.
+  "nested_tlb_hits",
+  // Guest-physical → host-physical lookups that needed a host walk.
+  "nested_tlb_misses",
+  // Accesses whose bytes straddle a 4 KiB page boundary.
+  "page_straddles",
+  // Pages mapped on first touch (guest or host); not charged: the lab measures translation.
+  "demand_maps",
+  // VM exits of every reason.
+  "vm_exits",
+  // Accesses that write (stores and read-modify-writes).
+  "writes",
+] as const;
+
+/** Counter indices into {@linkcode Stats.counters}: `Counter.ACCESSES` is 0, in list order. */
+export const Counter: EnumCodes<typeof COUNTER_NAMES> = enumCodes(COUNTER_NAMES);
 
 /** Number of counters. */
-export const COUNTER_COUNT = 17;
+export const COUNTER_COUNT: number = COUNTER_NAMES.length;
 
-/** Snake-case counter names, indexed by {@linkcode Counter} value. */
-export const COUNTER_NAMES: readonly string[] = [
-  "accesses",
-  "translations",
-  "l1_tlb_hits",
-  "l1_tlb_misses",
-  "l2_tlb_hits",
-  "l2_tlb_misses",
-  "walks",
-  "walk_refs",
-  "walk_refs_pte_cache",
-  "walk_refs_memory",
-  "walk_cache_hits",
-  "nested_tlb_hits",
-  "nested_tlb_misses",
-  "page_straddles",
-  "demand_maps",
-  "vm_exits",
-  "writes",
-];
+/**
+ * Snake-case cycle-category names, in code order: the one list
+ * {@linkcode Cycle} is built from. VM exits are kept per reason apart.
+ */
+export const CYCLE_NAMES = [
+  // Non-memory work around each access.
+  "compute",
+  // L1 TLB hit latency.
+  "l1_tlb",
+  // L2 TLB lookups (hit or miss: a walk starts only after the L2 says no).
+  "l2_tlb",
+  // Page-walk-cache hits.
+  "walk_cache",
+  // Walk references served by the PTE data cache.
+  "walk_pte_cache",
+  // Walk references served by memory.
+  "walk_memory",
+  // Nested-TLB hits in 2-D walks.
+  "nested_tlb",
+  // Hypervisor work that is not an exit round trip (e.g. page copies).
+  "hypervisor",
+  // Guest kernel work (page faults, flushes) charged to the guest.
+  "guest_kernel",
+] as const;
 
-/** Cycle-category indices into {@linkcode Stats.cycles}. VM exits are kept per reason apart. */
-export const Cycle = {
-  /** Non-memory work around each access. */
-  COMPUTE: 0,
-  /** L1 TLB hit latency. */
-  L1_TLB: 1,
-  /** L2 TLB lookups (hit or miss: a walk starts only after the L2 says no). */
-  L2_TLB: 2,
-  /** Page-walk-cache hits. */
-  WALK_CACHE: 3,
-  /** Walk references served by the PTE data cache. */
-  WALK_PTE_CACHE: 4,
-  /** Walk references served by memory. */
-  WALK_MEMORY: 5,
-  /** Nested-TLB hits in 2-D walks. */
-  NESTED_TLB: 6,
-  /** Hypervisor work that is not an exit round trip (e.g. page copies). */
-  HYPERVISOR: 7,
-  /** Guest kernel work (page faults, flushes) charged to the guest. */
-  GUEST_KERNEL: 8,
-} as const;
+/** Cycle-category indices into {@linkcode Stats.cycles}: `Cycle.COMPUTE` is 0, in list order. */
+export const Cycle: EnumCodes<typeof CYCLE_NAMES> = enumCodes(CYCLE_NAMES);
 
 /** Number of cycle categories. */
-export const CYCLE_COUNT = 9;
-
-/** Snake-case cycle-category names, indexed by {@linkcode Cycle} value. */
-export const CYCLE_NAMES: readonly string[] = [
-  "compute",
-  "l1_tlb",
-  "l2_tlb",
-  "walk_cache",
-  "walk_pte_cache",
-  "walk_memory",
-  "nested_tlb",
-  "hypervisor",
-  "guest_kernel",
-];
+export const CYCLE_COUNT: number = CYCLE_NAMES.length;
 
 /** Named counters and cycle breakdown of a finished run. */
 export interface StatsReport {

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { MachineConfigError } from "../base/config_error.ts";
+import { ConfigError } from "../base/config_error.ts";
 import { type CostModel, exitCycleTable } from "../cost/cost_model.ts";
 import { FixedSizeMapper } from "../mmu/demand_mapper.ts";
 import { BumpFrameAllocator, type FrameAllocator } from "../mem/frame_allocator.ts";
@@ -44,7 +44,7 @@ const HOST_FIELDS: readonly string[] = ["fragmentation", "hostMemoryMib"];
  * machine.vcpus[0].mmu.access(0x10000, 0, 8, 0, 0);
  * if (machine.report().counters.walks !== 1) throw new Error();
  * ```
- * @throws MachineConfigError for an invalid configuration
+ * @throws {ConfigError} for an invalid configuration
  */
 export function buildMachine(config: MachineConfig, cost: CostModel, host?: HostMemory): Machine {
   const resolved = resolveMachineConfig(config, cost);
@@ -57,14 +57,18 @@ export function buildMachine(config: MachineConfig, cost: CostModel, host?: Host
   if (host !== undefined && config.memory !== undefined) {
     for (const key of HOST_FIELDS) {
       if (key in config.memory) {
-        throw new MachineConfigError(
-          `field "memory.${key}": the machine runs on a given host, whose memory is the host's`,
+        throw new ConfigError(
+          "machine config",
+          `memory.${key}`,
+          "the machine runs on a given host, whose memory is the host's",
         );
       }
     }
     if (kind.hostLayer && host.buddy === null) {
-      throw new MachineConfigError(
-        `field "memory": large-page memory needs a host with a size (HostMemory { mib })`,
+      throw new ConfigError(
+        "machine config",
+        "memory",
+        "large-page memory needs a host with a size (HostMemory { mib })",
       );
     }
   }

@@ -2,7 +2,8 @@
  * The one configuration of a modelled machine, as plain JSON-serialisable
  * data: the platform (by registry name), the guest that runs on it, vCPUs,
  * table depth, page sizes, TLB geometry and caches, large-page memory and
- * the platform's own options. Validated once into a
+ * the platform's own options, declared field by field in
+ * {@linkcode MACHINE_CONFIG_FIELDS}. Validated once into a
  * {@linkcode ResolvedMachineConfig} that is stored with every result; a
  * combination that cannot mean anything is a one-line error naming the
  * field, and no field is accepted that the machine would not use.
@@ -10,101 +11,203 @@
  * @module
  */
 
-import { MachineConfigError } from "../base/config_error.ts";
-import type { CostModel, Geometry, TlbGeometries } from "../cost/cost_model.ts";
 import {
-  type MemoryConfig,
-  type ResolvedMemoryConfig,
-  resolveMemoryConfig,
-} from "../mapping/memory_config.ts";
+  type ConfigFields,
+  type ConfigInput,
+  type ConfigValues,
+  type ObjectCheck,
+  validateConfig,
+} from "../base/config_fields.ts";
+import { PAGE_SIZE_NAMES, type PageSizeName } from "../base/page_size.ts";
+import {
+  checkGeometry,
+  type CostModel,
+  GEOMETRY_FIELDS,
+  type TlbGeometries,
+} from "../cost/cost_model.ts";
+import { MEMORY_CONFIG_FIELDS, type ResolvedMemoryConfig } from "../mapping/memory_config.ts";
 import type { ResolvedShadowConfig } from "../platforms/platform_kind.ts";
 import { PLATFORM_NAMES, PLATFORMS } from "../platforms/registry.ts";
-import { resolveShadowConfig, type ShadowConfig } from "../platforms/shadow/shadow_config.ts";
+import { checkShadowConfig, SHADOW_CONFIG_FIELDS } from "../platforms/shadow/shadow_config.ts";
 
-export { MachineConfigError };
+export type { PageSizeName };
 
-/** Page-size names as users write them. */
-export type PageSizeName = "4k" | "2m" | "1g";
+/** The guests: see the field `guest` of {@linkcode MACHINE_CONFIG_FIELDS}. */
+export const GUEST_KINDS = ["first-touch", "os"] as const;
 
-/**
- * The guest that runs: `first-touch`, one address space whose pages are
- * there from the start (materialised for free on first touch) and never
- * change — the translation-only model of trace-driven simulation; or `os`,
- * the guest OS model (processes, demand paging, fork, munmap, context
- * switches, shootdowns), whose faults and flushes are charged.
- */
-export type GuestKind = "first-touch" | "os";
+/** The guest that runs: `first-touch` or `os`. */
+export type GuestKind = typeof GUEST_KINDS[number];
 
-/** Configuration of a machine. `{}` is valid: every field has a default. */
-export interface MachineConfig {
-  /** A platform of the registry: `native`, `nested` or `shadow`. Default `native`. */
-  platform?: string;
-  /** The guest: `first-touch` or `os`. Default `first-touch`. */
-  guest?: GuestKind;
-  /** vCPUs, 1 to 64. Default 1. */
-  vcpus?: number;
-  /** Radix levels of every table: 4 (48-bit) or 5 (57-bit). Default 4. */
-  levels?: 4 | 5;
-  /** Page size the guest maps its memory with. Default `4k`. */
-  guestPage?: PageSizeName;
-  /** Page size the host backs guest memory with (platforms with a host layer). Default `4k`. */
-  hostPage?: PageSizeName;
-  /** Page-walk caches for the upper levels on or off. Default on. */
-  walkCache?: boolean;
-  /** Nested TLB (guest-physical → host-physical) on or off (nested paging). Default on. */
-  nestedTlb?: boolean;
-  /** PTE data cache on or off: off sends every walk reference to memory. Default on. */
-  pteCache?: boolean;
-  /** TLB geometry overrides; levels not given keep the profile's geometry. */
-  tlb?: Partial<TlbGeometries>;
-  /**
-   * Guest and host physical memory of a fixed size with large-page policies
-   * (replaces `guestPage` and `hostPage`): guest 2M pages where the guest
-   * chooses and can, host large pages by policy, fragmentation of both.
-   * Natively only the guest's fields apply.
-   */
-  memory?: MemoryConfig;
-  /** Shadow-paging options (the shadow platform). Default the baseline strategies. */
-  shadow?: ShadowConfig;
-  /** Whether the guest OS tags address spaces with PCIDs (the `os` guest). Default true. */
-  pcid?: boolean;
-  /**
-   * Guest-physical memory whose contents the machine tracks, in 4 KiB pages:
-   * a version and an access mode per page, the memory a snapshot, migration
-   * or replication moves and dirty logging watches. Needs a host layer.
-   * Default 0: none.
-   */
-  guestMemoryPages?: number;
-  /** How the hypervisor logs dirty pages of that memory. Default write protection. */
-  dirtyLog?: DirtyLogConfig;
-}
-
-/** The dirty-logging methods. */
-export type DirtyLogMethod = "write-protect" | "pml";
 /** Names of the dirty-logging methods. */
-export const DIRTY_LOG_METHODS: readonly DirtyLogMethod[] = ["write-protect", "pml"];
+export const DIRTY_LOG_METHODS = ["write-protect", "pml"] as const;
 
-/** How a machine logs dirty pages. */
-export interface DirtyLogConfig {
-  /**
-   * `write-protect`: the first write to a page after the log was read exits
-   * (`write_protect`), is logged and unprotected. `pml`: the processor logs
-   * the page in the vCPU's page-modification log without an exit, and exits
-   * (`pml_full`) when the log's entries are used up (Intel PML). Default
-   * `write-protect`.
-   */
-  method?: DirtyLogMethod;
-  /** Entries of a vCPU's page-modification log. Default 512: Intel PML's 4 KiB buffer of 8-byte GPAs. */
-  pmlEntries?: number;
-}
+/** A dirty-logging method. */
+export type DirtyLogMethod = typeof DIRTY_LOG_METHODS[number];
+
+/** The rule of dirty logging: a log size means a page-modification log. */
+const checkDirtyLog: ObjectCheck = (values, given, fail) => {
+  if (values.method !== "pml" && given.pmlEntries !== undefined) {
+    fail("pmlEntries", `needs method "pml", got method ${JSON.stringify(values.method)}`);
+  }
+};
+
+/** The fields of a {@linkcode DirtyLogConfig}. */
+export const DIRTY_LOG_FIELDS = {
+  method: {
+    kind: "enum",
+    values: DIRTY_LOG_METHODS,
+    default: "write-protect",
+    description:
+      "write-protect: the first write to a page after the log was read exits (write_protect), is logged and unprotected; pml: the processor logs the page in the vCPU's page-modification log without an exit, and exits (pml_full) when the log is full (Intel PML)",
+  },
+  pmlEntries: {
+    kind: "integer",
+    min: 1,
+    max: 65536,
+    default: 512,
+    unit: "entries",
+    description:
+      "entries of a vCPU's page-modification log; 512 is Intel PML's 4 KiB buffer of 8-byte addresses",
+  },
+} as const satisfies ConfigFields;
+
+/** How a machine logs dirty pages. `{}` is valid: write protection. */
+export type DirtyLogConfig = ConfigInput<typeof DIRTY_LOG_FIELDS>;
 
 /** A {@linkcode DirtyLogConfig} with its defaults. */
-export interface ResolvedDirtyLogConfig {
-  /** The method. */
-  method: DirtyLogMethod;
-  /** Entries of each vCPU's page-modification log. */
-  pmlEntries: number;
-}
+export type ResolvedDirtyLogConfig = ConfigValues<typeof DIRTY_LOG_FIELDS>;
+
+const TLB_FIELDS = {
+  l1_4k: {
+    kind: "object",
+    fields: GEOMETRY_FIELDS,
+    check: checkGeometry,
+    description: "L1 data TLB for 4 KiB pages",
+  },
+  l1_2m: {
+    kind: "object",
+    fields: GEOMETRY_FIELDS,
+    check: checkGeometry,
+    description: "L1 data TLB for 2 MiB pages",
+  },
+  l1_1g: {
+    kind: "object",
+    fields: GEOMETRY_FIELDS,
+    check: checkGeometry,
+    description: "L1 data TLB for 1 GiB pages",
+  },
+  l2: {
+    kind: "object",
+    fields: GEOMETRY_FIELDS,
+    check: checkGeometry,
+    description: "unified second-level TLB",
+  },
+} as const satisfies ConfigFields;
+
+/**
+ * The fields of a {@linkcode MachineConfig}: kind, range, default, unit and
+ * description of each. Rules that relate them (what a platform or guest can
+ * use) are {@linkcode resolveMachineConfig}'s.
+ */
+export const MACHINE_CONFIG_FIELDS = {
+  platform: {
+    kind: "enum",
+    values: PLATFORM_NAMES,
+    default: "native",
+    description:
+      "the platform: native (no hypervisor), nested (2-D walks through guest and host tables) or shadow (shadow page tables)",
+  },
+  guest: {
+    kind: "enum",
+    values: GUEST_KINDS,
+    default: "first-touch",
+    description:
+      "the guest: first-touch, one address space whose pages are there from the start (materialised for free on first touch) and never change, the translation-only model of trace-driven simulation; or os, the guest OS model (processes, demand paging, fork, munmap, context switches, shootdowns), whose faults and flushes are charged",
+  },
+  vcpus: {
+    kind: "integer",
+    min: 1,
+    max: 64,
+    default: 1,
+    description: "vCPUs, each with its own TLBs and walk caches",
+  },
+  levels: {
+    kind: "enum",
+    values: [4, 5],
+    default: 4,
+    description: "radix levels of every table: 4 (48-bit addresses) or 5 (57-bit)",
+  },
+  guestPage: {
+    kind: "enum",
+    values: PAGE_SIZE_NAMES,
+    default: "4k",
+    description: "page size the guest maps its memory with",
+  },
+  hostPage: {
+    kind: "enum",
+    values: PAGE_SIZE_NAMES,
+    default: "4k",
+    description: "page size the host backs guest memory with (platforms with a host layer)",
+  },
+  walkCache: {
+    kind: "boolean",
+    default: true,
+    description: "page-walk caches for the upper levels",
+  },
+  nestedTlb: {
+    kind: "boolean",
+    default: true,
+    description: "nested TLB (guest-physical → host-physical) for 2-D walks (nested paging)",
+  },
+  pteCache: {
+    kind: "boolean",
+    default: true,
+    description: "PTE data cache; off sends every walk reference to memory",
+  },
+  tlb: {
+    kind: "object",
+    fields: TLB_FIELDS,
+    defaultText: "the cost profile's",
+    description: "TLB geometry; levels and fields not given keep the cost profile's",
+  },
+  memory: {
+    kind: "object",
+    fields: MEMORY_CONFIG_FIELDS,
+    description:
+      "guest and host physical memory of a fixed size with large-page policies, in place of guestPage and hostPage; without a host layer only the guest's fields apply",
+  },
+  shadow: {
+    kind: "object",
+    fields: SHADOW_CONFIG_FIELDS,
+    check: checkShadowConfig,
+    default: {},
+    description: "shadow-paging options (platform shadow)",
+  },
+  pcid: {
+    kind: "boolean",
+    default: true,
+    description: "whether the guest OS tags address spaces with PCIDs (guest os)",
+  },
+  guestMemoryPages: {
+    kind: "integer",
+    min: 0,
+    max: 2 ** 28,
+    default: 0,
+    unit: "4 KiB pages",
+    description:
+      "guest-physical memory whose contents the machine tracks (a version and an access mode per page): what a snapshot, migration or replication moves and dirty logging watches; needs a host layer",
+  },
+  dirtyLog: {
+    kind: "object",
+    fields: DIRTY_LOG_FIELDS,
+    check: checkDirtyLog,
+    default: {},
+    description: "how the hypervisor logs dirty pages of the tracked memory",
+  },
+} as const satisfies ConfigFields;
+
+/** Configuration of a machine as users write it. `{}` is valid: every field has a default. */
+export type MachineConfig = ConfigInput<typeof MACHINE_CONFIG_FIELDS>;
 
 /** A {@linkcode MachineConfig} with every default filled in. */
 export interface ResolvedMachineConfig {
@@ -140,57 +243,48 @@ export interface ResolvedMachineConfig {
   dirtyLog: ResolvedDirtyLogConfig | null;
 }
 
-const PAGES: readonly string[] = ["4k", "2m", "1g"];
-const GUESTS: readonly string[] = ["first-touch", "os"];
-const TLB_KEYS: readonly string[] = ["l1_4k", "l1_2m", "l1_1g", "l2"];
-const CONFIG_KEYS: readonly string[] = [
-  "platform",
-  "guest",
-  "vcpus",
-  "levels",
-  "guestPage",
-  "hostPage",
-  "walkCache",
-  "nestedTlb",
-  "pteCache",
-  "tlb",
-  "memory",
-  "shadow",
-  "pcid",
-  "guestMemoryPages",
-  "dirtyLog",
-];
 /** Memory fields about the host, which a platform without a host layer cannot use. */
 const HOST_MEMORY_KEYS: readonly string[] = ["hostPolicy", "fragmentation", "hostMemoryMib"];
 
-function checkGeometry(field: string, value: unknown): Geometry {
-  const g = value as Partial<Geometry> | null;
-  if (typeof g !== "object" || g === null) {
-    throw new MachineConfigError(`field "${field}": expected { entries, ways }`);
+/** The rules of a machine: no field the platform or guest chosen could not use. */
+const checkMachine: ObjectCheck = (values, given, fail) => {
+  const platform = values.platform as string;
+  const kind = PLATFORMS[platform];
+  if (!kind.hostLayer && given.hostPage !== undefined) {
+    fail("hostPage", `platform ${platform} has no host layer`);
   }
-  const { entries, ways } = g;
-  if (typeof entries !== "number" || !Number.isInteger(entries) || entries < 0) {
-    throw new MachineConfigError(
-      `field "${field}.entries": expected a non-negative integer, got ${entries}`,
+  if (!kind.nestedTlb && given.nestedTlb !== undefined) {
+    fail("nestedTlb", `platform ${platform} has no nested TLB`);
+  }
+  if (!kind.shadowOptions && given.shadow !== undefined) {
+    fail("shadow", `needs platform shadow, got platform ${platform}`);
+  }
+  if (values.guest !== "os" && given.pcid !== undefined) {
+    fail("pcid", `PCIDs are the guest OS's: needs guest "os", got guest "${values.guest}"`);
+  }
+  const memory = given.memory as Record<string, unknown> | undefined;
+  if (memory !== undefined) {
+    for (const key of ["guestPage", "hostPage"]) {
+      if (given[key] !== undefined) {
+        fail(key, `cannot go with field "memory", whose large-page policies set the page sizes`);
+      }
+    }
+    for (const key of HOST_MEMORY_KEYS) {
+      if (!kind.hostLayer && memory[key] !== undefined) {
+        fail(`memory.${key}`, `platform ${platform} has no host layer`);
+      }
+    }
+  }
+  if ((values.guestMemoryPages as number) > 0 && !kind.hostLayer) {
+    fail(
+      "guestMemoryPages",
+      `platform ${platform} has no hypervisor to track guest memory`,
     );
   }
-  if (typeof ways !== "number" || !Number.isInteger(ways) || ways < 1) {
-    throw new MachineConfigError(`field "${field}.ways": expected a positive integer, got ${ways}`);
+  if (given.dirtyLog !== undefined && values.guestMemoryPages === 0) {
+    fail("dirtyLog", `needs tracked memory (field "guestMemoryPages")`);
   }
-  if (entries > 0 && entries % ways !== 0) {
-    throw new MachineConfigError(
-      `field "${field}": ${ways} ways do not divide ${entries} entries`,
-    );
-  }
-  return { entries, ways };
-}
-
-function pageName(field: string, value: unknown): PageSizeName {
-  if (typeof value !== "string" || !PAGES.includes(value)) {
-    throw new MachineConfigError(`field "${field}": expected 4k, 2m or 1g, got "${value}"`);
-  }
-  return value as PageSizeName;
-}
+};
 
 /**
  * Fills in defaults, takes TLB geometry from the cost profile where the
@@ -207,165 +301,36 @@ function pageName(field: string, value: unknown): PageSizeName {
  * assert.equal(config.levels, 4);
  * assert.equal(config.guest, "first-touch");
  * assert.throws(() => resolveMachineConfig({ platform: "native", hostPage: "2m" }, cost), {
- *   message: 'field "hostPage": platform native has no host layer',
+ *   message: 'Cannot use machine config: field "hostPage": platform native has no host layer',
  * });
  * ```
- * @throws MachineConfigError naming the offending field
+ * @throws {ConfigError} naming the offending field
  */
 export function resolveMachineConfig(
   config: MachineConfig,
   cost: CostModel,
 ): ResolvedMachineConfig {
-  if (typeof config !== "object" || config === null) {
-    throw new MachineConfigError("a machine configuration must be an object");
-  }
-  for (const key of Object.keys(config)) {
-    if (!CONFIG_KEYS.includes(key)) throw new MachineConfigError(`unknown field "${key}"`);
-  }
-  const platform = config.platform ?? "native";
-  if (typeof platform !== "string" || !Object.hasOwn(PLATFORMS, platform)) {
-    throw new MachineConfigError(
-      `field "platform": expected ${PLATFORM_NAMES.join(", ")}, got "${platform}"`,
-    );
-  }
-  const kind = PLATFORMS[platform];
-  const guest = config.guest ?? "first-touch";
-  if (!GUESTS.includes(guest)) {
-    throw new MachineConfigError(`field "guest": expected first-touch or os, got "${guest}"`);
-  }
-  const vcpus = config.vcpus ?? 1;
-  if (!Number.isInteger(vcpus) || vcpus < 1 || vcpus > 64) {
-    throw new MachineConfigError(`field "vcpus": expected an integer from 1 to 64, got ${vcpus}`);
-  }
-  const levels = config.levels ?? 4;
-  if (levels !== 4 && levels !== 5) {
-    throw new MachineConfigError(`field "levels": expected 4 or 5, got ${levels}`);
-  }
-  if (!kind.hostLayer && config.hostPage !== undefined) {
-    throw new MachineConfigError(`field "hostPage": platform ${platform} has no host layer`);
-  }
-  if (!kind.nestedTlb && config.nestedTlb !== undefined) {
-    throw new MachineConfigError(`field "nestedTlb": platform ${platform} has no nested TLB`);
-  }
-  if (!kind.shadowOptions && config.shadow !== undefined) {
-    throw new MachineConfigError(`field "shadow": needs platform shadow, got ${platform}`);
-  }
-  if (guest !== "os" && config.pcid !== undefined) {
-    throw new MachineConfigError(`field "pcid": PCIDs are the guest OS's (guest "os")`);
-  }
-  let memory: ResolvedMemoryConfig | null = null;
-  if (config.memory !== undefined) {
-    for (const key of ["guestPage", "hostPage"] as const) {
-      if (config[key] !== undefined) {
-        throw new MachineConfigError(
-          `field "${key}": page sizes come from field "memory" (guestLargeFraction, hostPolicy)`,
-        );
-      }
-    }
-    if (!kind.hostLayer && typeof config.memory === "object" && config.memory !== null) {
-      for (const key of HOST_MEMORY_KEYS) {
-        if (key in config.memory) {
-          throw new MachineConfigError(
-            `field "memory.${key}": platform ${platform} has no host layer`,
-          );
-        }
-      }
-    }
-    memory = resolveMemoryConfig(config.memory);
-  }
-  const guestPage = pageName("guestPage", config.guestPage ?? "4k");
-  const hostPage = kind.hostLayer ? pageName("hostPage", config.hostPage ?? "4k") : null;
-  const flags: Record<string, boolean> = {};
-  for (const key of ["walkCache", "nestedTlb", "pteCache"] as const) {
-    const value = config[key] ?? true;
-    if (typeof value !== "boolean") {
-      throw new MachineConfigError(`field "${key}": expected true or false, got ${value}`);
-    }
-    flags[key] = value;
-  }
-  const pcid = guest === "os" ? config.pcid ?? true : null;
-  if (pcid !== null && typeof pcid !== "boolean") {
-    throw new MachineConfigError(`field "pcid": expected true or false, got ${pcid}`);
-  }
-  const overrides = config.tlb ?? {};
-  if (typeof overrides !== "object" || overrides === null) {
-    throw new MachineConfigError(`field "tlb": expected an object`);
-  }
-  for (const key of Object.keys(overrides)) {
-    if (!TLB_KEYS.includes(key)) {
-      throw new MachineConfigError(
-        `unknown field "tlb.${key}" (expected ${TLB_KEYS.join(", ")})`,
-      );
-    }
-  }
-  const tlb: TlbGeometries = {
-    l1_4k: checkGeometry("tlb.l1_4k", overrides.l1_4k ?? cost.tlb.l1_4k),
-    l1_2m: checkGeometry("tlb.l1_2m", overrides.l1_2m ?? cost.tlb.l1_2m),
-    l1_1g: checkGeometry("tlb.l1_1g", overrides.l1_1g ?? cost.tlb.l1_1g),
-    l2: checkGeometry("tlb.l2", overrides.l2 ?? cost.tlb.l2),
-  };
-  const guestMemoryPages = config.guestMemoryPages ?? 0;
-  if (
-    typeof guestMemoryPages !== "number" || !Number.isInteger(guestMemoryPages) ||
-    guestMemoryPages < 0 || guestMemoryPages > 2 ** 28
-  ) {
-    throw new MachineConfigError(
-      `field "guestMemoryPages": expected an integer from 0 to 2^28 (1 TiB), got ${guestMemoryPages}`,
-    );
-  }
-  if (guestMemoryPages > 0 && !kind.hostLayer) {
-    throw new MachineConfigError(
-      `field "guestMemoryPages": platform ${platform} has no hypervisor to track guest memory`,
-    );
-  }
-  if (config.dirtyLog !== undefined && guestMemoryPages === 0) {
-    throw new MachineConfigError(
-      `field "dirtyLog": needs tracked memory (field "guestMemoryPages")`,
-    );
-  }
-  const dirtyLog = guestMemoryPages > 0 ? resolveDirtyLog(config.dirtyLog ?? {}) : null;
+  const v = validateConfig(MACHINE_CONFIG_FIELDS, config, {
+    component: "machine config",
+    defaults: { tlb: cost.tlb },
+    check: checkMachine,
+  });
+  const kind = PLATFORMS[v.platform];
   return {
-    platform,
-    guest: guest as GuestKind,
-    vcpus,
-    levels,
-    guestPage,
-    hostPage,
-    walkCache: flags.walkCache,
-    nestedTlb: kind.nestedTlb && flags.nestedTlb,
-    pteCache: flags.pteCache,
-    tlb,
-    memory,
-    shadow: kind.shadowOptions ? resolveShadowConfig(config.shadow ?? {}) : null,
-    pcid,
-    guestMemoryPages,
-    dirtyLog,
+    platform: v.platform,
+    guest: v.guest,
+    vcpus: v.vcpus,
+    levels: v.levels,
+    guestPage: v.guestPage,
+    hostPage: kind.hostLayer ? v.hostPage : null,
+    walkCache: v.walkCache,
+    nestedTlb: kind.nestedTlb && v.nestedTlb,
+    pteCache: v.pteCache,
+    tlb: v.tlb as TlbGeometries,
+    memory: v.memory ?? null,
+    shadow: kind.shadowOptions ? v.shadow as ResolvedShadowConfig : null,
+    pcid: v.guest === "os" ? v.pcid : null,
+    guestMemoryPages: v.guestMemoryPages,
+    dirtyLog: v.guestMemoryPages > 0 ? v.dirtyLog : null,
   };
-}
-
-function resolveDirtyLog(config: DirtyLogConfig): ResolvedDirtyLogConfig {
-  if (typeof config !== "object" || config === null) {
-    throw new MachineConfigError(`field "dirtyLog": expected { method, pmlEntries }`);
-  }
-  for (const key of Object.keys(config)) {
-    if (key !== "method" && key !== "pmlEntries") {
-      throw new MachineConfigError(`unknown field "dirtyLog.${key}" (expected method, pmlEntries)`);
-    }
-  }
-  const method = config.method ?? "write-protect";
-  if (!DIRTY_LOG_METHODS.includes(method)) {
-    throw new MachineConfigError(
-      `field "dirtyLog.method": expected ${DIRTY_LOG_METHODS.join(" or ")}, got "${method}"`,
-    );
-  }
-  if (method !== "pml" && config.pmlEntries !== undefined) {
-    throw new MachineConfigError(`field "dirtyLog.pmlEntries": needs method "pml"`);
-  }
-  const pmlEntries = config.pmlEntries ?? 512;
-  if (!Number.isInteger(pmlEntries) || pmlEntries < 1 || pmlEntries > 65536) {
-    throw new MachineConfigError(
-      `field "dirtyLog.pmlEntries": expected an integer from 1 to 65536, got ${pmlEntries}`,
-    );
-  }
-  return { method, pmlEntries };
 }

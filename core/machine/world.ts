@@ -11,7 +11,6 @@
  * @module
  */
 
-import { MachineConfigError } from "../base/config_error.ts";
 import type { CostModel } from "../cost/cost_model.ts";
 import { HostMemory, type HostMemoryOptions } from "../mem/host_memory.ts";
 import { PTE_WRITABLE } from "../mmu/page_table.ts";
@@ -68,11 +67,12 @@ export class World {
 
   /**
    * Builds a machine on `host` (a new host of its own when omitted).
-   * @throws MachineConfigError for an invalid configuration
+   * @throws {ConfigError} for an invalid configuration
+   * @throws {WorldError} for a host of another world
    */
   addMachine(config: MachineConfig, cost: CostModel, host?: HostMemory): Machine {
     if (host !== undefined && !this.hosts.includes(host)) {
-      throw new MachineConfigError("the host is not one of this world's (use addHost)");
+      throw new WorldError("the host is not one of this world's (use addHost)");
     }
     const machine = buildMachine(config, cost, host);
     // Pages move between the machines of a world: their contents are tracked.

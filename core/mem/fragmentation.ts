@@ -14,18 +14,6 @@
 import { Prng } from "../base/prng.ts";
 import type { BuddyAllocator } from "./buddy_allocator.ts";
 
-/** Thrown for an invalid fragmentation request; the message names the option. */
-export class FragmentationError extends Error {
-  /**
-   * Creates the error.
-   * @param message one line naming the option and the problem
-   */
-  constructor(message: string) {
-    super(message);
-    this.name = "FragmentationError";
-  }
-}
-
 function shuffle(values: Int32Array, rng: Prng): void {
   for (let i = values.length - 1; i > 0; i--) {
     const j = rng.below(i + 1);
@@ -55,14 +43,15 @@ function shuffle(values: Int32Array, rng: Prng): void {
  * @param fraction share of blocks to break, 0 to 1
  * @param seed seed of the placement
  * @returns the tenants' frames, so that they can be released later
- * @throws FragmentationError for a fraction outside 0..1 or memory already in use
+ * @throws {RangeError} for a fraction outside 0..1 or memory already in use: a
+ * caller's mistake, since configuration is validated before (`HostMemory`)
  */
 export function fragment(memory: BuddyAllocator, fraction: number, seed: number): Float64Array {
   if (typeof fraction !== "number" || !(fraction >= 0 && fraction <= 1)) {
-    throw new FragmentationError(`fragmentation must be between 0 and 1, got ${fraction}`);
+    throw new RangeError(`fragmentation must be between 0 and 1, got ${fraction}`);
   }
   if (memory.allocatedFrames !== 0) {
-    throw new FragmentationError("fragmentation must be injected into unused memory");
+    throw new RangeError("fragmentation must be injected into unused memory");
   }
   const rng = new Prng(seed, 0x46524147);
   const blocks2m = memory.frames / 512;

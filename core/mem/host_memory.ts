@@ -8,6 +8,12 @@
  * @module
  */
 
+import {
+  type ConfigFields,
+  type ConfigInput,
+  type ObjectCheck,
+  validateConfig,
+} from "../base/config_fields.ts";
 import { PageSize } from "../base/page_size.ts";
 import { BuddyAllocator } from "./buddy_allocator.ts";
 import { BumpFrameAllocator, type FrameAllocator } from "./frame_allocator.ts";
@@ -22,15 +28,41 @@ const FRAMES_PER_MIB = 256;
  */
 const SHADOW_TABLE_BASE_FRAME = 2 ** 30;
 
+/** The fields of {@linkcode HostMemoryOptions}. */
+export const HOST_MEMORY_FIELDS = {
+  mib: {
+    kind: "integer",
+    min: 2,
+    // Frame numbers stay below 2^31 (Int32Array free lists).
+    max: 2 ** 23 - 2,
+    multipleOf: 2,
+    unit: "MiB",
+    defaultText: "unbounded: frames handed out in order, never running out",
+    description: "host RAM",
+  },
+  fragmentation: {
+    kind: "number",
+    min: 0,
+    max: 1,
+    default: 0,
+    description: "share of 2M and 1G blocks broken by other tenants' 4K frames (needs mib)",
+  },
+  seed: {
+    kind: "integer",
+    default: 1,
+    description: "seed of where the other tenants' frames fall",
+  },
+} as const satisfies ConfigFields;
+
 /** How a host's memory is built. `{}` is an unbounded host that never runs out. */
-export interface HostMemoryOptions {
-  /** Host RAM in MiB (a positive even number); absent: unbounded, frames handed out in order. */
-  mib?: number;
-  /** Share 0 to 1 of 2M and 1G blocks broken by other tenants' 4K frames (needs `mib`). Default 0. */
-  fragmentation?: number;
-  /** Seed of where the other tenants' frames fall. Default 1. */
-  seed?: number;
-}
+export type HostMemoryOptions = ConfigInput<typeof HOST_MEMORY_FIELDS>;
+
+/** Fragmentation breaks blocks of a buddy allocator, which only a host with a size has. */
+const checkHostMemory: ObjectCheck = (values, given, fail) => {
+  if (values.mib === undefined && given.fragmentation !== undefined) {
+    fail("fragmentation", 'needs a host with a size (field "mib")');
+  }
+};
 
 /**
  * One host's physical memory.
@@ -60,9 +92,14 @@ export class HostMemory {
    * Builds the memory; with a size, breaks the given share of its large
    * blocks with other tenants' frames.
    * @param options size, fragmentation and seed
+   * @throws {ConfigError} for options out of range, naming the field
    */
   constructor(options: HostMemoryOptions = {}) {
-    if (options.mib === undefined) {
+    const { mib, fragmentation, seed } = validateConfig(HOST_MEMORY_FIELDS, options, {
+      component: "host memory",
+      check: checkHostMemory,
+    });
+    if (mib === undefined) {
       this.frames = new BumpFrameAllocator();
       this.buddy = null;
       this.shadowFrames = new BumpFrameAllocator(SHADOW_TABLE_BASE_FRAME);
@@ -70,11 +107,11 @@ export class HostMemory {
       this.versions = new PageVersions();
       return;
     }
-    const buddy = new BuddyAllocator(options.mib * FRAMES_PER_MIB);
+    const buddy = new BuddyAllocator(mib * FRAMES_PER_MIB);
     this.frames = buddy;
     this.buddy = buddy;
     this.shadowFrames = buddy;
-    this.tenants = fragment(buddy, options.fragmentation ?? 0, options.seed ?? 1);
+    this.tenants = fragment(buddy, fragmentation, seed);
     this.versions = new PageVersions();
   }
 

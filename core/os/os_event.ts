@@ -7,40 +7,33 @@
  * @module
  */
 
-/** Operation codes of {@linkcode OsEventChunk.op}. */
-export const OsOp = {
-  /** A memory access by the process running on `vcpu`: `vpn`, `kind` (0 load, 1 store). */
-  ACCESS: 0,
-  /** A new process `pid` with an empty address space (not yet running anywhere). */
-  SPAWN: 1,
-  /** Process `pid` replaces its address space with an empty one (execve). */
-  EXEC: 2,
-  /** Process `pid` forks child `arg`: tables copied, private pages copy-on-write. */
-  FORK: 3,
-  /** Process `pid` exits; its address space is torn down. */
-  EXIT: 4,
-  /** `vcpu` switches to process `pid`, or goes idle (keeping its address space loaded) for -1. */
-  SWITCH: 5,
-  /** Process `pid` unmaps `arg` pages from `vpn`, issued on `vcpu`; shootdowns as needed. */
-  MUNMAP: 6,
-  /** The kernel reads the accessed/dirty flags of `arg` pages from `vpn` of `pid` (reclaim scan). */
-  SCAN: 7,
-} as const;
+import { type EnumCodes, enumCodes } from "../base/enumeration.ts";
+
+/** Names of the operations, in code order: the one list {@linkcode OsOp} is built from. */
+export const OS_OP_NAMES = [
+  // A memory access by the process running on `vcpu`: `vpn`, `kind` (0 load, 1 store).
+  "access",
+  // A new process `pid` with an empty address space (not yet running anywhere).
+  "spawn",
+  // Process `pid` replaces its address space with an empty one (execve).
+  "exec",
+  // Process `pid` forks child `arg`: tables copied, private pages copy-on-write.
+  "fork",
+  // Process `pid` exits; its address space is torn down.
+  "exit",
+  // `vcpu` switches to process `pid`, or goes idle (keeping its address space loaded) for -1.
+  "switch",
+  // Process `pid` unmaps `arg` pages from `vpn`, issued on `vcpu`; shootdowns as needed.
+  "munmap",
+  // The kernel reads the accessed/dirty flags of `arg` pages from `vpn` of `pid` (reclaim scan).
+  "scan",
+] as const;
+
+/** Operation codes of {@linkcode OsEventChunk.op}: `OsOp.ACCESS` is 0, in list order. */
+export const OsOp: EnumCodes<typeof OS_OP_NAMES> = enumCodes(OS_OP_NAMES);
 
 /** One of the values of {@linkcode OsOp}. */
 export type OsOp = typeof OsOp[keyof typeof OsOp];
-
-/** Names of the operations, indexed by code, for messages. */
-export const OS_OP_NAMES: readonly string[] = [
-  "access",
-  "spawn",
-  "exec",
-  "fork",
-  "exit",
-  "switch",
-  "munmap",
-  "scan",
-];
 
 /** A column-wise batch of OS events; only the first `length` slots are valid. */
 export interface OsEventChunk {

@@ -17,62 +17,118 @@
  */
 
 import { Prng } from "../base/prng.ts";
-import { WorkloadError } from "../base/workload_error.ts";
+import { ConfigError } from "../base/config_error.ts";
+import {
+  type ConfigFields,
+  type ConfigInput,
+  type ConfigValues,
+  validateConfig,
+} from "../base/config_fields.ts";
 import { createOsEventChunk, type OsEventChunk, type OsEventGenerator, OsOp } from "./os_event.ts";
 
-/** Options of the OS workloads; fields read by one workload only say so. */
-export interface OsWorkloadOptions {
-  /** Accesses measured after the warm-up; a positive integer. */
-  accesses: number;
-  /**
-   * Bytes of memory in play: `bigmem` its footprint, `build` each job's,
-   * `server` all workers' together, `threads` the shared heap. 64 KiB to 64 GiB.
-   */
-  footprintBytes: number;
-  /** Seed; the same seed gives the same stream. */
-  seed: number;
-  /** vCPUs the stream runs on, 1 to 64. Default 1. */
-  vcpus?: number;
-  /** Fraction of accesses that are stores, 0 to 1. Default 0.3. */
-  storeFraction?: number;
-  /** `build`: accesses per page of a job's footprint (job length). Default 8. */
-  accessesPerPage?: number;
-  /** `server`: worker processes. Default 8. */
-  processes?: number;
-  /** `server`: accesses between context switches on a vCPU. Default 500. */
-  switchEvery?: number;
-  /** `server`: accesses between a worker's buffer unmaps. Default 5000. */
-  munmapEvery?: number;
-  /** `threads`: pages of the buffer each round fills and unmaps (`server`: unmapped buffer too). Default 16. */
-  bufferPages?: number;
-  /** `threads`: accesses per round between filling and unmapping the buffer. Default 256. */
-  roundAccesses?: number;
-  /** `threads`: chance that a thread goes idle after a round, 0 to 1. Default 0.25. */
-  idleFraction?: number;
-}
+/** The fields of {@linkcode OsWorkloadOptions}; fields read by one workload only say so. */
+export const OS_WORKLOAD_OPTIONS_FIELDS = {
+  accesses: {
+    kind: "integer",
+    min: 1,
+    max: 2 ** 40,
+    required: true,
+    unit: "accesses",
+    description: "accesses measured after the warm-up",
+  },
+  footprintBytes: {
+    kind: "size",
+    min: 65536,
+    max: 2 ** 36,
+    required: true,
+    unit: "bytes",
+    description:
+      "memory in play: bigmem its footprint, build each job's, server all workers' together, threads the shared heap",
+  },
+  seed: {
+    kind: "integer",
+    required: true,
+    description: "seed: the same seed gives the same stream",
+  },
+  vcpus: {
+    kind: "integer",
+    min: 1,
+    max: 64,
+    default: 1,
+    description: "vCPUs the stream runs on",
+  },
+  storeFraction: {
+    kind: "number",
+    min: 0,
+    max: 1,
+    default: 0.3,
+    description: "fraction of accesses that are stores",
+  },
+  accessesPerPage: {
+    kind: "integer",
+    min: 1,
+    max: 1e6,
+    default: 8,
+    unit: "accesses",
+    description: "build: accesses per page of a job's footprint (the job's length)",
+  },
+  processes: {
+    kind: "integer",
+    min: 1,
+    max: 4096,
+    default: 8,
+    description: "server: worker processes",
+  },
+  switchEvery: {
+    kind: "integer",
+    min: 1,
+    max: 1e9,
+    default: 500,
+    unit: "accesses",
+    description: "server: accesses between context switches on a vCPU",
+  },
+  munmapEvery: {
+    kind: "integer",
+    min: 1,
+    max: 1e9,
+    default: 5000,
+    unit: "accesses",
+    description: "server: accesses between a worker's buffer unmaps",
+  },
+  bufferPages: {
+    kind: "integer",
+    min: 1,
+    max: 4096,
+    default: 16,
+    unit: "pages",
+    description:
+      "threads: pages of the buffer each round fills and unmaps (server: the buffer it unmaps)",
+  },
+  roundAccesses: {
+    kind: "integer",
+    min: 1,
+    max: 1e9,
+    default: 256,
+    unit: "accesses",
+    description: "threads: accesses per round between filling and unmapping the buffer",
+  },
+  idleFraction: {
+    kind: "number",
+    min: 0,
+    max: 1,
+    default: 0.25,
+    description: "threads: chance that a thread goes idle after a round",
+  },
+} as const satisfies ConfigFields;
+
+/** Options of the OS workloads, as users write them; see {@linkcode OS_WORKLOAD_OPTIONS_FIELDS}. */
+export type OsWorkloadOptions = ConfigInput<typeof OS_WORKLOAD_OPTIONS_FIELDS>;
+
+/** {@linkcode OsWorkloadOptions} with every default filled in. */
+export type ResolvedOsWorkloadOptions = ConfigValues<typeof OS_WORKLOAD_OPTIONS_FIELDS>;
 
 const HEAP = 0x10000;
 const BUFFERS = 0x400000;
-
-function check(
-  name: string,
-  value: unknown,
-  min: number,
-  max: number,
-  integer: boolean,
-): number {
-  if (
-    typeof value !== "number" || !Number.isFinite(value) || value < min || value > max ||
-    (integer && !Number.isInteger(value))
-  ) {
-    throw new WorkloadError(
-      `Invalid workload option "${name}": expected ${
-        integer ? "an integer" : "a number"
-      } from ${min} to ${max}, got ${value}`,
-    );
-  }
-  return value;
-}
 
 /** A generator built from steps: each step appends a few events to a queue. */
 abstract class ScriptedWorkload implements OsEventGenerator {
@@ -85,12 +141,9 @@ abstract class ScriptedWorkload implements OsEventGenerator {
   #queue: OsEventChunk = createOsEventChunk(8192);
   #head = 0;
 
-  constructor(options: OsWorkloadOptions, warmup: number) {
-    check("accesses", options.accesses, 1, 2 ** 40, true);
-    check("footprintBytes", options.footprintBytes, 65536, 2 ** 36, true);
-    check("seed", options.seed, -(2 ** 53), 2 ** 53, true);
-    this.vcpus = check("vcpus", options.vcpus ?? 1, 1, 64, true);
-    this.stores = check("storeFraction", options.storeFraction ?? 0.3, 0, 1, false);
+  constructor(options: ResolvedOsWorkloadOptions, warmup: number) {
+    this.vcpus = options.vcpus;
+    this.stores = options.storeFraction;
     this.prng = new Prng(options.seed);
     this.warmupAccesses = warmup;
     this.#total = warmup + options.accesses;
@@ -162,7 +215,7 @@ class BigmemWorkload extends ScriptedWorkload {
   #touched = 0;
   #vcpu = 0;
 
-  constructor(options: OsWorkloadOptions) {
+  constructor(options: ResolvedOsWorkloadOptions) {
     const pages = Math.floor(options.footprintBytes / 4096);
     super(options, pages);
     this.#pages = pages;
@@ -190,9 +243,9 @@ class BuildWorkload extends ScriptedWorkload {
   #job = 0;
   #nextPid = 2;
 
-  constructor(options: OsWorkloadOptions) {
+  constructor(options: ResolvedOsWorkloadOptions) {
     const pages = Math.floor(options.footprintBytes / 4096);
-    const perPage = check("accessesPerPage", options.accessesPerPage ?? 8, 1, 1e6, true);
+    const perPage = options.accessesPerPage;
     super(options, Math.min(options.accesses, pages * (perPage + 1)));
     this.#pages = pages;
     this.#perPage = perPage;
@@ -234,15 +287,15 @@ class ServerWorkload extends ScriptedWorkload {
   readonly #next: Int32Array;
   readonly #sinceUnmap: Float64Array;
 
-  constructor(options: OsWorkloadOptions) {
-    const processes = check("processes", options.processes ?? 8, 1, 4096, true);
+  constructor(options: ResolvedOsWorkloadOptions) {
+    const processes = options.processes;
     const pages = Math.max(1, Math.floor(options.footprintBytes / 4096 / processes));
     super(options, pages * processes);
     this.#processes = processes;
     this.#pages = pages;
-    this.#switchEvery = check("switchEvery", options.switchEvery ?? 500, 1, 1e9, true);
-    this.#munmapEvery = check("munmapEvery", options.munmapEvery ?? 5000, 1, 1e9, true);
-    this.#buffer = check("bufferPages", options.bufferPages ?? 16, 1, 4096, true);
+    this.#switchEvery = options.switchEvery;
+    this.#munmapEvery = options.munmapEvery;
+    this.#buffer = options.bufferPages;
     this.#next = new Int32Array(this.vcpus);
     this.#sinceUnmap = new Float64Array(processes);
   }
@@ -290,13 +343,13 @@ class ThreadsWorkload extends ScriptedWorkload {
   #thread = 0;
   readonly #idleNow: Uint8Array;
 
-  constructor(options: OsWorkloadOptions) {
+  constructor(options: ResolvedOsWorkloadOptions) {
     const pages = Math.floor(options.footprintBytes / 4096);
     super(options, pages);
     this.#pages = pages;
-    this.#buffer = check("bufferPages", options.bufferPages ?? 16, 1, 4096, true);
-    this.#round = check("roundAccesses", options.roundAccesses ?? 256, 1, 1e9, true);
-    this.#idle = check("idleFraction", options.idleFraction ?? 0.25, 0, 1, false);
+    this.#buffer = options.bufferPages;
+    this.#round = options.roundAccesses;
+    this.#idle = options.idleFraction;
     this.#idleNow = new Uint8Array(this.vcpus);
   }
 
@@ -332,8 +385,8 @@ class ThreadsWorkload extends ScriptedWorkload {
 export interface OsWorkloadEntry {
   /** One sentence for `--help` and reports. */
   readonly description: string;
-  /** Builds the generator; throws {@linkcode WorkloadError} naming a bad option. */
-  readonly create: (options: OsWorkloadOptions) => OsEventGenerator;
+  /** Builds the generator from validated options. */
+  readonly create: (options: ResolvedOsWorkloadOptions) => OsEventGenerator;
 }
 
 /**
@@ -381,13 +434,18 @@ export const OS_WORKLOADS: Readonly<Record<string, OsWorkloadEntry>> = {
  * while (gen.fill(chunk) > 0) for (let i = 0; i < chunk.length; i++) if (chunk.op[i] === 0) accesses++;
  * if (accesses !== 1000 + gen.warmupAccesses) throw new Error();
  * ```
- * @throws {WorkloadError} for an unknown name or a bad option
+ * @throws {ConfigError} for an unknown name or a bad option, naming the field
  */
 export function createOsWorkload(name: string, options: OsWorkloadOptions): OsEventGenerator {
   if (!Object.hasOwn(OS_WORKLOADS, name)) {
-    throw new WorkloadError(
-      `Unknown OS workload "${name}" (known: ${Object.keys(OS_WORKLOADS).join(", ")})`,
+    throw new ConfigError(
+      `OS workload ${JSON.stringify(name)}`,
+      undefined,
+      `no such workload; known workloads: ${Object.keys(OS_WORKLOADS).join(", ")}`,
     );
   }
-  return OS_WORKLOADS[name].create(options);
+  const resolved = validateConfig(OS_WORKLOAD_OPTIONS_FIELDS, options, {
+    component: `options of OS workload ${JSON.stringify(name)}`,
+  });
+  return OS_WORKLOADS[name].create(resolved);
 }

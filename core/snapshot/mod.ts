@@ -16,7 +16,6 @@
  * @module
  */
 
-export * from "./state_error.ts";
 export * from "./state_params.ts";
 export * from "./state_row.ts";
 export * from "./snapshot.ts";

@@ -27,7 +27,7 @@ import type { StateRow } from "./state_row.ts";
  * @param options restore and guest options; `{}` is valid.
  * @param cost cost profile: clock, cycles per access, exit costs.
  * @param seed seed of the image, the guest's working set and its touches.
- * @throws {StateParamError} for bad options (one line naming the field).
+ * @throws {ConfigError} for bad options (one line naming the field).
  *
  * @example Lazy restore runs its first instruction long before a full restore
  * ```ts

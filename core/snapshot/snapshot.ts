@@ -29,7 +29,7 @@ import type { StateRow } from "./state_row.ts";
  * @param options snapshot and guest options; `{}` is valid.
  * @param cost cost profile: clock, cycles per access, exit and copy costs.
  * @param seed seed of the guest's working set and touches.
- * @throws {StateParamError} for bad options (one line naming the field).
+ * @throws {ConfigError} for bad options (one line naming the field).
  *
  * @example A concurrent snapshot pauses far less than stop-and-copy, and loses nothing
  * ```ts

@@ -7,7 +7,8 @@
  * @module
  */
 
-import { TransferError } from "./transfer_error.ts";
+import { ConfigError } from "../base/config_error.ts";
+import { type ConfigFields, type FieldsOf, validateConfig } from "../base/config_fields.ts";
 
 /** Speed of one network link as the link model uses it. */
 export interface LinkProfile {
@@ -76,13 +77,58 @@ export const LINK_PROFILES: Readonly<Record<string, LinkProfile>> = Object.freez
   "10gbe": Object.freeze(GBE_10),
 });
 
-/** Names of the link profiles, slowest first. */
-export const LINK_PROFILE_NAMES: readonly string[] = Object.freeze(["1gbe", "10gbe"]);
+/** Names of the link profiles, slowest first (the order of {@linkcode LINK_PROFILES}). */
+export const LINK_PROFILE_NAMES: readonly string[] = Object.freeze(Object.keys(LINK_PROFILES));
+
+/** The fields of a {@linkcode LinkProfile}: what one given as data must hold. */
+export const LINK_PROFILE_FIELDS: FieldsOf<LinkProfile> & ConfigFields = {
+  name: { kind: "string", required: true, description: "profile name" },
+  description: {
+    kind: "string",
+    required: true,
+    description: "one line saying which link this models",
+  },
+  bytesPerSecond: {
+    kind: "number",
+    above: 0,
+    required: true,
+    unit: "bytes/s",
+    description: "payload bandwidth in each direction (the link is full duplex)",
+  },
+  roundTripUs: {
+    kind: "number",
+    above: 0,
+    required: true,
+    unit: "µs",
+    description: "round trip between the hosts' stacks for a small message",
+  },
+  perMessageUs: {
+    kind: "number",
+    min: 0,
+    required: true,
+    unit: "µs",
+    description: "sender's fixed cost per message: system call, stack, doorbell",
+  },
+  perPageBytes: {
+    kind: "number",
+    min: 0,
+    required: true,
+    unit: "bytes",
+    description: "bytes each page adds to the stream beside its 4,096 (its header)",
+  },
+  queueDepth: {
+    kind: "integer",
+    min: 1,
+    required: true,
+    unit: "messages",
+    description: "messages that may be in flight at once (the sender's window)",
+  },
+};
 
 /**
  * Looks up a link profile by name.
  *
- * @throws {TransferError} for an unknown name (one line listing the known ones).
+ * @throws {ConfigError} for an unknown name (one line listing the known ones).
  *
  * @example
  * ```ts
@@ -91,40 +137,34 @@ export const LINK_PROFILE_NAMES: readonly string[] = Object.freeze(["1gbe", "10g
  * ```
  */
 export function getLinkProfile(name: string): LinkProfile {
-  const p = Object.hasOwn(LINK_PROFILES, name) ? LINK_PROFILES[name] : undefined;
-  if (p === undefined) {
-    throw new TransferError(
-      "link",
-      `unknown link profile "${name}"; known: ${LINK_PROFILE_NAMES.join(", ")}`,
+  if (!Object.hasOwn(LINK_PROFILES, name)) {
+    throw new ConfigError(
+      `link profile ${JSON.stringify(name)}`,
+      undefined,
+      `no such profile; known profiles: ${LINK_PROFILE_NAMES.join(", ")}`,
     );
   }
-  return p;
+  return LINK_PROFILES[name];
 }
 
 /**
- * Checks a link profile given as data: bandwidth and round trip positive,
- * per-message and per-page costs not negative, `queueDepth` a positive integer.
+ * Checks a link profile given as data against
+ * {@linkcode LINK_PROFILE_FIELDS}: bandwidth and round trip positive,
+ * per-message and per-page costs not negative, `queueDepth` a positive
+ * integer, no other field.
  *
- * @throws {TransferError} naming the first bad field.
+ * @throws {ConfigError} naming the first bad field.
  *
  * @example
  * ```ts
  * import { LINK_PROFILES, validateLinkProfile } from "./link_profile.ts";
+ * import assert from "node:assert/strict";
  * validateLinkProfile(LINK_PROFILES["1gbe"]);
+ * assert.throws(() => validateLinkProfile({ ...LINK_PROFILES["1gbe"], roundTripUs: 0 }), {
+ *   message: 'Cannot use link profile: field "roundTripUs": expected a positive number, got 0',
+ * });
  * ```
  */
 export function validateLinkProfile(p: LinkProfile): void {
-  if (p === null || typeof p !== "object") throw new TransferError("link", "must be an object");
-  const positive = ["bytesPerSecond", "roundTripUs", "queueDepth"] as const;
-  const nonNegative = ["perMessageUs", "perPageBytes"] as const;
-  for (const f of [...positive, ...nonNegative]) {
-    const v = p[f];
-    const min = (positive as readonly string[]).includes(f) ? "positive" : "non-negative";
-    if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || (min === "positive" && v === 0)) {
-      throw new TransferError(`link.${f}`, `must be a ${min} number, got ${JSON.stringify(v)}`);
-    }
-  }
-  if (!Number.isInteger(p.queueDepth)) {
-    throw new TransferError("link.queueDepth", `must be an integer, got ${p.queueDepth}`);
-  }
+  validateConfig(LINK_PROFILE_FIELDS, p, { component: "link profile" });
 }

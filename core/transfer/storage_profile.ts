@@ -7,7 +7,8 @@
  * @module
  */
 
-import { TransferError } from "./transfer_error.ts";
+import { ConfigError } from "../base/config_error.ts";
+import { type ConfigFields, type FieldsOf, validateConfig } from "../base/config_fields.ts";
 
 /** Speed of one storage device as the storage model uses it. */
 export interface StorageProfile {
@@ -104,17 +105,74 @@ export const STORAGE_PROFILES: Readonly<Record<string, StorageProfile>> = Object
   "network-gp3": Object.freeze(NETWORK_GP3),
 });
 
-/** Names of the storage profiles, fastest first. */
-export const STORAGE_PROFILE_NAMES: readonly string[] = Object.freeze([
-  "nvme-ssd",
-  "sata-ssd",
-  "network-gp3",
-]);
+/** Names of the storage profiles, fastest first (the order of {@linkcode STORAGE_PROFILES}). */
+export const STORAGE_PROFILE_NAMES: readonly string[] = Object.freeze(
+  Object.keys(STORAGE_PROFILES),
+);
+
+/** The fields of a {@linkcode StorageProfile}: what one given as data must hold. */
+export const STORAGE_PROFILE_FIELDS: FieldsOf<StorageProfile> & ConfigFields = {
+  name: { kind: "string", required: true, description: "profile name" },
+  description: {
+    kind: "string",
+    required: true,
+    description: "one line saying which device this models",
+  },
+  readBytesPerSecond: {
+    kind: "number",
+    above: 0,
+    required: true,
+    unit: "bytes/s",
+    description: "sustained sequential read bandwidth",
+  },
+  writeBytesPerSecond: {
+    kind: "number",
+    above: 0,
+    required: true,
+    unit: "bytes/s",
+    description: "sustained sequential write bandwidth",
+  },
+  randomReadLatencyUs: {
+    kind: "number",
+    above: 0,
+    required: true,
+    unit: "µs",
+    description: "latency of a read whose offset does not follow the previous I/O",
+  },
+  sequentialReadLatencyUs: {
+    kind: "number",
+    above: 0,
+    required: true,
+    unit: "µs",
+    description: "latency of a read that continues where the previous I/O ended",
+  },
+  randomWriteLatencyUs: {
+    kind: "number",
+    above: 0,
+    required: true,
+    unit: "µs",
+    description: "latency of a write whose offset does not follow the previous I/O",
+  },
+  sequentialWriteLatencyUs: {
+    kind: "number",
+    above: 0,
+    required: true,
+    unit: "µs",
+    description: "latency of a write that continues where the previous I/O ended",
+  },
+  queueDepth: {
+    kind: "integer",
+    min: 1,
+    required: true,
+    unit: "I/Os",
+    description: "I/Os the device works on at once (its effective internal parallelism)",
+  },
+};
 
 /**
  * Looks up a storage profile by name.
  *
- * @throws {TransferError} for an unknown name (one line listing the known ones).
+ * @throws {ConfigError} for an unknown name (one line listing the known ones).
  *
  * @example
  * ```ts
@@ -123,45 +181,33 @@ export const STORAGE_PROFILE_NAMES: readonly string[] = Object.freeze([
  * ```
  */
 export function getStorageProfile(name: string): StorageProfile {
-  const p = Object.hasOwn(STORAGE_PROFILES, name) ? STORAGE_PROFILES[name] : undefined;
-  if (p === undefined) {
-    throw new TransferError(
-      "storage",
-      `unknown storage profile "${name}"; known: ${STORAGE_PROFILE_NAMES.join(", ")}`,
+  if (!Object.hasOwn(STORAGE_PROFILES, name)) {
+    throw new ConfigError(
+      `storage profile ${JSON.stringify(name)}`,
+      undefined,
+      `no such profile; known profiles: ${STORAGE_PROFILE_NAMES.join(", ")}`,
     );
   }
-  return p;
+  return STORAGE_PROFILES[name];
 }
 
 /**
- * Checks a storage profile given as data (for example parsed from JSON):
- * every number positive and finite, `queueDepth` a positive integer.
+ * Checks a storage profile given as data (for example parsed from JSON)
+ * against {@linkcode STORAGE_PROFILE_FIELDS}: every field present, numbers
+ * positive and finite, `queueDepth` a positive integer, no other field.
  *
- * @throws {TransferError} naming the first bad field.
+ * @throws {ConfigError} naming the first bad field.
  *
  * @example
  * ```ts
  * import { STORAGE_PROFILES, validateStorageProfile } from "./storage_profile.ts";
+ * import assert from "node:assert/strict";
  * validateStorageProfile(STORAGE_PROFILES["nvme-ssd"]);
+ * assert.throws(() => validateStorageProfile({ ...STORAGE_PROFILES["nvme-ssd"], queueDepth: 1.5 }), {
+ *   message: 'Cannot use storage profile: field "queueDepth": expected a positive integer, got 1.5',
+ * });
  * ```
  */
 export function validateStorageProfile(p: StorageProfile): void {
-  const fields = [
-    "readBytesPerSecond",
-    "writeBytesPerSecond",
-    "randomReadLatencyUs",
-    "sequentialReadLatencyUs",
-    "randomWriteLatencyUs",
-    "sequentialWriteLatencyUs",
-    "queueDepth",
-  ] as const;
-  for (const f of fields) {
-    const v = p[f];
-    if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) {
-      throw new TransferError(`storage.${f}`, `must be a positive number, got ${v}`);
-    }
-  }
-  if (!Number.isInteger(p.queueDepth)) {
-    throw new TransferError("storage.queueDepth", `must be an integer, got ${p.queueDepth}`);
-  }
+  validateConfig(STORAGE_PROFILE_FIELDS, p, { component: "storage profile" });
 }

@@ -42,7 +42,7 @@ export class GupsGenerator implements AccessGenerator {
   /**
    * Validates the options once and prepares the generator.
    *
-   * @throws {WorkloadError} for an invalid option, naming it.
+   * @throws {ConfigError} for an invalid option, naming it.
    */
   constructor(options: WorkloadOptions) {
     this.options = resolveWorkloadOptions("gups", options, 1);

@@ -54,7 +54,7 @@ export class PointerChaseGenerator implements AccessGenerator {
   /**
    * Validates the options once and prepares the generator.
    *
-   * @throws {WorkloadError} for an invalid option, naming it.
+   * @throws {ConfigError} for an invalid option, naming it.
    */
   constructor(options: WorkloadOptions) {
     this.options = resolveWorkloadOptions("pointer-chase", options, 0);

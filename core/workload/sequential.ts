@@ -41,7 +41,7 @@ export class SequentialGenerator implements AccessGenerator {
   /**
    * Validates the options once and prepares the generator.
    *
-   * @throws {WorkloadError} for an invalid option, naming it.
+   * @throws {ConfigError} for an invalid option, naming it.
    */
   constructor(options: WorkloadOptions) {
     this.options = resolveWorkloadOptions("sequential", options, 0.3);

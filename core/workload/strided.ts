@@ -46,7 +46,7 @@ export class StridedGenerator implements AccessGenerator {
   /**
    * Validates the options once and prepares the generator.
    *
-   * @throws {WorkloadError} for an invalid option, naming it.
+   * @throws {ConfigError} for an invalid option, naming it.
    */
   constructor(options: WorkloadOptions) {
     this.options = resolveWorkloadOptions("strided", options, 0.3);

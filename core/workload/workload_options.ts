@@ -1,103 +1,140 @@
 /**
- * Options shared by the synthetic workload generators, and their validation.
+ * Options shared by the synthetic workload generators, declared field by
+ * field, and their validation.
  *
  * @module
  */
 
-import { WorkloadError } from "../base/workload_error.ts";
-
-/**
- * Options of a synthetic workload: plain JSON-serialisable data, stored with
- * every result. Fields that only one workload reads say so; the others
- * ignore them, so one options object can drive a sweep over workloads.
- */
-export interface WorkloadOptions {
-  /** Number of accesses the generator emits before it ends. A positive integer. */
-  accesses: number;
-  /** Bytes of virtual memory the accesses stay inside; an integer from 4096 to 2^52. */
-  footprintBytes: number;
-  /** Seed of the generator: any safe integer. The same seed gives the same accesses. */
-  seed: number;
-  /**
-   * First 4 KiB page number of the footprint. Default `0x10000` (virtual
-   * address 0x10000000, where a user-space heap might start).
-   */
-  baseVpn?: number;
-  /**
-   * Fraction of accesses that are stores, 0 to 1. Default 0.3, except
-   * `pointer-chase` (default 0: a chase only reads). `gups` ignores it: each
-   * of its updates is one read-modify-write.
-   */
-  writeFraction?: number;
-  /** Bytes per access, 1 to 255. Default 8 (a 64-bit word). */
-  accessBytes?: number;
-  /** `strided` only: bytes from one access to the next, at least 1. Default 4096 (one access per page). */
-  strideBytes?: number;
-  /** `zipf` only: skew exponent, above 0. Default 0.99 (the YCSB default). */
-  theta?: number;
-  /**
-   * `zipf` only: whether hot items are scattered over the footprint by a
-   * seeded permutation (true, as in a hash table) or packed at its start in
-   * rank order (false). Default true.
-   */
-  scramble?: boolean;
-  /**
-   * `pointer-chase` only: bytes per list node, from `accessBytes` to the
-   * footprint. Default 64 (a cache line), or `accessBytes` if that is larger.
-   */
-  nodeBytes?: number;
-}
-
-/** {@linkcode WorkloadOptions} with every default applied and every field checked. */
-export type ResolvedWorkloadOptions = Required<WorkloadOptions>;
+import {
+  type ConfigFields,
+  type ConfigInput,
+  type ConfigValues,
+  type ObjectCheck,
+  type ResolvedSoFar,
+  validateConfig,
+} from "../base/config_fields.ts";
 
 /** Default {@linkcode WorkloadOptions.baseVpn}. */
 export const DEFAULT_BASE_VPN = 0x10000;
 
-/** Largest footprint: byte offsets inside it stay exact in a float64. */
-const MAX_FOOTPRINT_BYTES = 2 ** 52;
-
 /** Page numbers of a 57-bit (5-level paging) virtual address space. */
 const VPN_LIMIT = 2 ** 45;
 
-const OPTION_NAMES: readonly string[] = [
-  "accesses",
-  "footprintBytes",
-  "seed",
-  "baseVpn",
-  "writeFraction",
-  "accessBytes",
-  "strideBytes",
-  "theta",
-  "scramble",
-  "nodeBytes",
-];
+/**
+ * The fields of {@linkcode WorkloadOptions}. Fields that only one workload
+ * reads say so; the others ignore them, so one options object can drive a
+ * sweep over workloads.
+ */
+export const WORKLOAD_OPTIONS_FIELDS = {
+  accesses: {
+    kind: "integer",
+    min: 1,
+    required: true,
+    unit: "accesses",
+    description: "accesses the generator emits before it ends",
+  },
+  footprintBytes: {
+    kind: "size",
+    min: 4096,
+    // Byte offsets inside the footprint stay exact in a float64.
+    max: 2 ** 52,
+    required: true,
+    unit: "bytes",
+    description: "virtual memory the accesses stay inside",
+  },
+  seed: {
+    kind: "integer",
+    required: true,
+    description: "seed of the generator: the same seed gives the same accesses",
+  },
+  baseVpn: {
+    kind: "integer",
+    min: 0,
+    default: DEFAULT_BASE_VPN,
+    unit: "4 KiB pages",
+    description:
+      "first page number of the footprint (0x10000: virtual address 0x10000000, where a user-space heap might start); the footprint must end below 2^57",
+  },
+  writeFraction: {
+    kind: "number",
+    min: 0,
+    max: 1,
+    default: 0.3,
+    defaultText: "0.3; pointer-chase 0 (a chase only reads)",
+    description:
+      "fraction of accesses that are stores; gups ignores it: each of its updates is one read-modify-write",
+  },
+  accessBytes: {
+    kind: "integer",
+    min: 1,
+    max: 255,
+    default: 8,
+    unit: "bytes",
+    description: "bytes per access (8: a 64-bit word)",
+  },
+  strideBytes: {
+    kind: "integer",
+    min: 1,
+    default: 4096,
+    unit: "bytes",
+    description: "strided only: bytes from one access to the next, at most the footprint",
+  },
+  theta: {
+    kind: "number",
+    above: 0,
+    max: 100,
+    default: 0.99,
+    description: "zipf only: skew exponent (0.99: the YCSB default)",
+  },
+  scramble: {
+    kind: "boolean",
+    default: true,
+    description:
+      "zipf only: hot items scattered over the footprint by a seeded permutation (true, as in a hash table) or packed at its start in rank order (false)",
+  },
+  nodeBytes: {
+    kind: "integer",
+    min: 1,
+    default: (values: ResolvedSoFar): number => Math.max(64, values.accessBytes as number),
+    defaultText: "64 (a cache line), or accessBytes if that is larger",
+    unit: "bytes",
+    description: "pointer-chase only: bytes per list node, from accessBytes to the footprint",
+  },
+} as const satisfies ConfigFields;
 
-function show(value: unknown): string {
-  return typeof value === "string" ? JSON.stringify(value) : String(value);
-}
+/**
+ * Options of a synthetic workload: plain JSON-serialisable data, stored with
+ * every result; see {@linkcode WORKLOAD_OPTIONS_FIELDS}.
+ */
+export type WorkloadOptions = ConfigInput<typeof WORKLOAD_OPTIONS_FIELDS>;
 
-function fail(workload: string, field: string, expected: string, value: unknown): never {
-  throw new WorkloadError(
-    `Invalid option "${field}" for workload "${workload}": expected ${expected}, got ${
-      show(value)
-    }`,
-  );
-}
+/** {@linkcode WorkloadOptions} with every default applied and every field checked. */
+export type ResolvedWorkloadOptions = ConfigValues<typeof WORKLOAD_OPTIONS_FIELDS>;
 
-function integerIn(
-  workload: string,
-  field: string,
-  value: unknown,
-  min: number,
-  max: number,
-  expected: string,
-): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-    fail(workload, field, expected, value);
+/** The bounds that depend on the footprint and the access size. */
+const checkWorkload: ObjectCheck = (values, _given, fail) => {
+  const footprintBytes = values.footprintBytes as number;
+  const last = VPN_LIMIT - Math.ceil(footprintBytes / 4096);
+  if ((values.baseVpn as number) > last) {
+    fail(
+      "baseVpn",
+      `expected a page number from 0 to ${last} (the footprint must end below 2^57), got ${values.baseVpn}`,
+    );
   }
-  return value;
-}
+  if ((values.strideBytes as number) > footprintBytes) {
+    fail(
+      "strideBytes",
+      `expected at most the footprint (${footprintBytes} bytes), got ${values.strideBytes}`,
+    );
+  }
+  const nodeBytes = values.nodeBytes as number;
+  if (nodeBytes < (values.accessBytes as number) || nodeBytes > footprintBytes) {
+    fail(
+      "nodeBytes",
+      `expected an integer from accessBytes (${values.accessBytes}) to the footprint (${footprintBytes}), got ${nodeBytes}`,
+    );
+  }
+};
 
 /**
  * Checks options and applies defaults, once, when a generator is built.
@@ -105,13 +142,19 @@ function integerIn(
  * @param workload the workload's registry name, for error messages.
  * @param options options as the user gave them (possibly parsed from JSON).
  * @param defaultWriteFraction the workload's default store fraction.
- * @throws {WorkloadError} naming the first bad or unknown field.
+ * @throws {ConfigError} naming the first bad or unknown field.
  *
  * @example
  * ```ts
  * import { resolveWorkloadOptions } from "./workload_options.ts";
- * const o = resolveWorkloadOptions("random", { accesses: 10, footprintBytes: 8192, seed: 1 }, 0.3);
- * if (o.accessBytes !== 8 || o.writeFraction !== 0.3) throw new Error();
+ * import assert from "node:assert/strict";
+ * const o = resolveWorkloadOptions("random", { accesses: 10, footprintBytes: "8K", seed: 1 }, 0.3);
+ * assert.equal(o.footprintBytes, 8192);
+ * assert.equal(o.accessBytes, 8);
+ * assert.throws(() => resolveWorkloadOptions("zipf", { accesses: 1, footprintBytes: 4096, seed: 1, theta: 0 }, 0.3), {
+ *   message:
+ *     'Cannot use options of workload "zipf": field "theta": expected a number above 0 and at most 100, got 0',
+ * });
  * ```
  */
 export function resolveWorkloadOptions(
@@ -119,97 +162,11 @@ export function resolveWorkloadOptions(
   options: WorkloadOptions,
   defaultWriteFraction: number,
 ): ResolvedWorkloadOptions {
-  if (typeof options !== "object" || options === null) {
-    throw new WorkloadError(`Invalid options for workload "${workload}": expected an object`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!OPTION_NAMES.includes(key)) {
-      throw new WorkloadError(
-        `Unknown option "${key}" for workload "${workload}"; known options: ${
-          OPTION_NAMES.join(", ")
-        }`,
-      );
-    }
-  }
-  const accesses = integerIn(
-    workload,
-    "accesses",
-    options.accesses,
-    1,
-    Number.MAX_SAFE_INTEGER,
-    "a positive integer",
-  );
-  const footprintBytes = integerIn(
-    workload,
-    "footprintBytes",
-    options.footprintBytes,
-    4096,
-    MAX_FOOTPRINT_BYTES,
-    "an integer number of bytes from 4096 to 2^52",
-  );
-  const seed = integerIn(
-    workload,
-    "seed",
-    options.seed,
-    Number.MIN_SAFE_INTEGER,
-    Number.MAX_SAFE_INTEGER,
-    "a safe integer",
-  );
-  const footprintPages = Math.ceil(footprintBytes / 4096);
-  const baseVpn = integerIn(
-    workload,
-    "baseVpn",
-    options.baseVpn ?? DEFAULT_BASE_VPN,
-    0,
-    VPN_LIMIT - footprintPages,
-    `a page number from 0 to ${VPN_LIMIT - footprintPages} (the footprint must end below 2^57)`,
-  );
-  const writeFraction = options.writeFraction ?? defaultWriteFraction;
-  if (typeof writeFraction !== "number" || !(writeFraction >= 0 && writeFraction <= 1)) {
-    fail(workload, "writeFraction", "a number from 0 to 1", writeFraction);
-  }
-  const accessBytes = integerIn(
-    workload,
-    "accessBytes",
-    options.accessBytes ?? 8,
-    1,
-    255,
-    "an integer from 1 to 255",
-  );
-  const strideBytes = integerIn(
-    workload,
-    "strideBytes",
-    options.strideBytes ?? 4096,
-    1,
-    footprintBytes,
-    `an integer number of bytes from 1 to the footprint (${footprintBytes})`,
-  );
-  const theta = options.theta ?? 0.99;
-  if (typeof theta !== "number" || !(theta > 0 && theta <= 100)) {
-    fail(workload, "theta", "a number above 0 and at most 100", theta);
-  }
-  const scramble = options.scramble ?? true;
-  if (typeof scramble !== "boolean") fail(workload, "scramble", "true or false", scramble);
-  const nodeBytes = integerIn(
-    workload,
-    "nodeBytes",
-    options.nodeBytes ?? Math.max(64, accessBytes),
-    accessBytes,
-    footprintBytes,
-    `an integer number of bytes from accessBytes (${accessBytes}) to the footprint (${footprintBytes})`,
-  );
-  return {
-    accesses,
-    footprintBytes,
-    seed,
-    baseVpn,
-    writeFraction,
-    accessBytes,
-    strideBytes,
-    theta,
-    scramble,
-    nodeBytes,
-  };
+  return validateConfig(WORKLOAD_OPTIONS_FIELDS, options, {
+    component: `options of workload ${JSON.stringify(workload)}`,
+    defaults: { writeFraction: defaultWriteFraction },
+    check: checkWorkload,
+  });
 }
 
 /**

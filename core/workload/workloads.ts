@@ -10,18 +10,17 @@ import { PointerChaseGenerator } from "./pointer_chase.ts";
 import { SequentialGenerator } from "./sequential.ts";
 import { StridedGenerator } from "./strided.ts";
 import { UniformRandomGenerator } from "./uniform_random.ts";
-import { WorkloadError } from "../base/workload_error.ts";
+import { ConfigError } from "../base/config_error.ts";
 import type { WorkloadOptions } from "./workload_options.ts";
 import { ZipfGenerator } from "./zipf.ts";
 
-export { WorkloadError } from "../base/workload_error.ts";
-export type { WorkloadOptions } from "./workload_options.ts";
+export { WORKLOAD_OPTIONS_FIELDS, type WorkloadOptions } from "./workload_options.ts";
 
 /** A registry entry: what the workload does, and how to build it. */
 export interface WorkloadEntry {
   /** One sentence for `--help` output and reports. */
   readonly description: string;
-  /** Builds a generator; throws {@linkcode WorkloadError} for a bad option. */
+  /** Builds a generator; throws `ConfigError` for a bad option. */
   readonly create: (options: WorkloadOptions) => AccessGenerator;
 }
 
@@ -69,7 +68,7 @@ export const WORKLOADS: Readonly<Record<WorkloadName, WorkloadEntry>> = {
 /**
  * Builds the named workload's generator.
  *
- * @throws {WorkloadError} for an unknown name (the message lists the known
+ * @throws {ConfigError} for an unknown name (the message lists the known
  *   ones) or an invalid option (the message names the field).
  *
  * @example Ten thousand zipf accesses over 64 MiB
@@ -85,10 +84,10 @@ export const WORKLOADS: Readonly<Record<WorkloadName, WorkloadEntry>> = {
  */
 export function createWorkload(name: string, options: WorkloadOptions): AccessGenerator {
   if (!Object.hasOwn(WORKLOADS, name)) {
-    throw new WorkloadError(
-      `Unknown workload ${JSON.stringify(name)}; known workloads: ${
-        Object.keys(WORKLOADS).join(", ")
-      }`,
+    throw new ConfigError(
+      `workload ${JSON.stringify(name)}`,
+      undefined,
+      `no such workload; known workloads: ${Object.keys(WORKLOADS).join(", ")}`,
     );
   }
   return WORKLOADS[name as WorkloadName].create(options);

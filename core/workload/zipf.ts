@@ -48,7 +48,7 @@ export class ZipfGenerator implements AccessGenerator {
   /**
    * Validates the options once and prepares the generator.
    *
-   * @throws {WorkloadError} for an invalid option, naming it.
+   * @throws {ConfigError} for an invalid option, naming it.
    */
   constructor(options: WorkloadOptions) {
     this.options = resolveWorkloadOptions("zipf", options, 0.3);

@@ -6,7 +6,8 @@
  * @module
  */
 
-import { type CostModel, CostModelError } from "../../core/cost/cost_model.ts";
+import { ConfigError } from "../../core/base/config_error.ts";
+import type { CostModel } from "../../core/cost/cost_model.ts";
 import { DEFAULT_PROFILE, getProfile, PROFILES } from "../../core/cost/profiles.ts";
 import { parseCostModel } from "../../core/cost/profile_reader.ts";
 import { UsageError } from "./usage_error.ts";
@@ -50,7 +51,7 @@ export async function resolveProfile(spec: string | undefined): Promise<CostMode
     }
     return parseCostModel(json, spec);
   } catch (error) {
-    if (error instanceof CostModelError) throw new UsageError(error.message);
+    if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;
   }
 }

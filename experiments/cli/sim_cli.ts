@@ -7,68 +7,128 @@
  */
 
 import { parseArgs } from "node:util";
-import { CostModelError } from "../../core/cost/cost_model.ts";
-import { MachineConfigError } from "../../core/base/config_error.ts";
+import { ConfigError } from "../../core/base/config_error.ts";
+import { type ConfigFields, validateConfig } from "../../core/base/config_fields.ts";
 import { buildMachine } from "../../core/machine/build_machine.ts";
 import type { Machine } from "../../core/machine/machine.ts";
-import type { MachineConfig, ResolvedMachineConfig } from "../../core/machine/machine_config.ts";
+import {
+  MACHINE_CONFIG_FIELDS,
+  type MachineConfig,
+  type ResolvedMachineConfig,
+} from "../../core/machine/machine_config.ts";
 import { FrameAllocationError } from "../../core/mem/buddy_allocator.ts";
-import { HOST_POLICIES, type MemoryConfig } from "../../core/mapping/memory_config.ts";
 import type { LargePageReport } from "../../core/mapping/memory_system.ts";
 import { SingleProcessStream } from "../../core/os/access_stream.ts";
 import { OsEventError } from "../../core/os/guest_os.ts";
 import { createOsWorkload, OS_WORKLOADS } from "../../core/os/os_workloads.ts";
-import { PLATFORM_NAMES, PLATFORMS } from "../../core/platforms/registry.ts";
+import { PLATFORMS } from "../../core/platforms/registry.ts";
 import { ShadowPlatform } from "../../core/platforms/shadow_platform.ts";
 import { SHADOW_STRATEGY_NAMES } from "../../core/platforms/shadow/shadow_config.ts";
 import { finish, runAccesses, runOsWorkload } from "../../core/workload/simulate.ts";
-import { parseSize, SizeError } from "../../core/workload/size.ts";
-import { createWorkload, WorkloadError, WORKLOADS } from "../../core/workload/workloads.ts";
+import { WORKLOAD_OPTIONS_FIELDS } from "../../core/workload/workload_options.ts";
+import { createWorkload, WORKLOADS } from "../../core/workload/workloads.ts";
 import { TraceError } from "../../core/workload/lackey.ts";
+import {
+  asOptionError,
+  configFromOptions,
+  type FieldOption,
+  optionHelp,
+} from "./config_options.ts";
 import { resolveProfile } from "./profile_option.ts";
 import { VMLAB_VERSION } from "../sweep/provenance.ts";
 import { parseTlbSpec } from "./tlb_spec.ts";
 import { readLackeyTrace } from "./trace_file.ts";
 import { UsageError } from "./usage_error.ts";
 
+/** The command's own fields: the workload it runs, with the command's defaults. */
+const SIM_FIELDS = {
+  workload: {
+    kind: "enum",
+    values: [...Object.keys(WORKLOADS), ...Object.keys(OS_WORKLOADS)],
+    default: "random",
+    description: `a synthetic workload, or an OS workload (${
+      Object.keys(OS_WORKLOADS).join(", ")
+    }), which needs --guest os`,
+  },
+  accesses: { ...WORKLOAD_OPTIONS_FIELDS.accesses, default: 1_000_000 },
+  footprintBytes: { ...WORKLOAD_OPTIONS_FIELDS.footprintBytes, default: 256 * 2 ** 20 },
+  seed: {
+    kind: "integer",
+    min: 0,
+    default: 1,
+    description: "seed of the synthetic workload and of large-page placement",
+  },
+} as const satisfies ConfigFields;
+
+const WORKLOAD_OPTIONS: readonly FieldOption[] = [
+  { name: "workload", meta: "NAME", fields: SIM_FIELDS, field: "workload" },
+  { name: "accesses", meta: "N", fields: SIM_FIELDS, field: "accesses" },
+  { name: "footprint", meta: "SIZE", fields: SIM_FIELDS, field: "footprintBytes" },
+  { name: "seed", meta: "N", fields: SIM_FIELDS, field: "seed" },
+];
+
+const M = MACHINE_CONFIG_FIELDS;
+
+const MACHINE_OPTIONS: readonly FieldOption[] = [
+  { name: "mode", meta: "P", fields: M, field: "platform" },
+  {
+    name: "guest",
+    meta: "G",
+    fields: M,
+    field: "guest",
+    default: "first-touch; os for an OS workload",
+  },
+  { name: "vcpus", meta: "N", fields: M, field: "vcpus" },
+  {
+    name: "strategies",
+    meta: "LIST",
+    fields: M,
+    field: "shadow.strategies",
+    expected: SHADOW_STRATEGY_NAMES.join(", "),
+  },
+  { name: "batch", meta: "N", fields: M, field: "shadow.batch" },
+  { name: "pcid", meta: "on|off", fields: M, field: "pcid" },
+  { name: "guest-page", meta: "P", fields: M, field: "guestPage" },
+  { name: "host-page", meta: "P", fields: M, field: "hostPage" },
+  { name: "levels", meta: "L", fields: M, field: "levels" },
+  {
+    name: "tlb",
+    meta: "SPEC",
+    fields: M,
+    field: "tlb",
+    expected: "KEY=ENTRIESxWAYS,... with KEY l1-4k, l1-2m, l1-1g or l2, and 0 to turn one off, " +
+      "e.g. l1-4k=64x4,l2=1536x12",
+    parse: parseTlbSpec,
+  },
+  { name: "walk-cache", meta: "on|off", fields: M, field: "walkCache" },
+  { name: "nested-tlb", meta: "on|off", fields: M, field: "nestedTlb" },
+  { name: "pte-cache", meta: "on|off", fields: M, field: "pteCache" },
+];
+
+const MEMORY_OPTIONS: readonly FieldOption[] = [
+  { name: "host-policy", meta: "P", fields: M, field: "memory.hostPolicy" },
+  { name: "fragmentation", meta: "F", fields: M, field: "memory.fragmentation" },
+  { name: "guest-large-fraction", meta: "F", fields: M, field: "memory.guestLargeFraction" },
+  { name: "guest-fragmentation", meta: "F", fields: M, field: "memory.guestFragmentation" },
+];
+
+const help = (options: readonly FieldOption[]): string =>
+  options.map((o) => optionHelp(o)).join("\n");
+
 const USAGE = `Usage: deno task sim [options]
 
 Runs one machine configuration over one workload and prints counters and cycles.
 
 Workload (synthetic unless --trace is given):
-  --workload NAME      ${Object.keys(WORKLOADS).join(", ")} (default random),
-                       or an OS workload: ${Object.keys(OS_WORKLOADS).join(", ")}
-  --accesses N         number of accesses (default 1000000)
-  --footprint SIZE     bytes touched, e.g. 128K, 64M, 8G (default 256M)
+${help(WORKLOAD_OPTIONS)}
   --trace PATH         a valgrind lackey trace (--tool=lackey --trace-mem=yes); - for stdin, .gz ok
   --instructions       also model the trace's instruction fetches (I lines)
-  --seed N             seed of the synthetic workload (default 1)
 
 Machine (every option works with every platform that has what it sets):
-  --mode P             platform: ${PLATFORM_NAMES.join(", ")} (default native)
-  --guest G            first-touch: one address space whose pages are there from the start
-                       (default for synthetic workloads and traces); os: the guest OS model
-                       (processes, demand paging, fork, munmap, shootdowns; OS workloads need it)
-  --vcpus N            vCPUs, 1 to 64 (default 1); each has its own TLBs and walk caches
-  --strategies LIST    shadow: baseline, all, or a comma list of
-                       ${SHADOW_STRATEGY_NAMES.join(", ")}
-  --batch N            shadow: entries per hidden fault with the batch strategy: 1, 8, 64, 512 (default 8)
-  --pcid on|off        guest os: the kernel tags address spaces with PCIDs (default on)
-  --guest-page P       4k, 2m or 1g (default 4k)
-  --host-page P        4k, 2m or 1g, platforms with a host layer (default 4k)
-  --levels L           4 or 5 radix levels, every table alike (default 4)
-  --tlb SPEC           e.g. l1-4k=64x4,l1-2m=32x4,l2=1536x12; 0 disables a level
-  --walk-cache on|off  page-walk caches (default on)
-  --nested-tlb on|off  nested TLB for 2-D walks, nested only (default on)
-  --pte-cache on|off   PTE data cache (default on)
+${help(MACHINE_OPTIONS)}
 
 Large pages (guest RAM = footprint + 1/16 in whole GiB, host RAM twice that):
-  --host-policy P      4k, opportunistic, opportunistic+promote or 1g (default opportunistic);
-                       platforms with a host layer
-  --fragmentation F    share 0..1 of host 2M and 1G blocks broken by other tenants (default 0);
-                       platforms with a host layer
-  --guest-large-fraction F  share 0..1 of guest memory the guest maps with 2M pages (default 0)
-  --guest-fragmentation F   share 0..1 of guest-physical 2M and 1G blocks broken (default 0)
+${help(MEMORY_OPTIONS)}
   --profile NAME|PATH  cost profile: intel-skylake-sp, amd-zen3, or a JSON file
 
 Output:
@@ -129,40 +189,6 @@ export interface SimReport {
   throughput: { accesses_per_second: number; wall_seconds: number };
 }
 
-function onOff(name: string, value: string | undefined): boolean | undefined {
-  if (value === undefined) return undefined;
-  if (value === "on") return true;
-  if (value === "off") return false;
-  throw new UsageError(`--${name} must be on or off, got "${value}"`);
-}
-
-function positiveInteger(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 0) {
-    throw new UsageError(`--${name} must be a non-negative integer, got "${value}"`);
-  }
-  return n;
-}
-
-function choice<T extends string>(name: string, value: string | undefined, allowed: readonly T[]) {
-  if (value === undefined) return undefined;
-  const v = value.toLowerCase();
-  if (!(allowed as readonly string[]).includes(v)) {
-    throw new UsageError(`--${name} must be one of ${allowed.join(", ")}, got "${value}"`);
-  }
-  return v as T;
-}
-
-function share(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === "" || !(n >= 0 && n <= 1)) {
-    throw new UsageError(`--${name} must be a number from 0 to 1, got "${value}"`);
-  }
-  return n;
-}
-
 function derive(c: Record<string, number>, cycles: Record<string, number>): Record<string, number> {
   const per = (a: number, b: number) => (b === 0 ? 0 : a / b);
   // Translation is the TLBs and walks only; exits, hypervisor and guest-kernel work (shadow
@@ -199,10 +225,8 @@ export async function main(args: string[]): Promise<number> {
     await run(args);
     return 0;
   } catch (error) {
-    const userError = error instanceof UsageError || error instanceof CostModelError ||
-      error instanceof MachineConfigError || error instanceof WorkloadError ||
-      error instanceof SizeError || error instanceof TraceError ||
-      error instanceof FrameAllocationError ||
+    const userError = error instanceof UsageError || error instanceof ConfigError ||
+      error instanceof TraceError || error instanceof FrameAllocationError ||
       (error instanceof TypeError && "code" in error &&
         String((error as { code: unknown }).code).startsWith("ERR_PARSE_ARGS"));
     if (!userError) throw error;
@@ -214,112 +238,40 @@ export async function main(args: string[]): Promise<number> {
 
 type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>["values"];
 
-/** The options that set part of a platform, and whether a platform has that part. */
-const PLATFORM_OPTIONS: readonly [keyof Values, string, (name: string) => boolean][] = [
-  ["host-page", "a host layer", (p) => PLATFORMS[p].hostLayer],
-  ["host-policy", "a host layer", (p) => PLATFORMS[p].hostLayer],
-  ["fragmentation", "a host layer", (p) => PLATFORMS[p].hostLayer],
-  ["nested-tlb", "a nested TLB", (p) => PLATFORMS[p].nestedTlb],
-  ["strategies", "shadow strategies", (p) => PLATFORMS[p].shadowOptions],
-  ["batch", "shadow strategies", (p) => PLATFORMS[p].shadowOptions],
-];
+type SimValues = ReturnType<typeof resolveSimOptions>;
 
-/** Builds the machine configuration from the command line, rejecting what the machine would not use. */
-function machineConfig(values: Values, guest: "first-touch" | "os"): MachineConfig {
+/** The workload options, validated; errors name the option. */
+function resolveSimOptions(values: Values) {
+  const given = configFromOptions(WORKLOAD_OPTIONS, values);
+  try {
+    return validateConfig(SIM_FIELDS, given, { component: "sim options" });
+  } catch (error) {
+    throw asOptionError(error, WORKLOAD_OPTIONS, values);
+  }
+}
+
+/** The machine configuration the command line writes; the machine's rules check it. */
+function machineConfig(values: Values, sim: SimValues, guest: string): MachineConfig {
   if (values.mode === "shadow-composed") {
     throw new UsageError(
       "--mode shadow-composed is now --mode shadow: on the first-touch guest the shadow table is filled by composition (add --strategies all for tagged TLBs)",
     );
   }
-  const platform = choice("mode", values.mode, PLATFORM_NAMES) ?? "native";
-  for (const [option, part, has] of PLATFORM_OPTIONS) {
-    if (values[option] !== undefined && !has(platform)) {
-      throw new UsageError(`--${option} needs a platform with ${part}, got --mode ${platform}`);
-    }
-  }
-  if (values.pcid !== undefined && guest !== "os") {
-    throw new UsageError("--pcid is the guest OS's: it needs --guest os");
-  }
-  const levels = values.levels === undefined ? undefined : Number(values.levels);
-  if (levels !== undefined && levels !== 4 && levels !== 5) {
-    throw new UsageError(`--levels must be 4 or 5, got "${values.levels}"`);
-  }
-  const pages = ["4k", "2m", "1g"] as const;
-  const hostPolicy = choice("host-policy", values["host-policy"], HOST_POLICIES);
-  const fragmentation = share("fragmentation", values.fragmentation);
-  const guestLargeFraction = share("guest-large-fraction", values["guest-large-fraction"]);
-  const guestFragmentation = share("guest-fragmentation", values["guest-fragmentation"]);
-  let memory: MemoryConfig | undefined;
-  if (
-    hostPolicy !== undefined || fragmentation !== undefined ||
-    guestLargeFraction !== undefined || guestFragmentation !== undefined
-  ) {
-    for (const name of ["guest-page", "host-page"] as const) {
-      if (values[name] !== undefined) {
-        throw new UsageError(
-          `--${name} cannot go with large-page policies (--host-policy, --guest-large-fraction)`,
-        );
+  const config = configFromOptions([...MACHINE_OPTIONS, ...MEMORY_OPTIONS], values);
+  config.guest = guest;
+  const memory = config.memory as Record<string, unknown> | undefined;
+  if (memory !== undefined) {
+    memory.seed = sim.seed;
+    if (values.trace === undefined) {
+      const guestMib = Math.ceil(sim.footprintBytes * 17 / 16 / 2 ** 30) * 1024;
+      memory.guestMemoryMib = guestMib;
+      const platform = String(config.platform ?? "native");
+      if (Object.hasOwn(PLATFORMS, platform) && PLATFORMS[platform].hostLayer) {
+        memory.hostMemoryMib = 2 * guestMib;
       }
     }
-    memory = {
-      hostPolicy,
-      fragmentation,
-      guestLargeFraction,
-      guestFragmentation,
-      seed: positiveInteger("seed", values.seed, 1),
-    };
-    const footprint = values.trace === undefined ? parseSize(values.footprint ?? "256M") : 0;
-    if (footprint > 0) {
-      const guestMib = Math.ceil(footprint * 17 / 16 / 2 ** 30) * 1024;
-      memory.guestMemoryMib = guestMib;
-      if (PLATFORMS[platform].hostLayer) memory.hostMemoryMib = 2 * guestMib;
-    }
-    for (const key of Object.keys(memory) as (keyof MemoryConfig)[]) {
-      if (memory[key] === undefined) delete memory[key];
-    }
   }
-  const vcpus = values.vcpus === undefined ? undefined : positiveInteger("vcpus", values.vcpus, 1);
-  if (vcpus !== undefined && (vcpus < 1 || vcpus > 64)) {
-    throw new UsageError(`--vcpus must be an integer from 1 to 64, got "${values.vcpus}"`);
-  }
-  const strategies = values.strategies;
-  const batch = values.batch === undefined ? undefined : positiveInteger("batch", values.batch, 8);
-  const config: MachineConfig = {
-    platform,
-    guest,
-    vcpus,
-    memory,
-    guestPage: choice("guest-page", values["guest-page"], pages),
-    hostPage: choice("host-page", values["host-page"], pages),
-    levels: levels as 4 | 5 | undefined,
-    walkCache: onOff("walk-cache", values["walk-cache"]),
-    nestedTlb: onOff("nested-tlb", values["nested-tlb"]),
-    pteCache: onOff("pte-cache", values["pte-cache"]),
-    tlb: values.tlb === undefined ? undefined : parseTlbSpec(values.tlb),
-    pcid: onOff("pcid", values.pcid),
-    shadow: strategies === undefined && batch === undefined ? undefined : { strategies, batch },
-  };
-  for (const key of Object.keys(config) as (keyof MachineConfig)[]) {
-    if (config[key] === undefined) delete config[key];
-  }
-  if (config.shadow !== undefined) {
-    for (const key of ["strategies", "batch"] as const) {
-      if (config.shadow[key] === undefined) delete config.shadow[key];
-    }
-  }
-  return config;
-}
-
-/** A machine configuration error, in the command line's words. */
-function asUsageError(error: MachineConfigError): UsageError {
-  const names: Record<string, string> = {
-    "shadow.strategies": "--strategies",
-    "shadow.batch": "--batch",
-    vcpus: "--vcpus",
-  };
-  const field = error.message.match(/^field "([\w.]+)": /)?.[1];
-  if (field === undefined || names[field] === undefined) return new UsageError(error.message);
-  return new UsageError(`${names[field]}: ${error.message.slice(field.length + 10)}`);
+  return config as MachineConfig;
 }
 
 async function run(args: string[]): Promise<void> {
@@ -332,30 +284,34 @@ async function run(args: string[]): Promise<void> {
     throw new UsageError(`unexpected argument "${positionals[0]}" (see --help)`);
   }
   const cost = await resolveProfile(values.profile);
-  const osWorkload = values.workload !== undefined && Object.hasOwn(OS_WORKLOADS, values.workload);
-  const guest = choice("guest", values.guest, ["first-touch", "os"] as const) ??
-    (osWorkload ? "os" : "first-touch");
-  if (osWorkload && guest !== "os") {
-    throw new UsageError(`--workload ${values.workload} is an OS workload: it needs --guest os`);
-  }
-  if (values.trace !== undefined && guest === "os") {
-    throw new UsageError("--trace replays on the first-touch guest, not with --guest os");
-  }
-  let machine: Machine;
-  try {
-    machine = buildMachine(machineConfig(values, guest), cost);
-  } catch (error) {
-    if (error instanceof MachineConfigError) throw asUsageError(error);
-    throw error;
-  }
-  let workload: SimReport["workload"];
-  let seconds: number;
   if (values.trace !== undefined) {
     for (const name of ["workload", "accesses", "footprint", "seed"] as const) {
       if (values[name] !== undefined) {
         throw new UsageError(`--${name} describes a synthetic workload; it cannot go with --trace`);
       }
     }
+  } else if (values.instructions) {
+    throw new UsageError("--instructions goes with --trace");
+  }
+  const sim = resolveSimOptions(values);
+  const osWorkload = Object.hasOwn(OS_WORKLOADS, sim.workload);
+  let machine: Machine;
+  try {
+    const guest = values.guest ?? (osWorkload ? "os" : "first-touch");
+    machine = buildMachine(machineConfig(values, sim, guest), cost);
+  } catch (error) {
+    throw asOptionError(error, [...MACHINE_OPTIONS, ...MEMORY_OPTIONS], values);
+  }
+  const guest = machine.config.guest;
+  if (osWorkload && guest !== "os") {
+    throw new UsageError(`--workload ${sim.workload} is an OS workload: it needs --guest os`);
+  }
+  if (values.trace !== undefined && guest === "os") {
+    throw new UsageError("--trace replays on the first-touch guest, not with --guest os");
+  }
+  let workload: SimReport["workload"];
+  let seconds: number;
+  if (values.trace !== undefined) {
     workload = { trace: values.trace, instructions: values.instructions ?? false };
     const start = performance.now();
     const vcpus = machine.vcpus;
@@ -371,18 +327,24 @@ async function run(args: string[]): Promise<void> {
     }
     seconds = (performance.now() - start) / 1000;
   } else {
-    if (values.instructions) throw new UsageError("--instructions goes with --trace");
-    const name = values.workload ?? "random";
-    const accesses = positiveInteger("accesses", values.accesses, 1_000_000);
-    const footprintBytes = parseSize(values.footprint ?? "256M");
-    const seed = positiveInteger("seed", values.seed, 1);
+    const { workload: name, accesses, footprintBytes, seed } = sim;
     const vcpus = machine.vcpus.length;
     workload = { name, accesses, footprint_bytes: footprintBytes, seed };
+    // The workload's own bounds (an OS workload's footprint) name the option too.
+    const create = <T>(build: () => T): T => {
+      try {
+        return build();
+      } catch (error) {
+        throw asOptionError(error, WORKLOAD_OPTIONS, values);
+      }
+    };
     const start = performance.now();
     if (guest === "os") {
-      const stream = osWorkload
-        ? createOsWorkload(name, { accesses, footprintBytes, seed, vcpus })
-        : new SingleProcessStream(createWorkload(name, { accesses, footprintBytes, seed }), vcpus);
+      const stream = create(() =>
+        osWorkload
+          ? createOsWorkload(name, { accesses, footprintBytes, seed, vcpus })
+          : new SingleProcessStream(createWorkload(name, { accesses, footprintBytes, seed }), vcpus)
+      );
       workload.warmup_accesses = stream.warmupAccesses;
       try {
         runOsWorkload(machine, stream);
@@ -391,7 +353,7 @@ async function run(args: string[]): Promise<void> {
         throw error;
       }
     } else {
-      runAccesses(machine, createWorkload(name, { accesses, footprintBytes, seed }));
+      runAccesses(machine, create(() => createWorkload(name, { accesses, footprintBytes, seed })));
     }
     seconds = (performance.now() - start) / 1000;
   }

@@ -7,58 +7,129 @@
  */
 
 import { parseArgs } from "node:util";
-import { CostModelError } from "../../core/cost/cost_model.ts";
+import { ConfigError } from "../../core/base/config_error.ts";
+import { type ConfigFields, validateConfig } from "../../core/base/config_fields.ts";
 import { runRestore } from "../../core/snapshot/restore.ts";
 import { runSnapshot } from "../../core/snapshot/snapshot.ts";
-import { StateParamError } from "../../core/snapshot/state_error.ts";
 import {
-  HOST_PAGES,
-  RESTORE_METHODS,
+  RESTORE_OPTIONS_FIELDS,
   type RestoreOptions,
-  SNAPSHOT_METHODS,
+  SNAPSHOT_OPTIONS_FIELDS,
   type SnapshotOptions,
-  STATE_PLATFORMS,
+  STATE_OPTIONS_FIELDS,
 } from "../../core/snapshot/state_params.ts";
 import type { StateRow } from "../../core/snapshot/state_row.ts";
 import { STORAGE_PROFILE_NAMES, type StorageProfile } from "../../core/transfer/storage_profile.ts";
-import { parseSize, SizeError } from "../../core/workload/size.ts";
+import {
+  asOptionError,
+  configFromOptions,
+  type FieldOption,
+  optionHelp,
+} from "./config_options.ts";
 import { resolveProfile } from "./profile_option.ts";
 import { UsageError } from "./usage_error.ts";
+
+/** The command's own fields: guest memory as a size, and the seed of the run. */
+const STATE_CLI_FIELDS = {
+  memory: {
+    kind: "size",
+    min: 4096,
+    max: 2 ** 40,
+    default: 2 ** 30,
+    description: STATE_OPTIONS_FIELDS.memoryGib.description,
+  },
+  seed: {
+    kind: "integer",
+    min: 0,
+    default: 1,
+    description: "seed of the guest's working set and touches",
+  },
+} as const satisfies ConfigFields;
+
+const SHARED = STATE_OPTIONS_FIELDS;
+const SNAPSHOT = SNAPSHOT_OPTIONS_FIELDS;
+const RESTORE = RESTORE_OPTIONS_FIELDS;
+
+const SNAPSHOT_METHOD: FieldOption = {
+  name: "method",
+  meta: "M",
+  fields: SNAPSHOT,
+  field: "method",
+  scope: "snapshot",
+};
+const RESTORE_METHOD: FieldOption = { ...SNAPSHOT_METHOD, fields: RESTORE, scope: "restore" };
+
+const MECHANISM_OPTIONS: readonly FieldOption[] = [
+  { name: "batch-pages", meta: "B", fields: SHARED, field: "batchPages" },
+  {
+    name: "storage",
+    meta: "NAME|PATH",
+    fields: SHARED,
+    field: "storage",
+    expected: `one of ${STORAGE_PROFILE_NAMES.join(", ")}, or a JSON file of a storage profile`,
+  },
+  { name: "io-depth", meta: "N", fields: SHARED, field: "ioDepth" },
+  { name: "save-order", meta: "O", fields: SNAPSHOT, field: "saveOrder" },
+  { name: "fault-save", meta: "S", fields: SNAPSHOT, field: "faultSave" },
+  { name: "saver-share", meta: "F", fields: SNAPSHOT, field: "saverShare" },
+  { name: "sweep-share", meta: "F", fields: RESTORE, field: "sweepShare" },
+  { name: "dirty-log", meta: "D", fields: SNAPSHOT, field: "dirtyLog" },
+];
+
+const MACHINE_OPTIONS: readonly FieldOption[] = [
+  { name: "platform", meta: "P", fields: SHARED, field: "platform" },
+  { name: "host-page", meta: "P", fields: SHARED, field: "hostPage" },
+  { name: "translation-sample", meta: "N", fields: SHARED, field: "translationSampleAccesses" },
+];
+
+const GUEST_OPTIONS: readonly FieldOption[] = [
+  { name: "memory", meta: "SIZE", fields: STATE_CLI_FIELDS, field: "memory" },
+  { name: "vcpus", meta: "N", fields: SHARED, field: "vcpus" },
+  { name: "write-fraction", meta: "F", fields: SHARED, field: "writeFraction" },
+  { name: "working-set", meta: "F", fields: SHARED, field: "workingSetFraction" },
+  { name: "job-ms", meta: "T", fields: SHARED, field: "jobMs" },
+  { name: "time-limit", meta: "S", fields: SHARED, field: "simTimeLimitS" },
+  { name: "seed", meta: "N", fields: STATE_CLI_FIELDS, field: "seed" },
+];
+
+/** `--memory` as the field it sets, for errors about that field. */
+const MEMORY_IN_GIB: FieldOption = {
+  name: "memory",
+  meta: "SIZE",
+  fields: SHARED,
+  field: "memoryGib",
+};
+
+/** Every option that sets a field of the snapshot or restore options. */
+const RUN_OPTIONS: readonly FieldOption[] = [
+  SNAPSHOT_METHOD,
+  RESTORE_METHOD,
+  ...MECHANISM_OPTIONS,
+  ...MACHINE_OPTIONS,
+  ...GUEST_OPTIONS.filter((o) => o.fields !== STATE_CLI_FIELDS),
+];
+
+const CLI_OPTIONS: readonly FieldOption[] = GUEST_OPTIONS.filter((o) =>
+  o.fields === STATE_CLI_FIELDS
+);
+
+const help = (options: readonly FieldOption[]): string =>
+  options.map((o) => optionHelp(o)).join("\n");
 
 const USAGE = `Usage: deno task state snapshot|restore [options]
 
 Runs one snapshot or one restore of a running guest and prints what it cost.
 
 Mechanism:
-  --method M            snapshot: ${SNAPSHOT_METHODS.join(", ")} (default concurrent-cow)
-                        restore: ${RESTORE_METHODS.join(", ")} (default lazy-sweep)
-  --batch-pages B       pages per I/O, 1 to 1024 (default 64)
-  --storage NAME|PATH   ${
-  STORAGE_PROFILE_NAMES.join(", ")
-}, or a JSON storage profile (default nvme-ssd)
-  --io-depth N          I/Os the saver or restorer keeps in flight (default 1)
-  --save-order O        concurrent-cow: sequential, cold-first, hot-first (default sequential)
-  --fault-save S        concurrent-cow: what a write fault saves first, page or batch (default batch)
-  --saver-share F       concurrent-cow: share of write bandwidth for the background saver (default 1)
-  --sweep-share F       restore: share of read bandwidth for the background sweep (default 1)
-  --dirty-log D         dirty-precopy: write-protect or pml (Intel's page-modification log)
-                        (default write-protect)
+${optionHelp(SNAPSHOT_METHOD)}
+${optionHelp(RESTORE_METHOD, "")}
+${help(MECHANISM_OPTIONS)}
 
 Machine:
-  --platform P          ${STATE_PLATFORMS.join(" or ")}: the hypervisor's paging (default nested)
-  --host-page P         ${HOST_PAGES.join(", ")}: host backing of guest memory (default 2m, as THP)
-  --translation-sample N
-                        accesses per vCPU per window when translation is measured per
-                        access (dirty logging splitting host pages; default 20000)
+${help(MACHINE_OPTIONS)}
 
 Guest:
-  --memory SIZE         guest memory, e.g. 256M, 4G (default 1G)
-  --vcpus N             vCPUs (default 2)
-  --write-fraction F    fraction of touches that write, 0 to 1 (default 0.2)
-  --working-set F       fraction of memory the guest touches (default 0.25)
-  --job-ms T            guest work per vCPU, in ms of unhindered run time (default 100)
-  --time-limit S        give up after S seconds of simulated time (default 1200)
-  --seed N              seed of the guest's working set and touches (default 1)
+${help(GUEST_OPTIONS)}
 
 Output:
   --profile NAME|PATH   cost profile: intel-skylake-sp, amd-zen3, or a JSON file
@@ -91,51 +162,9 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-/** Command-line option of each library field, so that errors name what the user typed. */
-const OPTION_OF_FIELD: Readonly<Record<string, string>> = {
-  method: "--method",
-  batchPages: "--batch-pages",
-  storage: "--storage",
-  ioDepth: "--io-depth",
-  saveOrder: "--save-order",
-  faultSave: "--fault-save",
-  saverShare: "--saver-share",
-  sweepShare: "--sweep-share",
-  dirtyLog: "--dirty-log",
-  platform: "--platform",
-  hostPage: "--host-page",
-  translationSampleAccesses: "--translation-sample",
-  memoryGib: "--memory",
-  vcpus: "--vcpus",
-  writeFraction: "--write-fraction",
-  workingSetFraction: "--working-set",
-  jobMs: "--job-ms",
-  simTimeLimitS: "--time-limit",
-};
-
-/** A number option, or undefined when absent; anything but a plain number is a usage error. */
-function numberOption(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n)) {
-    throw new UsageError(`--${name} must be a number, got "${value}"`);
-  }
-  return n;
-}
-
-function memoryOption(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const bytes = parseSize(value);
-  if (bytes < 4096 || bytes > 2 ** 40) {
-    throw new UsageError(`--memory must be from 4K to 1T, got "${value}"`);
-  }
-  return bytes / 2 ** 30;
-}
-
-async function storageOption(
-  value: string | undefined,
-): Promise<string | StorageProfile | undefined> {
-  if (value === undefined || !value.endsWith(".json")) return value;
+/** A `--storage` value: a profile name, or a JSON file of a profile, read here. */
+async function storageOption(value: string): Promise<string | StorageProfile> {
+  if (!value.endsWith(".json")) return value;
   let text: string;
   try {
     text = await Deno.readTextFile(value);
@@ -143,13 +172,8 @@ async function storageOption(
     throw new UsageError(`--storage: cannot read "${value}": ${(error as Error).message}`);
   }
   try {
-    const parsed = JSON.parse(text);
-    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-      throw new UsageError(`--storage: "${value}" must hold a JSON object`);
-    }
-    return parsed as StorageProfile;
+    return JSON.parse(text);
   } catch (error) {
-    if (error instanceof UsageError) throw error;
     throw new UsageError(`--storage: "${value}" is not valid JSON: ${(error as Error).message}`);
   }
 }
@@ -170,26 +194,25 @@ export async function main(args: string[]): Promise<number> {
     await run(args);
     return 0;
   } catch (error) {
-    let message: string;
-    if (error instanceof StateParamError) {
-      const base = error.field.split(".")[0];
-      const option = OPTION_OF_FIELD[base];
-      const problem = error.message.slice(error.message.indexOf(": ") + 2);
-      message = option === undefined
-        ? error.message
-        : `${option}${error.field.slice(base.length)}: ${problem}`;
-    } else if (
-      error instanceof UsageError || error instanceof CostModelError ||
-      error instanceof SizeError ||
+    const userError = error instanceof UsageError || error instanceof ConfigError ||
       (error instanceof TypeError && "code" in error &&
-        String((error as { code: unknown }).code).startsWith("ERR_PARSE_ARGS"))
-    ) {
-      message = (error as Error).message;
-    } else {
-      throw error;
-    }
-    console.error(`state: ${message}`);
+        String((error as { code: unknown }).code).startsWith("ERR_PARSE_ARGS"));
+    if (!userError) throw error;
+    console.error(`state: ${(error as Error).message.replace(/\s*\n\s*/g, " ")}`);
     return 2;
+  }
+}
+
+type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>["values"];
+
+/** The command's own options, validated; errors name the option. */
+function resolveCliOptions(values: Values) {
+  try {
+    return validateConfig(STATE_CLI_FIELDS, configFromOptions(CLI_OPTIONS, values), {
+      component: "state options",
+    });
+  } catch (error) {
+    throw asOptionError(error, CLI_OPTIONS, values);
   }
 }
 
@@ -210,46 +233,32 @@ async function run(args: string[]): Promise<void> {
   if (positionals.length > 1) {
     throw new UsageError(`unexpected argument "${positionals[1]}" (see --help)`);
   }
-  if (phase === "restore") {
-    for (const name of ["save-order", "fault-save", "saver-share", "dirty-log"] as const) {
-      if (values[name] !== undefined) throw new UsageError(`--${name} applies to snapshot only`);
+  // An option of the other phase's own fields means nothing here.
+  const own = phase === "snapshot" ? SNAPSHOT : RESTORE;
+  const other = phase === "snapshot" ? "restore" : "snapshot";
+  for (const option of RUN_OPTIONS) {
+    if (
+      values[option.name as keyof typeof values] !== undefined && !Object.hasOwn(own, option.field)
+    ) {
+      throw new UsageError(`--${option.name} applies to ${other} only`);
     }
-  } else if (values["sweep-share"] !== undefined) {
-    throw new UsageError("--sweep-share applies to restore only");
   }
   const cost = await resolveProfile(values.profile);
-  const seed = numberOption("seed", values.seed) ?? 1;
-  if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new UsageError(`--seed must be a non-negative integer, got "${values.seed}"`);
+  const cli = resolveCliOptions(values);
+  const phaseOptions = RUN_OPTIONS.filter((o) => o.fields === own || o.fields === SHARED);
+  const options = configFromOptions(phaseOptions, values);
+  if (values.memory !== undefined) options.memoryGib = cli.memory / 2 ** 30;
+  if (values.storage !== undefined) options.storage = await storageOption(values.storage);
+  let row: StateRow;
+  try {
+    row = phase === "snapshot"
+      ? runSnapshot(options as SnapshotOptions, cost, cli.seed)
+      : runRestore(options as RestoreOptions, cost, cli.seed);
+  } catch (error) {
+    throw asOptionError(error, [...phaseOptions, MEMORY_IN_GIB], values);
   }
-  const options: SnapshotOptions & RestoreOptions = {
-    method: values.method,
-    batchPages: numberOption("batch-pages", values["batch-pages"]),
-    storage: await storageOption(values.storage),
-    ioDepth: numberOption("io-depth", values["io-depth"]),
-    saveOrder: values["save-order"],
-    faultSave: values["fault-save"],
-    saverShare: numberOption("saver-share", values["saver-share"]),
-    sweepShare: numberOption("sweep-share", values["sweep-share"]),
-    dirtyLog: values["dirty-log"],
-    platform: values.platform,
-    hostPage: values["host-page"]?.toLowerCase(),
-    translationSampleAccesses: numberOption("translation-sample", values["translation-sample"]),
-    memoryGib: memoryOption(values.memory),
-    vcpus: numberOption("vcpus", values.vcpus),
-    writeFraction: numberOption("write-fraction", values["write-fraction"]),
-    workingSetFraction: numberOption("working-set", values["working-set"]),
-    jobMs: numberOption("job-ms", values["job-ms"]),
-    simTimeLimitS: numberOption("time-limit", values["time-limit"]),
-  };
-  for (const key of Object.keys(options) as (keyof typeof options)[]) {
-    if (options[key] === undefined) delete options[key];
-  }
-  const row: StateRow = phase === "snapshot"
-    ? runSnapshot(options, cost, seed)
-    : runRestore(options, cost, seed);
   if (values.json) {
-    console.log(JSON.stringify({ ...row, profile: cost.name, seed }, null, 2));
+    console.log(JSON.stringify({ ...row, profile: cost.name, seed: cli.seed }, null, 2));
     return;
   }
   const width = Math.max(...Object.keys(row).map((k) => k.length));

@@ -17,7 +17,11 @@
 import * as Plot from "@observablehq/plot";
 import type { CostModel } from "../../core/cost/cost_model.ts";
 import { buildMachine } from "../../core/machine/build_machine.ts";
-import { HOST_POLICIES, type HostPolicy } from "../../core/mapping/memory_config.ts";
+import {
+  HOST_POLICIES,
+  type HostPolicy,
+  MEMORY_CONFIG_FIELDS,
+} from "../../core/mapping/memory_config.ts";
 import { finish } from "../../core/workload/simulate.ts";
 import { createAccessChunk, DEFAULT_CHUNK_CAPACITY } from "../../core/base/access_chunk.ts";
 import { DEFAULT_BASE_VPN } from "../../core/workload/workload_options.ts";
@@ -25,7 +29,7 @@ import { createWorkload } from "../../core/workload/workloads.ts";
 import { formatNumber } from "../../reports/number_format.ts";
 import { readLackeyTrace } from "../cli/trace_file.ts";
 import { cartesian } from "../cartesian.ts";
-import type { Experiment, Point, Row } from "../experiment.ts";
+import { describeParameter, type Experiment, type Point, type Row } from "../experiment.ts";
 
 const MIB = 2 ** 20;
 /** Host RAM as a multiple of guest RAM: the rest is other tenants' (free once they exit). */
@@ -562,10 +566,9 @@ export const LARGE_PAGES: Experiment = {
     "How much TLB reach and translation cost does a VM win or lose, per host backing policy, as host memory fragments — in nested and in shadow mode — and what does promotion buy back at what copy cost?",
   parameters: {
     mode: "nested (2-D walk) or shadow (one walk of a guest∘host shadow table; every strategy)",
-    policy:
-      "host backing on first touch: 4k; opportunistic (2M where a whole aligned block is free); opportunistic+promote (and later copy fully backed regions into freed 2M blocks); 1g (1G where possible, else as opportunistic)",
-    fragmentation: "share (0–1) of host 2M and 1G blocks broken by another tenant's 4K frame",
-    guest_large_fraction: "share (0–1) of 2M guest-virtual regions the guest maps with 2M pages",
+    policy: describeParameter(MEMORY_CONFIG_FIELDS, "hostPolicy"),
+    fragmentation: describeParameter(MEMORY_CONFIG_FIELDS, "fragmentation"),
+    guest_large_fraction: describeParameter(MEMORY_CONFIG_FIELDS, "guestLargeFraction"),
     workload:
       "synthetic access pattern (core/workload/workloads.ts), or lackey:PATH for a valgrind lackey trace given with --trace",
     footprint_mib: "guest memory the workload touches, MiB; guest RAM is that plus 1/16, in GiB",

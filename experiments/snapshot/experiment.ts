@@ -15,6 +15,7 @@ import {
   RESTORE_METHODS,
   type RestoreOptions,
   SNAPSHOT_METHODS,
+  SNAPSHOT_OPTIONS_FIELDS,
   type SnapshotOptions,
 } from "../../core/snapshot/state_params.ts";
 import type { StateRow } from "../../core/snapshot/state_row.ts";
@@ -22,7 +23,7 @@ import { STORAGE_PROFILE_NAMES, STORAGE_PROFILES } from "../../core/transfer/sto
 import { formatNumber } from "../../reports/number_format.ts";
 import { DIRTY_LOG_METHODS } from "../../core/machine/machine_config.ts";
 import { cartesian } from "../cartesian.ts";
-import type { Experiment, Point, Row } from "../experiment.ts";
+import { describeParameter, type Experiment, type Point, type Row } from "../experiment.ts";
 
 /** A guest: the fraction of its touches that write and the fraction of memory it touches. */
 interface Guest {
@@ -621,12 +622,13 @@ export const SNAPSHOT: Experiment = {
       "snapshot: stop-and-copy, concurrent-cow (write-protect, save in the background, copy before a write), dirty-precopy (iterative dirty logging); restore: full, lazy, lazy-sweep, prefetch (working set first)",
     storage:
       "storage profile the image is written to or read from (core/transfer/storage_profile.ts)",
-    memory_gib: "guest memory, in GiB",
-    batch_pages: "pages per I/O: a batch of B pages of 4 KiB is one I/O",
-    write_fraction: "fraction of the guest's sampled touches that write",
-    working_set_fraction: "fraction of guest memory the guest touches",
-    dirty_log:
-      "how dirty-precopy logs dirty pages: write-protect (an exit on a page's first write per round) or pml (Intel's page-modification log: an exit per 512 logged pages); none for the other methods",
+    memory_gib: describeParameter(SNAPSHOT_OPTIONS_FIELDS, "memoryGib"),
+    batch_pages: describeParameter(SNAPSHOT_OPTIONS_FIELDS, "batchPages"),
+    write_fraction: describeParameter(SNAPSHOT_OPTIONS_FIELDS, "writeFraction"),
+    working_set_fraction: describeParameter(SNAPSHOT_OPTIONS_FIELDS, "workingSetFraction"),
+    dirty_log: `${
+      describeParameter(SNAPSHOT_OPTIONS_FIELDS, "dirtyLog")
+    }; none for the other methods`,
   },
   grids: { quick: QUICK_GRID, full: FULL_GRID, default: "quick" },
   cell(point: Point): string {

@@ -7,7 +7,8 @@
  * @module
  */
 
-import type { CostModel } from "../../core/cost/cost_model.ts";
+import { describeConfig } from "../../core/base/config_fields.ts";
+import { COST_MODEL_FIELDS, type CostModel } from "../../core/cost/cost_model.ts";
 import { columnsOf, toCsv } from "../../reports/csv.ts";
 import { renderExperimentPage } from "../../reports/experiment_page.ts";
 import { type IndexEntry, renderIndexPage } from "../../reports/index_page.ts";
@@ -77,6 +78,13 @@ export interface ReportInput {
   generated?: Date;
 }
 
+// The profile table's units and meanings: the same declaration a JSON profile is validated against.
+const PROFILE_FIELDS = Object.fromEntries(
+  describeConfig(COST_MODEL_FIELDS).map((
+    d,
+  ) => [d.field, { unit: d.unit, description: d.description }]),
+);
+
 async function writeAtomically(path: string, text: string): Promise<void> {
   const temporary = `${path}.${crypto.randomUUID()}.tmp`;
   await Deno.writeTextFile(temporary, text);
@@ -144,6 +152,7 @@ export async function writeExperimentReport(
     parameters: experiment.parameters,
     resultKeys,
     profile: input.cost as unknown as Record<string, unknown>,
+    profileFields: PROFILE_FIELDS,
     provenance: {
       seed: input.seed,
       size: input.size,

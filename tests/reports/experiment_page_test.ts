@@ -183,3 +183,20 @@ Deno.test("renderIndexPage() escapes entries and links each report", () => {
   assert.ok(page.includes("1 points missing"));
   for (const url of fetchedUrls(page)) assert.equal(/^\s*(https?:)?\/\//i.test(url), false, url);
 });
+
+Deno.test("renderExperimentPage() shows each profile field's unit and meaning when it is given them", () => {
+  const page = renderExperimentPage(report({
+    profile: { name: "p", vmExitCycles: 2000, tlb: { l2: { ways: 12 } } },
+    profileFields: {
+      vmExitCycles: { unit: "cycles", description: `one exit round trip ${EVIL}` },
+      "tlb.l2.ways": { unit: "", description: "associativity" },
+    },
+  }));
+  const profile = page.slice(page.indexOf('<section id="profile">'));
+  const rows = profile.split("<tr>").map((tr) => tr.replace(/<[^>]+>/g, " ").replace(/\s+/g, " "));
+  assert.ok(
+    rows.some((r) => /vmExitCycles 2,000 cycles one exit round trip &lt;script&gt;/.test(r)),
+  );
+  assert.ok(rows.some((r) => /tlb\.l2\.ways 12 associativity/.test(r)));
+  assert.ok(!page.includes("<script>alert"), "descriptions are escaped");
+});

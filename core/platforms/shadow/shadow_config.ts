@@ -11,7 +11,13 @@
  * @module
  */
 
-import { MachineConfigError } from "../../base/config_error.ts";
+import { ConfigError } from "../../base/config_error.ts";
+import {
+  type ConfigFields,
+  type ConfigInput,
+  type ObjectCheck,
+  validateConfig,
+} from "../../base/config_fields.ts";
 import type { ResolvedShadowConfig } from "../platform_kind.ts";
 import { BatchedFill, type FillBatching, SingleFill } from "./batched_fill.ts";
 import { EagerFlags, type FlagTracking, LazyFlags } from "./lazy_flags.ts";
@@ -129,18 +135,6 @@ export const ALL_STRATEGIES: number = SHADOW_STRATEGY_NAMES.reduce(
   0,
 );
 
-/** Thrown for an unknown strategy name; the message is one line naming it. */
-export class StrategyError extends Error {
-  /**
-   * Creates the error.
-   * @param message one line naming the bad name and the known ones
-   */
-  constructor(message: string) {
-    super(message);
-    this.name = "StrategyError";
-  }
-}
-
 /**
  * Parses a comma-separated list of strategy names into a mask. `baseline`
  * (or an empty list) is no strategy, `all` every one.
@@ -151,7 +145,8 @@ export class StrategyError extends Error {
  * if (parseStrategies("tagged-tlb,batch") !== 5) throw new Error();
  * if (parseStrategies("all") !== ALL_STRATEGIES || parseStrategies("baseline") !== 0) throw new Error();
  * ```
- * @throws {StrategyError} for an unknown name
+ * @throws {ConfigError} for an unknown name, as the machine config's field
+ * `shadow.strategies`; the message lists the known names
  */
 export function parseStrategies(list: string): number {
   let mask = 0;
@@ -163,10 +158,12 @@ export function parseStrategies(list: string): number {
       continue;
     }
     if (!Object.hasOwn(SHADOW_STRATEGIES, name)) {
-      throw new StrategyError(
-        `unknown shadow strategy "${raw.trim()}" (known: baseline, all, ${
+      throw new ConfigError(
+        "machine config",
+        "shadow.strategies",
+        `unknown strategy ${JSON.stringify(raw.trim())}; known: baseline, all, ${
           SHADOW_STRATEGY_NAMES.join(", ")
-        })`,
+        }`,
       );
     }
     mask |= SHADOW_STRATEGIES[name as ShadowStrategyName].bit;
@@ -217,22 +214,52 @@ export function shadowPolicies(config: ResolvedShadowConfig): ShadowPolicies {
   return policies;
 }
 
-/** Shadow options of a machine configuration. `{}` is valid: the baseline. */
-export interface ShadowConfig {
-  /** Comma-separated strategy names, `baseline` or `all`. Default `baseline`. */
-  strategies?: string;
-  /** Shadow entries filled per hidden fault with the `batch` strategy: 1, 8, 64 or 512. Default 8. */
-  batch?: number;
-  /** Idle shadow tables the `shadow-cache` strategy keeps (address spaces). Default 16. */
-  cacheSize?: number;
-}
-
 /** Batch sizes the `batch` strategy accepts. */
-export const BATCH_SIZES: readonly number[] = [1, 8, 64, 512];
+export const BATCH_SIZES = [1, 8, 64, 512] as const;
+
+/** The fields of a {@linkcode ShadowConfig}: the `shadow` options of a machine configuration. */
+export const SHADOW_CONFIG_FIELDS = {
+  strategies: {
+    kind: "string",
+    default: "baseline",
+    description:
+      "shadow strategies: baseline (none), all, or strategy names separated by commas (or +)",
+  },
+  batch: {
+    kind: "enum",
+    values: BATCH_SIZES,
+    default: 8,
+    description: "shadow entries filled per hidden fault by the batch strategy",
+  },
+  cacheSize: {
+    kind: "integer",
+    min: 0,
+    default: 16,
+    unit: "address spaces",
+    description: "idle shadow tables the shadow-cache strategy keeps",
+  },
+} as const satisfies ConfigFields;
+
+/** Shadow options of a machine configuration. `{}` is valid: the baseline. */
+export type ShadowConfig = ConfigInput<typeof SHADOW_CONFIG_FIELDS>;
+
+/**
+ * The rule of shadow options: the strategy list names known strategies, and
+ * becomes its canonical name (`tagged-tlb+batch`).
+ */
+export const checkShadowConfig: ObjectCheck = (values, _given, fail) => {
+  try {
+    values.strategies = strategyName(parseStrategies(values.strategies as string));
+  } catch (error) {
+    if (error instanceof ConfigError) fail("strategies", error.problem);
+    throw error;
+  }
+};
 
 /**
  * Validates shadow options and fills in defaults; the strategy list becomes
- * its canonical name.
+ * its canonical name. The options are the `shadow` field of a machine
+ * configuration, so errors name `shadow.<field>`.
  *
  * @example
  * ```ts
@@ -240,44 +267,15 @@ export const BATCH_SIZES: readonly number[] = [1, 8, 64, 512];
  * import assert from "node:assert/strict";
  * assert.equal(resolveShadowConfig({ strategies: "batch,tagged-tlb" }).strategies, "tagged-tlb+batch");
  * assert.throws(() => resolveShadowConfig({ batch: 3 }), {
- *   message: 'field "shadow.batch": expected one of 1, 8, 64, 512, got 3',
+ *   message: 'Cannot use machine config: field "shadow.batch": expected one of 1, 8, 64, 512, got 3',
  * });
  * ```
- * @throws {MachineConfigError} naming the field
+ * @throws {ConfigError} naming the field
  */
 export function resolveShadowConfig(config: ShadowConfig): ResolvedShadowConfig {
-  if (typeof config !== "object" || config === null) {
-    throw new MachineConfigError(`field "shadow": expected an object`);
-  }
-  for (const key of Object.keys(config)) {
-    if (!["strategies", "batch", "cacheSize"].includes(key)) {
-      throw new MachineConfigError(`unknown field "shadow.${key}"`);
-    }
-  }
-  const batch = config.batch ?? 8;
-  if (!BATCH_SIZES.includes(batch)) {
-    throw new MachineConfigError(
-      `field "shadow.batch": expected one of ${BATCH_SIZES.join(", ")}, got ${batch}`,
-    );
-  }
-  const cacheSize = config.cacheSize ?? 16;
-  if (!Number.isInteger(cacheSize) || cacheSize < 0) {
-    throw new MachineConfigError(
-      `field "shadow.cacheSize": expected a non-negative integer, got ${cacheSize}`,
-    );
-  }
-  const list = config.strategies ?? "baseline";
-  if (typeof list !== "string") {
-    throw new MachineConfigError(`field "shadow.strategies": expected a string, got ${list}`);
-  }
-  let mask: number;
-  try {
-    mask = parseStrategies(list);
-  } catch (error) {
-    if (error instanceof StrategyError) {
-      throw new MachineConfigError(`field "shadow.strategies": ${error.message}`);
-    }
-    throw error;
-  }
-  return { strategies: strategyName(mask), batch, cacheSize };
+  return validateConfig(SHADOW_CONFIG_FIELDS, config, {
+    component: "machine config",
+    path: "shadow",
+    check: checkShadowConfig,
+  });
 }

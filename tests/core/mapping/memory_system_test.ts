@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { buildMachine } from "../../../core/machine/build_machine.ts";
 import type { Machine } from "../../../core/machine/machine.ts";
-import { MachineConfigError } from "../../../core/machine/machine_config.ts";
+import { ConfigError } from "../../../core/base/config_error.ts";
 import { ShadowPlatform } from "../../../core/platforms/shadow_platform.ts";
 import { HOST_POLICIES, type HostPolicy } from "../../../core/mapping/memory_config.ts";
 import type { PageTable } from "../../../core/mmu/page_table.ts";
@@ -201,7 +201,7 @@ Deno.test("The memory field is validated and names the field", () => {
   ];
   for (const [config, message] of bad) {
     assert.throws(() => buildMachine(config, TEST_PROFILE), (e) => {
-      assert.ok(e instanceof MachineConfigError);
+      assert.ok(e instanceof ConfigError);
       assert.match(e.message, message);
       return true;
     });

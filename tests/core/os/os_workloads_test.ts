@@ -61,13 +61,24 @@ Deno.test("bad OS workload names and options give one-line errors naming them", 
   assert.throws(
     () => createOsWorkload("compile", { accesses: 1, footprintBytes: 1 << 20, seed: 1 }),
     {
-      name: "WorkloadError",
-      message: 'Unknown OS workload "compile" (known: build, server, bigmem, threads)',
+      name: "ConfigError",
+      message:
+        'Cannot use OS workload "compile": no such workload; known workloads: build, server, bigmem, threads',
     },
   );
   assert.throws(
     () => createOsWorkload("server", { accesses: 1, footprintBytes: 1 << 20, seed: 1, vcpus: 0 }),
-    { message: 'Invalid workload option "vcpus": expected an integer from 1 to 64, got 0' },
+    {
+      message:
+        'Cannot use options of OS workload "server": field "vcpus": expected an integer from 1 to 64, got 0',
+    },
+  );
+  assert.throws(
+    () => createOsWorkload("bigmem", { accesses: 1, footprintBytes: "4K", seed: 1 }),
+    {
+      message:
+        'Cannot use options of OS workload "bigmem": field "footprintBytes": expected a size from 64K to 64G (bytes, or with a unit K, M, G, T or P: 64M, 8GiB), got "4K"',
+    },
   );
   assert.throws(
     () =>
@@ -77,6 +88,9 @@ Deno.test("bad OS workload names and options give one-line errors naming them", 
         seed: 1,
         idleFraction: 2,
       }),
-    { message: 'Invalid workload option "idleFraction": expected a number from 0 to 1, got 2' },
+    {
+      message:
+        'Cannot use options of OS workload "threads": field "idleFraction": expected a number from 0 to 1, got 2',
+    },
   );
 });

@@ -127,21 +127,28 @@ Deno.test("a run is deterministic for a seed", () => {
 Deno.test("strategy lists parse to masks and back; bad names and vCPU counts give one-line errors", () => {
   assert.equal(strategyName(parseStrategies("out-of-sync, tagged-tlb")), "tagged-tlb+out-of-sync");
   assert.throws(() => parseStrategies("tagged,batch"), {
-    name: "StrategyError",
+    name: "ConfigError",
     message:
-      'unknown shadow strategy "tagged" (known: baseline, all, tagged-tlb, shadow-cache, batch, lazy-flags, out-of-sync, pv-shootdown)',
+      'Cannot use machine config: field "shadow.strategies": unknown strategy "tagged"; known: baseline, all, tagged-tlb, shadow-cache, batch, lazy-flags, out-of-sync, pv-shootdown',
   });
   assert.throws(() => resolveMachineConfig({ vcpus: 0 }, skylake), {
-    message: 'field "vcpus": expected an integer from 1 to 64, got 0',
+    message: 'Cannot use machine config: field "vcpus": expected an integer from 1 to 64, got 0',
   });
   assert.throws(
     () => resolveMachineConfig({ platform: "nested", shadow: { strategies: "batch" } }, skylake),
-    { message: 'field "shadow": needs platform shadow, got nested' },
+    {
+      message:
+        'Cannot use machine config: field "shadow": needs platform shadow, got platform nested',
+    },
   );
   assert.throws(() => resolveShadowConfig({ strategies: "x" }), {
-    name: "MachineConfigError",
-    message: /^field "shadow\.strategies": unknown shadow strategy "x"/,
+    name: "ConfigError",
+    message: /^Cannot use machine config: field "shadow\.strategies": unknown strategy "x"/,
   });
+  assert.throws(
+    () => resolveMachineConfig({ platform: "shadow", shadow: { strategies: "x" } }, skylake),
+    /field "shadow\.strategies": unknown strategy "x"; known: baseline, all/,
+  );
 });
 
 Deno.test("the IPI and shadow-maintenance costs come from the profile, so a JSON profile can change them", () => {

@@ -317,11 +317,11 @@ Deno.test("dirty logging splits 2M host pages and the guest pays the translation
 Deno.test("snapshot options a method cannot use are refused", () => {
   assert.throws(
     () => runSnapshot({ method: "concurrent-cow", dirtyLog: "pml" }, TEST_PROFILE, 1),
-    /dirtyLog: only dirty-precopy logs dirty pages, not concurrent-cow/,
+    /"dirtyLog": only dirty-precopy logs dirty pages, not concurrent-cow/,
   );
   assert.throws(
     () => runSnapshot({ platform: "native" }, TEST_PROFILE, 1),
-    /platform: unknown value "native"/,
+    /"platform": expected one of nested, shadow, got "native"/,
   );
   assert.throws(() => runSnapshot({ hostPage: "4m" }, TEST_PROFILE, 1), /hostPage/);
 });

@@ -8,7 +8,7 @@ import {
   type LinkProfile,
   validateLinkProfile,
 } from "../../../core/transfer/link_profile.ts";
-import { TransferError } from "../../../core/transfer/transfer_error.ts";
+import { ConfigError } from "../../../core/base/config_error.ts";
 
 /** At 1 GHz: 1 byte per cycle, 20,000-cycle round trip, 1,000 cycles per message, 8 bytes per page. */
 const ROUND: LinkProfile = {
@@ -102,8 +102,11 @@ Deno.test("link profiles: named ones are valid; bad ones are rejected in one lin
   assert.equal(Object.keys(LINK_PROFILES).length, LINK_PROFILE_NAMES.length);
   assert.throws(
     () => getLinkProfile("carrier-pigeon"),
-    (e: unknown) =>
-      e instanceof TransferError && e.field === "link" && /known: 1gbe, 10gbe/.test(e.message),
+    {
+      name: "ConfigError",
+      message:
+        'Cannot use link profile "carrier-pigeon": no such profile; known profiles: 1gbe, 10gbe',
+    },
   );
   for (
     const [field, bad] of [
@@ -117,7 +120,8 @@ Deno.test("link profiles: named ones are valid; bad ones are rejected in one lin
     assert.throws(
       () => new NetworkLink({ ...ROUND, [field]: bad }, 1),
       (e: unknown) =>
-        e instanceof TransferError && e.field === `link.${field}` && !e.message.includes("\n"),
+        e instanceof ConfigError && e.component === "link profile" && e.field === field &&
+        !e.message.includes("\n"),
       field,
     );
   }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { createWorkload, WorkloadError, WORKLOADS } from "../../../core/workload/workloads.ts";
+import { ConfigError } from "../../../core/base/config_error.ts";
+import { createWorkload, WORKLOADS } from "../../../core/workload/workloads.ts";
 import type { WorkloadOptions } from "../../../core/workload/workload_options.ts";
 import { collect } from "./_collect.ts";
 
@@ -23,14 +24,14 @@ Deno.test("createWorkload() names the known workloads when the name is unknown",
   assert.throws(
     () => createWorkload("zipfian", { accesses: 1, footprintBytes: 4096, seed: 1 }),
     (e: unknown) =>
-      e instanceof WorkloadError &&
+      e instanceof ConfigError &&
       e.message ===
-        'Unknown workload "zipfian"; known workloads: sequential, strided, random, zipf, pointer-chase, gups',
+        'Cannot use workload "zipfian": no such workload; known workloads: sequential, strided, random, zipf, pointer-chase, gups',
   );
   // Inherited properties of plain objects are not workloads.
   assert.throws(
     () => createWorkload("toString", { accesses: 1, footprintBytes: 4096, seed: 1 }),
-    WorkloadError,
+    ConfigError,
   );
 });
 
@@ -65,8 +66,10 @@ for (const [name, change, field] of BAD_OPTIONS) {
     assert.throws(
       () => createWorkload(name, options),
       (e: unknown) =>
-        e instanceof WorkloadError &&
-        e.message.startsWith(`Invalid option "${field}" for workload "${name}": expected `) &&
+        e instanceof ConfigError && e.field === field &&
+        e.message.startsWith(
+          `Cannot use options of workload "${name}": field "${field}": expected `,
+        ) &&
         !e.message.includes("\n"),
     );
   });
@@ -77,8 +80,10 @@ Deno.test("createWorkload() rejects an unknown option, naming it", () => {
   assert.throws(
     () => createWorkload("sequential", options),
     (e: unknown) =>
-      e instanceof WorkloadError &&
-      e.message.startsWith('Unknown option "footprint" for workload "sequential"; known options: '),
+      e instanceof ConfigError &&
+      e.message.startsWith(
+        'Cannot use options of workload "sequential": field "footprint": unknown field; known fields: accesses, footprintBytes, seed, ',
+      ),
   );
 });
 

@@ -90,17 +90,26 @@ Deno.test("sim rejects bad large-page options with one line and exit code 2", as
   const cases: [string[], RegExp][] = [
     [
       ["--host-policy", "4k"],
-      /--host-policy needs a platform with a host layer, got --mode native/,
+      /^sim: --host-policy: platform native has no host layer$/,
     ],
-    [["--fragmentation", "0.5"], /--fragmentation needs a platform with a host layer/],
+    [["--fragmentation", "0.5"], /^sim: --fragmentation: platform native has no host layer$/],
     [["--mode", "shadow-composed"], /--mode shadow-composed is now --mode shadow/],
-    [["--mode", "nested", "--host-policy", "huge"], /--host-policy must be one of/],
+    [
+      ["--mode", "nested", "--host-policy", "huge"],
+      /^sim: --host-policy: expected one of 4k, opportunistic, opportunistic\+promote, 1g, got "huge"$/,
+    ],
     [
       ["--mode", "nested", "--fragmentation", "1.5"],
-      /--fragmentation must be a number from 0 to 1/,
+      /^sim: --fragmentation: expected a number from 0 to 1, got 1\.5$/,
     ],
-    [["--mode", "nested", "--guest-large-fraction", "x"], /--guest-large-fraction must be/],
-    [["--mode", "nested", "--fragmentation", "0", "--host-page", "2m"], /--host-page cannot go/],
+    [
+      ["--mode", "nested", "--guest-large-fraction", "x"],
+      /^sim: --guest-large-fraction: expected a number from 0 to 1, got "x"$/,
+    ],
+    [
+      ["--mode", "nested", "--fragmentation", "0", "--host-page", "2m"],
+      /^sim: --host-page: cannot go with --fragmentation, whose large-page policies set the page sizes$/,
+    ],
   ];
   for (const [args, message] of cases) {
     const { code, err } = await sim([...SMALL, ...args]);

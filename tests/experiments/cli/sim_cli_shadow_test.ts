@@ -107,29 +107,30 @@ Deno.test("sim rejects a bad strategy, vCPU count or option mix with one line an
   const cases: [string[], string][] = [
     [
       ["--mode", "shadow", "--strategies", "turbo"],
-      'sim: --strategies: unknown shadow strategy "turbo" (known: baseline, all, tagged-tlb, shadow-cache, batch, lazy-flags, out-of-sync, pv-shootdown)\n',
+      'sim: --strategies: unknown strategy "turbo"; known: baseline, all, tagged-tlb, shadow-cache, batch, lazy-flags, out-of-sync, pv-shootdown\n',
     ],
-    [["--vcpus", "0"], 'sim: --vcpus must be an integer from 1 to 64, got "0"\n'],
-    [["--guest", "os", "--pcid", "maybe"], 'sim: --pcid must be on or off, got "maybe"\n'],
-    [["--pcid", "on"], "sim: --pcid is the guest OS's: it needs --guest os\n"],
+    [["--vcpus", "0"], "sim: --vcpus: expected an integer from 1 to 64, got 0\n"],
+    [["--vcpus", "two"], 'sim: --vcpus: expected an integer from 1 to 64, got "two"\n'],
+    [["--guest", "os", "--pcid", "maybe"], 'sim: --pcid: expected on or off, got "maybe"\n'],
     [
-      ["--strategies", "all"],
-      "sim: --strategies needs a platform with shadow strategies, got --mode native\n",
+      ["--pcid", "on"],
+      `sim: --pcid: PCIDs are the guest OS's: needs guest "os", got guest "first-touch"\n`,
     ],
+    [["--strategies", "all"], "sim: --strategies: needs platform shadow, got platform native\n"],
     [["--mode", "shadow", "--batch", "3"], "sim: --batch: expected one of 1, 8, 64, 512, got 3\n"],
     [
       ["--mode", "shadow", "--nested-tlb", "off"],
-      "sim: --nested-tlb needs a platform with a nested TLB, got --mode shadow\n",
+      "sim: --nested-tlb: platform shadow has no nested TLB\n",
     ],
     [
       ["--mode", "native", "--host-page", "2m"],
-      "sim: --host-page needs a platform with a host layer, got --mode native\n",
+      "sim: --host-page: platform native has no host layer\n",
     ],
     [
       ["--workload", "build", "--guest", "first-touch"],
       "sim: --workload build is an OS workload: it needs --guest os\n",
     ],
-    [["--guest", "kernel"], 'sim: --guest must be one of first-touch, os, got "kernel"\n'],
+    [["--guest", "kernel"], 'sim: --guest: expected one of first-touch, os, got "kernel"\n'],
   ];
   for (const [args, message] of cases) {
     const { code, err } = await capture([...args, "--accesses", "10", "--footprint", "1M"]);

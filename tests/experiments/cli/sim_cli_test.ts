@@ -88,17 +88,32 @@ Deno.test("sim without --json prints a readable table", async () => {
 Deno.test("sim rejects bad input with one line and exit code 2", async (t) => {
   const cases: [string[], RegExp, string?][] = [
     [["--bogus"], /bogus/],
-    [["--mode", "paravirt"], /--mode must be one of native, nested, shadow, got "paravirt"/],
+    [
+      ["--mode", "paravirt"],
+      /^sim: --mode: expected one of native, nested, shadow, got "paravirt"$/,
+    ],
     [["--tlb", "l1-4k=64y4"], /l1-4k/],
     [["--tlb", "l3=64x4"], /l3/],
-    [["--levels", "6"], /--levels must be 4 or 5/],
+    [["--levels", "6"], /^sim: --levels: expected one of 4, 5, got 6$/],
     [["--footprint=-1M"], /-1M/],
     [["--footprint", "-1M"], /--footprint/],
-    [["--accesses", "ten"], /--accesses must be a non-negative integer/],
+    [["--accesses", "ten"], /^sim: --accesses: expected a positive integer, got "ten"$/],
+    [
+      ["--footprint", "lots"],
+      /^sim: --footprint: expected a size from 4K to 4P \(.*\), got "lots"$/,
+    ],
+    [["--tlb", "l2=64x0"], /l2=64x0/],
+    [
+      ["--workload", "bigmem", "--footprint", "32K"],
+      /^sim: --footprint: expected a size from 64K to 64G \(.*\), got 32768$/,
+    ],
     [["--trace", "/nonexistent/trace.txt"], /\/nonexistent\/trace\.txt/],
     [["--trace", "-"], /line 2/, " L 1000,8\n X garbage\n"],
     [["--profile", "no-such-core"], /no-such-core/],
-    [["--workload", "nope"], /nope/],
+    [
+      ["--workload", "nope"],
+      /^sim: --workload: expected one of sequential, .*, threads, got "nope"$/,
+    ],
   ];
   const results = await Promise.all(cases.map(([args, , stdin]) => sim(args, stdin)));
   for (let i = 0; i < cases.length; i++) {

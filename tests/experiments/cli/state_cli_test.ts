@@ -57,28 +57,54 @@ Deno.test("deno task state rejects bad input in one line naming the option, exit
     [["resume"], /^state: unknown phase "resume"/],
     [
       ["snapshot", "--batch-pages", "0"],
-      /^state: --batch-pages: must be an integer from 1 to 1024, got 0$/,
+      /^state: --batch-pages: expected an integer from 1 to 1024, got 0$/,
     ],
-    [["snapshot", "--batch-pages", "many"], /^state: --batch-pages must be a number, got "many"$/],
-    [["snapshot", "--method", "lazy"], /^state: --method: unknown value "lazy"/],
-    [["restore", "--storage", "tape"], /^state: --storage: unknown storage profile "tape"/],
+    [
+      ["snapshot", "--batch-pages", "many"],
+      /^state: --batch-pages: expected an integer from 1 to 1024, got "many"$/,
+    ],
+    [
+      ["snapshot", "--method", "lazy"],
+      /^state: --method: expected one of stop-and-copy, concurrent-cow, dirty-precopy, got "lazy"$/,
+    ],
+    [
+      ["restore", "--storage", "tape"],
+      /^state: --storage: expected one of nvme-ssd, sata-ssd, network-gp3, or a JSON file of a storage profile, got "tape"$/,
+    ],
     [["restore", "--saver-share", "0.5"], /^state: --saver-share applies to snapshot only$/],
-    [["snapshot", "--memory", "lots"], /^state: Cannot parse size "lots"/],
-    [["snapshot", "--memory", "2K"], /^state: --memory must be from 4K to 1T/],
-    [["snapshot", "--working-set", "0"], /^state: --working-set: must be a number above 0/],
-    [["snapshot", "--seed=-1"], /^state: --seed must be a non-negative integer/],
+    [
+      ["snapshot", "--memory", "lots"],
+      /^state: --memory: expected a size from 4K to 1T .*, got "lots"$/,
+    ],
+    [
+      ["snapshot", "--memory", "2K"],
+      /^state: --memory: expected a size from 4K to 1T .*, got "2K"$/,
+    ],
+    [
+      ["snapshot", "--working-set", "0"],
+      /^state: --working-set: expected a number above 0 and at most 1, got 0$/,
+    ],
+    [["snapshot", "--seed=-1"], /^state: --seed: expected a non-negative integer, got -1$/],
     [["snapshot", "--storage", "/nonexistent/disk.json"], /^state: --storage: cannot read/],
     [["restore", "--dirty-log", "pml"], /^state: --dirty-log applies to snapshot only$/],
     [
       ["snapshot", "--dirty-log", "pml"],
       /^state: --dirty-log: only dirty-precopy logs dirty pages, not concurrent-cow$/,
     ],
-    [["snapshot", "--platform", "native"], /^state: --platform: unknown value "native"/],
-    [["snapshot", "--host-page", "4m"], /^state: --host-page: unknown value "4m"/],
+    [
+      ["snapshot", "--platform", "native"],
+      /^state: --platform: expected one of nested, shadow, got "native"$/,
+    ],
+    [
+      ["snapshot", "--host-page", "4m"],
+      /^state: --host-page: expected one of 4k, 2m, 1g, got "4m"$/,
+    ],
     [
       ["snapshot", "--translation-sample", "0"],
-      /^state: --translation-sample: must be an integer from 1/,
+      /^state: --translation-sample: expected an integer from 1 to 1e8, got 0$/,
     ],
+    [["restore", "--save-order", "hot-first"], /^state: --save-order applies to snapshot only$/],
+    [["snapshot", "--sweep-share", "0.5"], /^state: --sweep-share applies to restore only$/],
   ];
   for (const [args, message] of cases) {
     await t.step(args.join(" ") || "(no arguments)", async () => {
@@ -107,7 +133,7 @@ Deno.test("deno task state exits with code 2 and no stack trace as a process", a
   }).output();
   assert.equal(code, 2);
   const text = new TextDecoder().decode(stderr).trim();
-  assert.match(text, /^state: --vcpus: must be an integer from 1 to 64, got 0$/);
+  assert.match(text, /^state: --vcpus: expected an integer from 1 to 64, got 0$/);
 });
 
 Deno.test("deno task state --time-limit stops a run and prints what it could not measure as —", async () => {

@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
 import { DEFAULT_PROFILE, getProfile } from "../../../core/cost/profiles.ts";
-import { RESTORE_METHODS, SNAPSHOT_METHODS } from "../../../core/snapshot/state_params.ts";
+import {
+  RESTORE_METHODS,
+  SNAPSHOT_METHODS,
+  SNAPSHOT_OPTIONS_FIELDS,
+} from "../../../core/snapshot/state_params.ts";
 import { STORAGE_PROFILE_NAMES } from "../../../core/transfer/storage_profile.ts";
-import type { Row } from "../../../experiments/experiment.ts";
+import { describeParameter, type Row } from "../../../experiments/experiment.ts";
 import { EXPERIMENTS } from "../../../experiments/registry.ts";
 import { writeExperimentReport } from "../../../experiments/sweep/report_writer.ts";
 import { SNAPSHOT } from "../../../experiments/snapshot/experiment.ts";
@@ -131,4 +135,16 @@ Deno.test("snapshot's report shows a run that gave up as not finished, never as 
   const line = csv.find((l) => l.includes("did not finish"))!.split(",");
   assert.equal(line[header.indexOf("total_ms")], "", "no total for a run that gave up");
   assert.equal(line[header.indexOf("finished")], "false");
+});
+
+Deno.test("snapshot's report describes the parameters it shares with the options as they declare them", () => {
+  assert.equal(
+    SNAPSHOT.parameters.batch_pages,
+    describeParameter(SNAPSHOT_OPTIONS_FIELDS, "batchPages"),
+  );
+  assert.equal(
+    SNAPSHOT.parameters.write_fraction,
+    SNAPSHOT_OPTIONS_FIELDS.writeFraction.description,
+  );
+  assert.match(SNAPSHOT.parameters.memory_gib, /, in GiB$/);
 });
