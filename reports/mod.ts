@@ -38,7 +38,12 @@ export { formatNumber } from "./number_format.ts";
 export { renderPlot } from "./plot_svg.ts";
 export { renderPage } from "./page.ts";
 export { renderTable, type TableOptions } from "./table_html.ts";
-export { type ExperimentReport, type Provenance, renderExperimentPage } from "./experiment_page.ts";
+export {
+  type ExperimentReport,
+  type ProfileFieldDoc,
+  type Provenance,
+  renderExperimentPage,
+} from "./experiment_page.ts";
 export { type IndexEntry, renderIndexPage } from "./index_page.ts";
 export type {
   PlotSection,
