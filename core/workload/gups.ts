@@ -4,13 +4,9 @@
  * @module
  */
 
-import { type AccessChunk, type AccessGenerator, AccessKind } from "../base/access_chunk.ts";
-import { Prng } from "../base/prng.ts";
-import {
-  type ResolvedWorkloadOptions,
-  resolveWorkloadOptions,
-  type WorkloadOptions,
-} from "./workload_options.ts";
+import { SeededGenerator } from "./_seeded_generator.ts";
+import { type AccessChunk, AccessKind } from "../base/access_chunk.ts";
+import type { WorkloadOptions } from "./workload_options.ts";
 
 /**
  * Random read-modify-write updates of `accessBytes`-sized words (default 8,
@@ -32,12 +28,8 @@ import {
  * if (!chunk.kind.subarray(0, 10).every((k) => k === AccessKind.MODIFY)) throw new Error();
  * ```
  */
-export class GupsGenerator implements AccessGenerator {
-  /** The options with defaults applied. */
-  readonly options: ResolvedWorkloadOptions;
-  #remaining: number;
+export class GupsGenerator extends SeededGenerator {
   #words: number;
-  #rng: Prng;
 
   /**
    * Validates the options once and prepares the generator.
@@ -45,19 +37,17 @@ export class GupsGenerator implements AccessGenerator {
    * @throws {ConfigError} for an invalid option, naming it.
    */
   constructor(options: WorkloadOptions) {
-    this.options = resolveWorkloadOptions("gups", options, 1);
-    this.#remaining = this.options.accesses;
+    super("gups", options, 1);
     this.#words = Math.floor(this.options.footprintBytes / this.options.accessBytes);
-    this.#rng = new Prng(this.options.seed);
   }
 
   /** Fills `chunk` from its start with the next updates; returns how many (0 at the end). */
   fill(chunk: AccessChunk): number {
-    const n = Math.min(chunk.vpn.length, this.#remaining);
+    const n = Math.min(chunk.vpn.length, this.remaining);
     const { vpn, offset } = chunk;
     const { baseVpn, accessBytes } = this.options;
     const words = this.#words;
-    const rng = this.#rng;
+    const rng = this.rng;
     for (let i = 0; i < n; i++) {
       const byte = rng.below(words) * accessBytes;
       const page = Math.floor(byte / 4096);
@@ -68,7 +58,7 @@ export class GupsGenerator implements AccessGenerator {
     chunk.size.fill(accessBytes, 0, n);
     chunk.space.fill(0, 0, n);
     chunk.length = n;
-    this.#remaining -= n;
+    this.remaining -= n;
     return n;
   }
 }

@@ -4,15 +4,10 @@
  * @module
  */
 
-import { type AccessChunk, type AccessGenerator, AccessKind } from "../base/access_chunk.ts";
-import { Prng } from "../base/prng.ts";
+import { SeededGenerator } from "./_seeded_generator.ts";
+import { type AccessChunk, AccessKind } from "../base/access_chunk.ts";
 import { RandomPermutation } from "./random_permutation.ts";
-import {
-  type ResolvedWorkloadOptions,
-  resolveWorkloadOptions,
-  type WorkloadOptions,
-  writeThreshold,
-} from "./workload_options.ts";
+import type { WorkloadOptions } from "./workload_options.ts";
 
 /**
  * Follows a linked list whose `nodeBytes`-sized nodes (default 64) are
@@ -40,16 +35,11 @@ import {
  * if (lap.join() !== "0,1024,2048,3072" || chunk.offset[4] !== chunk.offset[0]) throw new Error();
  * ```
  */
-export class PointerChaseGenerator implements AccessGenerator {
-  /** The options with defaults applied. */
-  readonly options: ResolvedWorkloadOptions;
+export class PointerChaseGenerator extends SeededGenerator {
   /** Number of nodes in the cycle. */
   readonly nodes: number;
-  #remaining: number;
   #step = 0;
   #permutation: RandomPermutation;
-  #threshold: number;
-  #rng: Prng;
 
   /**
    * Validates the options once and prepares the generator.
@@ -57,23 +47,20 @@ export class PointerChaseGenerator implements AccessGenerator {
    * @throws {ConfigError} for an invalid option, naming it.
    */
   constructor(options: WorkloadOptions) {
-    this.options = resolveWorkloadOptions("pointer-chase", options, 0);
-    this.#remaining = this.options.accesses;
+    super("pointer-chase", options, 0);
     this.nodes = Math.floor(this.options.footprintBytes / this.options.nodeBytes);
     this.#permutation = new RandomPermutation(this.nodes, this.options.seed);
-    this.#threshold = writeThreshold(this.options.writeFraction);
-    this.#rng = new Prng(this.options.seed);
   }
 
   /** Fills `chunk` from its start with the next accesses; returns how many (0 at the end). */
-  fill(chunk: AccessChunk): number {
-    const n = Math.min(chunk.vpn.length, this.#remaining);
+  override fill(chunk: AccessChunk): number {
+    const n = Math.min(chunk.vpn.length, this.remaining);
     const { vpn, offset, kind } = chunk;
     const { baseVpn, accessBytes, nodeBytes } = this.options;
     const nodes = this.nodes;
     const permutation = this.#permutation;
-    const threshold = this.#threshold;
-    const rng = this.#rng;
+    const threshold = this.threshold;
+    const rng = this.rng;
     let step = this.#step;
     for (let i = 0; i < n; i++) {
       const byte = permutation.map(step) * nodeBytes;
@@ -87,7 +74,7 @@ export class PointerChaseGenerator implements AccessGenerator {
     chunk.space.fill(0, 0, n);
     chunk.length = n;
     this.#step = step;
-    this.#remaining -= n;
+    this.remaining -= n;
     return n;
   }
 }

@@ -4,14 +4,9 @@
  * @module
  */
 
-import { type AccessChunk, type AccessGenerator, AccessKind } from "../base/access_chunk.ts";
-import { Prng } from "../base/prng.ts";
-import {
-  type ResolvedWorkloadOptions,
-  resolveWorkloadOptions,
-  type WorkloadOptions,
-  writeThreshold,
-} from "./workload_options.ts";
+import { SeededGenerator } from "./_seeded_generator.ts";
+import { type AccessChunk, AccessKind } from "../base/access_chunk.ts";
+import type { WorkloadOptions } from "./workload_options.ts";
 
 /**
  * Reads and writes consecutive `accessBytes`-sized slots from the start of
@@ -29,14 +24,9 @@ import {
  * if (chunk.vpn[512] !== 0x10001 || chunk.offset[513] !== 8) throw new Error();
  * ```
  */
-export class SequentialGenerator implements AccessGenerator {
-  /** The options with defaults applied. */
-  readonly options: ResolvedWorkloadOptions;
-  #remaining: number;
+export class SequentialGenerator extends SeededGenerator {
   #slot = 0;
   #slots: number;
-  #threshold: number;
-  #rng: Prng;
 
   /**
    * Validates the options once and prepares the generator.
@@ -44,21 +34,18 @@ export class SequentialGenerator implements AccessGenerator {
    * @throws {ConfigError} for an invalid option, naming it.
    */
   constructor(options: WorkloadOptions) {
-    this.options = resolveWorkloadOptions("sequential", options, 0.3);
-    this.#remaining = this.options.accesses;
+    super("sequential", options, 0.3);
     this.#slots = Math.floor(this.options.footprintBytes / this.options.accessBytes);
-    this.#threshold = writeThreshold(this.options.writeFraction);
-    this.#rng = new Prng(this.options.seed);
   }
 
   /** Fills `chunk` from its start with the next accesses; returns how many (0 at the end). */
-  fill(chunk: AccessChunk): number {
-    const n = Math.min(chunk.vpn.length, this.#remaining);
+  override fill(chunk: AccessChunk): number {
+    const n = Math.min(chunk.vpn.length, this.remaining);
     const { vpn, offset, kind } = chunk;
     const { baseVpn, accessBytes } = this.options;
     const slots = this.#slots;
-    const threshold = this.#threshold;
-    const rng = this.#rng;
+    const threshold = this.threshold;
+    const rng = this.rng;
     let slot = this.#slot;
     for (let i = 0; i < n; i++) {
       const byte = slot * accessBytes;
@@ -72,7 +59,7 @@ export class SequentialGenerator implements AccessGenerator {
     chunk.space.fill(0, 0, n);
     chunk.length = n;
     this.#slot = slot;
-    this.#remaining -= n;
+    this.remaining -= n;
     return n;
   }
 }

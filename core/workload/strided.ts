@@ -4,14 +4,9 @@
  * @module
  */
 
-import { type AccessChunk, type AccessGenerator, AccessKind } from "../base/access_chunk.ts";
-import { Prng } from "../base/prng.ts";
-import {
-  type ResolvedWorkloadOptions,
-  resolveWorkloadOptions,
-  type WorkloadOptions,
-  writeThreshold,
-} from "./workload_options.ts";
+import { SeededGenerator } from "./_seeded_generator.ts";
+import { type AccessChunk, AccessKind } from "../base/access_chunk.ts";
+import type { WorkloadOptions } from "./workload_options.ts";
 
 /**
  * Walks the footprint `strideBytes` at a time, like reading a row-major
@@ -34,14 +29,9 @@ import {
  * if (chunk.vpn[3] !== 0x10003 || chunk.vpn[4] !== 0x10000 || chunk.offset[4] !== 8) throw new Error();
  * ```
  */
-export class StridedGenerator implements AccessGenerator {
-  /** The options with defaults applied. */
-  readonly options: ResolvedWorkloadOptions;
-  #remaining: number;
+export class StridedGenerator extends SeededGenerator {
   #position = 0;
   #lane = 0;
-  #threshold: number;
-  #rng: Prng;
 
   /**
    * Validates the options once and prepares the generator.
@@ -49,20 +39,17 @@ export class StridedGenerator implements AccessGenerator {
    * @throws {ConfigError} for an invalid option, naming it.
    */
   constructor(options: WorkloadOptions) {
-    this.options = resolveWorkloadOptions("strided", options, 0.3);
-    this.#remaining = this.options.accesses;
-    this.#threshold = writeThreshold(this.options.writeFraction);
-    this.#rng = new Prng(this.options.seed);
+    super("strided", options, 0.3);
   }
 
   /** Fills `chunk` from its start with the next accesses; returns how many (0 at the end). */
-  fill(chunk: AccessChunk): number {
-    const n = Math.min(chunk.vpn.length, this.#remaining);
+  override fill(chunk: AccessChunk): number {
+    const n = Math.min(chunk.vpn.length, this.remaining);
     const { vpn, offset, kind } = chunk;
     const { baseVpn, accessBytes, strideBytes } = this.options;
     const lastStart = this.options.footprintBytes - accessBytes;
-    const threshold = this.#threshold;
-    const rng = this.#rng;
+    const threshold = this.threshold;
+    const rng = this.rng;
     let position = this.#position;
     let lane = this.#lane;
     for (let i = 0; i < n; i++) {
@@ -82,7 +69,7 @@ export class StridedGenerator implements AccessGenerator {
     chunk.length = n;
     this.#position = position;
     this.#lane = lane;
-    this.#remaining -= n;
+    this.remaining -= n;
     return n;
   }
 }

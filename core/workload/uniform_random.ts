@@ -4,14 +4,9 @@
  * @module
  */
 
-import { type AccessChunk, type AccessGenerator, AccessKind } from "../base/access_chunk.ts";
-import { Prng } from "../base/prng.ts";
-import {
-  type ResolvedWorkloadOptions,
-  resolveWorkloadOptions,
-  type WorkloadOptions,
-  writeThreshold,
-} from "./workload_options.ts";
+import { SeededGenerator } from "./_seeded_generator.ts";
+import { type AccessChunk, AccessKind } from "../base/access_chunk.ts";
+import type { WorkloadOptions } from "./workload_options.ts";
 
 /**
  * Accesses `accessBytes`-aligned slots chosen uniformly over the footprint:
@@ -30,13 +25,8 @@ import {
  * }
  * ```
  */
-export class UniformRandomGenerator implements AccessGenerator {
-  /** The options with defaults applied. */
-  readonly options: ResolvedWorkloadOptions;
-  #remaining: number;
+export class UniformRandomGenerator extends SeededGenerator {
   #slots: number;
-  #threshold: number;
-  #rng: Prng;
 
   /**
    * Validates the options once and prepares the generator.
@@ -44,21 +34,18 @@ export class UniformRandomGenerator implements AccessGenerator {
    * @throws {ConfigError} for an invalid option, naming it.
    */
   constructor(options: WorkloadOptions) {
-    this.options = resolveWorkloadOptions("random", options, 0.3);
-    this.#remaining = this.options.accesses;
+    super("random", options, 0.3);
     this.#slots = Math.floor(this.options.footprintBytes / this.options.accessBytes);
-    this.#threshold = writeThreshold(this.options.writeFraction);
-    this.#rng = new Prng(this.options.seed);
   }
 
   /** Fills `chunk` from its start with the next accesses; returns how many (0 at the end). */
-  fill(chunk: AccessChunk): number {
-    const n = Math.min(chunk.vpn.length, this.#remaining);
+  override fill(chunk: AccessChunk): number {
+    const n = Math.min(chunk.vpn.length, this.remaining);
     const { vpn, offset, kind } = chunk;
     const { baseVpn, accessBytes } = this.options;
     const slots = this.#slots;
-    const threshold = this.#threshold;
-    const rng = this.#rng;
+    const threshold = this.threshold;
+    const rng = this.rng;
     for (let i = 0; i < n; i++) {
       const byte = rng.below(slots) * accessBytes;
       const page = Math.floor(byte / 4096);
@@ -69,7 +56,7 @@ export class UniformRandomGenerator implements AccessGenerator {
     chunk.size.fill(accessBytes, 0, n);
     chunk.space.fill(0, 0, n);
     chunk.length = n;
-    this.#remaining -= n;
+    this.remaining -= n;
     return n;
   }
 }

@@ -4,15 +4,10 @@
  * @module
  */
 
-import { type AccessChunk, type AccessGenerator, AccessKind } from "../base/access_chunk.ts";
-import { Prng } from "../base/prng.ts";
+import { SeededGenerator } from "./_seeded_generator.ts";
+import { type AccessChunk, AccessKind } from "../base/access_chunk.ts";
 import { RandomPermutation } from "./random_permutation.ts";
-import {
-  type ResolvedWorkloadOptions,
-  resolveWorkloadOptions,
-  type WorkloadOptions,
-  writeThreshold,
-} from "./workload_options.ts";
+import type { WorkloadOptions } from "./workload_options.ts";
 import { ZipfSampler } from "./zipf_sampler.ts";
 
 /**
@@ -36,14 +31,9 @@ import { ZipfSampler } from "./zipf_sampler.ts";
  * if (first < 50) throw new Error("rank 1 should take about 8% of accesses");
  * ```
  */
-export class ZipfGenerator implements AccessGenerator {
-  /** The options with defaults applied. */
-  readonly options: ResolvedWorkloadOptions;
-  #remaining: number;
+export class ZipfGenerator extends SeededGenerator {
   #sampler: ZipfSampler;
   #permutation: RandomPermutation;
-  #threshold: number;
-  #rng: Prng;
 
   /**
    * Validates the options once and prepares the generator.
@@ -51,26 +41,23 @@ export class ZipfGenerator implements AccessGenerator {
    * @throws {ConfigError} for an invalid option, naming it.
    */
   constructor(options: WorkloadOptions) {
-    this.options = resolveWorkloadOptions("zipf", options, 0.3);
-    this.#remaining = this.options.accesses;
+    super("zipf", options, 0.3);
     const items = Math.floor(this.options.footprintBytes / this.options.accessBytes);
     this.#sampler = new ZipfSampler(items, this.options.theta);
     // Without scrambling, a size-1 permutation stands in and is never consulted:
     // the field keeps one type, so fill() stays monomorphic.
     this.#permutation = new RandomPermutation(this.options.scramble ? items : 1, this.options.seed);
-    this.#threshold = writeThreshold(this.options.writeFraction);
-    this.#rng = new Prng(this.options.seed);
   }
 
   /** Fills `chunk` from its start with the next accesses; returns how many (0 at the end). */
-  fill(chunk: AccessChunk): number {
-    const n = Math.min(chunk.vpn.length, this.#remaining);
+  override fill(chunk: AccessChunk): number {
+    const n = Math.min(chunk.vpn.length, this.remaining);
     const { vpn, offset, kind } = chunk;
     const { baseVpn, accessBytes, scramble } = this.options;
     const sampler = this.#sampler;
     const permutation = this.#permutation;
-    const threshold = this.#threshold;
-    const rng = this.#rng;
+    const threshold = this.threshold;
+    const rng = this.rng;
     for (let i = 0; i < n; i++) {
       const rankIndex = sampler.sample(rng) - 1;
       const slot = scramble ? permutation.map(rankIndex) : rankIndex;
@@ -83,7 +70,7 @@ export class ZipfGenerator implements AccessGenerator {
     chunk.size.fill(accessBytes, 0, n);
     chunk.space.fill(0, 0, n);
     chunk.length = n;
-    this.#remaining -= n;
+    this.remaining -= n;
     return n;
   }
 }
