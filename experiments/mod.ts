@@ -49,6 +49,9 @@ export {
 export { cartesian } from "./cartesian.ts";
 export { EXPERIMENTS } from "./registry.ts";
 export { TRANSLATION } from "./translation/experiment.ts";
+export { TRANSLATION_PARAMETERS, type TranslationPoint } from "./translation/point.ts";
+export { SHADOW } from "./shadow/experiment.ts";
+export { LARGE_PAGES } from "./large_pages/experiment.ts";
 export { SNAPSHOT } from "./snapshot/experiment.ts";
 export {
   describePoint,
