@@ -97,9 +97,6 @@ const CONFIG_COLOURS: readonly string[] = [
   "#15803d",
 ];
 
-/** Native results per (workload, vCPUs, seed, profile), shared by the points of one Worker. */
-const nativeCache = new Map<string, number>();
-
 /** The platforms a point may run on. */
 type Mode = "native" | "nested" | "shadow";
 
@@ -127,22 +124,14 @@ function simulatePoint(point: Point, mode: Mode, seed: number, cost: CostModel) 
   return { vm, accesses, report: vm.report() };
 }
 
+/**
+ * The native reference of a point: its workload run natively. Simulated
+ * for every point that needs it, so that a run depends on its point and
+ * context alone, never on what ran before it in its Worker.
+ */
 function nativeCyclesPerAccess(point: Point, seed: number, cost: CostModel): number {
-  const key = JSON.stringify([
-    point.workload,
-    point.vcpus,
-    point.footprint_mib,
-    point.accesses,
-    seed,
-    cost,
-  ]);
-  let cpa = nativeCache.get(key);
-  if (cpa === undefined) {
-    const { accesses, report } = simulatePoint(point, "native", seed, cost);
-    cpa = report.cycles.total / accesses;
-    nativeCache.set(key, cpa);
-  }
-  return cpa;
+  const { accesses, report } = simulatePoint(point, "native", seed, cost);
+  return report.cycles.total / accesses;
 }
 
 function runPoint(point: Point, seed: number, cost: CostModel): Row {
@@ -485,10 +474,10 @@ export const SHADOW: Experiment = {
   },
   grids: { quick: buildGrid(QUICK), full: buildGrid(FULL), default: "quick" },
   cell(point: Point): string {
-    // Every configuration of a workload and vCPU count shares one Worker so
-    // that the native reference is simulated once. Rows are modelled cycle
-    // counts, not wall time, so the mix of classes a Worker sees cannot
-    // change them (STYLE.md, point 13); it only costs simulator speed.
+    // Rows are modelled cycle counts, not wall time, so the mix of classes a
+    // Worker sees cannot change them (STYLE.md, point 13); grouping the
+    // points of a workload and vCPU count in one Worker saves starting a
+    // Worker per point.
     return `${point.workload}/${point.vcpus}`;
   },
   run(point: Point, context): Row {
