@@ -51,6 +51,7 @@ export { EXPERIMENTS } from "./registry.ts";
 export { TRANSLATION } from "./translation/experiment.ts";
 export { TRANSLATION_PARAMETERS, type TranslationPoint } from "./translation/point.ts";
 export { SHADOW } from "./shadow/experiment.ts";
+export { SHADOW_PARAMETERS, type ShadowPoint } from "./shadow/point.ts";
 export { LARGE_PAGES } from "./large_pages/experiment.ts";
 export { SNAPSHOT } from "./snapshot/experiment.ts";
 export {
