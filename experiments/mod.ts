@@ -53,6 +53,7 @@ export { TRANSLATION_PARAMETERS, type TranslationPoint } from "./translation/poi
 export { SHADOW } from "./shadow/experiment.ts";
 export { SHADOW_PARAMETERS, type ShadowPoint } from "./shadow/point.ts";
 export { LARGE_PAGES } from "./large_pages/experiment.ts";
+export { LARGE_PAGES_PARAMETERS, type LargePagesPoint } from "./large_pages/point.ts";
 export { SNAPSHOT } from "./snapshot/experiment.ts";
 export {
   describePoint,
