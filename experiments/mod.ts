@@ -55,6 +55,7 @@ export { SHADOW_PARAMETERS, type ShadowPoint } from "./shadow/point.ts";
 export { LARGE_PAGES } from "./large_pages/experiment.ts";
 export { LARGE_PAGES_PARAMETERS, type LargePagesPoint } from "./large_pages/point.ts";
 export { SNAPSHOT } from "./snapshot/experiment.ts";
+export { SNAPSHOT_PARAMETERS, type SnapshotPoint } from "./snapshot/point.ts";
 export {
   describePoint,
   PROVENANCE_KEYS,

@@ -2,6 +2,10 @@ import assert from "node:assert/strict";
 import { defineExperiment } from "../../experiments/define_experiment.ts";
 import type { Point, Row } from "../../experiments/experiment.ts";
 import { EXPERIMENTS } from "../../experiments/registry.ts";
+import { LARGE_PAGES } from "../../experiments/large_pages/experiment.ts";
+import { SHADOW } from "../../experiments/shadow/experiment.ts";
+import { SNAPSHOT } from "../../experiments/snapshot/experiment.ts";
+import { TRANSLATION } from "../../experiments/translation/experiment.ts";
 import { COST } from "./fixtures/small_sweep.ts";
 
 const PARAMETERS = {
@@ -93,12 +97,11 @@ Deno.test("defineExperiment() refuses a malformed point at run, cell and withTra
   assert.deepEqual(seen, { run: [], cell: [], traces: [] }, "typed code never saw them");
 });
 
-for (const [id, experiment] of Object.entries(EXPERIMENTS)) {
-  if (!experiment.parsePoint) continue;
-  const parse = experiment.parsePoint;
-  Deno.test(`${id}: every grid point round-trips through JSON to the same typed point`, () => {
+for (const experiment of [TRANSLATION, SHADOW, LARGE_PAGES, SNAPSHOT]) {
+  Deno.test(`${experiment.id}: every grid point round-trips through JSON to the same typed point`, () => {
+    assert.equal(EXPERIMENTS[experiment.id], experiment, "registered");
     for (const point of [...experiment.grids.quick, ...experiment.grids.full]) {
-      assert.deepEqual(parse(JSON.parse(JSON.stringify(point))), point);
+      assert.deepEqual(experiment.parsePoint(JSON.parse(JSON.stringify(point))), point);
     }
   });
 }
