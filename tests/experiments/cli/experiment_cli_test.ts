@@ -3,6 +3,7 @@ import { runCli } from "../../../experiments/cli/experiment_cli.ts";
 import type { Experiment } from "../../../experiments/experiment.ts";
 import type { ProgressStream } from "../../../experiments/sweep/progress.ts";
 import { DEMO, EXPERIMENTS, FIXTURE_REGISTRY_URL } from "../fixtures/fixture_registry.ts";
+import { oneLine, runScript } from "./_cli.ts";
 
 /** Runs the CLI over the fixture registry (or another), capturing stdout lines and stderr text. */
 async function cli(
@@ -29,10 +30,9 @@ async function cli(
 }
 
 function oneErrorLine(err: string): string {
-  const lines = err.trimEnd().split("\n");
-  assert.equal(lines.length, 1, `expected one line, got:\n${err}`);
-  assert.match(lines[0], /^error: /);
-  return lines[0];
+  const line = oneLine(err);
+  assert.match(line, /^error: /);
+  return line;
 }
 
 Deno.test("runCli() rejects bad command lines with one line and exit code 2", async (t) => {
@@ -235,13 +235,8 @@ Deno.test("runCli() merge refuses folders of different sweeps", async () => {
 });
 
 Deno.test("the experiment command prints one error line without a stack trace and exits 2", async () => {
-  const script = new URL("../fixtures/run_fixture_cli.ts", import.meta.url).pathname;
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", script, "demo", "--frobnicate"],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(output.code, 2);
-  const err = new TextDecoder().decode(output.stderr);
+  const script = new URL("../fixtures/run_fixture_cli.ts", import.meta.url);
+  const { code, err } = await runScript(script, ["demo", "--frobnicate"], { permissions: ["-A"] });
+  assert.equal(code, 2);
   assert.match(oneErrorLine(err), /Unknown option '--frobnicate'/);
 });
