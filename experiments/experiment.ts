@@ -48,7 +48,10 @@ export interface RunContext {
 }
 
 /**
- * An experiment. `run` must be pure (its row depends only on the point and
+ * An experiment as the sweep runner, the Workers and the CLI see it: points
+ * are JSON records. Experiments are written with `defineExperiment`
+ * (define_experiment.ts), which gives their grids and runs a typed point and
+ * erases to this. `run` must be pure (its row depends only on the point and
  * the context) and synchronous or promise-returning; it runs inside a Web
  * Worker, so it must not rely on state shared with other points.
  */
@@ -77,6 +80,13 @@ export interface Experiment {
    * replayed by this experiment.
    */
   withTraces?(grid: readonly Point[], traces: readonly string[]): Point[];
+  /**
+   * Checks that a point fits the declared parameters and returns it; throws
+   * a one-line `PointError` naming the experiment and the parameter
+   * otherwise. Experiments made with `defineExperiment` have it; the sweep
+   * runner checks every point of a sweep with it before any Worker starts.
+   */
+  parsePoint?(point: Point): Point;
   /** Runs one point; returns measurements only (the runner adds parameters and provenance). */
   run(point: Point, context: RunContext): Row | Promise<Row>;
   /** Report sections, in order. */

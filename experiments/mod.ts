@@ -1,7 +1,8 @@
 /**
  * Experiments as resumable, shardable sweeps: the {@linkcode Experiment}
- * declaration, the registry, the Web Worker sweep runner, the report writer
- * and the `deno task experiment` command line.
+ * declaration and {@linkcode defineExperiment} for typed ones, the registry,
+ * the Web Worker sweep runner, the report writer and the `deno task
+ * experiment` command line.
  *
  * @example Run one point of the translation experiment in-process
  * ```ts
@@ -27,10 +28,47 @@ export {
   type RunContext,
   type Value,
 } from "./experiment.ts";
+export {
+  type ChoiceParameter,
+  describeParameters,
+  type NumberParameter,
+  type ParameterSpec,
+  type ParameterSpecs,
+  parsePoint,
+  PointError,
+  type PointOf,
+  type StringParameter,
+  type ValueOf,
+} from "./parameters.ts";
+export {
+  defineExperiment,
+  type ExperimentDefinition,
+  type TypedExperiment,
+  type TypedGrids,
+} from "./define_experiment.ts";
 export { cartesian } from "./cartesian.ts";
 export { EXPERIMENTS } from "./registry.ts";
 export { TRANSLATION } from "./translation/experiment.ts";
+export { TRANSLATION_PARAMETERS, type TranslationPoint } from "./translation/point.ts";
+export { SHADOW } from "./shadow/experiment.ts";
+export {
+  SHADOW_PARAMETERS,
+  type ShadowParameters,
+  type ShadowPoint,
+  type StrategyValue,
+} from "./shadow/point.ts";
+export { LARGE_PAGES } from "./large_pages/experiment.ts";
+export {
+  LARGE_PAGES_PARAMETERS,
+  type LargePagesParameters,
+  type LargePagesPoint,
+} from "./large_pages/point.ts";
 export { SNAPSHOT } from "./snapshot/experiment.ts";
+export {
+  SNAPSHOT_PARAMETERS,
+  type SnapshotParameters,
+  type SnapshotPoint,
+} from "./snapshot/point.ts";
 export {
   describePoint,
   PROVENANCE_KEYS,

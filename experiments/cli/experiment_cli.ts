@@ -17,6 +17,7 @@ import { writeExperimentReport, writeIndex } from "../sweep/report_writer.ts";
 import { formatShard, parseShard, type Shard } from "../sweep/shard.ts";
 import { runSweep, SweepError } from "../sweep/run_sweep.ts";
 import { UsageError } from "./usage_error.ts";
+import { PointError } from "../parameters.ts";
 
 /** Default output folder. */
 export const DEFAULT_OUT_DIR = "reports/out";
@@ -312,6 +313,13 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
     if (caught instanceof SweepError) {
       error(caught.message);
       if (caught.workerStack) writeText(stderr, caught.workerStack + "\n");
+      return 1;
+    }
+    // A grid point that does not fit its experiment's parameters, found by
+    // a typed withTraces() while merging (a sweep reports it as a
+    // SweepError): the experiment's bug, as a failing run is, in one line.
+    if (caught instanceof PointError) {
+      error(caught.message);
       return 1;
     }
     throw caught;

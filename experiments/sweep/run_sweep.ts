@@ -10,6 +10,7 @@
 import type { CostModel } from "../../core/cost/cost_model.ts";
 import { gridOf } from "./grid.ts";
 import type { Experiment, GridSize, Point, Row } from "../experiment.ts";
+import { PointError } from "../parameters.ts";
 import type { Progress } from "./progress.ts";
 import { pointId } from "./point_id.ts";
 import { appendRow, loadRows, POINT_ID_KEY } from "./row_store.ts";
@@ -129,6 +130,28 @@ function assembleRow(
 }
 
 /**
+ * The points of the sweep, each checked against the experiment's parameters
+ * (when it declares them) here, once, before any Worker starts: a point that
+ * does not fit — a trace point made wrong, a grid drifted from its
+ * parameters — stops the sweep with the one-line message naming the
+ * experiment and the parameter.
+ */
+function checkedGrid(
+  experiment: Experiment,
+  size: GridSize,
+  traces: readonly string[] | undefined,
+): readonly Point[] {
+  try {
+    const grid = gridOf(experiment, size, traces);
+    if (experiment.parsePoint) { for (const point of grid) experiment.parsePoint(point); }
+    return grid;
+  } catch (error) {
+    if (error instanceof PointError) throw new SweepError(error.message);
+    throw error;
+  }
+}
+
+/**
  * Runs the selected points of a grid that have no row on disk yet, a fresh
  * Worker per cell (see `Experiment.cell`), at most `workers` at once, and
  * returns all finished rows of the selection in grid order.
@@ -142,11 +165,12 @@ function assembleRow(
  *   size: "quick", seed: 1, cost, outDir: "reports/out", workers: 2, version: "0.1.0",
  * });
  * ```
- * @throws {SweepError} when a point's run fails; rows finished before stay on disk.
+ * @throws {SweepError} when a point does not fit the experiment's parameters, or a point's run
+ * fails; rows finished before stay on disk.
  */
 export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const { experiment, size, seed, cost } = options;
-  const grid = gridOf(experiment, size, options.traces);
+  const grid = checkedGrid(experiment, size, options.traces);
   const ids = grid.map((point) => pointId(experiment.id, point, seed, cost));
   const selected = grid.map((_, i) => i).filter((i) => !options.shard || inShard(i, options.shard));
   await Deno.mkdir(options.outDir, { recursive: true });

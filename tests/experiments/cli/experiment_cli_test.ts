@@ -1,10 +1,15 @@
 import assert from "node:assert/strict";
 import { runCli } from "../../../experiments/cli/experiment_cli.ts";
+import type { Experiment } from "../../../experiments/experiment.ts";
 import type { ProgressStream } from "../../../experiments/sweep/progress.ts";
-import { EXPERIMENTS, FIXTURE_REGISTRY_URL } from "../fixtures/fixture_registry.ts";
+import { DEMO, EXPERIMENTS, FIXTURE_REGISTRY_URL } from "../fixtures/fixture_registry.ts";
+import { oneLine, runScript } from "./_cli.ts";
 
-/** Runs the CLI over the fixture registry, capturing stdout lines and stderr text. */
-async function cli(args: string[]): Promise<{ code: number; out: string[]; err: string }> {
+/** Runs the CLI over the fixture registry (or another), capturing stdout lines and stderr text. */
+async function cli(
+  args: string[],
+  registry: Readonly<Record<string, Experiment>> = EXPERIMENTS,
+): Promise<{ code: number; out: string[]; err: string }> {
   const out: string[] = [];
   let err = "";
   const stderr: ProgressStream = {
@@ -15,7 +20,7 @@ async function cli(args: string[]): Promise<{ code: number; out: string[]; err: 
     isTerminal: () => false,
   };
   const code = await runCli(args, {
-    registry: EXPERIMENTS,
+    registry,
     registryUrl: FIXTURE_REGISTRY_URL,
     print: (line) => out.push(line),
     stderr,
@@ -25,10 +30,9 @@ async function cli(args: string[]): Promise<{ code: number; out: string[]; err: 
 }
 
 function oneErrorLine(err: string): string {
-  const lines = err.trimEnd().split("\n");
-  assert.equal(lines.length, 1, `expected one line, got:\n${err}`);
-  assert.match(lines[0], /^error: /);
-  return lines[0];
+  const line = oneLine(err);
+  assert.match(line, /^error: /);
+  return line;
 }
 
 Deno.test("runCli() rejects bad command lines with one line and exit code 2", async (t) => {
@@ -138,6 +142,28 @@ Deno.test("runCli() exits 1 with the failing point when an experiment fails", as
   assert.match(err, /error: experiment "broken" failed at point x=2: x must not be 2/);
 });
 
+Deno.test("runCli() exits 1 with one line naming experiment and parameter for a point that does not fit", async (t) => {
+  await t.step("in a sweep", async () => {
+    const { code, err } = await cli(["malformed", "--out", await Deno.makeTempDir()]);
+    assert.equal(code, 1);
+    assert.equal(
+      oneErrorLine(err),
+      'error: experiment "malformed": parameter "x" must be an integer, got "2"',
+    );
+  });
+  await t.step("in a merge, where withTraces() reads the grid", async () => {
+    const dir = await Deno.makeTempDir();
+    assert.equal((await cli(["demo", "--trace", "deno.json", "--out", dir])).code, 0);
+    const drifted = { ...DEMO, grids: { ...DEMO.grids, quick: [{ label: 7, x: 1 }] } };
+    const { code, err } = await cli(["merge", dir, "--out", `${dir}/merged`], { demo: drifted });
+    assert.equal(code, 1);
+    assert.equal(
+      oneErrorLine(err),
+      'error: experiment "demo": parameter "label" must be a string, got 7',
+    );
+  });
+});
+
 Deno.test("runCli() shards merged equal the unsharded run", async () => {
   const dir = await Deno.makeTempDir();
   assert.equal((await cli(["demo", "--full", "--out", `${dir}/whole`, "--seed", "3"])).code, 0);
@@ -209,13 +235,8 @@ Deno.test("runCli() merge refuses folders of different sweeps", async () => {
 });
 
 Deno.test("the experiment command prints one error line without a stack trace and exits 2", async () => {
-  const script = new URL("../fixtures/run_fixture_cli.ts", import.meta.url).pathname;
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", script, "demo", "--frobnicate"],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(output.code, 2);
-  const err = new TextDecoder().decode(output.stderr);
+  const script = new URL("../fixtures/run_fixture_cli.ts", import.meta.url);
+  const { code, err } = await runScript(script, ["demo", "--frobnicate"], { permissions: ["-A"] });
+  assert.equal(code, 2);
   assert.match(oneErrorLine(err), /Unknown option '--frobnicate'/);
 });

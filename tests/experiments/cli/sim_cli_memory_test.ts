@@ -1,21 +1,10 @@
 import assert from "node:assert/strict";
 import { main } from "../../../experiments/cli/sim_cli.ts";
+import { captureMain, type Output } from "./_cli.ts";
 
 /** Runs the sim command with console output captured. */
-async function sim(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = console.log;
-  const error = console.error;
-  console.log = (...x: unknown[]) => void out.push(x.join(" "));
-  console.error = (...x: unknown[]) => void err.push(x.join(" "));
-  try {
-    const code = await main(args);
-    return { code, out: out.join("\n"), err: err.join("\n") };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
+function sim(args: string[]): Promise<Output> {
+  return captureMain(main, args);
 }
 
 const SMALL = ["--accesses", "2000", "--footprint", "16M", "--json"];

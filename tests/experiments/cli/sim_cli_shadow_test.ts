@@ -1,19 +1,10 @@
 import assert from "node:assert/strict";
 import { main } from "../../../experiments/cli/sim_cli.ts";
+import { captureMain, type Output } from "./_cli.ts";
 
-async function capture(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const log = console.log;
-  const error = console.error;
-  let out = "";
-  let err = "";
-  console.log = (s: string) => void (out += s + "\n");
-  console.error = (s: string) => void (err += s + "\n");
-  try {
-    return { code: await main(args), out, err };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
+/** Runs the sim command with console output captured. */
+function capture(args: string[]): Promise<Output> {
+  return captureMain(main, args);
 }
 
 Deno.test("sim runs an OS workload in shadow mode with strategies and vCPUs, as JSON", async () => {
@@ -107,30 +98,30 @@ Deno.test("sim rejects a bad strategy, vCPU count or option mix with one line an
   const cases: [string[], string][] = [
     [
       ["--mode", "shadow", "--strategies", "turbo"],
-      'sim: --strategies: unknown strategy "turbo"; known: baseline, all, tagged-tlb, shadow-cache, batch, lazy-flags, out-of-sync, pv-shootdown\n',
+      'sim: --strategies: unknown strategy "turbo"; known: baseline, all, tagged-tlb, shadow-cache, batch, lazy-flags, out-of-sync, pv-shootdown',
     ],
-    [["--vcpus", "0"], "sim: --vcpus: expected an integer from 1 to 64, got 0\n"],
-    [["--vcpus", "two"], 'sim: --vcpus: expected an integer from 1 to 64, got "two"\n'],
-    [["--guest", "os", "--pcid", "maybe"], 'sim: --pcid: expected on or off, got "maybe"\n'],
+    [["--vcpus", "0"], "sim: --vcpus: expected an integer from 1 to 64, got 0"],
+    [["--vcpus", "two"], 'sim: --vcpus: expected an integer from 1 to 64, got "two"'],
+    [["--guest", "os", "--pcid", "maybe"], 'sim: --pcid: expected on or off, got "maybe"'],
     [
       ["--pcid", "on"],
-      `sim: --pcid: PCIDs are the guest OS's: needs guest "os", got guest "first-touch"\n`,
+      `sim: --pcid: PCIDs are the guest OS's: needs guest "os", got guest "first-touch"`,
     ],
-    [["--strategies", "all"], "sim: --strategies: needs platform shadow, got platform native\n"],
-    [["--mode", "shadow", "--batch", "3"], "sim: --batch: expected one of 1, 8, 64, 512, got 3\n"],
+    [["--strategies", "all"], "sim: --strategies: needs platform shadow, got platform native"],
+    [["--mode", "shadow", "--batch", "3"], "sim: --batch: expected one of 1, 8, 64, 512, got 3"],
     [
       ["--mode", "shadow", "--nested-tlb", "off"],
-      "sim: --nested-tlb: platform shadow has no nested TLB\n",
+      "sim: --nested-tlb: platform shadow has no nested TLB",
     ],
     [
       ["--mode", "native", "--host-page", "2m"],
-      "sim: --host-page: platform native has no host layer\n",
+      "sim: --host-page: platform native has no host layer",
     ],
     [
       ["--workload", "build", "--guest", "first-touch"],
-      "sim: --workload build is an OS workload: it needs --guest os\n",
+      "sim: --workload build is an OS workload: it needs --guest os",
     ],
-    [["--guest", "kernel"], 'sim: --guest: expected one of first-touch, os, got "kernel"\n'],
+    [["--guest", "kernel"], 'sim: --guest: expected one of first-touch, os, got "kernel"'],
   ];
   for (const [args, message] of cases) {
     const { code, err } = await capture([...args, "--accesses", "10", "--footprint", "1M"]);

@@ -1,21 +1,10 @@
 import assert from "node:assert/strict";
 import { main } from "../../../experiments/cli/state_cli.ts";
+import { captureMain, oneLine, type Output, runScript } from "./_cli.ts";
 
 /** Runs main() with console output captured. */
-async function capture(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = console.log;
-  const error = console.error;
-  console.log = (...a: unknown[]) => out.push(a.join(" "));
-  console.error = (...a: unknown[]) => err.push(a.join(" "));
-  try {
-    const code = await main(args);
-    return { code, out: out.join("\n"), err: err.join("\n") };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
+function capture(args: string[]): Promise<Output> {
+  return captureMain(main, args);
 }
 
 const SMALL = ["--memory", "4M", "--job-ms", "0.5"];
@@ -117,22 +106,10 @@ Deno.test("deno task state rejects bad input in one line naming the option, exit
 });
 
 Deno.test("deno task state exits with code 2 and no stack trace as a process", async () => {
-  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-env",
-      "experiments/cli/state_cli.ts",
-      "snapshot",
-      "--vcpus",
-      "0",
-    ],
-    stderr: "piped",
-    stdout: "null",
-    env: { NO_COLOR: "1" },
-  }).output();
+  const state = new URL("../../../experiments/cli/state_cli.ts", import.meta.url);
+  const { code, err } = await runScript(state, ["snapshot", "--vcpus", "0"]);
   assert.equal(code, 2);
-  const text = new TextDecoder().decode(stderr).trim();
+  const text = oneLine(err);
   assert.match(text, /^state: --vcpus: expected an integer from 1 to 64, got 0$/);
 });
 

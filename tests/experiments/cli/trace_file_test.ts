@@ -5,6 +5,7 @@ import {
   readLackeyTrace,
   type ReadLackeyTraceOptions,
 } from "../../../experiments/cli/trace_file.ts";
+import { withTempFile } from "../fixtures/temp_file.ts";
 
 /** A trace of a few thousand lines of every kind, without a final newline. */
 function sampleTrace(): string {
@@ -73,9 +74,7 @@ async function errorOf(path: string): Promise<string> {
 
 Deno.test("readLackeyTrace() streams a file through a small buffer exactly as a whole-text parse", async () => {
   const text = sampleTrace();
-  const path = await Deno.makeTempFile({ suffix: ".lackey" });
-  try {
-    await Deno.writeTextFile(path, text);
+  await withTempFile(".lackey", text, async (path) => {
     for (const instructions of [false, true]) {
       const expected = parseWhole(text, instructions);
       assert.ok(expected.accesses.length > 1000);
@@ -85,26 +84,18 @@ Deno.test("readLackeyTrace() streams a file through a small buffer exactly as a 
       );
       assert.deepEqual(await readAll(path, { instructions }), expected);
     }
-  } finally {
-    await Deno.remove(path);
-  }
+  });
 });
 
 Deno.test("readLackeyTrace() gunzips a .gz file on the fly", async () => {
   const text = sampleTrace();
-  const path = await Deno.makeTempFile({ suffix: ".lackey.gz" });
-  try {
-    await Deno.writeFile(path, await gzip(text));
+  await withTempFile(".lackey.gz", await gzip(text), async (path) => {
     assert.deepEqual(await readAll(path, { chunkCapacity: 64 }), parseWhole(text, false));
-  } finally {
-    await Deno.remove(path);
-  }
+  });
 });
 
 Deno.test("readLackeyTrace() yields one reused chunk object and closes the file on break", async () => {
-  const path = await Deno.makeTempFile({ suffix: ".lackey" });
-  try {
-    await Deno.writeTextFile(path, sampleTrace());
+  await withTempFile(".lackey", sampleTrace(), async (path) => {
     const seen = new Set<object>();
     let chunks = 0;
     for await (const chunk of readLackeyTrace(path, { chunkCapacity: 50 })) {
@@ -112,17 +103,11 @@ Deno.test("readLackeyTrace() yields one reused chunk object and closes the file 
       if (++chunks === 3) break;
     }
     assert.equal(seen.size, 1);
-    const gzPath = path + ".gz";
-    await Deno.writeFile(gzPath, await gzip(sampleTrace()));
-    try {
-      for await (const _ of readLackeyTrace(gzPath, { chunkCapacity: 50 })) break;
-    } finally {
-      await Deno.remove(gzPath);
-    }
-    // The test's resource sanitizer fails the test if a file were left open.
-  } finally {
-    await Deno.remove(path);
-  }
+  });
+  await withTempFile(".lackey.gz", await gzip(sampleTrace()), async (path) => {
+    for await (const _ of readLackeyTrace(path, { chunkCapacity: 50 })) break;
+  });
+  // The test's resource sanitizer fails the test if a file were left open.
 });
 
 Deno.test("readLackeyTrace() names a missing file in a one-line TraceError", async () => {
@@ -142,30 +127,23 @@ Deno.test("readLackeyTrace() names a directory in a one-line TraceError", async 
 });
 
 Deno.test("readLackeyTrace() reports corrupt gzip data as a TraceError naming the file", async () => {
-  const path = await Deno.makeTempFile({ suffix: ".gz" });
-  try {
-    await Deno.writeTextFile(path, "this is not gzip at all, just text\n");
+  await withTempFile(".gz", "this is not gzip at all, just text\n", async (path) => {
     const message = await errorOf(path);
     assert.ok(message.startsWith(`Cannot read trace "${path}": `), message);
     assert.ok(!message.includes("\n"));
-  } finally {
-    await Deno.remove(path);
-  }
+  });
 });
 
 Deno.test("readLackeyTrace() reports a malformed line with the file and line number", async () => {
-  const path = await Deno.makeTempFile({ suffix: ".lackey" });
-  try {
-    await Deno.writeTextFile(path, " L 10,8\n S 20,8\n Q 30,8\n");
+  await withTempFile(".lackey", " L 10,8\n S 20,8\n Q 30,8\n", async (path) => {
     assert.equal(
       await errorOf(path),
       `Cannot parse trace "${path}": line 3: expected a record starting with I, L, S or M in " Q 30,8"`,
     );
-    await Deno.writeTextFile(path, " L 10,8\n S 20");
+  });
+  await withTempFile(".lackey", " L 10,8\n S 20", async (path) => {
     assert.equal(await errorOf(path), `Cannot parse trace "${path}": line 2: truncated record`);
-  } finally {
-    await Deno.remove(path);
-  }
+  });
 });
 
 Deno.test('readLackeyTrace("-") reads stdin', async () => {

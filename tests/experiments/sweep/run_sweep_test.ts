@@ -3,7 +3,14 @@ import { DEFAULT_PROFILE, getProfile } from "../../../core/cost/profiles.ts";
 import { pointId } from "../../../experiments/sweep/point_id.ts";
 import { loadRows } from "../../../experiments/sweep/row_store.ts";
 import { runSweep, SweepError, type SweepOptions } from "../../../experiments/sweep/run_sweep.ts";
-import { BROKEN, DEMO, FIXTURE_REGISTRY_URL, INVALID, SLOW } from "../fixtures/fixture_registry.ts";
+import {
+  BROKEN,
+  DEMO,
+  FIXTURE_REGISTRY_URL,
+  INVALID,
+  MALFORMED,
+  SLOW,
+} from "../fixtures/fixture_registry.ts";
 
 const cost = getProfile(DEFAULT_PROFILE);
 
@@ -198,6 +205,22 @@ Deno.test("runSweep() stops with a SweepError naming the failing point and keeps
   );
   // One Worker runs the single cell in order: x = 0 and 1 finished before x = 2 failed.
   assert.deepEqual((await loadRows(`${dir}/broken.jsonl`)).map((r) => r.x), [0, 1]);
+});
+
+Deno.test("runSweep() refuses a point that does not fit the parameters before any Worker starts, in one line", async () => {
+  const dir = await Deno.makeTempDir();
+  await assert.rejects(
+    () => runSweep(options(dir, { experiment: MALFORMED })),
+    (error: unknown) => {
+      assert.ok(error instanceof SweepError);
+      assert.equal(
+        error.message,
+        'experiment "malformed": parameter "x" must be an integer, got "2"',
+      );
+      return true;
+    },
+  );
+  assert.deepEqual(await loadRows(`${dir}/malformed.jsonl`), [], "no point ran");
 });
 
 Deno.test("runSweep() rejects a row that is not flat, not finite or clashes with a parameter", async () => {

@@ -1,0 +1,90 @@
+/**
+ * A point of the `large-pages` experiment: its parameters, declared as data
+ * with their units, and the typed point they give.
+ *
+ * @module
+ */
+
+import {
+  HOST_POLICIES,
+  type HostPolicy,
+  MEMORY_CONFIG_FIELDS,
+} from "../../core/mapping/memory_config.ts";
+import { describeParameter } from "../experiment.ts";
+import type { ChoiceParameter, NumberParameter, PointOf, StringParameter } from "../parameters.ts";
+
+/** Workload values of trace points start with this, followed by the trace's path. */
+export const LACKEY_PREFIX = "lackey:";
+
+/** The platforms compared, in report order. */
+export const MODES: readonly ("nested" | "shadow")[] = ["nested", "shadow"];
+
+/** How {@linkcode LARGE_PAGES_PARAMETERS} declares each parameter (written out for JSR's fast types). */
+export type LargePagesParameters = {
+  /** The platform. */
+  readonly mode: ChoiceParameter<"nested" | "shadow">;
+  /** The host's backing policy. */
+  readonly policy: ChoiceParameter<HostPolicy>;
+  /** Share of host large blocks broken. */
+  readonly fragmentation: NumberParameter;
+  /** Share of guest regions mapped with 2M pages. */
+  readonly guest_large_fraction: NumberParameter;
+  /** A synthetic workload or a lackey trace. */
+  readonly workload: StringParameter;
+  /** Guest memory touched, MiB. */
+  readonly footprint_mib: NumberParameter;
+  /** Accesses measured. */
+  readonly accesses: NumberParameter;
+  /** Accesses run before measuring. */
+  readonly warmup_accesses: NumberParameter;
+};
+
+/** The parameters of a `large-pages` point, in the order reports list them. */
+export const LARGE_PAGES_PARAMETERS: LargePagesParameters = {
+  mode: {
+    kind: "choice",
+    values: MODES,
+    description:
+      "nested (2-D walk) or shadow (one walk of a guest∘host shadow table; every strategy)",
+  },
+  policy: {
+    kind: "choice",
+    values: HOST_POLICIES,
+    description: describeParameter(MEMORY_CONFIG_FIELDS, "hostPolicy"),
+  },
+  fragmentation: {
+    kind: "number",
+    min: 0,
+    max: 1,
+    description: describeParameter(MEMORY_CONFIG_FIELDS, "fragmentation"),
+  },
+  guest_large_fraction: {
+    kind: "number",
+    min: 0,
+    max: 1,
+    description: describeParameter(MEMORY_CONFIG_FIELDS, "guestLargeFraction"),
+  },
+  workload: {
+    kind: "string",
+    description:
+      "synthetic access pattern (core/workload/workloads.ts), or lackey:PATH for a valgrind lackey trace given with --trace",
+  },
+  footprint_mib: {
+    kind: "number",
+    min: 0,
+    description: "guest memory the workload touches, MiB; guest RAM is that plus 1/16, in GiB",
+  },
+  accesses: {
+    kind: "integer",
+    min: 1,
+    description: "accesses measured per point, after first touch and warm-up",
+  },
+  warmup_accesses: {
+    kind: "integer",
+    min: 0,
+    description: "accesses run after first touch to warm TLBs and caches, not counted",
+  },
+};
+
+/** A point of the `large-pages` experiment. */
+export type LargePagesPoint = PointOf<LargePagesParameters>;

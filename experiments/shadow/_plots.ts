@@ -1,0 +1,130 @@
+/**
+ * The plots of the `shadow` report: cost relative to native, exits by
+ * reason, and hidden faults against batch size.
+ *
+ * @module
+ */
+
+import * as Plot from "@observablehq/plot";
+import { EXIT_REASON_NAMES } from "../../core/base/exit_reason.ts";
+import type { Row, Value } from "../experiment.ts";
+import { distinct } from "../rows.ts";
+import { CONFIG_COLOURS, CONFIG_LABELS, configLabel } from "./_labels.ts";
+import { mainRows, maxVcpus } from "./_tables.ts";
+
+/** `1 vCPU`, `4 vCPUs`: the symbol legend's label of a vCPU count. */
+function vcpuLabel(vcpus: Value): string {
+  return `${vcpus} vCPU${vcpus === 1 ? "" : "s"}`;
+}
+
+/** Cycles per access over native's, per workload and configuration, one symbol per vCPU count. */
+export function slowdownPlot(rows: readonly Row[]): Plot.PlotOptions {
+  const main = mainRows(rows);
+  const workloads = distinct(main.map((r) => String(r.workload)));
+  const data = main.map((r) => ({
+    workload: String(r.workload),
+    config: configLabel(r),
+    vcpus: vcpuLabel(r.vcpus),
+    slowdown: Number(r.cycles_per_access) / Number(r.native_cycles_per_access),
+  }));
+  const vcpuLabels = distinct(data.map((d) => d.vcpus));
+  return {
+    width: 1100,
+    height: 180 + 150 * workloads.length,
+    marginLeft: 150,
+    marginRight: 90,
+    marginBottom: 40,
+    style: { fontSize: "12px" },
+    fy: { label: null, domain: workloads },
+    y: { domain: CONFIG_LABELS as string[], label: null },
+    x: {
+      type: "log",
+      label: "Cycles per access relative to native (×, log scale) →",
+      grid: true,
+      tickFormat: "~g",
+    },
+    symbol: { legend: true, domain: vcpuLabels },
+    color: { domain: CONFIG_LABELS as string[], range: CONFIG_COLOURS as string[] },
+    marks: [
+      Plot.frame({ stroke: "#d8dce1" }),
+      Plot.ruleX([1], { stroke: "#888", strokeDasharray: "4,3" }),
+      Plot.dot(data, {
+        fy: "workload",
+        y: "config",
+        x: "slowdown",
+        stroke: "config",
+        symbol: "vcpus",
+        r: 4,
+        strokeWidth: 1.8,
+      }),
+    ],
+  };
+}
+
+/** VM exits per 1,000 accesses by reason, at the largest vCPU count, native left out. */
+export function exitsPlot(rows: readonly Row[]): Plot.PlotOptions {
+  const vcpus = maxVcpus(rows);
+  const main = mainRows(rows).filter((r) => r.vcpus === vcpus && r.mode !== "native");
+  const workloads = distinct(main.map((r) => String(r.workload)));
+  const reasons = EXIT_REASON_NAMES.filter((name) =>
+    main.some((r) => Number(r[`exits_${name}`]) > 0)
+  );
+  const data = main.flatMap((r) =>
+    reasons.map((reason) => ({
+      workload: String(r.workload),
+      config: configLabel(r),
+      reason: reason.replaceAll("_", " "),
+      perKilo: (1000 * Number(r[`exits_${reason}`])) / Number(r.measured_accesses),
+    }))
+  );
+  return {
+    width: 1100,
+    height: 180 + 150 * workloads.length,
+    marginLeft: 150,
+    marginRight: 90,
+    style: { fontSize: "12px" },
+    fy: { label: null, domain: workloads },
+    y: { domain: CONFIG_LABELS.filter((l) => l !== "native") as string[], label: null },
+    x: { label: "VM exits per 1,000 accesses (exits) →", grid: true },
+    color: {
+      legend: true,
+      domain: reasons.map((r) => r.replaceAll("_", " ")),
+      scheme: "tableau10",
+    },
+    marks: [
+      Plot.frame({ stroke: "#d8dce1" }),
+      Plot.barX(data, { fy: "workload", y: "config", x: "perKilo", fill: "reason" }),
+      Plot.ruleX([0]),
+    ],
+  };
+}
+
+/** Hidden faults per 1,000 accesses against batch size, the batch strategy alone. */
+export function batchPlot(rows: readonly Row[]): Plot.PlotOptions {
+  // The baseline fills one entry per hidden fault: batch size 1.
+  const data = rows.filter((r) =>
+    r.mode === "shadow" && (r.strategy === "batch" || r.strategy === "baseline")
+  ).map((r) => ({
+    workload: String(r.workload),
+    batch: Number(r.batch),
+    vcpus: vcpuLabel(r.vcpus),
+    hidden: (1000 * Number(r.exits_hidden_fault)) / Number(r.measured_accesses),
+  }));
+  const sizes = distinct(data.map((d) => d.batch)).sort((a, b) => a - b);
+  return {
+    width: 1100,
+    height: 340,
+    marginLeft: 64,
+    marginTop: 48,
+    style: { fontSize: "12px" },
+    fx: { label: null, padding: 0.12 },
+    x: { type: "point", domain: sizes, label: "Batch size (shadow entries per hidden fault) →" },
+    y: { label: "↑ Hidden faults per 1,000 accesses (exits)", grid: true, zero: true },
+    color: { legend: true },
+    marks: [
+      Plot.frame({ stroke: "#d8dce1" }),
+      Plot.line(data, { fx: "workload", x: "batch", y: "hidden", stroke: "vcpus", z: "vcpus" }),
+      Plot.dot(data, { fx: "workload", x: "batch", y: "hidden", fill: "vcpus", r: 3 }),
+    ],
+  };
+}

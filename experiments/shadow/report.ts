@@ -1,0 +1,72 @@
+/**
+ * The report of the `shadow` experiment: its sections in order, each with
+ * the caption that says how to read it.
+ *
+ * @module
+ */
+
+import type { ReportSection } from "../experiment.ts";
+import { batchPlot, exitsPlot, slowdownPlot } from "./_plots.ts";
+import { reading } from "./_prose.ts";
+import { bestSingleRows, comparisonRows } from "./_tables.ts";
+
+export { headline as shadowHeadline } from "./_prose.ts";
+
+/** The sections of the `shadow` report. */
+export const SHADOW_SECTIONS: readonly ReportSection[] = [
+  { kind: "text", title: "Reading", text: reading },
+  {
+    kind: "plot",
+    title: "Cost relative to native, by workload and configuration",
+    caption:
+      "Cycles per access (translation, exits, guest-kernel and hypervisor work, compute) divided by native's on the same workload and vCPU count; log scale, the dashed line is native. Shadow configurations: the unoptimised baseline, each strategy alone, all together. overhead_vs_native in shadow.csv is this ratio minus one.",
+    plot: slowdownPlot,
+  },
+  {
+    kind: "plot",
+    title: "VM exits by reason",
+    caption:
+      "VM exits per 1,000 measured accesses, by exit reason, at the largest vCPU count of the sweep. Native never exits and is left out; nested exits only for IPIs.",
+    plot: exitsPlot,
+  },
+  {
+    kind: "table",
+    title: "Where shadow paging beats nested paging, and why",
+    caption:
+      "Cycles per access of native, nested and the cheapest shadow configuration, per workload and vCPU count.",
+    columns: [
+      { key: "workload" },
+      { key: "vcpus", label: "vCPUs" },
+      { key: "native", unit: "cycles/access", digits: 1 },
+      { key: "nested", unit: "cycles/access", digits: 1 },
+      { key: "best_shadow", label: "best shadow" },
+      { key: "best_shadow_cpa", label: "best shadow", unit: "cycles/access", digits: 1 },
+      { key: "winner" },
+      { key: "why" },
+    ],
+    rows: comparisonRows,
+  },
+  {
+    kind: "table",
+    title: "The single strategy that buys the most",
+    caption:
+      "Cycles per access of the unoptimised shadow MMU, of the best single strategy, and of all strategies together; saving is the best single strategy's, as a fraction of the baseline.",
+    columns: [
+      { key: "workload" },
+      { key: "vcpus", label: "vCPUs" },
+      { key: "baseline", unit: "cycles/access", digits: 1 },
+      { key: "best_single", label: "best single strategy" },
+      { key: "best_single_cpa", label: "with it", unit: "cycles/access", digits: 1 },
+      { key: "saving", unit: "fraction", digits: 2 },
+      { key: "all", label: "all strategies", unit: "cycles/access", digits: 1 },
+    ],
+    rows: bestSingleRows,
+  },
+  {
+    kind: "plot",
+    title: "Batched population: hidden faults against batch size",
+    caption:
+      "Hidden page faults per 1,000 accesses with the batch strategy alone, by batch size; size 1 is the baseline. The quick grid runs only 8 (KVM's PTE_PREFETCH_NUM), the full grid 1, 8, 64 and 512. Without lazy flags a batch fills only guest entries already marked accessed, as KVM's prefetch does.",
+    plot: batchPlot,
+  },
+];

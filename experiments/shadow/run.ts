@@ -1,0 +1,87 @@
+/**
+ * A `shadow` point's run: the OS workload on the point's platform, and the
+ * same workload natively as the reference its overhead is measured against.
+ *
+ * @module
+ */
+
+import { EXIT_REASON_COUNT, EXIT_REASON_NAMES } from "../../core/base/exit_reason.ts";
+import type { CostModel } from "../../core/cost/cost_model.ts";
+import { buildMachine } from "../../core/machine/build_machine.ts";
+import { createOsWorkload } from "../../core/os/os_workloads.ts";
+import { ShadowPlatform } from "../../core/platforms/shadow_platform.ts";
+import { runOsWorkload } from "../../core/workload/simulate.ts";
+import type { Row, RunContext } from "../experiment.ts";
+import type { ShadowPoint } from "./point.ts";
+
+const MIB = 2 ** 20;
+
+/** Runs the point's workload on `mode` (the point's own, or native for the reference). */
+function simulateOn(point: ShadowPoint, mode: ShadowPoint["mode"], seed: number, cost: CostModel) {
+  const vm = buildMachine({
+    platform: mode,
+    guest: "os",
+    vcpus: point.vcpus,
+    ...(mode === "shadow" ? { shadow: { strategies: point.strategy, batch: point.batch } } : {}),
+  }, cost);
+  const workload = createOsWorkload(point.workload, {
+    accesses: point.accesses,
+    footprintBytes: point.footprint_mib * MIB,
+    seed,
+    vcpus: point.vcpus,
+  });
+  const accesses = runOsWorkload(vm, workload);
+  return { vm, accesses, report: vm.report() };
+}
+
+/**
+ * Runs one `shadow` point: cycles per access and their breakdown, exits by
+ * reason, guest-OS and shadow-MMU counts, and the overhead against native.
+ * A non-native point simulates its native reference too: a run depends on
+ * its point and context alone, never on what ran before it in its Worker.
+ */
+export function runShadow(point: ShadowPoint, context: RunContext): Row {
+  const { seed, cost } = context;
+  const { vm, accesses: n, report } = simulateOn(point, point.mode, seed, cost);
+  const c = report.counters;
+  const y = report.cycles;
+  const cpa = y.total / n;
+  let native = cpa;
+  if (point.mode !== "native") {
+    const reference = simulateOn(point, "native", seed, cost);
+    native = reference.report.cycles.total / reference.accesses;
+  }
+  const os = vm.os!.counts;
+  const row: Row = {
+    cycles_per_access: cpa,
+    native_cycles_per_access: native,
+    overhead_vs_native: cpa / native - 1,
+    exits_per_kilo_access: (1000 * c.vm_exits) / n,
+    exit_cycles_per_access: y.vm_exit / n,
+    walk_cycles_per_access: (y.walk_cache + y.walk_pte_cache + y.walk_memory + y.nested_tlb) / n,
+    tlb_cycles_per_access: (y.l1_tlb + y.l2_tlb) / n,
+    guest_kernel_cycles_per_access: y.guest_kernel / n,
+    hypervisor_cycles_per_access: y.hypervisor / n,
+    l2_tlb_mpka: (1000 * c.l2_tlb_misses) / n,
+    walk_refs_per_walk: c.walks > 0 ? c.walk_refs / c.walks : 0,
+    measured_accesses: n,
+    demand_faults: os.demandFaults,
+    cow_faults: os.cowFaults,
+    cr3_loads: os.cr3Loads,
+    shootdowns: os.shootdowns,
+    pte_writes: os.pteWrites,
+  };
+  for (let r = 0; r < EXIT_REASON_COUNT; r++) {
+    row[`exits_${EXIT_REASON_NAMES[r]}`] = c[`exits_${EXIT_REASON_NAMES[r]}`];
+  }
+  if (vm.platform instanceof ShadowPlatform) {
+    const s = vm.platform.counts;
+    row.shadow_tables_built = s.tablesBuilt;
+    row.shadow_cache_hits = s.cacheHits;
+    row.shadow_fills = s.fills;
+    row.shadow_prefetched = s.prefetched;
+    row.shadow_zaps = s.zaps;
+    row.shadow_resyncs = s.resyncs;
+  }
+  return row;
+}

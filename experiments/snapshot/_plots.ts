@@ -1,0 +1,93 @@
+/**
+ * The plots of the `snapshot` report: a measure against batch size, one
+ * panel per storage profile, one line per method.
+ *
+ * @module
+ */
+
+import * as Plot from "@observablehq/plot";
+import { RESTORE_METHODS } from "../../core/snapshot/state_params.ts";
+import { STORAGE_PROFILE_NAMES } from "../../core/transfer/storage_profile.ts";
+import type { Row } from "../experiment.ts";
+import { distinct } from "../rows.ts";
+import {
+  RESTORE_COLOURS,
+  RESTORE_LABELS,
+  SNAPSHOT_COLOURS,
+  SNAPSHOT_LABELS,
+  SNAPSHOT_VARIANTS,
+  storageLabel,
+  variantOf,
+} from "./_labels.ts";
+import { plotted } from "./_tables.ts";
+
+/** How {@linkcode batchPlot} draws one measure. */
+export interface BatchPlotSpec {
+  /** Phase whose rows are plotted. */
+  phase: "snapshot" | "restore";
+  /** Row field plotted, or a function of the row. */
+  measure: (row: Row) => number;
+  /** Y-axis label with unit. */
+  yLabel: string;
+  /** Log scale (values at or below zero are dropped) or linear from zero. */
+  log: boolean;
+  /** Methods shown, in legend order. */
+  methods: readonly string[];
+}
+
+/**
+ * One panel per storage profile, batch size on a log x axis, one line per
+ * method.
+ */
+export function batchPlot(rows: readonly Row[], spec: BatchPlotSpec): Plot.PlotOptions {
+  const shown = plotted(rows, spec.phase).filter((r) => spec.methods.includes(variantOf(r)));
+  if (shown.length === 0) throw new Error(`no ${spec.phase} rows`);
+  const labels = spec.phase === "snapshot" ? SNAPSHOT_LABELS : RESTORE_LABELS;
+  const colours = spec.phase === "snapshot" ? SNAPSHOT_COLOURS : RESTORE_COLOURS;
+  const allMethods = spec.phase === "snapshot" ? SNAPSHOT_VARIANTS : RESTORE_METHODS;
+  const storages = STORAGE_PROFILE_NAMES.filter((s) => shown.some((r) => r.storage === s));
+  const data = shown
+    .map((r) => ({
+      batch: Number(r.batch_pages),
+      value: spec.measure(r),
+      method: labels[variantOf(r)] ?? variantOf(r),
+      storage: storageLabel(String(r.storage)),
+    }))
+    .filter((d) => Number.isFinite(d.value) && (!spec.log || d.value > 0))
+    .sort((a, b) => a.batch - b.batch);
+  const batches = distinct(data.map((d) => d.batch)).sort((a, b) => a - b);
+  const channels = { x: "batch", y: "value", stroke: "method", fx: "storage" } as const;
+  return {
+    width: 1100,
+    height: 400,
+    marginLeft: 64,
+    marginRight: 16,
+    marginTop: 52,
+    marginBottom: 48,
+    style: { fontSize: "12px" },
+    // Panel names sit above the y-axis label rather than on it.
+    fx: { label: null, domain: storages.map(storageLabel), padding: 0.08, tickPadding: 26 },
+    // Batch sizes grow geometrically, so evenly spaced points read as a log scale.
+    x: {
+      type: "point",
+      domain: batches,
+      label: "Batch size (pages, log scale) →",
+      labelAnchor: "center",
+      padding: 0.3,
+    },
+    y: spec.log
+      ? { type: "log", label: `↑ ${spec.yLabel} (log scale)`, grid: true, tickFormat: ",~g" }
+      : { type: "linear", label: `↑ ${spec.yLabel}`, grid: true, zero: true, nice: true },
+    color: {
+      legend: true,
+      domain: allMethods.filter((m) => spec.methods.includes(m)).map((m) => labels[m]),
+      range: allMethods.map((m, i) => [m, colours[i]] as const)
+        .filter(([m]) => spec.methods.includes(m)).map(([, c]) => c),
+    },
+    marks: [
+      Plot.frame({ stroke: "#d8dce1" }),
+      Plot.line(data, { ...channels, strokeWidth: 1.8 }),
+      Plot.dot(data, { ...channels, fill: "method", r: 2.5 }),
+    ],
+  };
+}

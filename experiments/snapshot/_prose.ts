@@ -1,0 +1,218 @@
+/**
+ * The written parts of the `snapshot` report: the headline and the
+ * reading, computed from the rows.
+ *
+ * @module
+ */
+
+import { DEFAULT_SIM_TIME_LIMIT_S } from "../../core/snapshot/state_params.ts";
+import { STORAGE_PROFILE_NAMES } from "../../core/transfer/storage_profile.ts";
+import { formatNumber } from "../../reports/number_format.ts";
+import type { Row } from "../experiment.ts";
+import { distinct, mean } from "../rows.ts";
+import { formatMib } from "../size_format.ts";
+import { DID_NOT_FINISH, variantOf } from "./_labels.ts";
+import { gaveUp, lazyVersusFullRows, plotted } from "./_tables.ts";
+
+/** The plotted guest in words: memory, vCPUs, writes and working set. */
+function describeGuest(rows: readonly Row[]): string {
+  if (rows.length === 0) return "";
+  const r = rows[0];
+  return `${formatMib(Number(r.memory_gib) * 1024)} guest, 2 vCPUs, ${
+    Math.round(100 * Number(r.write_fraction))
+  }% of touches writing, working set ${
+    Math.round(100 * Number(r.working_set_fraction))
+  }% of memory`;
+}
+
+/** Milliseconds written with sensible digits, in seconds from 1 s up. */
+function ms(value: number): string {
+  if (value >= 1000) return `${formatNumber(value / 1000, 1)} s`;
+  if (value >= 10) return `${formatNumber(value, 0)} ms`;
+  return `${formatNumber(value, 2)} ms`;
+}
+
+/** The finding: pause against stop-and-copy, lazy against full restore, runs unfinished, pages lost. */
+export function headline(rows: readonly Row[]): string {
+  const snap = plotted(rows, "snapshot");
+  const parts: string[] = [];
+  const at = (method: string, storage: string): Row[] =>
+    snap.filter((r) => r.method === method && r.storage === storage);
+  const storage = snap.some((r) => r.storage === "sata-ssd")
+    ? "sata-ssd"
+    : String(snap[0]?.storage);
+  const stop = at("stop-and-copy", storage);
+  const cow = at("concurrent-cow", storage);
+  if (stop.length > 0 && cow.length > 0) {
+    const bestStop = Math.min(...stop.map((r) => Number(r.pause_ms)));
+    const cowPause = Math.max(...cow.map((r) => Number(r.pause_ms)));
+    const slow = cow.map((r) => Number(r.guest_slowdown));
+    parts.push(
+      `Snapshotting a ${
+        formatMib(Number(cow[0].memory_gib) * 1024)
+      } guest to ${storage}, concurrent copy-before-write pauses it ${
+        ms(cowPause)
+      } instead of at least ${ms(bestStop)} for stop-and-copy, while the guest loses ${
+        Math.round(100 * Math.min(...slow))
+      }–${Math.round(100 * Math.max(...slow))}% of its progress as batches grow from ${
+        Math.min(...cow.map((r) => Number(r.batch_pages)))
+      } to ${Math.max(...cow.map((r) => Number(r.batch_pages)))} pages.`,
+    );
+  }
+  const versus = lazyVersusFullRows(rows).filter((r) => r.lazy_beats_full !== undefined);
+  if (versus.length > 0) {
+    const wins = versus.filter((r) => r.lazy_beats_full === true).length;
+    parts.push(
+      `Lazy restore finishes the guest's work before a full restore in ${wins} of ${versus.length} restore configurations.`,
+    );
+  }
+  const unfinished = rows.filter(gaveUp);
+  if (unfinished.length > 0) {
+    parts.push(
+      `${unfinished.length} of ${rows.length} runs (${
+        describeMethods(unfinished)
+      }) ${DID_NOT_FINISH} of simulated time; they are listed apart and left out of the plots.`,
+    );
+  }
+  const lost = rows.reduce((s, r) => s + Number(r.lost_pages ?? 0), 0);
+  parts.push(
+    lost === 0 ? "No run lost a page." : `${lost} pages were lost: a mechanism is broken.`,
+  );
+  return parts.join(" ");
+}
+
+/** "12 dirty-precopy, 1 lazy-sweep": how many rows of each method. */
+function describeMethods(rows: readonly Row[]): string {
+  const counts = new Map<string, number>();
+  for (const r of rows) counts.set(String(r.method), (counts.get(String(r.method)) ?? 0) + 1);
+  return [...counts].map(([m, n]) => `${n} ${m}`).join(", ");
+}
+
+/** What dirty logging did to the plotted pre-copies: host pages split, translation cost, exits. */
+function loggingParagraph(snap: readonly Row[]): string {
+  const wp = snap.filter((r) => variantOf(r) === "dirty-precopy");
+  const pml = snap.filter((r) => variantOf(r) === "dirty-precopy-pml");
+  if (wp.length === 0) return "";
+  const r = wp[0];
+  const parts: string[] = [];
+  if (Number(r.host_pages_split) > 0) {
+    parts.push(
+      `Starting to log dirty pages splits the guest's ${
+        formatNumber(Number(r.host_pages_split), 0)
+      } host 2M pages to 4 KiB, as KVM does; measured access by access on the machine (nested paging, the guest's working set accessed uniformly), a guest access then costs ${
+        formatNumber(Number(r.access_cycles_after_split), 1)
+      } cycles instead of ${
+        formatNumber(Number(r.access_cycles_before_split), 1)
+      }, so the guest's work runs ${
+        formatNumber(Number(r.translation_slowdown), 2)
+      }× slower for the rest of the run: most of pre-copy's guest slowdown here. The longer 2-D walks come from the nested TLB and walk caches covering 512 times less memory per entry.`,
+    );
+  }
+  if (pml.length > 0) {
+    parts.push(
+      `With write protection every first write to a page in a round exits (${
+        formatNumber(mean(wp, "exits_write_protect"), 0)
+      } write-protect exits per run on average); with Intel's page-modification log the processor logs the page itself and exits once per 512 pages (${
+        formatNumber(mean(pml, "exits_pml_full"), 0)
+      } PML-full exits per run), which lowers the guest's slowdown from ${
+        Math.round(100 * mean(wp, "guest_slowdown"))
+      }% to ${Math.round(100 * mean(pml, "guest_slowdown"))}% on average over the plotted runs.`,
+    );
+  }
+  return parts.join(" ");
+}
+
+/** The reading: what each method pauses and costs the guest, and when lazy restore wins. */
+export function reading(rows: readonly Row[]): string {
+  const paragraphs: string[] = [];
+  const snap = plotted(rows, "snapshot");
+  if (snap.length > 0) {
+    paragraphs.push(
+      `The plots show the ${
+        describeGuest(snap)
+      }, running a job of 100 ms of guest work per vCPU; one saver or restorer thread keeps one I/O in flight, and a batch of B pages is one I/O. Other memory sizes and guests of the sweep are in the CSV and in the tables below.`,
+    );
+    const cow = snap.filter((r) => r.method === "concurrent-cow");
+    const stop = snap.filter((r) => r.method === "stop-and-copy");
+    if (cow.length > 0 && stop.length > 0) {
+      const small = Math.min(...cow.map((r) => Number(r.batch_pages)));
+      const large = Math.max(...cow.map((r) => Number(r.batch_pages)));
+      const slowAt = (b: number): string =>
+        cow.filter((r) => r.batch_pages === b)
+          .map((r) => `${Math.round(100 * Number(r.guest_slowdown))}% on ${r.storage}`).join(", ");
+      paragraphs.push(
+        `Stop-and-copy pauses the guest for the whole write, from ${
+          ms(Math.min(...stop.map((r) => Number(r.pause_ms))))
+        } to ${
+          ms(Math.max(...stop.map((r) => Number(r.pause_ms))))
+        } here; larger batches shorten it because each I/O's fixed latency is paid once per batch. Concurrent copy-before-write pauses only to quiesce and write-protect memory (${
+          ms(Math.max(...cow.map((r) => Number(r.pause_ms))))
+        }, an estimate of 5 ns per page plus copying the device state), then its total time tracks stop-and-copy's. The guest pays for every write to a page not yet saved: the write exits and waits until that page's batch is on storage. Small batches make each wait short; large batches make each wait a multi-page I/O, so the guest loses ${
+          slowAt(small)
+        } of its progress at ${small}-page batches and ${slowAt(large)} at ${large}-page batches.`,
+      );
+    }
+    const pre = snap.filter((r) => variantOf(r) === "dirty-precopy");
+    const preGaveUp = plotted(rows, "snapshot", true).filter((r) =>
+      variantOf(r) === "dirty-precopy" && gaveUp(r)
+    );
+    if (pre.length > 0) {
+      const capped = pre.filter((r) => Number(r.rounds) > 30);
+      const missing = preGaveUp.length === 0
+        ? ""
+        : ` ${preGaveUp.length} more plotted runs (${
+          preGaveUp.map((r) => `${r.storage} at ${r.batch_pages}-page batches`).join(", ")
+        }) ${DID_NOT_FINISH} of simulated time, still iterating (see "Runs that did not finish"), and are missing from the plots.`;
+      paragraphs.push(
+        `Dirty-logging pre-copy writes the whole memory while the guest runs, then the pages dirtied meanwhile, round after round, and pauses only for the last round; its pause is between ${
+          ms(Math.min(...pre.map((r) => Number(r.pause_ms))))
+        } and ${
+          ms(Math.max(...pre.map((r) => Number(r.pause_ms))))
+        }, and its image holds every rewritten page again (pages moved up to ${
+          formatNumber(
+            Math.max(...pre.map((r) => Number(r.pages_moved) / (Number(r.memory_gib) * 262144))),
+            1,
+          )
+        }× memory). ${
+          capped.length > 0
+            ? `In ${capped.length} of ${pre.length} plotted runs storage was too slow for the guest's dirtying and it stopped only at the 30-round cap.`
+            : "Every plotted run converged before the 30-round cap."
+        }${missing}`,
+      );
+      const logging = loggingParagraph(snap);
+      if (logging !== "") paragraphs.push(logging);
+    }
+  }
+  const versus = lazyVersusFullRows(rows);
+  if (versus.length > 0) {
+    const byStorage = STORAGE_PROFILE_NAMES.map((s) => {
+      const of = versus.filter((r) => r.storage === s && r.lazy_beats_full !== undefined);
+      const wins = of.filter((r) => r.lazy_beats_full === true).map((r) => r.batch_pages);
+      return of.length === 0
+        ? ""
+        : `${s}: ${wins.length === 0 ? "never" : `at batch sizes ${distinct(wins).join(", ")}`}`;
+    }).filter((x) => x !== "");
+    paragraphs.push(
+      `Lazy restore runs the guest's first instruction right after the device state is read, but each touch of a page not yet restored exits and waits for its batch, read at random offsets. It beats a full restore — the guest's job finishes sooner — where reading everything is slow compared with the scattered reads of the working set (${
+        byStorage.join("; ")
+      }). Working-set prefetch reads the recorded working set first, stored contiguously, and then never faults.`,
+    );
+  }
+  const unfinished = rows.filter(gaveUp);
+  paragraphs.push(
+    `Each run is simulated touch by touch, so its cost grows with the simulated time the guest runs; a run stops at ${DEFAULT_SIM_TIME_LIMIT_S} s of simulated time (the simTimeLimitS option). ${
+      unfinished.length === 0
+        ? "Every run of this sweep ended within it."
+        : `${unfinished.length} of ${rows.length} runs (${
+          describeMethods(unfinished)
+        }) did not: they are shown as "${DID_NOT_FINISH}" rather than as numbers, left out of the plots, and listed with what was still left to do in "Runs that did not finish"; the pages they had saved or restored by then were checked like the others.`
+    }`,
+  );
+  const lost = rows.reduce((s, r) => s + Number(r.lost_pages ?? 0), 0);
+  paragraphs.push(
+    lost === 0
+      ? "Every run was checked page by page: each snapshot image holds exactly the version each page had at the snapshot instant, and every page the restored guest touched held the image's version. No page was lost."
+      : `${lost} pages were lost — a mechanism is broken; see the integrity table.`,
+  );
+  return paragraphs.join("\n\n");
+}

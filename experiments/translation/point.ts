@@ -1,0 +1,64 @@
+/**
+ * A point of the `translation` experiment: its parameters, declared as data
+ * with their units, and the typed point they give.
+ *
+ * @module
+ */
+
+import { PAGE_SIZE_NAMES } from "../../core/base/page_size.ts";
+import { type WorkloadName, WORKLOADS } from "../../core/workload/workloads.ts";
+import type { ParameterSpecs, PointOf } from "../parameters.ts";
+
+/** The parameters of a `translation` point, in the order reports list them. */
+export const TRANSLATION_PARAMETERS = {
+  caches: {
+    kind: "choice",
+    values: ["on", "off"],
+    description:
+      "on: walk caches, nested TLB and PTE cache as in the profile; off: all three off, to count cold walks",
+  },
+  mode: {
+    kind: "choice",
+    values: ["native", "nested"],
+    description:
+      "native (one page table) or nested (guest table translated through the host table)",
+  },
+  guest_page: {
+    kind: "choice",
+    values: PAGE_SIZE_NAMES,
+    description: "page size the guest (or native OS) maps data with",
+  },
+  host_page: {
+    kind: "choice",
+    values: [...PAGE_SIZE_NAMES, "none"],
+    description: "page size the host maps guest memory with (none when native)",
+  },
+  levels: {
+    kind: "choice",
+    values: [4, 5],
+    description: "radix levels of the guest and host tables: 4 (48-bit) or 5 (57-bit)",
+  },
+  workload: {
+    kind: "choice",
+    values: Object.keys(WORKLOADS) as WorkloadName[],
+    description: "synthetic access pattern (core/workload/workloads.ts)",
+  },
+  footprint_mib: {
+    kind: "number",
+    min: 0,
+    description: "bytes of virtual memory the workload touches, in MiB",
+  },
+  accesses: {
+    kind: "integer",
+    min: 1,
+    description: "accesses measured per point, after the warm-up",
+  },
+  warmup_accesses: {
+    kind: "integer",
+    min: 0,
+    description: "accesses run first to warm TLBs and caches, not counted",
+  },
+} as const satisfies ParameterSpecs;
+
+/** A point of the `translation` experiment. */
+export type TranslationPoint = PointOf<typeof TRANSLATION_PARAMETERS>;

@@ -1,0 +1,90 @@
+/**
+ * The report of the `translation` experiment: its sections in order, each
+ * with the caption that says how to read it.
+ *
+ * @module
+ */
+
+import type { ReportSection } from "../experiment.ts";
+import { CONFIG_COLOURS, CONFIG_LABELS, configLabel, effectivePage } from "./_configurations.ts";
+import { EFFECTIVE_PAGE_LABELS, footprintPlot, refsPerWalkPlot } from "./_plots.ts";
+import { reading } from "./_prose.ts";
+import { slowdownRows, walkCountRows } from "./_tables.ts";
+
+export { headline as translationHeadline } from "./_prose.ts";
+
+/** The sections of the `translation` report. */
+export const TRANSLATION_SECTIONS: readonly ReportSection[] = [
+  { kind: "text", title: "Reading", text: reading },
+  {
+    kind: "plot",
+    title: "Translation cycles per access",
+    caption:
+      "Cycles spent translating addresses (TLB lookups, walk-cache hits, walk references, nested-TLB hits) per access, 4-level tables, after warm-up. Dashed grey lines: native; colours: nested, one hue per guest page size, lighter for larger host pages. Points with no translation cycles are left off the log scale.",
+    plot: (rows) =>
+      footprintPlot(rows, {
+        measure: "translation_cycles_per_access",
+        yLabel: "Translation cycles per access (cycles)",
+        log: true,
+        series: configLabel,
+        domain: CONFIG_LABELS,
+        range: CONFIG_COLOURS,
+        dashed: (series) => series.startsWith("native"),
+      }),
+  },
+  {
+    kind: "plot",
+    title: "TLB misses per thousand accesses",
+    caption:
+      "Second-level TLB misses, i.e. page walks, per thousand accesses, 4-level tables. A TLB entry maps guest-virtual to host-physical memory at the smaller of the guest and host page sizes, so native and nested configurations with the same smaller page size miss equally and share a line: nesting costs nothing in misses, only in the walk each miss starts. Each curve rises where the footprint passes the TLB reach of its page size.",
+    plot: (rows) =>
+      footprintPlot(rows, {
+        measure: "l2_tlb_mpka",
+        yLabel: "L2 TLB misses per 1,000 accesses (misses)",
+        log: false,
+        series: (row) => `${effectivePage(row)} translations`,
+        domain: EFFECTIVE_PAGE_LABELS,
+        range: ["#1d4ed8", "#f0883e", "#15803d"],
+        dashed: () => false,
+      }),
+  },
+  {
+    kind: "plot",
+    title: "Memory references per walk",
+    caption:
+      "References per page walk for random accesses with 4-level tables: grey with every translation cache off (the cold 2-D walk, (n+1)(m+1)−1), blue with the profile's walk caches, nested TLB and PTE cache at the largest footprint.",
+    plot: refsPerWalkPlot,
+  },
+  {
+    kind: "table",
+    title: "Cold walk references: published, expected and measured",
+    caption:
+      "Measured with walk caches, nested TLB and PTE cache off, random accesses over 64 GiB. n and m are the guest and host levels walked (4 for 4K pages on 4-level tables, one fewer per page-size step). Published: Bhargava et al., ASPLOS 2008, and the x86-64 manuals (REFERENCES.md).",
+    columns: [
+      { key: "levels", label: "levels" },
+      { key: "configuration", label: "configuration", unit: "guest/host" },
+      { key: "formula", label: "formula" },
+      { key: "published", label: "published", unit: "refs/walk" },
+      { key: "expected", label: "expected", unit: "refs/walk" },
+      { key: "measured", label: "measured", unit: "refs/walk", digits: 2 },
+      { key: "walks", label: "walks measured" },
+      { key: "matches", label: "matches" },
+    ],
+    rows: walkCountRows,
+  },
+  {
+    kind: "table",
+    title: "Nested against native at the largest footprint",
+    caption:
+      "Translation cycles per access, 4-level tables, at the largest footprint of the sweep. Slowdown is nested 4K/4K over native 4K.",
+    columns: [
+      { key: "workload" },
+      { key: "native_4k", label: "native 4K", unit: "cycles/access", digits: 2 },
+      { key: "nested_4k_4k", label: "nested 4K/4K", unit: "cycles/access", digits: 2 },
+      { key: "slowdown", label: "slowdown", unit: "×", digits: 2 },
+      { key: "nested_2m_2m", label: "nested 2M/2M", unit: "cycles/access", digits: 2 },
+      { key: "nested_1g_1g", label: "nested 1G/1G", unit: "cycles/access", digits: 2 },
+    ],
+    rows: slowdownRows,
+  },
+];

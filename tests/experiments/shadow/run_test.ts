@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { EXIT_REASON_NAMES } from "../../../core/base/exit_reason.ts";
+import { SHADOW } from "../../../experiments/shadow/experiment.ts";
+import type { ShadowPoint } from "../../../experiments/shadow/point.ts";
+import { COST } from "../fixtures/small_sweep.ts";
+
+function point(
+  workload: string,
+  mode: ShadowPoint["mode"],
+  strategy: ShadowPoint["strategy"],
+  extra: Partial<ShadowPoint> = {},
+): ShadowPoint {
+  const base = SHADOW.grids.quick.find((p) =>
+    p.workload === workload && p.mode === mode && p.strategy === strategy && p.vcpus === 1
+  );
+  assert.ok(base);
+  return { ...base, ...extra };
+}
+
+async function cyclesPerAccess(p: ShadowPoint): Promise<number> {
+  return Number((await SHADOW.run(p, { seed: 1, cost: COST })).cycles_per_access);
+}
+
+Deno.test("a shadow row has every column shadow.csv promises, its overhead measured against native", async () => {
+  const row = await SHADOW.run(point("threads", "shadow", "all", { accesses: 2000 }), {
+    seed: 1,
+    cost: COST,
+  });
+  for (
+    const key of [
+      "cycles_per_access",
+      "overhead_vs_native",
+      "exits_per_kilo_access",
+      ...EXIT_REASON_NAMES.map((r) => `exits_${r}`),
+    ]
+  ) {
+    assert.equal(typeof row[key], "number", key);
+  }
+  const native = await SHADOW.run(point("threads", "native", "none", { accesses: 2000 }), {
+    seed: 1,
+    cost: COST,
+  });
+  assert.equal(native.overhead_vs_native, 0);
+  assert.equal(native.exits_per_kilo_access, 0);
+  assert.equal(row.native_cycles_per_access, native.cycles_per_access);
+  assert.equal(
+    row.overhead_vs_native,
+    Number(row.cycles_per_access) / Number(native.cycles_per_access) - 1,
+  );
+});
+
+Deno.test("a shadow row depends on its point alone, not on the points run before it", async () => {
+  const p = point("build", "nested", "none", { accesses: 2000 });
+  const first = await SHADOW.run(p, { seed: 2, cost: COST });
+  // Other points of the same workload, and the same point under another seed, in between.
+  await SHADOW.run(point("build", "native", "none", { accesses: 2000 }), { seed: 2, cost: COST });
+  await SHADOW.run(p, { seed: 3, cost: COST });
+  assert.deepEqual(await SHADOW.run(p, { seed: 2, cost: COST }), first);
+});
+
+Deno.test("the model reproduces the published result: nested wins on build, shadow on bigmem", async () => {
+  const small = { accesses: 40_000 };
+  assert.ok(
+    await cyclesPerAccess(point("build", "nested", "none", small)) <
+      await cyclesPerAccess(point("build", "shadow", "all", small)),
+    "build: nested paging beats shadow paging with every strategy",
+  );
+  const bigmem = { accesses: 100_000, footprint_mib: 64 };
+  assert.ok(
+    await cyclesPerAccess(point("bigmem", "shadow", "all", bigmem)) <
+      await cyclesPerAccess(point("bigmem", "nested", "none", bigmem)),
+    "bigmem: shadow paging beats nested paging",
+  );
+});

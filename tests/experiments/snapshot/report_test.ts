@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { SNAPSHOT } from "../../../experiments/snapshot/experiment.ts";
+import { renderReport, runPoints } from "../fixtures/small_sweep.ts";
+import { SMALL_POINTS } from "./_small_guest.ts";
+
+Deno.test("snapshot's report renders every section from a small sweep", async () => {
+  const { record, page, csv, plots } = await renderReport(
+    SNAPSHOT,
+    await runPoints(SNAPSHOT, SMALL_POINTS),
+  );
+  assert.match(record.headline, /concurrent copy-before-write pauses it .* for stop-and-copy/);
+  assert.match(record.headline, /No run lost a page\./);
+  assert.equal(plots, 5);
+  assert.match(page, /Where lazy restore beats full restore/);
+  assert.match(page, /Intel SSD DC P4500/);
+  assert.match(page, /No page was lost\./);
+  const header = csv.split(/\r?\n/)[0].split(",");
+  for (
+    const column of ["phase", "pause_ms", "guest_slowdown", "first_instruction_ms", "lost_pages"]
+  ) {
+    assert.ok(header.includes(column), column);
+  }
+});
+
+Deno.test("snapshot's report shows a run that gave up as not finished, never as a number", async () => {
+  const rows = await runPoints(SNAPSHOT, SMALL_POINTS);
+  // A pre-copy that gave up: its row has no times (they were NaN), as the run writes it.
+  const i = rows.findIndex((r) =>
+    r.method === "dirty-precopy" && r.storage === "network-gp3" && r.batch_pages === 1
+  );
+  const { total_ms: _t, pause_ms: _p, guest_slowdown: _g, stall_ms: _s, ...kept } = rows[i];
+  rows[i] = {
+    ...kept,
+    finished: false,
+    gave_up_reason:
+      "did not finish within 1200 s of simulated time: pre-copy round 16 (live rounds capped at 30), 4096 pages still to write",
+  };
+  const { record, page, csv } = await renderReport(SNAPSHOT, rows);
+  assert.match(record.headline, /1 of 96 runs \(1 dirty-precopy\) did not finish within 1200 s/);
+  assert.match(page, /Runs that did not finish/);
+  assert.match(page, /pre-copy round 16 \(live rounds capped at 30\), 4096 pages still to write/);
+  assert.match(page, /network-gp3 at 1-page batches\) did not finish within 1200 s/);
+  const lines = csv.split(/\r?\n/);
+  const header = lines[0].split(",");
+  const line = lines.find((l) => l.includes("did not finish"))!.split(",");
+  assert.equal(line[header.indexOf("total_ms")], "", "no total for a run that gave up");
+  assert.equal(line[header.indexOf("finished")], "false");
+});
