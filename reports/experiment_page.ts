@@ -176,7 +176,7 @@ export function renderExperimentPage(report: ExperimentReport): string {
   }));
   const profileColumns = report.profileFields === undefined
     ? [{ key: "field" }, { key: "value" }]
-    : [{ key: "field" }, { key: "value" }, { key: "unit" }, { key: "description" }];
+    : [{ key: "field" }, { key: "value" }, { key: "unit" }, { key: "description", wrap: true }];
   const toc = [
     ...report.sections.map((s, i) => html`<a href="#${sectionIds[i]}">${s.title}</a>`),
     html`<a href="#rows">All rows</a>`,
@@ -220,7 +220,7 @@ ${
         description: report.parameters[key],
         values: distinctValues(rows, key).map(displayValue).join(", "),
       })),
-      [{ key: "parameter" }, { key: "description" }, {
+      [{ key: "parameter" }, { key: "description", wrap: true }, {
         key: "values",
         label: "values in this sweep",
       }],

@@ -41,6 +41,8 @@ export interface TableColumn {
   unit?: string;
   /** Digits after the decimal point for non-integer numbers; default 3 significant. */
   digits?: number;
+  /** Text that wraps (a sentence of prose) instead of one line per cell. Default false. */
+  wrap?: boolean;
 }
 
 /** A table computed from the rows. */

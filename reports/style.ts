@@ -59,6 +59,7 @@ thead th {
 th .unit { display: block; font-weight: 400; font-size: .78rem; color: var(--muted); }
 th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.text { font-family: var(--mono); font-size: .84rem; }
+td.prose { white-space: normal; min-width: 22rem; max-width: 44rem; }
 th.param, td.param { background: #fbfbfc; }
 thead th.param { background: #eceff3; }
 tbody tr:nth-child(even) td { background-color: #fafbfc; }

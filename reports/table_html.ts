@@ -61,7 +61,9 @@ export function renderTable(
     rows.some((r) => typeof r[c.key] === "number") &&
     rows.every((r) => r[c.key] === undefined || typeof r[c.key] === "number")
   );
-  const classes = columns.map((c) => (parameterKeys.has(c.key) ? "param" : ""));
+  const classes = columns.map((c) =>
+    [parameterKeys.has(c.key) ? "param" : "", c.wrap ? "prose" : ""].filter((x) => x).join(" ")
+  );
   const head = columns.map((c, i) =>
     html`<th scope="col" class="${numeric[i] ? "num " : ""}${classes[i]}">${c.label ?? c.key}${
       c.unit ? html`<span class="unit">${c.unit}</span>` : ""
