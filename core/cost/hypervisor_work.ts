@@ -11,6 +11,8 @@
  * @module
  */
 
+import type { CostModel } from "./cost_model.ts";
+
 /**
  * Hypervisor cycles to resynchronise one out-of-sync guest table page with
  * its shadow: compare up to 512 guest entries with their shadow entries and
@@ -110,3 +112,31 @@ export const GUEST_PAGE_FAULT_CYCLES = 3500;
 // ≈ 500 cycles to copy a 4 KiB page (Vogt et al., Middleware 2015, via
 // vm-state.md §2 and §6, secondary; no per-core figure found).
 export const PAGE_COPY_CYCLES = 500;
+
+/** The costs of software, the same in every profile: the hypervisor's and the guest kernel's work. */
+export type SoftwareCosts = Pick<
+  CostModel,
+  | "exitHandlerCycles"
+  | "guestPageFaultCycles"
+  | "pageCopyCycles"
+  | "ipiRoundTripCycles"
+  | "shadowResyncPageCycles"
+  | "shadowPrefetchEntryCycles"
+  | "shadowPropagatePageCycles"
+>;
+
+/**
+ * Software costs every named profile shares: software runs the same cycles
+ * on either vendor's core as far as any source reached, so only the
+ * hardware numbers differ between profiles. Each constant above says what
+ * its estimate rests on.
+ */
+export const SOFTWARE_COSTS: SoftwareCosts = {
+  exitHandlerCycles: HANDLER_CYCLES,
+  guestPageFaultCycles: GUEST_PAGE_FAULT_CYCLES,
+  pageCopyCycles: PAGE_COPY_CYCLES,
+  ipiRoundTripCycles: IPI_ROUND_TRIP_CYCLES,
+  shadowResyncPageCycles: RESYNC_PAGE_CYCLES,
+  shadowPrefetchEntryCycles: PREFETCH_ENTRY_CYCLES,
+  shadowPropagatePageCycles: PROPAGATE_PAGE_CYCLES,
+};

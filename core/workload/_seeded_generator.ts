@@ -23,6 +23,8 @@ export abstract class SeededGenerator implements AccessGenerator {
   protected readonly threshold: number;
   /** The generator's PRNG, seeded from the options. */
   protected readonly rng: Prng;
+  /** Access-sized slots in the footprint. */
+  protected readonly slots: number;
 
   /**
    * Validates `options` for workload `name` once.
@@ -34,6 +36,19 @@ export abstract class SeededGenerator implements AccessGenerator {
     this.remaining = this.options.accesses;
     this.threshold = writeThreshold(this.options.writeFraction);
     this.rng = new Prng(this.options.seed);
+    this.slots = Math.floor(this.options.footprintBytes / this.options.accessBytes);
+  }
+
+  /**
+   * Completes a chunk whose first `n` accesses were written: every access
+   * of the options' size, in address space 0. Returns `n`.
+   */
+  protected emitted(chunk: AccessChunk, n: number): number {
+    chunk.size.fill(this.options.accessBytes, 0, n);
+    chunk.space.fill(0, 0, n);
+    chunk.length = n;
+    this.remaining -= n;
+    return n;
   }
 
   /** Fills `chunk` from its start with the next accesses; returns how many (0 at the end). */

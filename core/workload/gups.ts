@@ -29,8 +29,6 @@ import type { WorkloadOptions } from "./workload_options.ts";
  * ```
  */
 export class GupsGenerator extends SeededGenerator {
-  #words: number;
-
   /**
    * Validates the options once and prepares the generator.
    *
@@ -38,7 +36,6 @@ export class GupsGenerator extends SeededGenerator {
    */
   constructor(options: WorkloadOptions) {
     super("gups", options, 1);
-    this.#words = Math.floor(this.options.footprintBytes / this.options.accessBytes);
   }
 
   /** Fills `chunk` from its start with the next updates; returns how many (0 at the end). */
@@ -46,7 +43,7 @@ export class GupsGenerator extends SeededGenerator {
     const n = Math.min(chunk.vpn.length, this.remaining);
     const { vpn, offset } = chunk;
     const { baseVpn, accessBytes } = this.options;
-    const words = this.#words;
+    const words = this.slots;
     const rng = this.rng;
     for (let i = 0; i < n; i++) {
       const byte = rng.below(words) * accessBytes;
@@ -55,10 +52,6 @@ export class GupsGenerator extends SeededGenerator {
       offset[i] = byte - page * 4096;
     }
     chunk.kind.fill(AccessKind.MODIFY, 0, n);
-    chunk.size.fill(accessBytes, 0, n);
-    chunk.space.fill(0, 0, n);
-    chunk.length = n;
-    this.remaining -= n;
-    return n;
+    return this.emitted(chunk, n);
   }
 }

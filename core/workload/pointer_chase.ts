@@ -56,7 +56,7 @@ export class PointerChaseGenerator extends SeededGenerator {
   override fill(chunk: AccessChunk): number {
     const n = Math.min(chunk.vpn.length, this.remaining);
     const { vpn, offset, kind } = chunk;
-    const { baseVpn, accessBytes, nodeBytes } = this.options;
+    const { baseVpn, nodeBytes } = this.options;
     const nodes = this.nodes;
     const permutation = this.#permutation;
     const threshold = this.threshold;
@@ -70,11 +70,7 @@ export class PointerChaseGenerator extends SeededGenerator {
       kind[i] = rng.nextU32() < threshold ? AccessKind.STORE : AccessKind.LOAD;
       if (++step === nodes) step = 0;
     }
-    chunk.size.fill(accessBytes, 0, n);
-    chunk.space.fill(0, 0, n);
-    chunk.length = n;
     this.#step = step;
-    this.remaining -= n;
-    return n;
+    return this.emitted(chunk, n);
   }
 }

@@ -26,7 +26,6 @@ import type { WorkloadOptions } from "./workload_options.ts";
  */
 export class SequentialGenerator extends SeededGenerator {
   #slot = 0;
-  #slots: number;
 
   /**
    * Validates the options once and prepares the generator.
@@ -35,7 +34,6 @@ export class SequentialGenerator extends SeededGenerator {
    */
   constructor(options: WorkloadOptions) {
     super("sequential", options, 0.3);
-    this.#slots = Math.floor(this.options.footprintBytes / this.options.accessBytes);
   }
 
   /** Fills `chunk` from its start with the next accesses; returns how many (0 at the end). */
@@ -43,7 +41,7 @@ export class SequentialGenerator extends SeededGenerator {
     const n = Math.min(chunk.vpn.length, this.remaining);
     const { vpn, offset, kind } = chunk;
     const { baseVpn, accessBytes } = this.options;
-    const slots = this.#slots;
+    const slots = this.slots;
     const threshold = this.threshold;
     const rng = this.rng;
     let slot = this.#slot;
@@ -55,11 +53,7 @@ export class SequentialGenerator extends SeededGenerator {
       kind[i] = rng.nextU32() < threshold ? AccessKind.STORE : AccessKind.LOAD;
       if (++slot === slots) slot = 0;
     }
-    chunk.size.fill(accessBytes, 0, n);
-    chunk.space.fill(0, 0, n);
-    chunk.length = n;
     this.#slot = slot;
-    this.remaining -= n;
-    return n;
+    return this.emitted(chunk, n);
   }
 }

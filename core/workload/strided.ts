@@ -64,12 +64,8 @@ export class StridedGenerator extends SeededGenerator {
         position = lane;
       }
     }
-    chunk.size.fill(accessBytes, 0, n);
-    chunk.space.fill(0, 0, n);
-    chunk.length = n;
     this.#position = position;
     this.#lane = lane;
-    this.remaining -= n;
-    return n;
+    return this.emitted(chunk, n);
   }
 }

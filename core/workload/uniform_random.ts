@@ -26,8 +26,6 @@ import type { WorkloadOptions } from "./workload_options.ts";
  * ```
  */
 export class UniformRandomGenerator extends SeededGenerator {
-  #slots: number;
-
   /**
    * Validates the options once and prepares the generator.
    *
@@ -35,7 +33,6 @@ export class UniformRandomGenerator extends SeededGenerator {
    */
   constructor(options: WorkloadOptions) {
     super("random", options, 0.3);
-    this.#slots = Math.floor(this.options.footprintBytes / this.options.accessBytes);
   }
 
   /** Fills `chunk` from its start with the next accesses; returns how many (0 at the end). */
@@ -43,7 +40,7 @@ export class UniformRandomGenerator extends SeededGenerator {
     const n = Math.min(chunk.vpn.length, this.remaining);
     const { vpn, offset, kind } = chunk;
     const { baseVpn, accessBytes } = this.options;
-    const slots = this.#slots;
+    const slots = this.slots;
     const threshold = this.threshold;
     const rng = this.rng;
     for (let i = 0; i < n; i++) {
@@ -53,10 +50,6 @@ export class UniformRandomGenerator extends SeededGenerator {
       offset[i] = byte - page * 4096;
       kind[i] = rng.nextU32() < threshold ? AccessKind.STORE : AccessKind.LOAD;
     }
-    chunk.size.fill(accessBytes, 0, n);
-    chunk.space.fill(0, 0, n);
-    chunk.length = n;
-    this.remaining -= n;
-    return n;
+    return this.emitted(chunk, n);
   }
 }

@@ -42,7 +42,7 @@ export class ZipfGenerator extends SeededGenerator {
    */
   constructor(options: WorkloadOptions) {
     super("zipf", options, 0.3);
-    const items = Math.floor(this.options.footprintBytes / this.options.accessBytes);
+    const items = this.slots;
     this.#sampler = new ZipfSampler(items, this.options.theta);
     // Without scrambling, a size-1 permutation stands in and is never consulted:
     // the field keeps one type, so fill() stays monomorphic.
@@ -67,10 +67,6 @@ export class ZipfGenerator extends SeededGenerator {
       offset[i] = byte - page * 4096;
       kind[i] = rng.nextU32() < threshold ? AccessKind.STORE : AccessKind.LOAD;
     }
-    chunk.size.fill(accessBytes, 0, n);
-    chunk.space.fill(0, 0, n);
-    chunk.length = n;
-    this.remaining -= n;
-    return n;
+    return this.emitted(chunk, n);
   }
 }

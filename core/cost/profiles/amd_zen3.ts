@@ -4,18 +4,10 @@
  * @module
  */
 
-import {
-  GUEST_PAGE_FAULT_CYCLES,
-  HANDLER_CYCLES,
-  IPI_ROUND_TRIP_CYCLES,
-  PAGE_COPY_CYCLES,
-  PREFETCH_ENTRY_CYCLES,
-  PROPAGATE_PAGE_CYCLES,
-  RESYNC_PAGE_CYCLES,
-} from "../hypervisor_work.ts";
+import { SOFTWARE_COSTS } from "../hypervisor_work.ts";
 import type { CostModel } from "../cost_model.ts";
 
-/** amd-zen3 Every number cites its source. */
+/** The `amd-zen3` profile; every number cites its source. */
 export const AMD_ZEN3: CostModel = {
   name: "amd-zen3",
   description: "AMD Zen 3 server core (EPYC 7763 Milan, 2.45 GHz), SVM with nested paging",
@@ -47,14 +39,8 @@ export const AMD_ZEN3: CostModel = {
   // mailing list, Dec 2020, lkml.iu.edu hypermail/linux/kernel/2012.2/00527;
   // shared/references/vm-state.md §5, tag V); midpoint taken.
   vmExitCycles: 1360,
-  exitHandlerCycles: HANDLER_CYCLES,
-  guestPageFaultCycles: GUEST_PAGE_FAULT_CYCLES,
-  pageCopyCycles: PAGE_COPY_CYCLES,
-  // The four below are estimates; virt/hypervisor_work.ts says what each rests on.
-  ipiRoundTripCycles: IPI_ROUND_TRIP_CYCLES,
-  shadowResyncPageCycles: RESYNC_PAGE_CYCLES,
-  shadowPrefetchEntryCycles: PREFETCH_ENTRY_CYCLES,
-  shadowPropagatePageCycles: PROPAGATE_PAGE_CYCLES,
+  // Software: the same in every profile (hypervisor_work.ts says what each rests on).
+  ...SOFTWARE_COSTS,
   tlb: {
     // One 64-entry fully associative L1 DTLB for 4K, 2M and 1G pages (AMD
     // Software Optimization Guide for Family 19h, via shared/REFERENCES.md;

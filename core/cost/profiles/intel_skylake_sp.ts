@@ -4,18 +4,10 @@
  * @module
  */
 
-import {
-  GUEST_PAGE_FAULT_CYCLES,
-  HANDLER_CYCLES,
-  IPI_ROUND_TRIP_CYCLES,
-  PAGE_COPY_CYCLES,
-  PREFETCH_ENTRY_CYCLES,
-  PROPAGATE_PAGE_CYCLES,
-  RESYNC_PAGE_CYCLES,
-} from "../hypervisor_work.ts";
+import { SOFTWARE_COSTS } from "../hypervisor_work.ts";
 import type { CostModel } from "../cost_model.ts";
 
-/** intel-skylake-sp Every number cites its source. */
+/** The `intel-skylake-sp` profile; every number cites its source. */
 export const INTEL_SKYLAKE_SP: CostModel = {
   name: "intel-skylake-sp",
   description: "Intel Skylake-SP server core (Xeon Platinum 8176, 2.1 GHz), VT-x with EPT",
@@ -53,14 +45,8 @@ export const INTEL_SKYLAKE_SP: CostModel = {
   // Gordon, "SplitX", WIOV 2011 (Xeon X5570, KVM with EPT); newer Intel
   // generations not measured in any source reached.
   vmExitCycles: 2000,
-  exitHandlerCycles: HANDLER_CYCLES,
-  guestPageFaultCycles: GUEST_PAGE_FAULT_CYCLES,
-  pageCopyCycles: PAGE_COPY_CYCLES,
-  // The four below are estimates; virt/hypervisor_work.ts says what each rests on.
-  ipiRoundTripCycles: IPI_ROUND_TRIP_CYCLES,
-  shadowResyncPageCycles: RESYNC_PAGE_CYCLES,
-  shadowPrefetchEntryCycles: PREFETCH_ENTRY_CYCLES,
-  shadowPropagatePageCycles: PROPAGATE_PAGE_CYCLES,
+  // Software: the same in every profile (hypervisor_work.ts says what each rests on).
+  ...SOFTWARE_COSTS,
   tlb: {
     // Intel Optimization Reference Manual 248966-045 (Feb 2022), Table 2-15
     // describes the Skylake TLBs, the same in the server core (J. McCalpin,
