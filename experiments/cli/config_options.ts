@@ -190,6 +190,25 @@ export function optionHelp(
   return wrap(head, `${scope}${doc.description}: ${expected}${tail}`);
 }
 
+/**
+ * Help lines of several options, one after another.
+ *
+ * @example
+ * ```ts
+ * import { optionsHelp } from "./config_options.ts";
+ * import { MACHINE_CONFIG_FIELDS } from "../../core/machine/machine_config.ts";
+ * const M = MACHINE_CONFIG_FIELDS;
+ * const help = optionsHelp([
+ *   { name: "vcpus", meta: "N", fields: M, field: "vcpus" },
+ *   { name: "levels", meta: "4|5", fields: M, field: "levels" },
+ * ]);
+ * if (!help.includes("--vcpus") || !help.includes("\n  --levels")) throw new Error(help);
+ * ```
+ */
+export function optionsHelp(options: readonly FieldOption[]): string {
+  return options.map((o) => optionHelp(o)).join("\n");
+}
+
 /** The options set under a field path (the field itself, or fields inside it) that the user gave. */
 function optionsAt(
   options: readonly FieldOption[],

@@ -7,7 +7,6 @@
  */
 
 import { parseArgs } from "node:util";
-import { ConfigError } from "../../core/base/config_error.ts";
 import { type ConfigFields, validateConfig } from "../../core/base/config_fields.ts";
 import { buildMachine } from "../../core/machine/build_machine.ts";
 import type { Machine } from "../../core/machine/machine.ts";
@@ -32,13 +31,14 @@ import {
   asOptionError,
   configFromOptions,
   type FieldOption,
-  optionHelp,
+  optionsHelp,
 } from "./config_options.ts";
 import { resolveProfile } from "./profile_option.ts";
 import { VMLAB_VERSION } from "../sweep/provenance.ts";
 import { parseTlbSpec } from "./tlb_spec.ts";
 import { readLackeyTrace } from "./trace_file.ts";
 import { UsageError } from "./usage_error.ts";
+import { runCommand } from "./command.ts";
 
 /** The command's own fields: the workload it runs, with the command's defaults. */
 const SIM_FIELDS = {
@@ -112,23 +112,20 @@ const MEMORY_OPTIONS: readonly FieldOption[] = [
   { name: "guest-fragmentation", meta: "F", fields: M, field: "memory.guestFragmentation" },
 ];
 
-const help = (options: readonly FieldOption[]): string =>
-  options.map((o) => optionHelp(o)).join("\n");
-
 const USAGE = `Usage: deno task sim [options]
 
 Runs one machine configuration over one workload and prints counters and cycles.
 
 Workload (synthetic unless --trace is given):
-${help(WORKLOAD_OPTIONS)}
+${optionsHelp(WORKLOAD_OPTIONS)}
   --trace PATH         a valgrind lackey trace (--tool=lackey --trace-mem=yes); - for stdin, .gz ok
   --instructions       also model the trace's instruction fetches (I lines)
 
 Machine (every option works with every platform that has what it sets):
-${help(MACHINE_OPTIONS)}
+${optionsHelp(MACHINE_OPTIONS)}
 
 Large pages (guest RAM = footprint + 1/16 in whole GiB, host RAM twice that):
-${help(MEMORY_OPTIONS)}
+${optionsHelp(MEMORY_OPTIONS)}
   --profile NAME|PATH  cost profile: intel-skylake-sp, amd-zen3, or a JSON file
 
 Output:
@@ -220,20 +217,9 @@ function derive(c: Record<string, number>, cycles: Record<string, number>): Reco
  * if (code !== 0) throw new Error();
  * ```
  */
-export async function main(args: string[]): Promise<number> {
-  try {
-    await run(args);
-    return 0;
-  } catch (error) {
-    const userError = error instanceof UsageError || error instanceof ConfigError ||
-      error instanceof TraceError || error instanceof FrameAllocationError ||
-      (error instanceof TypeError && "code" in error &&
-        String((error as { code: unknown }).code).startsWith("ERR_PARSE_ARGS"));
-    if (!userError) throw error;
-    // parseArgs explains some mistakes over several lines; a user error stays one line.
-    console.error(`sim: ${(error as Error).message.replace(/\s*\n\s*/g, " ")}`);
-    return 2;
-  }
+export function main(args: string[]): Promise<number> {
+  // A bad trace line and a host too small for the guest are the user's too.
+  return runCommand("sim", () => run(args), [TraceError, FrameAllocationError]);
 }
 
 type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>["values"];

@@ -7,7 +7,6 @@
  */
 
 import { parseArgs } from "node:util";
-import { ConfigError } from "../../core/base/config_error.ts";
 import { type ConfigFields, validateConfig } from "../../core/base/config_fields.ts";
 import { runRestore } from "../../core/snapshot/restore.ts";
 import { runSnapshot } from "../../core/snapshot/snapshot.ts";
@@ -25,9 +24,11 @@ import {
   configFromOptions,
   type FieldOption,
   optionHelp,
+  optionsHelp,
 } from "./config_options.ts";
 import { resolveProfile } from "./profile_option.ts";
 import { UsageError } from "./usage_error.ts";
+import { runCommand } from "./command.ts";
 
 /** The command's own fields: guest memory as a size, and the seed of the run. */
 const STATE_CLI_FIELDS = {
@@ -113,9 +114,6 @@ const CLI_OPTIONS: readonly FieldOption[] = GUEST_OPTIONS.filter((o) =>
   o.fields === STATE_CLI_FIELDS
 );
 
-const help = (options: readonly FieldOption[]): string =>
-  options.map((o) => optionHelp(o)).join("\n");
-
 const USAGE = `Usage: deno task state snapshot|restore [options]
 
 Runs one snapshot or one restore of a running guest and prints what it cost.
@@ -123,13 +121,13 @@ Runs one snapshot or one restore of a running guest and prints what it cost.
 Mechanism:
 ${optionHelp(SNAPSHOT_METHOD)}
 ${optionHelp(RESTORE_METHOD, "")}
-${help(MECHANISM_OPTIONS)}
+${optionsHelp(MECHANISM_OPTIONS)}
 
 Machine:
-${help(MACHINE_OPTIONS)}
+${optionsHelp(MACHINE_OPTIONS)}
 
 Guest:
-${help(GUEST_OPTIONS)}
+${optionsHelp(GUEST_OPTIONS)}
 
 Output:
   --profile NAME|PATH   cost profile: intel-skylake-sp, amd-zen3, or a JSON file
@@ -189,18 +187,8 @@ async function storageOption(value: string): Promise<string | StorageProfile> {
  * if (code !== 0) throw new Error();
  * ```
  */
-export async function main(args: string[]): Promise<number> {
-  try {
-    await run(args);
-    return 0;
-  } catch (error) {
-    const userError = error instanceof UsageError || error instanceof ConfigError ||
-      (error instanceof TypeError && "code" in error &&
-        String((error as { code: unknown }).code).startsWith("ERR_PARSE_ARGS"));
-    if (!userError) throw error;
-    console.error(`state: ${(error as Error).message.replace(/\s*\n\s*/g, " ")}`);
-    return 2;
-  }
+export function main(args: string[]): Promise<number> {
+  return runCommand("state", () => run(args));
 }
 
 type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>["values"];
