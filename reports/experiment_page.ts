@@ -12,11 +12,14 @@ import { renderPage } from "./page.ts";
 import { renderPlot } from "./plot_svg.ts";
 import type { ReportSection, Row, Value } from "./report_section.ts";
 import { renderTable } from "./table_html.ts";
+import { renderValidation } from "./validation_html.ts";
 
 /** Where the numbers of a report come from. */
 export interface Provenance {
-  /** Seed every point ran with. */
+  /** Seed of every point's first run. */
   seed: number;
+  /** Runs of every point, seeds `seed`, `seed + 1`, …; default 1. */
+  seeds?: number;
   /** Grid size the sweep ran at (`quick` or `full`). */
   size: string;
   /** vmlab version that produced the rows. */
@@ -25,9 +28,9 @@ export interface Provenance {
   commit?: string;
   /** When the report was written, ISO 8601. */
   generated: string;
-  /** Points in the grid the report covers. */
+  /** Runs the report covers: points of the grid × seeds. */
   points: number;
-  /** Points of the grid without a row (an unfinished or partial sweep). */
+  /** Runs without a row (an unfinished or partial sweep). */
   missing: number;
   /** `K/N` when the report covers one shard of the grid only. */
   shard?: string;
@@ -55,8 +58,13 @@ export interface ExperimentReport {
   headline: string;
   /** Sections in order. */
   sections: readonly ReportSection[];
-  /** Result rows in grid order. */
+  /** Result rows in grid order: every run's, shown in the table of all rows. */
   rows: readonly Row[];
+  /**
+   * What the sections see: one row per point, summarised over seeds (mean,
+   * and `KEY_min`/`KEY_max` for the spread). Default `rows`.
+   */
+  summary?: readonly Row[];
   /** Parameter names, each with a description that states its unit. */
   parameters: Readonly<Record<string, string>>;
   /** Measurement columns shown in the rows table, in order. */
@@ -103,6 +111,10 @@ function renderSection(section: ReportSection, rows: readonly Row[], id: string)
       content = html`<figure class="plot">${svg}${
         section.caption ? html`<figcaption>${section.caption}</figcaption>` : ""
       }</figure>`;
+    } else if (section.kind === "validation") {
+      content = html`${section.intro ? renderProse(section.intro) : ""}${
+        renderValidation(section.cases(rows))
+      }`;
     } else {
       content = html`${renderTable(section.rows(rows), section.columns)}${
         section.caption ? html`<p class="caption">${section.caption}</p>` : ""
@@ -164,7 +176,10 @@ function distinctValues(rows: readonly Row[], key: string): Value[] {
  */
 export function renderExperimentPage(report: ExperimentReport): string {
   const { rows, provenance } = report;
+  const summary = report.summary ?? rows;
+  const seeds = provenance.seeds ?? 1;
   const parameterKeys = Object.keys(report.parameters);
+  const rowKeys = seeds > 1 ? [...parameterKeys, "seed"] : parameterKeys;
   const sectionIds = report.sections.map((s, i) => slug(s.title, i));
   const profile = flatten(report.profile, "", {});
   const docs = report.profileFields ?? {};
@@ -186,7 +201,9 @@ export function renderExperimentPage(report: ExperimentReport): string {
   ];
   const coverage = provenance.shard ? ` (it covers shard ${provenance.shard} only)` : "";
   const partialText =
-    `This report is partial: ${provenance.missing} of ${provenance.points} points` +
+    `This report is partial: ${provenance.missing} of ${provenance.points} ${
+      seeds > 1 ? "runs" : "points"
+    }` +
     ` have no row yet${coverage}. Run the same command again to finish the sweep, or merge the shards.`;
   const partial = provenance.missing > 0 ? html`<p class="error">${partialText}</p>` : "";
   const body = html`<nav class="crumbs"><a href="index.html">← All experiments</a></nav>
@@ -199,15 +216,15 @@ ${partial}
 <nav class="toc">${toc}</nav>
 </header>
 <main>
-${report.sections.map((s, i) => renderSection(s, rows, sectionIds[i]))}
+${report.sections.map((s, i) => renderSection(s, summary, sectionIds[i]))}
 <section id="rows"><h2>All rows</h2>
-<p class="downloads">${
-    formatNumber(rows.length)
-  } rows · download <a href="${report.id}.csv">${report.id}.csv</a><a href="${report.id}.json">${report.id}.json</a></p>
+<p class="downloads">${formatNumber(rows.length)} rows${
+    seeds > 1 ? ` (${seeds} seeds per point; the sections above show the mean over seeds)` : ""
+  } · download <a href="${report.id}.csv">${report.id}.csv</a><a href="${report.id}.json">${report.id}.json</a></p>
 ${
     renderTable(
       rows,
-      [...parameterKeys, ...report.resultKeys].map((key) => ({ key })),
+      [...rowKeys, ...report.resultKeys].map((key) => ({ key })),
       { parameterKeys: new Set(parameterKeys), tall: true },
     )
   }
@@ -237,10 +254,16 @@ ${renderTable(profileRows, profileColumns)}
 </section>
 <section id="provenance"><h2>Provenance</h2>
 <dl class="meta">
-<dt>Seed</dt><dd>${provenance.seed}</dd>
+<dt>${seeds > 1 ? "Seeds" : "Seed"}</dt><dd>${
+    seeds > 1
+      ? `${provenance.seed} to ${
+        provenance.seed + seeds - 1
+      } (each point runs ${seeds} times; plots and tables show the mean, and the spread where drawn)`
+      : provenance.seed
+  }</dd>
 <dt>Grid size</dt><dd>${provenance.size}${
     provenance.shard ? ` (shard ${provenance.shard})` : ""
-  }, ${formatNumber(provenance.points)} points</dd>
+  }, ${formatNumber(provenance.points)} ${seeds > 1 ? "runs" : "points"}</dd>
 <dt>vmlab version</dt><dd>${provenance.version}</dd>
 <dt>Git commit</dt><dd>${
     provenance.commit ? html`<code>${provenance.commit}</code>` : "not from a git checkout"

@@ -52,6 +52,14 @@ export type {
   TableColumn,
   TableSection,
   TextSection,
+  ValidationCase,
+  ValidationSection,
   Value,
 } from "./report_section.ts";
+export {
+  agrees,
+  DISAGREEMENT_FACTOR,
+  renderValidation,
+  validationRatio,
+} from "./validation_html.ts";
 export { REPORT_CSS } from "./style.ts";

@@ -72,5 +72,42 @@ export interface TextSection {
   text(rows: readonly Row[]): string;
 }
 
+/**
+ * One comparison of a lab figure with a published one: the closest case the
+ * lab can set beside a paper's figure.
+ */
+export interface ValidationCase {
+  /** What is compared, e.g. "translation share of run time, 4K pages, native". */
+  case: string;
+  /** The lab's figure, computed from the rows. */
+  lab: number;
+  /** The published figure, or a published range `[low, high]`. */
+  published: number | readonly [number, number];
+  /** Unit of both figures, e.g. `%`, `cycles`, `ms`. */
+  unit: string;
+  /** Where the published figure comes from: authors, title, venue, year, and where in it. */
+  citation: string;
+  /**
+   * How the lab's case differs from the published one, and, where they
+   * disagree by more than 2×, why. Shown beside the comparison.
+   */
+  note: string;
+}
+
+/**
+ * The lab's figures beside published ones, with the ratio; cases that
+ * disagree by more than 2× are called out with their explanation.
+ */
+export interface ValidationSection {
+  /** Discriminant. */
+  kind: "validation";
+  /** Heading above the comparison. */
+  title: string;
+  /** A sentence before the table: what the lab's cases are and how they differ from the papers'. */
+  intro?: string;
+  /** The comparisons, computed from the rows. */
+  cases(rows: readonly Row[]): readonly ValidationCase[];
+}
+
 /** Any section of an experiment's report. */
-export type ReportSection = PlotSection | TableSection | TextSection;
+export type ReportSection = PlotSection | TableSection | TextSection | ValidationSection;

@@ -16,6 +16,7 @@ import { EXPERIMENTS } from "../registry.ts";
 import { writeExperimentReport, writeIndex } from "../sweep/report_writer.ts";
 import { formatShard, parseShard, type Shard } from "../sweep/shard.ts";
 import { runSweep, SweepError } from "../sweep/run_sweep.ts";
+import { DEFAULT_SEEDS } from "../sweep/grid.ts";
 import { UsageError } from "./usage_error.ts";
 import { PointError } from "../parameters.ts";
 
@@ -36,7 +37,9 @@ Options:
   --full             run the full grid (publication-grade; can take long)
                      (neither: each experiment's default grid)
   --out DIR          output folder (default ${DEFAULT_OUT_DIR})
-  --seed N           seed of every point, a non-negative integer (default ${DEFAULT_SEED})
+  --seed N           seed of every point's first run, a non-negative integer (default ${DEFAULT_SEED})
+  --seeds N          runs of every point, with seeds from --seed up: reports show the mean and spread
+                     (default ${DEFAULT_SEEDS.quick} for the quick grid, ${DEFAULT_SEEDS.full} for the full grid)
   --workers N        Web Workers run at once (default: the number of cores)
   --profile NAME|PATH
                      cost profile by name, or a JSON profile file (default: the default profile)
@@ -90,6 +93,7 @@ function parseCommandLine(args: string[]) {
         full: { type: "boolean" },
         out: { type: "string" },
         seed: { type: "string" },
+        seeds: { type: "string" },
         workers: { type: "string" },
         profile: { type: "string" },
         shard: { type: "string" },
@@ -182,6 +186,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
           "quick",
           "full",
           "seed",
+          "seeds",
           "workers",
           "profile",
           "shard",
@@ -213,6 +218,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
     if (values.quick && values.full) throw new UsageError("--quick and --full exclude each other");
     const chosen: GridSize | undefined = values.quick ? "quick" : values.full ? "full" : undefined;
     const seed = parseCount("seed", values.seed, 0) ?? DEFAULT_SEED;
+    const seedsGiven = parseCount("seeds", values.seeds, 1);
     const workers = parseCount("workers", values.workers, 1) ??
       (navigator.hardwareConcurrency || 1);
     const shard: Shard | undefined = values.shard === undefined
@@ -249,6 +255,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
     for (const id of ids) {
       const experiment = registry[id];
       const size = chosen ?? experiment.grids.default;
+      const seeds = seedsGiven ?? DEFAULT_SEEDS[size];
       if (values.fresh) await Deno.remove(`${outDir}/${id}.jsonl`).catch(() => undefined);
       const started = performance.now();
       const result = await runSweep({
@@ -256,6 +263,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
         registryUrl,
         size,
         seed,
+        seeds,
         cost,
         outDir,
         workers,
@@ -272,6 +280,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
         id,
         `--${size}`,
         `--seed ${seed}`,
+        `--seeds ${seeds}`,
         `--profile ${values.profile ?? cost.name}`,
         ...(shard ? [`--shard ${formatShard(shard)}`] : []),
         ...replayed.map((t) => `--trace ${t}`),
@@ -279,6 +288,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
       await writeExperimentReport(outDir, experiment, {
         size,
         seed,
+        seeds,
         shard: shard ? formatShard(shard) : undefined,
         traces: replayed,
         cost,

@@ -7,7 +7,7 @@
  */
 
 import type { Experiment, Row } from "../experiment.ts";
-import { gridOf } from "./grid.ts";
+import { gridOf, sweepRuns } from "./grid.ts";
 import { canonicalJson, pointId } from "./point_id.ts";
 import { readRunRecord, type RunRecord, writeExperimentReport } from "./report_writer.ts";
 import { loadRows, POINT_ID_KEY } from "./row_store.ts";
@@ -17,9 +17,9 @@ import { UsageError } from "../cli/usage_error.ts";
 export interface MergedExperiment {
   /** Experiment id. */
   id: string;
-  /** Points in its grid. */
+  /** Runs in its sweep: points of the grid × seeds. */
   points: number;
-  /** Points with a row after the merge. */
+  /** Runs with a row after the merge. */
   rows: number;
 }
 
@@ -57,8 +57,8 @@ export async function mergeOutputs(
     if (records.length === 0) continue;
     const first = records[0];
     for (const { dir, record } of records.slice(1)) {
-      for (const field of ["size", "seed", "profile", "traces"] as const) {
-        if (canonicalJson(record[field]) !== canonicalJson(first.record[field])) {
+      for (const field of ["size", "seed", "seeds", "profile", "traces"] as const) {
+        if (canonicalJson(record[field] ?? null) !== canonicalJson(first.record[field] ?? null)) {
           throw new UsageError(
             `merge: "${dir}/${id}.json" and "${first.dir}/${id}.json" differ in ${field}; only runs of the same sweep can be merged`,
           );
@@ -66,6 +66,7 @@ export async function mergeOutputs(
       }
     }
     const { size, seed, profile, traces } = first.record;
+    const seeds = first.record.seeds ?? 1;
     const byId = new Map<string, Row>();
     for (const { dir } of records) {
       for (const row of await loadRows(`${dir}/${id}.jsonl`, { repair: false })) {
@@ -74,7 +75,9 @@ export async function mergeOutputs(
       }
     }
     const grid = gridOf(experiment, size, traces);
-    const ids = grid.map((point) => pointId(id, point, seed, profile));
+    const ids = sweepRuns(grid, seed, seeds).map((run) =>
+      pointId(id, run.point, run.seed, profile)
+    );
     const inGrid = new Set(ids);
     const rows = ids.filter((key) => byId.has(key)).map((key) => byId.get(key) as Row);
     const others = [...byId.values()].filter((row) => !inGrid.has(row[POINT_ID_KEY] as string));
@@ -87,15 +90,16 @@ export async function mergeOutputs(
     await writeExperimentReport(outDir, experiment, {
       size,
       seed,
+      seeds,
       cost: profile,
       version: versions.size === 1 ? String([...versions][0]) : options.version,
       commit: first.record.git_commit ?? options.commit,
-      points: grid.length,
+      points: ids.length,
       rows,
       traces,
       command: first.record.command?.replace(/ --shard \S+/, ""),
     });
-    merged.push({ id, points: grid.length, rows: rows.length });
+    merged.push({ id, points: ids.length, rows: rows.length });
   }
   if (merged.length === 0) {
     throw new UsageError(

@@ -15,6 +15,7 @@ import { type IndexEntry, renderIndexPage } from "../../reports/index_page.ts";
 import type { Experiment, GridSize, Row } from "../experiment.ts";
 import { PROVENANCE_KEYS } from "./run_sweep.ts";
 import { UsageError } from "../cli/usage_error.ts";
+import { summarizeSeeds } from "./seed_summary.ts";
 
 /** The contents of `ID.json`. */
 export interface RunRecord {
@@ -28,8 +29,10 @@ export interface RunRecord {
   headline: string;
   /** Grid size. */
   size: GridSize;
-  /** Seed of every point. */
+  /** Seed of every point's first run. */
   seed: number;
+  /** Runs of every point, seeds `seed`, `seed + 1`, … (absent in records older than seeds: 1). */
+  seeds?: number;
   /** `K/N` when the rows cover one shard only. */
   shard?: string;
   /** Absolute paths of the lackey traces replayed as extra workloads, when any. */
@@ -42,13 +45,13 @@ export interface RunRecord {
   git_commit?: string;
   /** When the files were written, ISO 8601. */
   generated: string;
-  /** Points in the covered grid (or shard). */
+  /** Runs covered: points of the grid (or of the shard's slice) × seeds. */
   points: number;
-  /** Covered points without a row. */
+  /** Covered runs without a row. */
   missing: number;
   /** Command that reproduces the rows. */
   command?: string;
-  /** Rows in grid order. */
+  /** Rows in grid order, every seed's row (the report's sections see them summarised over seeds). */
   rows: Row[];
 }
 
@@ -56,8 +59,10 @@ export interface RunRecord {
 export interface ReportInput {
   /** Grid size. */
   size: GridSize;
-  /** Seed. */
+  /** Seed of every point's first run. */
   seed: number;
+  /** Runs of every point (default 1). */
+  seeds?: number;
   /** `K/N` when the rows cover one shard only. */
   shard?: string;
   /** Lackey traces replayed as extra workloads, when any. */
@@ -68,9 +73,9 @@ export interface ReportInput {
   version: string;
   /** Git commit, when there is one. */
   commit?: string;
-  /** Points covered. */
+  /** Runs covered: points × seeds. */
   points: number;
-  /** Rows in grid order. */
+  /** Rows in grid order, every seed's. */
   rows: Row[];
   /** Command that reproduces the rows. */
   command?: string;
@@ -119,7 +124,10 @@ export async function writeExperimentReport(
   input: ReportInput,
 ): Promise<RunRecord> {
   const generated = (input.generated ?? new Date()).toISOString();
-  const headline = headlineOf(experiment, input.rows);
+  const seeds = input.seeds ?? 1;
+  const parameterKeys = new Set(Object.keys(experiment.parameters));
+  const summary = summarizeSeeds(input.rows, [...parameterKeys]);
+  const headline = headlineOf(experiment, summary);
   const record: RunRecord = {
     experiment: experiment.id,
     title: experiment.title,
@@ -127,6 +135,7 @@ export async function writeExperimentReport(
     headline,
     size: input.size,
     seed: input.seed,
+    ...(seeds > 1 ? { seeds } : {}),
     ...(input.shard ? { shard: input.shard } : {}),
     ...(input.traces && input.traces.length > 0 ? { traces: [...input.traces] } : {}),
     profile: input.cost,
@@ -138,7 +147,6 @@ export async function writeExperimentReport(
     ...(input.command ? { command: input.command } : {}),
     rows: input.rows,
   };
-  const parameterKeys = new Set(Object.keys(experiment.parameters));
   const resultKeys = columnsOf(input.rows).filter((k) =>
     !parameterKeys.has(k) && !PROVENANCE_KEYS.includes(k)
   );
@@ -149,12 +157,14 @@ export async function writeExperimentReport(
     headline,
     sections: experiment.sections,
     rows: input.rows,
+    summary,
     parameters: experiment.parameters,
     resultKeys,
     profile: input.cost as unknown as Record<string, unknown>,
     profileFields: PROFILE_FIELDS,
     provenance: {
       seed: input.seed,
+      seeds,
       size: input.size,
       version: input.version,
       commit: input.commit,

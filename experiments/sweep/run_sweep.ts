@@ -8,7 +8,7 @@
  */
 
 import type { CostModel } from "../../core/cost/cost_model.ts";
-import { gridOf } from "./grid.ts";
+import { gridOf, sweepRuns } from "./grid.ts";
 import type { Experiment, GridSize, Point, Row } from "../experiment.ts";
 import { PointError } from "../parameters.ts";
 import type { Progress } from "./progress.ts";
@@ -36,8 +36,13 @@ export interface SweepOptions {
   registryUrl: string;
   /** Grid size to run. */
   size: GridSize;
-  /** Seed of every point. */
+  /** Seed of every point's first run; its other runs take the next seeds. */
   seed: number;
+  /**
+   * Runs of every point, with seeds `seed`, `seed + 1`, …: the spread over
+   * them says how much a result owes to the seed. Default 1.
+   */
+  seeds?: number;
   /** Cost profile of every point. */
   cost: CostModel;
   /** Folder of `ID.jsonl`; created if missing. */
@@ -60,15 +65,15 @@ export interface SweepOptions {
 
 /** What {@linkcode runSweep} did. */
 export interface SweepResult {
-  /** Finished rows of the selected points, in grid order. */
+  /** Finished rows of the selected runs, in grid order (a point's seeds in order). */
   rows: Row[];
-  /** Points selected (the grid, or the shard's slice of it). */
+  /** Runs selected (every point of the grid, or of the shard's slice, once per seed). */
   points: number;
-  /** Points computed by this call. */
+  /** Runs computed by this call. */
   computed: number;
-  /** Points whose rows were already on disk. */
+  /** Runs whose rows were already on disk. */
   reused: number;
-  /** Whether the signal stopped the sweep before every point finished. */
+  /** Whether the signal stopped the sweep before every run finished. */
   interrupted: boolean;
 }
 
@@ -170,8 +175,10 @@ function checkedGrid(
  */
 export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const { experiment, size, seed, cost } = options;
-  const grid = checkedGrid(experiment, size, options.traces);
-  const ids = grid.map((point) => pointId(experiment.id, point, seed, cost));
+  const seeds = options.seeds ?? 1;
+  const runs = sweepRuns(checkedGrid(experiment, size, options.traces), seed, seeds);
+  const grid = runs.map((run) => run.point);
+  const ids = runs.map((run) => pointId(experiment.id, run.point, run.seed, cost));
   const selected = grid.map((_, i) => i).filter((i) => !options.shard || inShard(i, options.shard));
   await Deno.mkdir(options.outDir, { recursive: true });
   const path = `${options.outDir}/${experiment.id}.jsonl`;
@@ -232,14 +239,21 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
           return fail(new SweepError(`${where}: ${reply.message}`, reply.stack));
         }
         try {
-          const provenance: Row = { seed, profile: cost.name, vmlab_version: options.version };
+          const provenance: Row = {
+            seed: runs[reply.index].seed,
+            profile: cost.name,
+            vmlab_version: options.version,
+          };
           if (options.commit !== undefined) provenance.git_commit = options.commit;
           provenance[POINT_ID_KEY] = ids[reply.index];
           const row = assembleRow(experiment, point, reply.row, provenance);
           appendRow(path, row);
           byId.set(ids[reply.index], row);
           computed++;
-          options.progress?.advance(describe(point), reply.milliseconds);
+          options.progress?.advance(
+            describe(point) + (seeds > 1 ? ` seed=${runs[reply.index].seed}` : ""),
+            reply.milliseconds,
+          );
         } catch (error) {
           fail(
             error instanceof SweepError ? error : new SweepError(
@@ -257,9 +271,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       const request: CellRequest = {
         registryUrl: options.registryUrl,
         experimentId: experiment.id,
-        seed,
         cost,
-        points: indices.map((index) => ({ index, point: grid[index] })),
+        points: indices.map((index) => ({ index, point: grid[index], seed: runs[index].seed })),
       };
       if (stop.signal.aborted) close();
       else worker.postMessage(request);

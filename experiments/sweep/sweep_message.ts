@@ -15,12 +15,10 @@ export interface CellRequest {
   registryUrl: string;
   /** Experiment id in that registry. */
   experimentId: string;
-  /** Seed for every point. */
-  seed: number;
   /** Cost profile for every point. */
   cost: CostModel;
-  /** The points, each with its index in the grid. */
-  points: readonly { index: number; point: Point }[];
+  /** The runs: each a point, its index among the sweep's runs, and its seed. */
+  points: readonly { index: number; point: Point; seed: number }[];
 }
 
 /** Worker → runner: one point's outcome, or the end of the cell. */

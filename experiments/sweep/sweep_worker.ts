@@ -25,10 +25,10 @@ self.onmessage = async (event: MessageEvent<CellRequest>): Promise<void> => {
     if (experiment === undefined) {
       throw new Error(`no experiment "${request.experimentId}" in ${request.registryUrl}`);
     }
-    for (const { index: pointIndex, point } of request.points) {
-      index = pointIndex;
+    for (const { index: runIndex, point, seed } of request.points) {
+      index = runIndex;
       const started = performance.now();
-      const row = await experiment.run(point, { seed: request.seed, cost: request.cost });
+      const row = await experiment.run(point, { seed, cost: request.cost });
       post({ kind: "row", index, row, milliseconds: performance.now() - started });
     }
     post({ kind: "done" });

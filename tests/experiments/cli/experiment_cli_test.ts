@@ -48,6 +48,8 @@ Deno.test("runCli() rejects bad command lines with one line and exit code 2", as
     [["demo", "--seed", "x"], /--seed: expected an integer >= 0, got "x"/],
     [["demo", "--seed", "1.5"], /--seed: expected an integer >= 0/],
     [["demo", "--workers", "0"], /--workers: expected an integer >= 1, got "0"/],
+    [["demo", "--seeds", "0"], /--seeds: expected an integer >= 1, got "0"/],
+    [["merge", "/tmp", "--seeds", "2"], /merge: --seeds does not apply to merge/],
     [["demo", "--shard", "5/4"], /--shard: expected K\/N with 1 <= K <= N/],
     [["demo", "--shard", "0/4"], /--shard: expected K\/N/],
     [
@@ -127,12 +129,35 @@ Deno.test("runCli() writes the report files and names the index page last", asyn
   assert.ok(index.includes('href="demo.html"'));
 });
 
-Deno.test("runCli() --full runs the full grid and the default runs the experiment's default grid", async () => {
+Deno.test("runCli() --full runs the full grid over 3 seeds and the default runs the experiment's default grid once", async () => {
   const dir = await Deno.makeTempDir();
   await cli(["demo", "--out", `${dir}/a`, "--full"]);
   await cli(["demo", "--out", `${dir}/b`]);
-  assert.equal(JSON.parse(await Deno.readTextFile(`${dir}/a/demo.json`)).rows.length, 12);
-  assert.equal(JSON.parse(await Deno.readTextFile(`${dir}/b/demo.json`)).rows.length, 6);
+  const full = JSON.parse(await Deno.readTextFile(`${dir}/a/demo.json`));
+  assert.equal(full.rows.length, 36);
+  assert.equal(full.seeds, 3);
+  assert.deepEqual(full.rows.slice(0, 3).map((r: { seed: number }) => r.seed), [1, 2, 3]);
+  assert.match(full.command, / --seeds 3/);
+  const quick = JSON.parse(await Deno.readTextFile(`${dir}/b/demo.json`));
+  assert.equal(quick.rows.length, 6);
+  assert.equal(quick.seeds, undefined);
+});
+
+Deno.test("runCli() --seeds runs every point that many times and the report shows the mean and the seeds", async () => {
+  const dir = await Deno.makeTempDir();
+  const { code, out } = await cli(["demo", "--out", dir, "--seed", "5", "--seeds", "2"]);
+  assert.equal(code, 0);
+  assert.match(out[0], /^demo: 12 of 12 rows \(12 computed, 0 resumed\)/);
+  const record = JSON.parse(await Deno.readTextFile(`${dir}/demo.json`));
+  assert.deepEqual(record.rows.slice(0, 2).map((r: { y: number }) => r.y), [1 + 5, 1 + 6]);
+  // The headline sees the mean over seeds: the largest y is 3² + 5.5.
+  assert.match(record.headline, /The largest y is 14\.5 /);
+  const page = await Deno.readTextFile(`${dir}/demo.html`);
+  assert.ok(page.includes("5 to 6 (each point runs 2 times"));
+  assert.ok(page.includes("2 seeds per point"));
+  // Asking for a third seed later computes only the new runs.
+  const more = await cli(["demo", "--out", dir, "--seed", "5", "--seeds", "3"]);
+  assert.match(more.out[0], /\(6 computed, 12 resumed\)/);
 });
 
 Deno.test("runCli() exits 1 with the failing point when an experiment fails", async () => {
@@ -178,7 +203,7 @@ Deno.test("runCli() shards merged equal the unsharded run", async () => {
   // A partial shard report says it is partial.
   const partial = JSON.parse(await Deno.readTextFile(`${dir}/s2/demo.json`));
   assert.equal(partial.shard, "2/3");
-  assert.equal(partial.rows.length, 4);
+  assert.equal(partial.rows.length, 12);
 
   const merged = await cli([
     "merge",
@@ -189,7 +214,7 @@ Deno.test("runCli() shards merged equal the unsharded run", async () => {
     `${dir}/merged`,
   ]);
   assert.equal(merged.code, 0, merged.err);
-  assert.match(merged.out[0], /^demo: 12 of 12 rows → /);
+  assert.match(merged.out[0], /^demo: 36 of 36 rows → /);
   assert.equal(
     await Deno.readTextFile(`${dir}/merged/demo.csv`),
     await Deno.readTextFile(`${dir}/whole/demo.csv`),
@@ -202,7 +227,7 @@ Deno.test("runCli() shards merged equal the unsharded run", async () => {
   assert.equal(joined.headline, whole.headline);
   // The merged folder resumes like any output folder: nothing left to compute.
   const resumed = await cli(["demo", "--full", "--seed", "3", "--out", `${dir}/merged`]);
-  assert.match(resumed.out[0], /\(0 computed, 12 resumed\)/);
+  assert.match(resumed.out[0], /\(0 computed, 36 resumed\)/);
 });
 
 Deno.test("runCli() shards of a sweep with --trace merge with their trace points", async () => {
@@ -212,14 +237,14 @@ Deno.test("runCli() shards of a sweep with --trace merge with their trace points
     cli(["demo", "--full", "--seed", "3", "--trace", "deno.json", "--out", out, ...more]);
   assert.equal((await run(`${dir}/whole`, [])).code, 0);
   const whole = JSON.parse(await Deno.readTextFile(`${dir}/whole/demo.json`));
-  assert.equal(whole.rows.length, 13);
+  assert.equal(whole.rows.length, 39);
   assert.deepEqual(whole.traces, [trace]);
   for (const shard of ["1/2", "2/2"]) {
     assert.equal((await run(`${dir}/s${shard[0]}`, ["--shard", shard])).code, 0);
   }
   const merged = await cli(["merge", `${dir}/s1`, `${dir}/s2`, "--out", `${dir}/merged`]);
   assert.equal(merged.code, 0, merged.err);
-  assert.match(merged.out[0], /^demo: 13 of 13 rows → /);
+  assert.match(merged.out[0], /^demo: 39 of 39 rows → /);
   const joined = JSON.parse(await Deno.readTextFile(`${dir}/merged/demo.json`));
   assert.deepEqual(joined.rows, whole.rows);
   assert.deepEqual(joined.traces, [trace]);

@@ -238,3 +238,31 @@ Deno.test("runSweep() rejects a row that is not flat, not finite or clashes with
     );
   }
 });
+
+Deno.test("runSweep() runs every point once per seed, a point's seeds together, each its own row and id", async () => {
+  const dir = await Deno.makeTempDir();
+  const result = await runSweep(options(dir, { seeds: 3 }));
+  assert.equal(result.points, 18);
+  assert.deepEqual(result.rows.slice(0, 3).map((r) => [r.x, r.seed, r.y]), [
+    [1, 7, 8],
+    [1, 8, 9],
+    [1, 9, 10],
+  ]);
+  const ids = result.rows.map((r) => r.point_id);
+  assert.equal(new Set(ids).size, 18);
+  assert.equal(result.rows[1].point_id, pointId("demo", DEMO.grids.quick[0], 8, cost));
+  // The first seed's rows are the rows of a one-seed sweep.
+  const one = await runSweep(options(await Deno.makeTempDir()));
+  assert.deepEqual(result.rows.filter((r) => r.seed === 7), one.rows);
+});
+
+Deno.test("runSweep() shards of a many-seed sweep cover every run once", async () => {
+  const dir = await Deno.makeTempDir();
+  const seen: string[] = [];
+  for (let index = 1; index <= 4; index++) {
+    const part = await runSweep(options(dir, { seeds: 2, shard: { index, count: 4 } }));
+    seen.push(...part.rows.map((r) => `${r.x}/${r.label}/${r.seed}`));
+  }
+  assert.equal(seen.length, 12);
+  assert.equal(new Set(seen).size, 12);
+});
