@@ -8,6 +8,7 @@
 
 import type { AccessChunk } from "../base/access_chunk.ts";
 import { AccessKind } from "../base/access_chunk.ts";
+import type { CachePort } from "../caches/cache_port.ts";
 import type { PageVersions } from "../mem/page_versions.ts";
 import { Counter, Cycle, type Stats } from "../cost/stats.ts";
 import { LEVEL_SPAN } from "./page_table.ts";
@@ -30,10 +31,20 @@ export interface MmuOptions {
   l2TlbHitCycles: number;
   /** Versions of the frames written, when contents are tracked (default: not tracked). */
   versions?: PageVersions | null;
+  /**
+   * The vCPU's caches, which every data access goes through after its
+   * translation (the machine's caches on); null or absent: data accesses
+   * are not charged (the translation-only model).
+   */
+  caches?: CachePort | null;
 }
 
 /**
- * Translates and charges accesses.
+ * Translates and charges accesses: the translation, then (with caches) the
+ * data lines the access reads or writes, in the vCPU's L1D, L2, the shared
+ * last-level cache or DRAM, at the translated machine frame. An access that
+ * straddles a page boundary translates both pages and reads its bytes in
+ * each.
  *
  * The last translated page is remembered: a repeat access to it is an L1 hit
  * without a lookup. That is exact, not an approximation — the entry is
@@ -87,6 +98,8 @@ export class Mmu {
   #lastVpn = -1;
   #lastTag = -1;
   #lastFrame = 0;
+  #caches: CachePort | null;
+  #dataCycles: Float64Array;
 
   /**
    * Creates an MMU with empty TLBs.
@@ -105,6 +118,13 @@ export class Mmu {
     this.#l1Cycles = options.l1TlbHitCycles;
     this.#l2Cycles = options.l2TlbHitCycles;
     this.versions = options.versions ?? null;
+    this.#caches = options.caches ?? null;
+    this.#dataCycles = this.#caches?.dataCycles ?? new Float64Array(4);
+  }
+
+  /** The vCPU's caches data accesses go through, or null (caches off). */
+  get caches(): CachePort | null {
+    return this.#caches;
   }
 
   /** Runs every access of a chunk. */
@@ -139,11 +159,14 @@ export class Mmu {
     counters[Counter.ACCESSES]++;
     this.stats.cycles[Cycle.COMPUTE] += this.#base;
     if (kind === AccessKind.STORE || kind === AccessKind.MODIFY) counters[Counter.WRITES]++;
-    this.translate(vpn, tag);
-    if (offset + size > 4096) {
+    const frame = this.translate(vpn, tag);
+    const end = offset + (size === 0 ? 1 : size);
+    if (end > 4096) {
+      if (this.#caches !== null) this.#data(frame, offset, 4096);
       counters[Counter.PAGE_STRADDLES]++;
-      this.translate(vpn + 1, tag);
-    }
+      const next = this.translate(vpn + 1, tag);
+      if (this.#caches !== null) this.#data(next, 0, end - 4096);
+    } else if (this.#caches !== null) this.#data(frame, offset, end);
   }
 
   #tracked(vpn: number, offset: number, size: number, kind: number, tag: number): void {
@@ -151,10 +174,37 @@ export class Mmu {
     const versions = this.versions!;
     const frame = this.translate(vpn, tag);
     if (write) versions.write(frame);
-    if (offset + size > 4096) {
+    const end = offset + (size === 0 ? 1 : size);
+    if (end > 4096) {
+      if (this.#caches !== null) this.#data(frame, offset, 4096);
       this.stats.counters[Counter.PAGE_STRADDLES]++;
       const next = this.translate(vpn + 1, tag);
       if (write) versions.write(next);
+      if (this.#caches !== null) this.#data(next, 0, end - 4096);
+    } else if (this.#caches !== null) this.#data(frame, offset, end);
+  }
+
+  /**
+   * Reads (or writes) bytes `offset` to `offset + size - 1` of machine frame
+   * `frame` through the vCPU's caches, charging each line by the level that
+   * served it; nothing with caches off. For a caller that translates by
+   * other means (a platform's access); the bytes must lie in the frame.
+   */
+  data(frame: number, offset: number, size: number): void {
+    if (this.#caches !== null) this.#data(frame, offset, offset + (size === 0 ? 1 : size));
+  }
+
+  /** The lines of bytes `from` (inclusive) to `to` (exclusive) of `frame`, `to` at most 4096. */
+  #data(frame: number, from: number, to: number): void {
+    const port = this.#caches!;
+    const counters = this.stats.counters;
+    const cycles = this.stats.cycles;
+    const last = frame * 64 + ((to - 1) >>> 6);
+    for (let line = frame * 64 + (from >>> 6); line <= last; line++) {
+      const level = port.access(line);
+      counters[Counter.DATA_REFS]++;
+      counters[Counter.DATA_L1D + level]++;
+      cycles[Cycle.DATA] += this.#dataCycles[level];
     }
   }
 

@@ -103,6 +103,7 @@ const MACHINE_OPTIONS: readonly FieldOption[] = [
   { name: "walk-cache", meta: "on|off", fields: M, field: "walkCache" },
   { name: "nested-tlb", meta: "on|off", fields: M, field: "nestedTlb" },
   { name: "pte-cache", meta: "on|off", fields: M, field: "pteCache" },
+  { name: "caches", meta: "on|off", fields: M, field: "caches" },
 ];
 
 const MEMORY_OPTIONS: readonly FieldOption[] = [
@@ -153,6 +154,7 @@ const OPTIONS = {
   "walk-cache": { type: "string" },
   "nested-tlb": { type: "string" },
   "pte-cache": { type: "string" },
+  caches: { type: "string" },
   "host-policy": { type: "string" },
   fragmentation: { type: "string" },
   "guest-large-fraction": { type: "string" },

@@ -1,6 +1,8 @@
 /**
  * A set-associative, true-LRU cache of 64-byte lines that only answers
- * "was this line present?" and then holds it: the PTE data cache of a walk.
+ * "was this line present?" and then holds it: one level of the data-cache
+ * hierarchy (L1D, L2, last-level cache), and the PTE cache of the
+ * translation-only model.
  *
  * @module
  */
