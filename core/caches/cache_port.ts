@@ -83,7 +83,11 @@ export class CachePort {
    * @returns the {@linkcode CacheLevel} that served it
    */
   access(line: number): number {
-    if (line === this.#last) return CacheLevel.L1D;
+    // Small enough to be inlined where it is called; the lookups are not.
+    return line === this.#last ? CacheLevel.L1D : this.#lookup(line);
+  }
+
+  #lookup(line: number): number {
     let level: number = CacheLevel.DRAM;
     if (this.l1d.access(line)) level = CacheLevel.L1D;
     else if (this.l2.access(line)) level = CacheLevel.L2;

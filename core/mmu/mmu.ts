@@ -129,19 +129,30 @@ export class Mmu {
 
   /** Runs every access of a chunk. */
   run(chunk: AccessChunk): void {
+    // A loop per case rather than tests per access (tracking versions is
+    // rare, and a test alone costs the plain loop a few per cent), each in a
+    // method of its own so that each is compiled with its access inlined.
+    if (this.versions !== null) this.#runTracked(chunk);
+    else if (this.#caches === null) this.#runPlain(chunk);
+    else this.#runCached(chunk);
+  }
+
+  #runPlain(chunk: AccessChunk): void {
     const n = chunk.length;
-    const vpn = chunk.vpn;
-    const offset = chunk.offset;
-    const size = chunk.size;
-    const kind = chunk.kind;
-    const space = chunk.space;
-    // Two loops rather than a test per store: tracking versions is rare, and
-    // the test alone costs the untracked loop a few per cent.
-    if (this.versions === null) {
-      for (let i = 0; i < n; i++) this.#plain(vpn[i], offset[i], size[i], kind[i], space[i]);
-    } else {
-      for (let i = 0; i < n; i++) this.#tracked(vpn[i], offset[i], size[i], kind[i], space[i]);
-    }
+    const { vpn, offset, size, kind, space } = chunk;
+    for (let i = 0; i < n; i++) this.#plain(vpn[i], offset[i], size[i], kind[i], space[i]);
+  }
+
+  #runCached(chunk: AccessChunk): void {
+    const n = chunk.length;
+    const { vpn, offset, size, kind, space } = chunk;
+    for (let i = 0; i < n; i++) this.#cached(vpn[i], offset[i], size[i], kind[i], space[i]);
+  }
+
+  #runTracked(chunk: AccessChunk): void {
+    const n = chunk.length;
+    const { vpn, offset, size, kind, space } = chunk;
+    for (let i = 0; i < n; i++) this.#tracked(vpn[i], offset[i], size[i], kind[i], space[i]);
   }
 
   /**
@@ -150,11 +161,26 @@ export class Mmu {
    * they are tracked).
    */
   access(vpn: number, offset: number, size: number, kind: number, tag: number): void {
-    if (this.versions === null) this.#plain(vpn, offset, size, kind, tag);
-    else this.#tracked(vpn, offset, size, kind, tag);
+    if (this.versions !== null) this.#tracked(vpn, offset, size, kind, tag);
+    else if (this.#caches === null) this.#plain(vpn, offset, size, kind, tag);
+    else this.#cached(vpn, offset, size, kind, tag);
   }
 
+  /** An access with caches off: its translation only. */
   #plain(vpn: number, offset: number, size: number, kind: number, tag: number): void {
+    const counters = this.stats.counters;
+    counters[Counter.ACCESSES]++;
+    this.stats.cycles[Cycle.COMPUTE] += this.#base;
+    if (kind === AccessKind.STORE || kind === AccessKind.MODIFY) counters[Counter.WRITES]++;
+    this.translate(vpn, tag);
+    if (offset + size > 4096) {
+      counters[Counter.PAGE_STRADDLES]++;
+      this.translate(vpn + 1, tag);
+    }
+  }
+
+  /** An access with caches on: its translation, then its data lines. */
+  #cached(vpn: number, offset: number, size: number, kind: number, tag: number): void {
     const counters = this.stats.counters;
     counters[Counter.ACCESSES]++;
     this.stats.cycles[Cycle.COMPUTE] += this.#base;
@@ -162,11 +188,13 @@ export class Mmu {
     const frame = this.translate(vpn, tag);
     const end = offset + (size === 0 ? 1 : size);
     if (end > 4096) {
-      if (this.#caches !== null) this.#data(frame, offset, 4096);
+      this.#data(frame, offset, 4096);
       counters[Counter.PAGE_STRADDLES]++;
-      const next = this.translate(vpn + 1, tag);
-      if (this.#caches !== null) this.#data(next, 0, end - 4096);
-    } else if (this.#caches !== null) this.#data(frame, offset, end);
+      this.#data(this.translate(vpn + 1, tag), 0, end - 4096);
+    } else if (((end - 1) ^ offset) < 64) {
+      // Within one line: the common case, without the loop.
+      this.#line(frame * 64 + (offset >>> 6));
+    } else this.#data(frame, offset, end);
   }
 
   #tracked(vpn: number, offset: number, size: number, kind: number, tag: number): void {
@@ -196,16 +224,17 @@ export class Mmu {
 
   /** The lines of bytes `from` (inclusive) to `to` (exclusive) of `frame`, `to` at most 4096. */
   #data(frame: number, from: number, to: number): void {
-    const port = this.#caches!;
-    const counters = this.stats.counters;
-    const cycles = this.stats.cycles;
     const last = frame * 64 + ((to - 1) >>> 6);
-    for (let line = frame * 64 + (from >>> 6); line <= last; line++) {
-      const level = port.access(line);
-      counters[Counter.DATA_REFS]++;
-      counters[Counter.DATA_L1D + level]++;
-      cycles[Cycle.DATA] += this.#dataCycles[level];
-    }
+    for (let line = frame * 64 + (from >>> 6); line <= last; line++) this.#line(line);
+  }
+
+  /** Reads one line through the caches and charges it by the level that served it. */
+  #line(line: number): void {
+    const level = this.#caches!.access(line);
+    const counters = this.stats.counters;
+    counters[Counter.DATA_REFS]++;
+    counters[Counter.DATA_L1D + level]++;
+    this.stats.cycles[Cycle.DATA] += this.#dataCycles[level];
   }
 
   /**
