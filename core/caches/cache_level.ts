@@ -17,9 +17,6 @@ export const CacheLevel: EnumCodes<typeof CACHE_LEVEL_NAMES> = enumCodes(CACHE_L
 /** Number of levels (DRAM included). */
 export const CACHE_LEVEL_COUNT: number = CACHE_LEVEL_NAMES.length;
 
-/** Bytes of a cache line; a page of 4 KiB holds 64 of them. */
-export const LINE_BYTES = 64;
-
 /**
  * The line holding byte `offset` of 4 KiB machine frame `frame`: caches are
  * physically indexed, so two virtual pages mapped to one frame share lines.
