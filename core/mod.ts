@@ -58,6 +58,12 @@ export * from "./cost/profiles.ts";
 export * from "./cost/profile_reader.ts";
 export * from "./cost/stats.ts";
 
+// The cache hierarchy data accesses and page-walk references go through.
+export * from "./caches/cache_level.ts";
+export * from "./caches/line_cache.ts";
+export * from "./caches/cache_port.ts";
+export * from "./caches/cache_hierarchy.ts";
+
 // The discrete-event clock.
 export * from "./clock/event_clock.ts";
 export * from "./clock/cycle_time.ts";
@@ -72,7 +78,7 @@ export * from "./mem/page_versions.ts";
 // Translation: TLBs, walk caches, page tables, the MMU (the types a machine's vCPUs expose).
 export * from "./mmu/tlb.ts";
 export * from "./mmu/walk_cache.ts";
-export * from "./mmu/line_cache.ts";
+
 export * from "./mmu/walk_memory.ts";
 export * from "./mmu/page_table.ts";
 export * from "./mmu/demand_mapper.ts";

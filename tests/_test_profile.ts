@@ -32,4 +32,15 @@ export const TEST_PROFILE: CostModel = {
   walkCache: { entries: 32, ways: 4 },
   nestedTlb: { entries: 16, ways: 4 },
   pteCache: { entries: 1024, ways: 8 },
+  caches: {
+    l1d: { entries: 64, ways: 4 },
+    l2: { entries: 256, ways: 8 },
+    llc: { entries: 2048, ways: 8 },
+    llcLinesPerVcpu: 512,
+    l1dHitCycles: 4,
+    l2HitCycles: 10,
+    llcHitCycles: 40,
+    dramCycles: 100,
+    memoryLevelParallelism: 2,
+  },
 };

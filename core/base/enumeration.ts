@@ -47,5 +47,9 @@ export function enumCodes<const N extends readonly string[], P extends string = 
     }
     codes[key] = i;
   }
-  return Object.freeze(codes) as EnumCodes<N, P>;
+  // A copy: an object grown key by key past a dozen keys is kept by V8 as a
+  // dictionary, and every `Enum.NAME` in hot code becomes a hash lookup
+  // (measured: 26 counters cost the MMU's L1-hit loop a sixth of its speed);
+  // a spread copy is a fast object whose loads compile to constants.
+  return Object.freeze({ ...codes }) as EnumCodes<N, P>;
 }

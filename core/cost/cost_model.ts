@@ -31,6 +31,32 @@ export interface TlbGeometries {
   l2: Geometry;
 }
 
+/**
+ * The data-cache hierarchy of a core: what every data access and every page
+ * walk reference goes through when a machine has `caches` on. Lines are 64
+ * bytes; geometry `entries` count lines.
+ */
+export interface CacheCosts {
+  /** Private L1 data cache of each vCPU. */
+  l1d: Geometry;
+  /** Private L2 of each vCPU. */
+  l2: Geometry;
+  /** The whole shared last-level cache of the socket (or core complex) the vCPUs run on. */
+  llc: Geometry;
+  /** Lines of the last-level cache each vCPU brings to its machine (its share of a loaded socket). */
+  llcLinesPerVcpu: number;
+  /** Load-to-use cycles of a line found in L1D. */
+  l1dHitCycles: number;
+  /** Load-to-use cycles of a line found in L2. */
+  l2HitCycles: number;
+  /** Load-to-use cycles of a line found in the last-level cache. */
+  llcHitCycles: number;
+  /** Load-to-use cycles of a line read from DRAM. */
+  dramCycles: number;
+  /** Data misses in flight at once: a data access served beyond L1D is charged its latency divided by this. */
+  memoryLevelParallelism: number;
+}
+
 /** A cost profile. All cycle counts are core clock cycles. */
 export interface CostModel {
   /** Profile name, e.g. `intel-skylake-sp`. */
@@ -47,9 +73,9 @@ export interface CostModel {
   l2TlbHitCycles: number;
   /** Cycles of a page-walk-cache lookup that hits (per skipped-to level). */
   walkCacheHitCycles: number;
-  /** Cycles of a walk reference whose PTE line is in the PTE data cache. */
+  /** Cycles of a walk reference whose PTE line is in the PTE data cache (caches off). */
   pteCacheHitCycles: number;
-  /** Cycles of a walk reference that goes to memory. */
+  /** Cycles of a walk reference that goes to memory (caches off). */
   pteMemoryCycles: number;
   /** Cycles of a nested-TLB (guest-physical → host-physical) hit in a 2-D walk. */
   nestedTlbHitCycles: number;
@@ -75,8 +101,10 @@ export interface CostModel {
   walkCache: Geometry;
   /** Nested TLB caching guest-physical → host-physical translations for 2-D walks. */
   nestedTlb: Geometry;
-  /** Data-cache capacity, in 64-byte lines, that walk references effectively see. */
+  /** Data-cache capacity, in 64-byte lines, that walk references effectively see (caches off). */
   pteCache: Geometry;
+  /** The cache hierarchy data accesses and walk references go through (caches on). */
+  caches: CacheCosts;
 }
 
 /**
@@ -118,6 +146,21 @@ export const checkGeometry: ObjectCheck = (values, given, fail) => {
     fail("ways", `expected a number of ways dividing entries (${entries}), got ${ways}`);
   }
   fail("entries", `expected a multiple of ways (${ways}), got ${entries}`);
+};
+
+/**
+ * The rule of a cache hierarchy: a machine of one vCPU gets at least one
+ * whole set of the last-level cache, unless the LLC is off (entries or
+ * share 0).
+ */
+const checkCaches: ObjectCheck = (values, given, fail) => {
+  const llc = values.llc as Geometry;
+  const share = values.llcLinesPerVcpu as number;
+  if (llc.entries === 0 || share === 0 || share >= llc.ways) return;
+  fail(
+    given.llcLinesPerVcpu !== undefined ? "llcLinesPerVcpu" : "llc.ways",
+    `a vCPU's share of the last-level cache (${share} lines) must hold at least one set of llc.ways (${llc.ways}) lines`,
+  );
 };
 
 /** The fields of a {@linkcode Geometry}. */
@@ -179,8 +222,10 @@ export const COST_MODEL_FIELDS: FieldsOf<CostModel> & ConfigFields = {
   l1TlbHitCycles: cycleField("extra cycles of an L1 TLB hit over an untranslated access"),
   l2TlbHitCycles: cycleField("an L1 TLB miss that hits the L2 TLB"),
   walkCacheHitCycles: cycleField("a page-walk-cache lookup that hits"),
-  pteCacheHitCycles: cycleField("a walk reference whose PTE line is in the PTE data cache"),
-  pteMemoryCycles: cycleField("a walk reference that goes to memory"),
+  pteCacheHitCycles: cycleField(
+    "caches off: a walk reference whose PTE line is in the PTE data cache",
+  ),
+  pteMemoryCycles: cycleField("caches off: a walk reference that goes to memory"),
   nestedTlbHitCycles: cycleField("a nested-TLB hit in a 2-D walk"),
   vmExitCycles: cycleField("one VM exit and re-entry round trip, without handler work"),
   exitHandlerCycles: {
@@ -210,5 +255,42 @@ export const COST_MODEL_FIELDS: FieldsOf<CostModel> & ConfigFields = {
   },
   walkCache: geometryField("page-walk caches: entries per cached upper level"),
   nestedTlb: geometryField("nested TLB caching guest-physical → host-physical translations"),
-  pteCache: geometryField("data-cache capacity, in 64-byte lines, that walk references see"),
+  pteCache: geometryField(
+    "caches off: data-cache capacity, in 64-byte lines, that walk references see",
+  ),
+  caches: {
+    kind: "object",
+    fields: {
+      l1d: geometryField("private L1 data cache of each vCPU, in 64-byte lines"),
+      l2: geometryField("private L2 of each vCPU, in 64-byte lines"),
+      llc: geometryField(
+        "the whole last-level cache the vCPUs share (a socket's, or a core complex's), in 64-byte lines",
+      ),
+      llcLinesPerVcpu: {
+        kind: "integer",
+        min: 0,
+        max: MAX_GEOMETRY_ENTRIES,
+        required: true,
+        unit: "lines",
+        description:
+          "the share of the last-level cache one vCPU sees: a machine's LLC holds min(llc.entries, vCPUs × this) lines, in whole sets of llc.ways, the rest being other tenants' (set it to llc.entries for a machine alone on an idle socket)",
+      },
+      l1dHitCycles: cycleField("load-to-use latency of a line found in L1D"),
+      l2HitCycles: cycleField("load-to-use latency of a line found in L2"),
+      llcHitCycles: cycleField("load-to-use latency of a line found in the last-level cache"),
+      dramCycles: cycleField("load-to-use latency of a line read from DRAM"),
+      memoryLevelParallelism: {
+        kind: "number",
+        min: 1,
+        max: 64,
+        required: true,
+        description:
+          "independent data misses an out-of-order core keeps in flight: a data access served by L2, the LLC or DRAM is charged its latency divided by this (an L1D hit its whole latency); walk references are charged in full, since each entry of a walk gives the address of the next and the access waits for its translation",
+      },
+    } satisfies FieldsOf<CacheCosts>,
+    check: checkCaches,
+    required: true,
+    description:
+      "the cache hierarchy (caches on): per-vCPU L1D and L2, a shared last-level cache, DRAM; 64-byte lines, true LRU, fill on miss into every level",
+  },
 };

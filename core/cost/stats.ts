@@ -27,10 +27,15 @@ export const COUNTER_NAMES = [
   "walks",
   // Page-table entries read from the memory hierarchy by walks (guest and host levels).
   "walk_refs",
-  // Walk references that hit the PTE data cache.
+  // Walk references served by a cache: the PTE cache (caches off), or L1D, L2 or the LLC.
   "walk_refs_pte_cache",
-  // Walk references that went to memory.
+  // Walk references served by memory (DRAM).
   "walk_refs_memory",
+  // With caches on: walk references by the level that served them, in CacheLevel order.
+  "walk_refs_l1d",
+  "walk_refs_l2",
+  "walk_refs_llc",
+  "walk_refs_dram",
   // Walks (or host sub-walks) that skipped upper levels thanks to a page-walk cache.
   "walk_cache_hits",
   // Guest-physical → host-physical lookups that hit the nested TLB.
@@ -45,6 +50,13 @@ export const COUNTER_NAMES = [
   "vm_exits",
   // Accesses that write (stores and read-modify-writes).
   "writes",
+  // With caches on: 64-byte lines read by data accesses (an access across a line boundary reads two).
+  "data_refs",
+  // Data lines by the level that served them, in CacheLevel order.
+  "data_l1d",
+  "data_l2",
+  "data_llc",
+  "data_dram",
 ] as const;
 
 /** Counter indices into {@linkcode Stats.counters}: `Counter.ACCESSES` is 0, in list order. */
@@ -60,15 +72,17 @@ export const COUNTER_COUNT: number = COUNTER_NAMES.length;
 export const CYCLE_NAMES = [
   // Non-memory work around each access.
   "compute",
+  // Data accesses through the caches (caches on): latency by serving level, misses ÷ MLP.
+  "data",
   // L1 TLB hit latency.
   "l1_tlb",
   // L2 TLB lookups (hit or miss: a walk starts only after the L2 says no).
   "l2_tlb",
   // Page-walk-cache hits.
   "walk_cache",
-  // Walk references served by the PTE data cache.
+  // Walk references served by a cache: the PTE cache (caches off), or L1D, L2 or the LLC.
   "walk_pte_cache",
-  // Walk references served by memory.
+  // Walk references served by memory (DRAM).
   "walk_memory",
   // Nested-TLB hits in 2-D walks.
   "nested_tlb",
@@ -83,6 +97,39 @@ export const Cycle: EnumCodes<typeof CYCLE_NAMES> = enumCodes(CYCLE_NAMES);
 
 /** Number of cycle categories. */
 export const CYCLE_COUNT: number = CYCLE_NAMES.length;
+
+/**
+ * The cycle categories of address translation: TLB lookups, page-walk-cache
+ * hits, walk references (from whichever cache or memory served them) and
+ * nested-TLB hits. Exits, hypervisor and guest-kernel work are not in it.
+ */
+export const TRANSLATION_CYCLE_NAMES = [
+  "l1_tlb",
+  "l2_tlb",
+  "walk_cache",
+  "walk_pte_cache",
+  "walk_memory",
+  "nested_tlb",
+] as const satisfies readonly (typeof CYCLE_NAMES[number])[];
+
+/**
+ * Cycles of address translation in a cycle breakdown (a {@linkcode StatsReport}'s `cycles`).
+ *
+ * @example
+ * ```ts
+ * import { Cycle, Stats, translationCycles } from "./stats.ts";
+ * const stats = new Stats();
+ * stats.cycles[Cycle.L2_TLB] += 9;
+ * stats.cycles[Cycle.WALK_MEMORY] += 189;
+ * stats.cycles[Cycle.DATA] += 100;
+ * if (translationCycles(stats.report().cycles) !== 198) throw new Error();
+ * ```
+ */
+export function translationCycles(cycles: Record<string, number>): number {
+  let sum = 0;
+  for (const name of TRANSLATION_CYCLE_NAMES) sum += cycles[name];
+  return sum;
+}
 
 /** Named counters and cycle breakdown of a finished run. */
 export interface StatsReport {

@@ -1,7 +1,7 @@
 /**
  * Cycles per access on a machine as it is now: each vCPU runs a warm-up of
  * accesses through its MMU, then the measured accesses; the result is the
- * cycles the measured ones were charged (compute, TLBs, walks, exits) per
+ * cycles the measured ones were charged (compute, data, TLBs, walks, exits) per
  * access. The fast, sampled drivers use it to carry what the per-access
  * model says into their touches.
  *

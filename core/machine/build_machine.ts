@@ -1,14 +1,15 @@
 /**
  * The one builder of machines: from a {@linkcode MachineConfig} and a cost
  * profile, the host's memory (or a given host's), the guest memory, the host
- * map, the guest (first-touch or the guest OS), the platform from the
- * registry and its vCPUs. Build, then run: every name is resolved and every
+ * map, the guest (first-touch or the guest OS), the cache hierarchy, the
+ * platform from the registry and its vCPUs. Build, then run: every name is resolved and every
  * typed array allocated here, so a run only indexes.
  *
  * @module
  */
 
 import { ConfigError } from "../base/config_error.ts";
+import { CacheHierarchy } from "../caches/cache_hierarchy.ts";
 import { type CostModel, exitCycleTable } from "../cost/cost_model.ts";
 import { FixedSizeMapper } from "../mmu/demand_mapper.ts";
 import { BumpFrameAllocator, type FrameAllocator } from "../mem/frame_allocator.ts";
@@ -129,6 +130,7 @@ export function buildMachine(config: MachineConfig, cost: CostModel, host?: Host
     walkCache: resolved.walkCache,
     nestedTlb: resolved.nestedTlb,
     pteCache: resolved.pteCache,
+    caches: resolved.caches ? new CacheHierarchy(machineCost.caches, vcpus) : null,
     pcid: resolved.pcid ?? true,
     stats,
     kernel,

@@ -162,7 +162,14 @@ export const MACHINE_CONFIG_FIELDS = {
   pteCache: {
     kind: "boolean",
     default: true,
-    description: "PTE data cache; off sends every walk reference to memory",
+    description:
+      "caching of walk references: with caches off, the PTE data cache; with caches on, whether page-table entries go through the cache hierarchy; off sends every walk reference to memory",
+  },
+  caches: {
+    kind: "boolean",
+    default: true,
+    description:
+      "the cache hierarchy of the cost profile (per-vCPU L1D and L2, a last-level cache the vCPUs share, DRAM), which every data access and walk reference goes through; off is the translation-only model: data accesses are not charged and walk references use the PTE cache",
   },
   tlb: {
     kind: "object",
@@ -227,8 +234,10 @@ export interface ResolvedMachineConfig {
   walkCache: boolean;
   /** Nested TLB on (false without one). */
   nestedTlb: boolean;
-  /** PTE data cache on. */
+  /** PTE data cache on (with caches on: walk references cached). */
   pteCache: boolean;
+  /** The cache hierarchy on: data accesses and walk references go through it. */
+  caches: boolean;
   /** Full TLB geometry. */
   tlb: TlbGeometries;
   /** Physical memory with large-page policies, or null for fixed page sizes. */
@@ -326,6 +335,7 @@ export function resolveMachineConfig(
     walkCache: v.walkCache,
     nestedTlb: kind.nestedTlb && v.nestedTlb,
     pteCache: v.pteCache,
+    caches: v.caches,
     tlb: v.tlb as TlbGeometries,
     memory: v.memory ?? null,
     shadow: kind.shadowOptions ? v.shadow as ResolvedShadowConfig : null,

@@ -93,12 +93,13 @@ export class Vcpu implements ClockAgent {
   }
 
   /**
-   * One access by the guest OS's process on this vCPU, through the platform
-   * (write permissions checked, faults raised).
+   * One access by the guest OS's process on this vCPU to the word at byte
+   * `offset` (default 0) of page `vpn`, through the platform (write
+   * permissions checked, faults raised, the data read through the caches).
    * @returns the host frame accessed
    */
-  access(vpn: number, write: number): number {
-    return this.#platform.access(this.id, vpn, write);
+  access(vpn: number, write: number, offset: number = 0): number {
+    return this.#platform.access(this.id, vpn, write, offset);
   }
 
   /**

@@ -8,6 +8,7 @@
 
 import type { AccessChunk } from "../base/access_chunk.ts";
 import { AccessKind } from "../base/access_chunk.ts";
+import type { CachePort } from "../caches/cache_port.ts";
 import type { PageVersions } from "../mem/page_versions.ts";
 import { Counter, Cycle, type Stats } from "../cost/stats.ts";
 import { LEVEL_SPAN } from "./page_table.ts";
@@ -30,10 +31,20 @@ export interface MmuOptions {
   l2TlbHitCycles: number;
   /** Versions of the frames written, when contents are tracked (default: not tracked). */
   versions?: PageVersions | null;
+  /**
+   * The vCPU's caches, which every data access goes through after its
+   * translation (the machine's caches on); null or absent: data accesses
+   * are not charged (the translation-only model).
+   */
+  caches?: CachePort | null;
 }
 
 /**
- * Translates and charges accesses.
+ * Translates and charges accesses: the translation, then (with caches) the
+ * data lines the access reads or writes, in the vCPU's L1D, L2, the shared
+ * last-level cache or DRAM, at the translated machine frame. An access that
+ * straddles a page boundary translates both pages and reads its bytes in
+ * each.
  *
  * The last translated page is remembered: a repeat access to it is an L1 hit
  * without a lookup. That is exact, not an approximation — the entry is
@@ -87,6 +98,8 @@ export class Mmu {
   #lastVpn = -1;
   #lastTag = -1;
   #lastFrame = 0;
+  #caches: CachePort | null;
+  #dataCycles: Float64Array;
 
   /**
    * Creates an MMU with empty TLBs.
@@ -105,23 +118,41 @@ export class Mmu {
     this.#l1Cycles = options.l1TlbHitCycles;
     this.#l2Cycles = options.l2TlbHitCycles;
     this.versions = options.versions ?? null;
+    this.#caches = options.caches ?? null;
+    this.#dataCycles = this.#caches?.dataCycles ?? new Float64Array(4);
+  }
+
+  /** The vCPU's caches data accesses go through, or null (caches off). */
+  get caches(): CachePort | null {
+    return this.#caches;
   }
 
   /** Runs every access of a chunk. */
   run(chunk: AccessChunk): void {
+    // A loop per case rather than tests per access (tracking versions is
+    // rare, and a test alone costs the plain loop a few per cent), each in a
+    // method of its own so that each is compiled with its access inlined.
+    if (this.versions !== null) this.#runTracked(chunk);
+    else if (this.#caches === null) this.#runPlain(chunk);
+    else this.#runCached(chunk);
+  }
+
+  #runPlain(chunk: AccessChunk): void {
     const n = chunk.length;
-    const vpn = chunk.vpn;
-    const offset = chunk.offset;
-    const size = chunk.size;
-    const kind = chunk.kind;
-    const space = chunk.space;
-    // Two loops rather than a test per store: tracking versions is rare, and
-    // the test alone costs the untracked loop a few per cent.
-    if (this.versions === null) {
-      for (let i = 0; i < n; i++) this.#plain(vpn[i], offset[i], size[i], kind[i], space[i]);
-    } else {
-      for (let i = 0; i < n; i++) this.#tracked(vpn[i], offset[i], size[i], kind[i], space[i]);
-    }
+    const { vpn, offset, size, kind, space } = chunk;
+    for (let i = 0; i < n; i++) this.#plain(vpn[i], offset[i], size[i], kind[i], space[i]);
+  }
+
+  #runCached(chunk: AccessChunk): void {
+    const n = chunk.length;
+    const { vpn, offset, size, kind, space } = chunk;
+    for (let i = 0; i < n; i++) this.#cached(vpn[i], offset[i], size[i], kind[i], space[i]);
+  }
+
+  #runTracked(chunk: AccessChunk): void {
+    const n = chunk.length;
+    const { vpn, offset, size, kind, space } = chunk;
+    for (let i = 0; i < n; i++) this.#tracked(vpn[i], offset[i], size[i], kind[i], space[i]);
   }
 
   /**
@@ -130,10 +161,12 @@ export class Mmu {
    * they are tracked).
    */
   access(vpn: number, offset: number, size: number, kind: number, tag: number): void {
-    if (this.versions === null) this.#plain(vpn, offset, size, kind, tag);
-    else this.#tracked(vpn, offset, size, kind, tag);
+    if (this.versions !== null) this.#tracked(vpn, offset, size, kind, tag);
+    else if (this.#caches === null) this.#plain(vpn, offset, size, kind, tag);
+    else this.#cached(vpn, offset, size, kind, tag);
   }
 
+  /** An access with caches off: its translation only. */
   #plain(vpn: number, offset: number, size: number, kind: number, tag: number): void {
     const counters = this.stats.counters;
     counters[Counter.ACCESSES]++;
@@ -146,16 +179,62 @@ export class Mmu {
     }
   }
 
+  /** An access with caches on: its translation, then its data lines. */
+  #cached(vpn: number, offset: number, size: number, kind: number, tag: number): void {
+    const counters = this.stats.counters;
+    counters[Counter.ACCESSES]++;
+    this.stats.cycles[Cycle.COMPUTE] += this.#base;
+    if (kind === AccessKind.STORE || kind === AccessKind.MODIFY) counters[Counter.WRITES]++;
+    const frame = this.translate(vpn, tag);
+    const end = offset + (size === 0 ? 1 : size);
+    if (end > 4096) {
+      this.#data(frame, offset, 4096);
+      counters[Counter.PAGE_STRADDLES]++;
+      this.#data(this.translate(vpn + 1, tag), 0, end - 4096);
+    } else if (((end - 1) ^ offset) < 64) {
+      // Within one line: the common case, without the loop.
+      this.#line(frame * 64 + (offset >>> 6));
+    } else this.#data(frame, offset, end);
+  }
+
   #tracked(vpn: number, offset: number, size: number, kind: number, tag: number): void {
     const write = this.begin(kind === AccessKind.STORE || kind === AccessKind.MODIFY);
     const versions = this.versions!;
     const frame = this.translate(vpn, tag);
     if (write) versions.write(frame);
-    if (offset + size > 4096) {
+    const end = offset + (size === 0 ? 1 : size);
+    if (end > 4096) {
+      if (this.#caches !== null) this.#data(frame, offset, 4096);
       this.stats.counters[Counter.PAGE_STRADDLES]++;
       const next = this.translate(vpn + 1, tag);
       if (write) versions.write(next);
-    }
+      if (this.#caches !== null) this.#data(next, 0, end - 4096);
+    } else if (this.#caches !== null) this.#data(frame, offset, end);
+  }
+
+  /**
+   * Reads (or writes) bytes `offset` to `offset + size - 1` of machine frame
+   * `frame` through the vCPU's caches, charging each line by the level that
+   * served it; nothing with caches off. For a caller that translates by
+   * other means (a platform's access); the bytes must lie in the frame.
+   */
+  data(frame: number, offset: number, size: number): void {
+    if (this.#caches !== null) this.#data(frame, offset, offset + (size === 0 ? 1 : size));
+  }
+
+  /** The lines of bytes `from` (inclusive) to `to` (exclusive) of `frame`, `to` at most 4096. */
+  #data(frame: number, from: number, to: number): void {
+    const last = frame * 64 + ((to - 1) >>> 6);
+    for (let line = frame * 64 + (from >>> 6); line <= last; line++) this.#line(line);
+  }
+
+  /** Reads one line through the caches and charges it by the level that served it. */
+  #line(line: number): void {
+    const level = this.#caches!.access(line);
+    const counters = this.stats.counters;
+    counters[Counter.DATA_REFS]++;
+    counters[Counter.DATA_L1D + level]++;
+    this.stats.cycles[Cycle.DATA] += this.#dataCycles[level];
   }
 
   /**

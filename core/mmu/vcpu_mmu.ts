@@ -1,11 +1,13 @@
 /**
  * Builds the MMU of one vCPU (its own TLBs in front of a given walker) from
  * a cost profile, so every platform sizes and charges TLBs the same way;
- * its stores write the versions of `versions` when contents are tracked.
+ * its stores write the versions of `versions` when contents are tracked, and
+ * its data accesses go through the vCPU's caches when the machine has them.
  *
  * @module
  */
 
+import type { CachePort } from "../caches/cache_port.ts";
 import type { CostModel } from "../cost/cost_model.ts";
 import type { PageVersions } from "../mem/page_versions.ts";
 import type { Stats } from "../cost/stats.ts";
@@ -30,7 +32,7 @@ export function buildVcpuMmu(
   walker: PageWalker,
   cost: CostModel,
   stats: Stats,
-  versions?: PageVersions,
+  options: VcpuMmuOptions = {},
 ): Mmu {
   const t = cost.tlb;
   return new Mmu(walker, {
@@ -44,6 +46,15 @@ export function buildVcpuMmu(
     baseCyclesPerAccess: cost.baseCyclesPerAccess,
     l1TlbHitCycles: cost.l1TlbHitCycles,
     l2TlbHitCycles: cost.l2TlbHitCycles,
-    versions,
+    versions: options.versions,
+    caches: options.caches,
   });
+}
+
+/** What a vCPU's MMU may have besides its TLBs. */
+export interface VcpuMmuOptions {
+  /** Versions its stores bump, when contents are tracked. */
+  versions?: PageVersions;
+  /** The vCPU's caches, when the machine has caches on. */
+  caches?: CachePort | null;
 }

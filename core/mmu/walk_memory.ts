@@ -1,14 +1,20 @@
 /**
- * Where a page walk's references are served from: the PTE data cache or
- * memory. Shared by the guest and host sides of a 2-D walk, since both read
- * host-physical memory through the same caches.
+ * Where a page walk's references are served from. With the machine's caches
+ * on, the walking vCPU's cache hierarchy (L1D, L2, the shared last-level
+ * cache, DRAM), the same caches its data accesses go through; with caches
+ * off, the translation-only model's PTE cache or memory. Shared by the guest
+ * and host sides of a 2-D walk, since both read host-physical memory
+ * through the same caches.
  *
  * @module
  */
 
+import type { CacheHierarchy } from "../caches/cache_hierarchy.ts";
+import { CacheLevel } from "../caches/cache_level.ts";
+import type { CachePort } from "../caches/cache_port.ts";
 import type { CostModel } from "../cost/cost_model.ts";
 import { Counter, Cycle, type Stats } from "../cost/stats.ts";
-import { LineCache } from "./line_cache.ts";
+import { LineCache } from "../caches/line_cache.ts";
 
 /**
  * Charges walk references. A reference reads the 8-byte entry `index` of the
@@ -30,22 +36,28 @@ export class WalkMemory {
   #cache: LineCache;
   #hitCycles: number;
   #memoryCycles: number;
+  #port: CachePort | null;
+  #cacheable: boolean;
 
   /**
-   * Creates the walk memory with an empty PTE cache.
+   * Creates the walk memory with an empty PTE cache, or over a vCPU's caches.
    * @param stats where references are counted and charged
-   * @param options PTE cache geometry (`lines: 0` disables it) and the cycles of a hit and of a memory reference
+   * @param options PTE cache geometry (`lines: 0` disables it) and the cycles of a hit and of a memory reference; or the vCPU's cache port
    */
   constructor(stats: Stats, options: WalkMemoryOptions) {
     this.#stats = stats;
-    this.#cache = options.shared ?? new LineCache(options.lines, options.ways);
+    this.#port = options.caches ?? null;
+    this.#cacheable = options.cacheable ?? true;
+    this.#cache = options.shared ??
+      new LineCache(this.#port === null ? options.lines : 0, options.ways);
     this.#hitCycles = options.hitCycles;
     this.#memoryCycles = options.memoryCycles;
   }
 
   /**
    * The same cache, charging another vCPU's statistics: the PTE cache stands
-   * for the caches the vCPUs share, while each vCPU's counters are its own.
+   * for the caches the vCPUs share, while each vCPU's counters are its own
+   * (caches off; with caches on each vCPU has a walk memory over its own port).
    *
    * @example
    * ```ts
@@ -60,6 +72,9 @@ export class WalkMemory {
    * ```
    */
   sharedWith(stats: Stats): WalkMemory {
+    if (this.#port !== null) {
+      throw new RangeError("a walk memory over a vCPU's caches is that vCPU's alone");
+    }
     return new WalkMemory(stats, {
       lines: 0,
       ways: 1,
@@ -74,6 +89,10 @@ export class WalkMemory {
     const counters = this.#stats.counters;
     counters[Counter.WALK_REFS]++;
     const line = frame * 64 + (index >>> 3);
+    if (this.#port !== null) {
+      this.#throughCaches(this.#port, line);
+      return;
+    }
     if (this.#cache.access(line)) {
       counters[Counter.WALK_REFS_PTE_CACHE]++;
       this.#stats.cycles[Cycle.WALK_PTE_CACHE] += this.#hitCycles;
@@ -83,7 +102,21 @@ export class WalkMemory {
     }
   }
 
-  /** Empties the PTE cache. */
+  #throughCaches(port: CachePort, line: number): void {
+    const counters = this.#stats.counters;
+    // With PTE caching off, entries are read from DRAM without touching the caches.
+    const level = this.#cacheable ? port.access(line) : CacheLevel.DRAM;
+    counters[Counter.WALK_REFS_L1D + level]++;
+    if (level === CacheLevel.DRAM) {
+      counters[Counter.WALK_REFS_MEMORY]++;
+      this.#stats.cycles[Cycle.WALK_MEMORY] += port.walkCycles[level];
+    } else {
+      counters[Counter.WALK_REFS_PTE_CACHE]++;
+      this.#stats.cycles[Cycle.WALK_PTE_CACHE] += port.walkCycles[level];
+    }
+  }
+
+  /** Empties the PTE cache (with caches on the hierarchy is not this walk memory's to flush). */
   flush(): void {
     this.#cache.flushAll();
   }
@@ -101,30 +134,58 @@ export interface WalkMemoryOptions {
   memoryCycles: number;
   /** A cache to share (another vCPU's); `lines` and `ways` are then not used. */
   shared?: LineCache;
+  /**
+   * The walking vCPU's way through the cache hierarchy (caches on): each
+   * reference goes L1D → L2 → LLC → DRAM and is charged that level's whole
+   * latency; the PTE cache fields are then not used.
+   */
+  caches?: CachePort | null;
+  /** With `caches`: false reads every entry from DRAM without touching the caches (default true). */
+  cacheable?: boolean;
 }
 
 /**
- * The walk memory a platform's vCPUs share: the profile's PTE cache (or none
- * when `pteCache` is false) and its hit and memory cycles, charging `stats`
- * until shared with another vCPU's.
+ * The walk memory of each of a platform's vCPUs. With `caches` (the
+ * machine's caches on), each vCPU's references go through its own port of
+ * the hierarchy, and `pteCache` false sends them to DRAM instead. Without,
+ * one PTE cache of the profile's geometry (or none when `pteCache` is false)
+ * stands for the caches the vCPUs share, each vCPU charging its own stats.
  *
  * @example
  * ```ts
- * import { createWalkMemory } from "./walk_memory.ts";
+ * import { createWalkMemories } from "./walk_memory.ts";
  * import { getProfile } from "../cost/profiles.ts";
  * import { Counter, Stats } from "../cost/stats.ts";
- * const stats = new Stats();
- * const memory = createWalkMemory(stats, getProfile("amd-zen3"), false);
+ * const stats = [new Stats()];
+ * const [memory] = createWalkMemories(stats, getProfile("amd-zen3"), false, null);
  * memory.ref(100, 0);
  * memory.ref(100, 0);
- * if (stats.counters[Counter.WALK_REFS_MEMORY] !== 2) throw new Error("no cache: memory twice");
+ * if (stats[0].counters[Counter.WALK_REFS_MEMORY] !== 2) throw new Error("no cache: memory twice");
  * ```
  */
-export function createWalkMemory(stats: Stats, cost: CostModel, pteCache: boolean): WalkMemory {
-  return new WalkMemory(stats, {
+export function createWalkMemories(
+  stats: readonly Stats[],
+  cost: CostModel,
+  pteCache: boolean,
+  caches: CacheHierarchy | null,
+): WalkMemory[] {
+  if (caches !== null) {
+    return stats.map((s, v) =>
+      new WalkMemory(s, {
+        lines: 0,
+        ways: 1,
+        hitCycles: 0,
+        memoryCycles: 0,
+        caches: caches.ports[v],
+        cacheable: pteCache,
+      })
+    );
+  }
+  const memory = new WalkMemory(stats[0], {
     lines: pteCache ? cost.pteCache.entries : 0,
     ways: cost.pteCache.ways,
     hitCycles: cost.pteCacheHitCycles,
     memoryCycles: cost.pteMemoryCycles,
   });
+  return stats.map((s) => memory.sharedWith(s));
 }

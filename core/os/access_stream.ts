@@ -73,6 +73,7 @@ export class SingleProcessStream implements OsEventGenerator {
       chunk.op[n] = OsOp.ACCESS;
       chunk.vcpu[n] = this.#vcpu;
       chunk.vpn[n] = src.vpn[i];
+      chunk.arg[n] = src.offset[i];
       chunk.kind[n] = kind === AccessKind.STORE || kind === AccessKind.MODIFY ? 1 : 0;
       this.#vcpu = this.#vcpu + 1 === this.vcpus ? 0 : this.#vcpu + 1;
       n++;

@@ -224,7 +224,7 @@ export class GuestOs implements GuestKernel {
         if (this.#running[vcpu] === 0) {
           throw new OsEventError(`access on idle vCPU ${vcpu} (event ${i})`);
         }
-        platform.access(vcpu, chunk.vpn[i], chunk.kind[i]);
+        platform.access(vcpu, chunk.vpn[i], chunk.kind[i], chunk.arg[i]);
       } else {
         this.event(op[i], chunk.vcpu[i], chunk.pid[i], chunk.vpn[i], chunk.arg[i]);
       }

@@ -11,7 +11,7 @@ import { type EnumCodes, enumCodes } from "../base/enumeration.ts";
 
 /** Names of the operations, in code order: the one list {@linkcode OsOp} is built from. */
 export const OS_OP_NAMES = [
-  // A memory access by the process running on `vcpu`: `vpn`, `kind` (0 load, 1 store).
+  // A memory access by the process running on `vcpu`: `vpn`, `kind` (0 load, 1 store), at byte `arg` of the page.
   "access",
   // A new process `pid` with an empty address space (not yet running anywhere).
   "spawn",
@@ -45,7 +45,7 @@ export interface OsEventChunk {
   readonly pid: Int32Array;
   /** 4 KiB page number (accesses, munmap, scan). */
   readonly vpn: Float64Array;
-  /** Second operand: page count (munmap, scan) or child pid (fork). */
+  /** Second operand: byte offset in the page (access), page count (munmap, scan) or child pid (fork). */
   readonly arg: Float64Array;
   /** Access kind: 0 load, 1 store. */
   readonly kind: Uint8Array;

@@ -136,6 +136,9 @@ abstract class ScriptedWorkload implements OsEventGenerator {
   readonly vcpus: number;
   protected readonly prng: Prng;
   protected readonly stores: number;
+  // The word an access touches in its page, from a stream of its own so that
+  // the events and pages drawn from `prng` do not change with it.
+  readonly #words: Prng;
   readonly #total: number;
   #emitted = 0;
   #queue: OsEventChunk = createOsEventChunk(8192);
@@ -145,6 +148,7 @@ abstract class ScriptedWorkload implements OsEventGenerator {
     this.vcpus = options.vcpus;
     this.stores = options.storeFraction;
     this.prng = new Prng(options.seed);
+    this.#words = new Prng(options.seed, 1);
     this.warmupAccesses = warmup;
     this.#total = warmup + options.accesses;
   }
@@ -174,8 +178,9 @@ abstract class ScriptedWorkload implements OsEventGenerator {
     q.kind[i] = kind;
   }
 
+  /** An access to a word drawn uniformly from page `vpn` (the caches see which line). */
   protected access(vcpu: number, vpn: number, store: boolean): void {
-    this.emit(OsOp.ACCESS, vcpu, 0, vpn, 0, store ? 1 : 0);
+    this.emit(OsOp.ACCESS, vcpu, 0, vpn, this.#words.below(512) * 8, store ? 1 : 0);
   }
 
   /** A store with probability `storeFraction`. */

@@ -39,11 +39,13 @@ export interface Platform extends RemapListener {
    */
   unmapped(gfn: number): void;
   /**
-   * One access by the address space loaded on `vcpu`. Faults it raises are
+   * One access by the address space loaded on `vcpu`, of a word at byte
+   * `offset` (default 0) of 4 KiB page `vpn`: translated, then read through
+   * the vCPU's caches when the machine has them. Faults it raises are
    * resolved (by the hypervisor or the guest) before it returns.
    * @returns the 4 KiB host (machine) frame accessed
    */
-  access(vcpu: number, vpn: number, write: number): number;
+  access(vcpu: number, vpn: number, write: number, offset?: number): number;
   /**
    * The guest loads CR3 with `mm` (null: no user address space). `flush`
    * unless the space's PCID-tagged entries are current; a platform built

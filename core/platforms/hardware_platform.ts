@@ -20,7 +20,7 @@ import { NativeWalker } from "../mmu/native_walker.ts";
 import { WalkCache } from "../mmu/walk_cache.ts";
 import { PageSize } from "../base/page_size.ts";
 import { buildVcpuMmu } from "../mmu/vcpu_mmu.ts";
-import { createWalkMemory, type WalkMemory } from "../mmu/walk_memory.ts";
+import { createWalkMemories, type WalkMemory } from "../mmu/walk_memory.ts";
 import type { AddressSpace } from "../os/address_space.ts";
 import type { Shootdown } from "../os/shootdown.ts";
 import type { GuestKernel, Platform } from "../os/platform.ts";
@@ -100,12 +100,11 @@ export abstract class HardwarePlatform implements Platform {
     this.#pcid = options.pcid;
     this.#ipiCycles = cost.ipiRoundTripCycles;
     this.#lastStore = new Float64Array(vcpus).fill(-1);
-    // One PTE data cache, standing for the caches the vCPUs share; each vCPU charges its own stats.
-    const memory = createWalkMemory(stats[0], cost, options.pteCache);
+    const memories = createWalkMemories(stats, cost, options.pteCache, options.caches);
     for (let v = 0; v < vcpus; v++) {
-      const walker = this.buildWalker(v, options, memory.sharedWith(stats[v]));
+      const walker = this.buildWalker(v, options, memories[v]);
       this.#walkers.push(walker);
-      this.mmus.push(buildVcpuMmu(walker, cost, stats[v]));
+      this.mmus.push(buildVcpuMmu(walker, cost, stats[v], { caches: options.caches?.ports[v] }));
     }
   }
 
@@ -158,12 +157,15 @@ export abstract class HardwarePlatform implements Platform {
   }
 
   /** One access (see {@linkcode Platform.access}). */
-  access(vcpu: number, vpn: number, write: number): number {
+  access(vcpu: number, vpn: number, write: number, offset: number = 0): number {
     const mmu = this.mmus[vcpu];
     mmu.begin(write !== 0);
     const mm = this.kernel.loaded(vcpu)!;
     let frame = mmu.translate(vpn, mm.id);
-    if (write === 0) return frame;
+    if (write === 0) {
+      mmu.data(frame, offset, 1);
+      return frame;
+    }
     if (this.#lastStore[vcpu] !== vpn) {
       // The hardware checks the cached permission and sets the dirty flag on
       // the first write through an entry; a write to a write-protected page
@@ -179,6 +181,7 @@ export abstract class HardwarePlatform implements Platform {
       this.#lastStore[vcpu] = vpn;
     }
     mmu.versions?.write(frame);
+    mmu.data(frame, offset, 1);
     return frame;
   }
 

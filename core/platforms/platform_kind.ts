@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { CacheHierarchy } from "../caches/cache_hierarchy.ts";
 import type { CostModel } from "../cost/cost_model.ts";
 import type { DemandMapper } from "../mmu/demand_mapper.ts";
 import type { HostMemory } from "../mem/host_memory.ts";
@@ -43,8 +44,10 @@ export interface PlatformOptions {
   walkCache: boolean;
   /** Nested TLB on (nested paging). */
   nestedTlb: boolean;
-  /** PTE data cache on. */
+  /** PTE data cache on (with `caches`: whether walk references are cached at all). */
   pteCache: boolean;
+  /** The machine's caches, which data accesses and walk references go through; null with caches off. */
+  caches: CacheHierarchy | null;
   /** Whether the guest kernel uses PCIDs; without, a flushing CR3 load empties the TLB. */
   pcid: boolean;
   /** Each vCPU's counters and cycles. */

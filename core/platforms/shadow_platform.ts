@@ -36,7 +36,7 @@ import {
 } from "../mmu/page_table.ts";
 import { buildVcpuMmu } from "../mmu/vcpu_mmu.ts";
 import { WalkCache } from "../mmu/walk_cache.ts";
-import { createWalkMemory } from "../mmu/walk_memory.ts";
+import { createWalkMemories } from "../mmu/walk_memory.ts";
 import type { AddressSpace } from "../os/address_space.ts";
 import type { Shootdown } from "../os/shootdown.ts";
 import type { GuestKernel, Platform } from "../os/platform.ts";
@@ -164,7 +164,7 @@ export class ShadowPlatform implements Platform, ShadowCore, PrefetchTarget {
     this.#tags = new Int32Array(vcpus);
     this.#lastStore = new Float64Array(vcpus).fill(-1);
     this.#deferred = new Int32Array(vcpus);
-    const memory = createWalkMemory(stats[0], cost, options.pteCache);
+    const memories = createWalkMemories(stats, cost, options.pteCache, options.caches);
     for (let v = 0; v < vcpus; v++) {
       const walker = new ShadowWalker({
         faults: this,
@@ -174,13 +174,13 @@ export class ShadowPlatform implements Platform, ShadowCore, PrefetchTarget {
           options.walkCache ? cost.walkCache.entries : 0,
           cost.walkCache.ways,
         ),
-        memory: memory.sharedWith(stats[v]),
+        memory: memories[v],
         stats: stats[v],
         walkCacheHitCycles: cost.walkCacheHitCycles,
         flags: this.#policies.flags,
         resume: this.kernel.prepopulated,
       });
-      this.mmus.push(buildVcpuMmu(walker, cost, stats[v]));
+      this.mmus.push(buildVcpuMmu(walker, cost, stats[v], { caches: options.caches?.ports[v] }));
     }
   }
 
@@ -204,14 +204,17 @@ export class ShadowPlatform implements Platform, ShadowCore, PrefetchTarget {
   }
 
   /** One access (see {@linkcode Platform.access}). */
-  access(vcpu: number, vpn: number, write: number): number {
+  access(vcpu: number, vpn: number, write: number, offset: number = 0): number {
     const mmu = this.mmus[vcpu];
     mmu.begin(write !== 0);
     if (this.#deferred[vcpu] !== 0) this.#applyDeferred(vcpu);
     this.writing = write;
     let frame = mmu.translate(vpn, this.#tags[vcpu]);
     this.writing = 0;
-    if (write === 0) return frame;
+    if (write === 0) {
+      mmu.data(frame, offset, 1);
+      return frame;
+    }
     if (this.#lastStore[vcpu] !== vpn) {
       for (;;) {
         const shadow = this.current[vcpu]!;
@@ -233,6 +236,7 @@ export class ShadowPlatform implements Platform, ShadowCore, PrefetchTarget {
       this.#lastStore[vcpu] = vpn;
     }
     mmu.versions?.write(frame);
+    mmu.data(frame, offset, 1);
     return frame;
   }
 

@@ -14,7 +14,7 @@ import type { LargePageReport } from "../mapping/memory_system.ts";
 import { SingleProcessStream } from "../os/access_stream.ts";
 import { createOsEventChunk, type OsEventChunk, type OsEventGenerator } from "../os/os_event.ts";
 import { EventClock } from "../clock/event_clock.ts";
-import { Counter } from "../cost/stats.ts";
+import { Counter, translationCycles } from "../cost/stats.ts";
 import type { AccessGenerator } from "../base/access_chunk.ts";
 
 /** The outcome of {@linkcode simulate}. */
@@ -25,12 +25,24 @@ export interface SimResult {
   profile: string;
   /** Counters by name (see `COUNTER_NAMES` in core/cost/stats.ts), plus `exits_<reason>`. */
   counters: Record<string, number>;
-  /** Cycles by category, per exit reason, and `total`. */
+  /** Cycles by category (`data` with caches on), per exit reason, and `total`. */
   cycles: Record<string, number>;
+  /** Shares of run time: see {@linkcode SimDerived}. */
+  derived: SimDerived;
   /** Bytes of guest page-table pages, host ones and shadow ones. */
   pageTableBytes: PageTableBytes;
   /** Large-page counters, when the configuration has `memory`. */
   largePages?: LargePageReport;
+}
+
+/** What a run's cycles say as shares of its run time, comparable with published figures. */
+export interface SimDerived {
+  /** Cycles of address translation: TLBs, page-walk caches, walk references, nested TLB. */
+  translation_cycles: number;
+  /** Translation cycles over all cycles (0 for an empty run). */
+  translation_share: number;
+  /** Data-access cycles (caches on) over all cycles. */
+  data_share: number;
 }
 
 /**
@@ -178,11 +190,18 @@ function shift(chunk: OsEventChunk, from: number, end: number): void {
  */
 export function finish(machine: Machine): SimResult {
   const { counters, cycles } = machine.report();
+  const translation = translationCycles(cycles);
+  const share = (part: number) => (cycles.total > 0 ? part / cycles.total : 0);
   const result: SimResult = {
     config: machine.config,
     profile: machine.cost.name,
     counters,
     cycles,
+    derived: {
+      translation_cycles: translation,
+      translation_share: share(translation),
+      data_share: share(cycles.data),
+    },
     pageTableBytes: machine.pageTableBytes(),
   };
   if (machine.memory !== null) result.largePages = machine.memory.report();

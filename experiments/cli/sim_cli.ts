@@ -8,6 +8,8 @@
 
 import { parseArgs } from "node:util";
 import { type ConfigFields, validateConfig } from "../../core/base/config_fields.ts";
+import { sharedLlcLines } from "../../core/caches/cache_hierarchy.ts";
+import type { CacheCosts } from "../../core/cost/cost_model.ts";
 import { buildMachine } from "../../core/machine/build_machine.ts";
 import type { Machine } from "../../core/machine/machine.ts";
 import {
@@ -23,7 +25,12 @@ import { createOsWorkload, OS_WORKLOADS } from "../../core/os/os_workloads.ts";
 import { PLATFORMS } from "../../core/platforms/registry.ts";
 import { ShadowPlatform } from "../../core/platforms/shadow_platform.ts";
 import { SHADOW_STRATEGY_NAMES } from "../../core/platforms/shadow/shadow_config.ts";
-import { finish, runAccesses, runOsWorkload } from "../../core/workload/simulate.ts";
+import {
+  finish,
+  runAccesses,
+  runOsWorkload,
+  type SimResult,
+} from "../../core/workload/simulate.ts";
 import { WORKLOAD_OPTIONS_FIELDS } from "../../core/workload/workload_options.ts";
 import { createWorkload, WORKLOADS } from "../../core/workload/workloads.ts";
 import { TraceError } from "../../core/workload/lackey.ts";
@@ -103,6 +110,7 @@ const MACHINE_OPTIONS: readonly FieldOption[] = [
   { name: "walk-cache", meta: "on|off", fields: M, field: "walkCache" },
   { name: "nested-tlb", meta: "on|off", fields: M, field: "nestedTlb" },
   { name: "pte-cache", meta: "on|off", fields: M, field: "pteCache" },
+  { name: "caches", meta: "on|off", fields: M, field: "caches" },
 ];
 
 const MEMORY_OPTIONS: readonly FieldOption[] = [
@@ -153,6 +161,7 @@ const OPTIONS = {
   "walk-cache": { type: "string" },
   "nested-tlb": { type: "string" },
   "pte-cache": { type: "string" },
+  caches: { type: "string" },
   "host-policy": { type: "string" },
   fragmentation: { type: "string" },
   "guest-large-fraction": { type: "string" },
@@ -182,24 +191,33 @@ export interface SimReport {
   page_table_bytes: { guest: number; host: number; shadow: number };
   /** Large-page counters, with `--host-policy`, `--fragmentation` or `--guest-large-fraction`. */
   large_pages?: LargePageReport;
+  /**
+   * With caches on: the profile's hierarchy as the run charged it, `llc_lines`
+   * being the machine's share of the last-level cache.
+   */
+  cache_hierarchy?: CacheCosts & { llc_lines: number };
   /** Simulator speed. */
   throughput: { accesses_per_second: number; wall_seconds: number };
 }
 
-function derive(c: Record<string, number>, cycles: Record<string, number>): Record<string, number> {
+function derive(result: SimResult): Record<string, number> {
+  const { counters: c, cycles } = result;
   const per = (a: number, b: number) => (b === 0 ? 0 : a / b);
   // Translation is the TLBs and walks only; exits, hypervisor and guest-kernel work (shadow
   // paging, the guest OS model) are reported beside it rather than hidden inside it.
-  const translation = cycles.l1_tlb + cycles.l2_tlb + cycles.walk_cache + cycles.walk_pte_cache +
-    cycles.walk_memory + cycles.nested_tlb;
+  const translation = result.derived.translation_cycles;
   return {
     l1_tlb_misses_per_kilo_access: per(1000 * c.l1_tlb_misses, c.accesses),
     l2_tlb_misses_per_kilo_access: per(1000 * c.l2_tlb_misses, c.accesses),
     walk_refs_per_walk: per(c.walk_refs, c.walks),
+    // Walk references a cache served: the PTE cache, or with caches on L1D, L2 or the LLC.
     pte_cache_hit_rate: per(c.walk_refs_pte_cache, c.walk_refs),
     cycles_per_access: per(cycles.total, c.accesses),
     translation_cycles_per_access: per(translation, c.accesses),
-    translation_share: per(translation, cycles.total),
+    translation_share: result.derived.translation_share,
+    data_cycles_per_access: per(cycles.data, c.accesses),
+    data_share: result.derived.data_share,
+    data_l1d_hit_rate: per(c.data_l1d, c.data_refs),
     vm_exit_cycles_per_access: per(cycles.vm_exit, c.accesses),
     hypervisor_cycles_per_access: per(cycles.hypervisor, c.accesses),
     guest_kernel_cycles_per_access: per(cycles.guest_kernel, c.accesses),
@@ -368,10 +386,18 @@ async function run(args: string[]): Promise<void> {
     workload,
     profile: result.profile,
     counters,
-    derived: derive(result.counters, result.cycles),
+    derived: derive(result),
     cycles: result.cycles,
     page_table_bytes: result.pageTableBytes,
     ...(result.largePages ? { large_pages: result.largePages } : {}),
+    ...(result.config.caches
+      ? {
+        cache_hierarchy: {
+          ...machine.cost.caches,
+          llc_lines: sharedLlcLines(machine.cost.caches, result.config.vcpus),
+        },
+      }
+      : {}),
     throughput: {
       accesses_per_second: seconds > 0 ? Math.round(result.counters.accesses / seconds) : 0,
       wall_seconds: Number(seconds.toFixed(3)),
@@ -408,7 +434,24 @@ function formatTable(r: SimReport): string {
       g(c.tlb.l2)
     }`,
   );
+  const h = r.cache_hierarchy;
+  lines.push(`caches    ${h === undefined ? "off (translation only)" : cachesLine(h)}`);
   return formatBody(r, lines);
+}
+
+/** The hierarchy a run charged, with its latencies and its memory-level-parallelism rule. */
+function cachesLine(k: CacheCosts & { llc_lines: number }): string {
+  const size = (lines: number) =>
+    lines * 64 >= 2 ** 20 ? `${lines * 64 / 2 ** 20} MiB` : `${lines * 64 / 1024} KiB`;
+  const level = (g: { entries: number; ways: number }, lines: number, cycles: number) =>
+    lines === 0 ? "off" : `${size(lines)} ${g.ways}-way ${cycles} c`;
+  const llc = k.llc_lines;
+  return `L1D ${level(k.l1d, k.l1d.entries, k.l1dHitCycles)}, L2 ${
+    level(k.l2, k.l2.entries, k.l2HitCycles)
+  }, LLC ${level(k.llc, llc, k.llcHitCycles)} (of ${
+    size(k.llc.entries)
+  }), DRAM ${k.dramCycles} c; ` +
+    `data misses ÷ MLP ${k.memoryLevelParallelism}, walk references in full`;
 }
 
 function formatBody(r: SimReport, lines: string[]): string {

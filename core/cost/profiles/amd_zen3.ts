@@ -69,4 +69,35 @@ export const AMD_ZEN3: CostModel = {
   // Zen 2: 1024 sets × 8 ways, gz/rust-cpuid ryzen_matisse.rs; unchanged in
   // Zen 3 per Chips and Cheese above). Upper bound, as for Intel.
   pteCache: { entries: 8192, ways: 8 },
+  caches: {
+    // L1D 32 KiB 8-way = 512 lines (CPUID 0x8000001D of Zen 2, gz/rust-cpuid
+    // ryzen_matisse.rs; Chips and Cheese 2022: "AMD has kept the same L1 and L2
+    // for all released generations of Zen"); 4-cycle load-to-use (AnandTech
+    // 2019 Rome review, latency table: L1 4 cycles).
+    l1d: { entries: 512, ways: 8 },
+    // L2 512 KiB 8-way = 8,192 lines (as pteCache).
+    l2: { entries: 8192, ways: 8 },
+    // One core complex's L3, shared by its 8 cores: Zen 3 unified the two
+    // 16 MB L3s of a chiplet into one 32 MB L3 (Chips and Cheese 2022; AnandTech
+    // Milan review 2021: "all eight cores in the chiplet are connected"); a
+    // vCPU never sees another chiplet's L3 as its own. 16-way is an estimate:
+    // Zen's L3 reports 16 ways (hwloc lstopo of a Zen 1 Ryzen 3 1200, "L3Cache
+    // size=4096KB linesize=64 ways=16"), assumed unchanged. 32 MiB = 524,288 lines.
+    llc: { entries: 524288, ways: 16 },
+    // One vCPU sees one core's share of its chiplet's L3, 32 MiB / 8 = 4 MiB =
+    // 65,536 lines (4,096 sets of 16 ways), the other cores running other
+    // tenants; 524288 for a vCPU alone on its chiplet. Modelling choice.
+    llcLinesPerVcpu: 65536,
+    l1dHitCycles: 4,
+    // As pteCacheHitCycles: 12 cycles (AnandTech 2017, lmbench on EPYC 7601).
+    l2HitCycles: 12,
+    // Derived estimate: Zen 2's L3 about 34 cycles (AnandTech 2019 Rome review,
+    // EPYC 7742, updated latency table) plus the 7-8 cycles Zen 3's unified
+    // 32 MB L3 added (Chips and Cheese 2022) ≈ 42 cycles.
+    llcHitCycles: 42,
+    // As pteMemoryCycles: derived 238 cycles (EPYC 7601 DRAM 96-98 ns × 2.45 GHz).
+    dramCycles: 238,
+    // Estimate, the same as intel-skylake-sp's (see there): 2.
+    memoryLevelParallelism: 2,
+  },
 };

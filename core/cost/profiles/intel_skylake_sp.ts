@@ -79,4 +79,39 @@ export const INTEL_SKYLAKE_SP: CostModel = {
   // AnandTech Skylake-X review: 1 MB 16-way). Data competes for it in
   // hardware, so this is an upper bound on PTE capacity.
   pteCache: { entries: 16384, ways: 16 },
+  caches: {
+    // L1D 32 KiB 8-way = 512 lines, 4-cycle load-to-use (AnandTech, "The Intel
+    // Skylake-X Review", 2017, cache table for Skylake-SP; the 2017 Skylake-SP
+    // vs EPYC article measured 4 cycles with lmbench).
+    l1d: { entries: 512, ways: 8 },
+    // L2 1 MiB 16-way = 16,384 lines (same table; CPUID leaf 4 of a Xeon Gold
+    // 6252: 1024 sets × 16 ways, gz/rust-cpuid src/tests/xeon_gold_6252.rs).
+    l2: { entries: 16384, ways: 16 },
+    // L3 of a 28-core Xeon Platinum 8176: 28 × 1.375 MiB = 38.5 MiB, 11-way,
+    // non-inclusive (AnandTech Skylake-X review 2017: "L3 1.375 MB/core,
+    // 11-way, non-inclusive"; AnandTech's 2019 Rome review lists the 28-core
+    // Xeon 8280 of the same die at 38.5 MB): 630,784 lines.
+    llc: { entries: 630784, ways: 11 },
+    // One vCPU sees one core's slice, 1.375 MiB = 22,528 lines (2,048 sets of
+    // 11 ways): a server runs a tenant on each of its 28 cores, and each core
+    // brings one slice of the L3; the full 38.5 MiB is what a vCPU alone on an
+    // idle socket would see. Modelling choice: set it to 630784 for that.
+    llcLinesPerVcpu: 22528,
+    l1dHitCycles: 4,
+    // AnandTech 2017 Skylake-SP vs EPYC, lmbench: L2 14-22 cycles; lower bound.
+    l2HitCycles: 14,
+    // Same article: L3 (4-8 MB) 54-56 cycles on the Xeon 8176; midpoint.
+    llcHitCycles: 55,
+    // Derived: DRAM 89-91 ns (same article, lmbench, 384-512 MB) × 2.1 GHz
+    // ≈ 90 × 2.1 = 189 cycles (as pteMemoryCycles).
+    dramCycles: 189,
+    // Estimate: out-of-order cores overlap independent misses. Chou, Fahs
+    // and Abraham ("Microarchitecture optimizations for exploiting
+    // memory-level parallelism", ISCA 2004, which defined MLP) report values
+    // near 1 for in-order cores and up to a little over 3 for SPEC on
+    // aggressive out-of-order designs (read in a secondary summary, not in
+    // the paper). 2 is taken between them; a pointer chase has 1, a stream
+    // of independent random loads more. Walk references are not divided.
+    memoryLevelParallelism: 2,
+  },
 };

@@ -15,6 +15,11 @@ import {
   CYCLE_NAMES,
 } from "../../../core/cost/stats.ts";
 import { OS_OP_NAMES, OsOp } from "../../../core/os/os_event.ts";
+import {
+  CACHE_LEVEL_COUNT,
+  CACHE_LEVEL_NAMES,
+  CacheLevel,
+} from "../../../core/caches/cache_level.ts";
 
 Deno.test("enumCodes() numbers names in list order and freezes the codes", () => {
   const codes = enumCodes(["load", "store", "ifetch"] as const);
@@ -57,25 +62,36 @@ const PINNED: [string, Readonly<Record<string, number>>, Record<string, number>]
     WALK_REFS: 7,
     WALK_REFS_PTE_CACHE: 8,
     WALK_REFS_MEMORY: 9,
-    WALK_CACHE_HITS: 10,
-    NESTED_TLB_HITS: 11,
-    NESTED_TLB_MISSES: 12,
-    PAGE_STRADDLES: 13,
-    DEMAND_MAPS: 14,
-    VM_EXITS: 15,
-    WRITES: 16,
+    WALK_REFS_L1D: 10,
+    WALK_REFS_L2: 11,
+    WALK_REFS_LLC: 12,
+    WALK_REFS_DRAM: 13,
+    WALK_CACHE_HITS: 14,
+    NESTED_TLB_HITS: 15,
+    NESTED_TLB_MISSES: 16,
+    PAGE_STRADDLES: 17,
+    DEMAND_MAPS: 18,
+    VM_EXITS: 19,
+    WRITES: 20,
+    DATA_REFS: 21,
+    DATA_L1D: 22,
+    DATA_L2: 23,
+    DATA_LLC: 24,
+    DATA_DRAM: 25,
   }],
   ["Cycle", Cycle, {
     COMPUTE: 0,
-    L1_TLB: 1,
-    L2_TLB: 2,
-    WALK_CACHE: 3,
-    WALK_PTE_CACHE: 4,
-    WALK_MEMORY: 5,
-    NESTED_TLB: 6,
-    HYPERVISOR: 7,
-    GUEST_KERNEL: 8,
+    DATA: 1,
+    L1_TLB: 2,
+    L2_TLB: 3,
+    WALK_CACHE: 4,
+    WALK_PTE_CACHE: 5,
+    WALK_MEMORY: 6,
+    NESTED_TLB: 7,
+    HYPERVISOR: 8,
+    GUEST_KERNEL: 9,
   }],
+  ["CacheLevel", CacheLevel, { L1D: 0, L2: 1, LLC: 2, DRAM: 3 }],
   ["PageSize", PageSize, { SIZE_4K: 0, SIZE_2M: 1, SIZE_1G: 2 }],
   ["OsOp", OsOp, {
     ACCESS: 0,
@@ -101,6 +117,7 @@ Deno.test("counts and names come from the same lists as the codes", () => {
     [EXIT_REASON_NAMES, EXIT_REASON_COUNT, ExitReason],
     [COUNTER_NAMES, COUNTER_COUNT, Counter],
     [CYCLE_NAMES, CYCLE_COUNT, Cycle],
+    [CACHE_LEVEL_NAMES, CACHE_LEVEL_COUNT, CacheLevel],
   ];
   for (const [names, count, codes] of lists) {
     assert.equal(names.length, count);
@@ -108,4 +125,15 @@ Deno.test("counts and names come from the same lists as the codes", () => {
   }
   assert.deepEqual([...PAGE_SIZE_NAMES], ["4k", "2m", "1g"]);
   assert.equal(OS_OP_NAMES[OsOp.MUNMAP], "munmap");
+  // Counters by cache level are indexed Counter.X_L1D + level: each run in CacheLevel order.
+  for (const prefix of ["walk_refs_", "data_"]) {
+    for (const [level, name] of CACHE_LEVEL_NAMES.entries()) {
+      assert.equal(
+        COUNTER_NAMES.indexOf(`${prefix}l1d` as never) + level,
+        Counter[
+          `${prefix}${name}`.toUpperCase() as keyof typeof Counter
+        ],
+      );
+    }
+  }
 });

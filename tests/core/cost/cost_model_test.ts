@@ -57,6 +57,9 @@ function geometries(model: CostModel): [string, Geometry][] {
     ["walkCache", model.walkCache],
     ["nestedTlb", model.nestedTlb],
     ["pteCache", model.pteCache],
+    ["caches.l1d", model.caches.l1d],
+    ["caches.l2", model.caches.l2],
+    ["caches.llc", model.caches.llc],
   ];
 }
 
@@ -104,8 +107,19 @@ Deno.test("the profiles carry the cited headline numbers", () => {
   assert.deepEqual(amd.tlb.l2.entries, 2048);
   assert.deepEqual(amd.tlb.l1_4k, { entries: 64, ways: 64 });
   assert.ok(amd.vmExitCycles >= 1340 && amd.vmExitCycles <= 1380);
+  // 1.375 MiB a core of a 38.5 MiB L3 on Skylake-SP; 4 MiB a core of a 32 MiB L3 on Zen 3.
+  assert.equal(intel.caches.llc.entries * 64, 38.5 * 2 ** 20);
+  assert.equal(intel.caches.llcLinesPerVcpu * 64, 1.375 * 2 ** 20);
+  assert.equal(amd.caches.llc.entries * 64, 32 * 2 ** 20);
+  assert.equal(amd.caches.llcLinesPerVcpu * 64, 4 * 2 ** 20);
   for (const model of [intel, amd]) {
     assert.equal(model.pageCopyCycles, 500);
+    const c = model.caches;
+    assert.deepEqual(c.l1d, { entries: 512, ways: 8 }, "32 KiB 8-way");
+    assert.ok(c.l1dHitCycles < c.l2HitCycles && c.l2HitCycles < c.llcHitCycles);
+    assert.ok(c.llcHitCycles < c.dramCycles);
+    assert.equal(c.dramCycles, model.pteMemoryCycles);
+    assert.ok(c.memoryLevelParallelism >= 1);
     assert.ok(model.pteMemoryCycles > model.pteCacheHitCycles);
     assert.ok(model.pteCacheHitCycles > model.l1TlbHitCycles);
   }
@@ -263,7 +277,7 @@ const BAD_CASES: [string, unknown, string][] = [
   [
     "an unknown top-level field",
     { vmExitCycle: 1 },
-    `field "vmExitCycle": unknown field; known fields: base, name, description, clockGhz, baseCyclesPerAccess, l1TlbHitCycles, l2TlbHitCycles, walkCacheHitCycles, pteCacheHitCycles, pteMemoryCycles, nestedTlbHitCycles, vmExitCycles, exitHandlerCycles, guestPageFaultCycles, pageCopyCycles, ipiRoundTripCycles, shadowResyncPageCycles, shadowPrefetchEntryCycles, shadowPropagatePageCycles, tlb, walkCache, nestedTlb, pteCache`,
+    `field "vmExitCycle": unknown field; known fields: base, name, description, clockGhz, baseCyclesPerAccess, l1TlbHitCycles, l2TlbHitCycles, walkCacheHitCycles, pteCacheHitCycles, pteMemoryCycles, nestedTlbHitCycles, vmExitCycles, exitHandlerCycles, guestPageFaultCycles, pageCopyCycles, ipiRoundTripCycles, shadowResyncPageCycles, shadowPrefetchEntryCycles, shadowPropagatePageCycles, tlb, walkCache, nestedTlb, pteCache, caches`,
   ],
   [
     "an unknown TLB",
@@ -304,7 +318,22 @@ const BAD_CASES: [string, unknown, string][] = [
   [
     "a __proto__ key from JSON.parse",
     JSON.parse('{"__proto__": {"clockGhz": 1}}'),
-    `field "__proto__": unknown field; known fields: base, name, description, clockGhz, baseCyclesPerAccess, l1TlbHitCycles, l2TlbHitCycles, walkCacheHitCycles, pteCacheHitCycles, pteMemoryCycles, nestedTlbHitCycles, vmExitCycles, exitHandlerCycles, guestPageFaultCycles, pageCopyCycles, ipiRoundTripCycles, shadowResyncPageCycles, shadowPrefetchEntryCycles, shadowPropagatePageCycles, tlb, walkCache, nestedTlb, pteCache`,
+    `field "__proto__": unknown field; known fields: base, name, description, clockGhz, baseCyclesPerAccess, l1TlbHitCycles, l2TlbHitCycles, walkCacheHitCycles, pteCacheHitCycles, pteMemoryCycles, nestedTlbHitCycles, vmExitCycles, exitHandlerCycles, guestPageFaultCycles, pageCopyCycles, ipiRoundTripCycles, shadowResyncPageCycles, shadowPrefetchEntryCycles, shadowPropagatePageCycles, tlb, walkCache, nestedTlb, pteCache, caches`,
+  ],
+  [
+    "a vCPU's LLC share smaller than one set",
+    { caches: { llcLinesPerVcpu: 10 } },
+    `field "caches.llcLinesPerVcpu": a vCPU's share of the last-level cache (10 lines) must hold at least one set of llc.ways (11) lines`,
+  ],
+  [
+    "a memory-level parallelism below 1",
+    { caches: { memoryLevelParallelism: 0.5 } },
+    `field "caches.memoryLevelParallelism": expected a number from 1 to 64, got 0.5`,
+  ],
+  [
+    "LLC ways that divide no share",
+    { caches: { llc: { entries: 630784, ways: 630784 } } },
+    `field "caches.llc.ways": a vCPU's share of the last-level cache (22528 lines) must hold at least one set of llc.ways (630784) lines`,
   ],
   ["a top-level array", [], `expected a JSON object, got an array`],
   ["a top-level null", null, `expected a JSON object, got null`],

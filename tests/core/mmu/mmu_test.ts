@@ -140,9 +140,9 @@ Deno.test("flushes empty the TLBs: the next access walks again", () => {
   assert.equal(machine.vcpus[0].stats.counters[Counter.WALKS], 5, "another address space misses");
 });
 
-Deno.test("cycles are charged exactly on a hand-checked native run", () => {
+Deno.test("cycles are charged exactly on a hand-checked native run with caches off", () => {
   // TEST_PROFILE: base 1, L1 hit 0, L2 lookup 10, PWC hit 2, PTE cache 20, memory 100.
-  const machine = buildMachine({}, TEST_PROFILE);
+  const machine = buildMachine({ caches: false }, TEST_PROFILE);
   machine.vcpus[0].mmu.access(0x10000, 0, 8, 0, 0); // cold walk: 4 refs to memory
   machine.vcpus[0].mmu.access(0x10000, 8, 8, 0, 0); // L1 hit
   machine.vcpus[0].mmu.access(0x10001, 0, 8, 0, 0); // PDE cache hit + 1 ref, same PTE line: cache hit

@@ -51,14 +51,16 @@ Deno.test("large-pages: opportunism pays on free memory, fragmentation erases it
       assert.equal(small.host_large_fraction, 0);
       assert.equal(free.host_large_fraction, 1);
       assert.equal(fragmented.host_large_fraction, 0);
-      assert.ok(Number(free.cycles_per_access) < Number(small.cycles_per_access) / 2);
+      // Large pages act on translation; the data accesses cost what they cost.
+      const translation = (row: Row) => Number(row.translation_cycles_per_access);
+      assert.ok(translation(free) < translation(small) / 2);
       assert.ok(Number(fragmented.splintered_pages) > 0);
       assert.equal(free.splintered_pages, 0);
       // With every block broken at first touch, only promotion after the tenants exit helps.
       assert.ok(Number(promoted.promotions) > 0);
       assert.ok(Number(promoted.promotion_cycles) >= Number(promoted.promotions) * 512 * 500);
       assert.ok(Number(promoted.host_large_fraction) > 0.9);
-      assert.ok(Number(promoted.cycles_per_access) < Number(fragmented.cycles_per_access) / 2);
+      assert.ok(translation(promoted) < translation(fragmented) / 2);
     });
   }
 });
@@ -94,7 +96,11 @@ Deno.test("large-pages replays a lackey trace: measured pass only, host large pa
     const fragmented = await at("opportunistic", 1);
     assert.ok(Number(small.l2_tlb_misses_per_kilo_access) > 0, "4K host pages miss");
     assert.equal(large.host_large_fraction, 1);
-    assert.ok(Number(large.cycles_per_access) < Number(small.cycles_per_access));
+    // Translation only: every access of this trace reads line 0 of its page, so the data
+    // lines crowd a few cache sets, more or fewer by where the host puts the frames.
+    assert.ok(
+      Number(large.translation_cycles_per_access) < Number(small.translation_cycles_per_access),
+    );
     assert.ok(Number(fragmented.host_large_fraction) < 1);
     assert.deepEqual(await at("4k", 0), small, "deterministic");
   });

@@ -1,13 +1,16 @@
 /**
  * A set-associative, true-LRU cache of 64-byte lines that only answers
- * "was this line present?" and then holds it: the PTE data cache of a walk.
+ * "was this line present?" and then holds it: one level of the data-cache
+ * hierarchy (L1D, L2, last-level cache), and the PTE cache of the
+ * translation-only model.
  *
  * @module
  */
 
 /**
  * A line cache in flat typed arrays: per slot a line number (-1 when empty)
- * and a time of last use. It behaves exactly like a {@linkcode Tlb} on which
+ * and a time of last use (0 when empty, so that the least recently used slot
+ * of a set is its first empty one while it has one). It behaves exactly like a {@linkcode Tlb} on which
  * every access is a `lookup` followed, on a miss, by an `insert` (same sets,
  * same victims), but needs one scan instead of two and a third of the
  * memory, since a line has no tag, value or flags.
@@ -29,7 +32,7 @@ export class LineCache {
   readonly sets: number;
   /** Per slot: the line number held, or -1 when empty. */
   readonly lines: Float64Array;
-  /** Per slot: time of last use, for LRU. */
+  /** Per slot: time of last use, for LRU; 0 while empty. */
   readonly stamps: Float64Array;
   #mask: number;
   #clock = 0;
@@ -62,28 +65,25 @@ export class LineCache {
    */
   access(line: number): boolean {
     if (this.entries === 0) return false;
-    // Set index as in Tlb: ToUint32 keeps the low bits exactly.
     const base = (this.#mask >= 0 ? (line >>> 0) & this.#mask : line % this.sets) * this.ways;
     const end = base + this.ways;
     const lines = this.lines;
     const stamps = this.stamps;
-    let empty = -1;
-    let lru = base;
-    let oldest = Infinity;
     for (let i = base; i < end; i++) {
-      const k = lines[i];
-      if (k === line) {
+      if (lines[i] === line) {
         stamps[i] = ++this.#clock;
         return true;
       }
-      if (k < 0) {
-        if (empty < 0) empty = i;
-      } else if (stamps[i] < oldest) {
-        lru = i;
-        oldest = stamps[i];
+    }
+    let victim = base;
+    let oldest = stamps[base];
+    for (let i = base + 1; i < end; i++) {
+      const t = stamps[i];
+      if (t < oldest) {
+        victim = i;
+        oldest = t;
       }
     }
-    const victim = empty >= 0 ? empty : lru;
     lines[victim] = line;
     stamps[victim] = ++this.#clock;
     return false;
@@ -92,5 +92,6 @@ export class LineCache {
   /** Empties the cache. */
   flushAll(): void {
     this.lines.fill(-1);
+    this.stamps.fill(0);
   }
 }

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { LineCache } from "../../../core/mmu/line_cache.ts";
+import { LineCache } from "../../../core/caches/line_cache.ts";
 import { Tlb } from "../../../core/mmu/tlb.ts";
-import { ReferenceTlb } from "./_reference_tlb.ts";
+import { ReferenceTlb } from "../mmu/_reference_tlb.ts";
 
 Deno.test("LineCache.access() misses on a cold line and hits on the next access", () => {
   const cache = new LineCache(16, 4);
