@@ -55,6 +55,22 @@ export const COW_WAITS = ["copy", "io"] as const;
 /** A copy-before-write wait mode. */
 export type CowWait = typeof COW_WAITS[number];
 
+/**
+ * The two rules of concurrent copy-before-write as option presets: `qemu`,
+ * QEMU's background snapshot and the defaults (a faulting page is copied
+ * alone into the saver's buffer and released); `pessimistic`, the lab's
+ * former default and a bound (a faulting write waits until its page's whole
+ * batch is on storage).
+ */
+export const COW_RULES = {
+  qemu: { cowWait: "copy", faultSave: "page" },
+  pessimistic: { cowWait: "io", faultSave: "batch" },
+} as const satisfies Record<string, { cowWait: CowWait; faultSave: FaultSave }>;
+/** The name of a copy-before-write rule. */
+export type CowRule = keyof typeof COW_RULES;
+/** The names of the copy-before-write rules, QEMU's first. */
+export const COW_RULE_NAMES: readonly CowRule[] = ["qemu", "pessimistic"];
+
 /** Platforms a state run's guest may run on: those with a hypervisor. */
 export const STATE_PLATFORMS = ["nested", "shadow"] as const;
 /** A state platform. */
