@@ -21,6 +21,7 @@ import {
 } from "./_tables.ts";
 
 export { headline as snapshotHeadline } from "./_prose.ts";
+export { snapshotValidation, type SnapshotValidationRow } from "./_validation.ts";
 
 /** The sections of the `snapshot` report. */
 export const SNAPSHOT_SECTIONS: readonly ReportSection[] = [
