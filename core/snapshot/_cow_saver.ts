@@ -331,8 +331,14 @@ export class CowSaver extends StateRun<SnapshotSettings> implements PageMoverCli
     return Background.FILLED;
   }
 
-  // The pages of a filled batch are in flight from now on; under the copy
-  // rule the scan's pages are copied into the buffer as their I/O is issued.
+  // The pages of a filled batch are in flight from now on. Under the copy
+  // rule the scan's pages are copied into the buffer, and released, as their
+  // I/O is issued: QEMU flushes a page into the migration stream before it
+  // un-protects it (ram_save_release_protection), so no page stays protected
+  // while storage works. Were they released only on arrival, a write to a
+  // page of a batch in flight would wait for that batch's whole transfer
+  // (about 0.7 ms on average for 2 MiB batches on NVMe): a queueing delay
+  // QEMU does not have, and the io rule's.
   #issue(batch: MoverBatch): boolean {
     const n = batch.count;
     const state = this.#state;
