@@ -6,9 +6,12 @@
  * - `stop-and-copy`: pause the guest, write everything, resume.
  * - `concurrent-cow`: pause only to quiesce devices and write-protect memory
  *   (the snapshot instant), then resume; a saver writes batches of pages in
- *   the background and a guest write to a page not yet saved exits and waits
- *   until that page, or its whole batch, has been saved (QEMU's
- *   background-snapshot design).
+ *   the background and a guest write to a page not yet saved exits to the
+ *   saver. By default (`cowWait: "copy"`, QEMU's background snapshot) the
+ *   saver copies that page into its buffer ahead of the scan and lets the
+ *   write go on after the userfaultfd round trip; with `cowWait: "io"`, the
+ *   pessimistic rule, the write waits until the page, or its whole batch,
+ *   is on storage.
  * - `dirty-precopy`: iterative pre-copy to a file with dirty logging, then a
  *   final pause that writes the pages still dirty (the snapshot instant is
  *   that pause).

@@ -43,7 +43,12 @@ export type StateRow = {
   job_done_ms: number;
   /** Fraction of guest progress lost from the request to `total_ms` (0 to 1). */
   guest_slowdown: number;
-  /** Mean time a vCPU spent blocked on the mechanism outside the pauses (ms). */
+  /**
+   * Mean time a vCPU spent blocked on the mechanism outside the pauses (ms),
+   * per vCPU: all vCPUs together lost `stall_ms × vcpus`, so the stall per
+   * fault is `stall_ms × vcpus / exits_write_protect` (or `/
+   * exits_nested_fault` for a restore).
+   */
   stall_ms: number;
   /** The hypervisor's platform (`nested` or `shadow`). */
   platform: string;

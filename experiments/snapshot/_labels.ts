@@ -5,24 +5,41 @@
  * @module
  */
 
-import { DEFAULT_SIM_TIME_LIMIT_S, SNAPSHOT_METHODS } from "../../core/snapshot/state_params.ts";
+import { DEFAULT_SIM_TIME_LIMIT_S } from "../../core/snapshot/state_params.ts";
 import { STORAGE_PROFILES } from "../../core/transfer/storage_profile.ts";
 import type { Row } from "../experiment.ts";
 
-/** Snapshot lines of the plots: the methods, pre-copy once per way of logging dirty pages. */
-export const SNAPSHOT_VARIANTS: readonly string[] = [...SNAPSHOT_METHODS, "dirty-precopy-pml"];
+/**
+ * Snapshot lines of the plots: the methods, copy-before-write once more
+ * under its pessimistic rule, pre-copy once per way of logging dirty pages.
+ */
+export const SNAPSHOT_VARIANTS: readonly string[] = [
+  "stop-and-copy",
+  "concurrent-cow",
+  "concurrent-cow-pessimistic",
+  "dirty-precopy",
+  "dirty-precopy-pml",
+];
 
-/** The plot line of a row: its method, or pre-copy with PML apart. */
+/** The snapshot lines whose pause and total time differ: the pessimistic rule only changes what the guest pays. */
+export const SNAPSHOT_TIME_VARIANTS: readonly string[] = SNAPSHOT_VARIANTS.filter((v) =>
+  v !== "concurrent-cow-pessimistic"
+);
+
+/** The plot line of a row: its method, copy-before-write's pessimistic rule and pre-copy with PML apart. */
 export function variantOf(r: Row): string {
-  return r.method === "dirty-precopy" && r.dirty_log === "pml"
-    ? "dirty-precopy-pml"
-    : String(r.method);
+  if (r.method === "dirty-precopy" && r.dirty_log === "pml") return "dirty-precopy-pml";
+  if (r.method === "concurrent-cow" && r.cow_rule === "pessimistic") {
+    return "concurrent-cow-pessimistic";
+  }
+  return String(r.method);
 }
 
 /** Legend labels of the snapshot lines. */
 export const SNAPSHOT_LABELS: Readonly<Record<string, string>> = {
   "stop-and-copy": "stop-and-copy",
-  "concurrent-cow": "concurrent copy-before-write",
+  "concurrent-cow": "concurrent copy-before-write (QEMU's rule)",
+  "concurrent-cow-pessimistic": "copy-before-write, pessimistic rule (a write waits for storage)",
   "dirty-precopy": "dirty-logging pre-copy (write protection)",
   "dirty-precopy-pml": "dirty-logging pre-copy (PML)",
 };
@@ -34,7 +51,13 @@ export const RESTORE_LABELS: Readonly<Record<string, string>> = {
   prefetch: "working-set prefetch + sweep",
 };
 /** Colours of the snapshot lines, in {@linkcode SNAPSHOT_VARIANTS} order. */
-export const SNAPSHOT_COLOURS: readonly string[] = ["#6e6e6e", "#1d4ed8", "#c2410c", "#a21caf"];
+export const SNAPSHOT_COLOURS: readonly string[] = [
+  "#6e6e6e",
+  "#1d4ed8",
+  "#0891b2",
+  "#c2410c",
+  "#a21caf",
+];
 /** Colours of the restore methods, in `RESTORE_METHODS` order. */
 export const RESTORE_COLOURS: readonly string[] = ["#6e6e6e", "#c2410c", "#1d4ed8", "#15803d"];
 

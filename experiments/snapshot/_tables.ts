@@ -5,12 +5,18 @@
  * @module
  */
 
-import { RESTORE_METHODS, SNAPSHOT_METHODS } from "../../core/snapshot/state_params.ts";
+import { RESTORE_METHODS } from "../../core/snapshot/state_params.ts";
 import { STORAGE_PROFILE_NAMES, STORAGE_PROFILES } from "../../core/transfer/storage_profile.ts";
 import type { Row } from "../experiment.ts";
 import { findRow, largest, mean } from "../rows.ts";
 import { DEFAULT_GUEST } from "./grid.ts";
-import { DID_NOT_FINISH, RESTORE_LABELS, SNAPSHOT_LABELS, variantOf } from "./_labels.ts";
+import {
+  DID_NOT_FINISH,
+  RESTORE_LABELS,
+  SNAPSHOT_LABELS,
+  SNAPSHOT_VARIANTS,
+  variantOf,
+} from "./_labels.ts";
 
 /** True for a run that gave up at its simulated-time limit. */
 export function gaveUp(r: Row): boolean {
@@ -98,17 +104,17 @@ export function lazyVersusFullRows(rows: readonly Row[]): Row[] {
   );
 }
 
-/** Pages checked and lost, per phase and method. */
+/** Pages checked and lost, per phase and method (each snapshot line apart: both copy-before-write rules). */
 export function integrityRows(rows: readonly Row[]): Row[] {
   const out: Row[] = [];
   for (const phase of ["snapshot", "restore"]) {
-    const methods = phase === "snapshot" ? SNAPSHOT_METHODS : RESTORE_METHODS;
+    const methods = phase === "snapshot" ? SNAPSHOT_VARIANTS : RESTORE_METHODS;
     for (const method of methods) {
-      const of = rows.filter((r) => r.phase === phase && r.method === method);
+      const of = rows.filter((r) => r.phase === phase && variantOf(r) === method);
       if (of.length === 0) continue;
       out.push({
         phase,
-        method,
+        method: phase === "snapshot" ? SNAPSHOT_LABELS[method] : method,
         runs: of.length,
         unfinished: of.filter(gaveUp).length,
         pages_checked: of.reduce((s, r) => s + Number(r.memory_gib) * 262144, 0),
@@ -117,6 +123,43 @@ export function integrityRows(rows: readonly Row[]): Row[] {
     }
   }
   return out;
+}
+
+/**
+ * The mean stall of one copy-before-write fault (µs): all vCPUs' stall
+ * outside the pause over the write-protect exits (`stall_ms` is per vCPU).
+ * NaN for a row without faults.
+ */
+export function faultStallUs(r: Row): number {
+  const faults = Number(r.exits_write_protect);
+  return faults > 0 ? 1000 * Number(r.stall_ms) * Number(r.vcpus) / faults : NaN;
+}
+
+/**
+ * Copy-before-write under each rule for the plotted guest: per storage and
+ * batch size, the faults, what one costs the guest, the slowdown and the
+ * buffer the saver needed.
+ */
+export function cowRuleRows(rows: readonly Row[]): Row[] {
+  const cow = plotted(rows, "snapshot").filter((r) => r.method === "concurrent-cow");
+  return cow.map((r) => ({
+    storage: String(r.storage),
+    batch_pages: Number(r.batch_pages),
+    rule: r.cow_rule === "pessimistic"
+      ? "pessimistic: wait for storage"
+      : "QEMU: wait for the copy",
+    exits_write_protect: Number(r.exits_write_protect),
+    stall_per_fault_us: faultStallUs(r),
+    guest_slowdown: Number(r.guest_slowdown),
+    total_ms: Number(r.total_ms),
+    buffer_peak_mib: Number(r.buffer_peak_bytes) / 2 ** 20,
+  })).sort((a, b) =>
+    STORAGE_PROFILE_NAMES.indexOf(String(a.storage)) -
+      STORAGE_PROFILE_NAMES.indexOf(String(b.storage)) ||
+    Number(a.batch_pages) - Number(b.batch_pages) ||
+    // QEMU's rule first, then its bound.
+    (String(a.rule).startsWith("QEMU") ? 0 : 1) - (String(b.rule).startsWith("QEMU") ? 0 : 1)
+  );
 }
 
 /** Runs that gave up, for their table: what each had done by the limit and what was left. */

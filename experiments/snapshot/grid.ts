@@ -1,13 +1,18 @@
 /**
  * The grids of the `snapshot` experiment: every snapshot and restore
- * method, storage profile and batch size, for one guest in the quick grid
- * and several memory sizes and guests in the full grid.
+ * method (copy-before-write under both of its rules), storage profile and
+ * batch size, for one guest in the quick grid and several memory sizes and
+ * guests in the full grid.
  *
  * @module
  */
 
 import { DIRTY_LOG_METHODS } from "../../core/machine/machine_config.ts";
-import { RESTORE_METHODS, SNAPSHOT_METHODS } from "../../core/snapshot/state_params.ts";
+import {
+  COW_RULE_NAMES,
+  RESTORE_METHODS,
+  SNAPSHOT_METHODS,
+} from "../../core/snapshot/state_params.ts";
 import { STORAGE_PROFILE_NAMES } from "../../core/transfer/storage_profile.ts";
 import { cartesian } from "../cartesian.ts";
 import type { TypedGrids } from "../define_experiment.ts";
@@ -42,10 +47,15 @@ function buildGrid(shape: GridShape): SnapshotPoint[] {
           working_set_fraction: [guest.working_set_fraction],
         })
       ) {
-        // Pre-copy runs once per way of logging dirty pages.
+        // Pre-copy runs once per way of logging dirty pages; copy-before-write
+        // under QEMU's rule and under the pessimistic one.
         if (p.method === "dirty-precopy") {
-          for (const dirty_log of DIRTY_LOG_METHODS) points.push({ ...p, dirty_log });
-        } else points.push({ ...p, dirty_log: "none" });
+          for (const dirty_log of DIRTY_LOG_METHODS) {
+            points.push({ ...p, dirty_log, cow_rule: "none" });
+          }
+        } else if (p.method === "concurrent-cow") {
+          for (const cow_rule of COW_RULE_NAMES) points.push({ ...p, dirty_log: "none", cow_rule });
+        } else points.push({ ...p, dirty_log: "none", cow_rule: "none" });
       }
     }
   }

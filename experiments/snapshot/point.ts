@@ -7,6 +7,8 @@
 
 import { DIRTY_LOG_METHODS } from "../../core/machine/machine_config.ts";
 import {
+  COW_RULE_NAMES,
+  type CowRule,
   RESTORE_METHODS,
   type RestoreMethod,
   SNAPSHOT_METHODS,
@@ -36,6 +38,8 @@ export type SnapshotParameters = {
   readonly working_set_fraction: NumberParameter;
   /** How dirty pages are logged, or none. */
   readonly dirty_log: ChoiceParameter<"none" | DirtyLogMethod>;
+  /** Concurrent-cow's rule, or none. */
+  readonly cow_rule: ChoiceParameter<"none" | CowRule>;
 };
 
 /** The parameters of a `snapshot` point, in the order reports list them. */
@@ -85,6 +89,12 @@ export const SNAPSHOT_PARAMETERS: SnapshotParameters = {
     description: `${
       describeParameter(SNAPSHOT_OPTIONS_FIELDS, "dirtyLog")
     }; none for the other methods`,
+  },
+  cow_rule: {
+    kind: "choice",
+    values: ["none", ...COW_RULE_NAMES],
+    description:
+      "concurrent-cow's rule: qemu (QEMU's background snapshot: a faulting write waits only until its page is copied into the saver's buffer; cowWait copy, faultSave page) or pessimistic (the write waits until its page's whole batch is on storage; cowWait io, faultSave batch); none for the other methods",
   },
 };
 

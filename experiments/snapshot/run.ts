@@ -7,7 +7,12 @@
 
 import { runRestore } from "../../core/snapshot/restore.ts";
 import { runSnapshot } from "../../core/snapshot/snapshot.ts";
-import type { RestoreOptions, SnapshotOptions } from "../../core/snapshot/state_params.ts";
+import {
+  COW_RULE_NAMES,
+  COW_RULES,
+  type RestoreOptions,
+  type SnapshotOptions,
+} from "../../core/snapshot/state_params.ts";
 import type { StateRow } from "../../core/snapshot/state_row.ts";
 import type { Row, RunContext } from "../experiment.ts";
 import type { SnapshotPoint } from "./point.ts";
@@ -22,7 +27,14 @@ export function runSnapshotPoint(point: SnapshotPoint, context: RunContext): Row
     writeFraction: point.write_fraction,
     workingSetFraction: point.working_set_fraction,
     ...(point.method === "dirty-precopy" ? { dirtyLog: point.dirty_log } : {}),
+    // Given for every other method too, so that the options refuse it there.
+    ...(point.cow_rule !== "none" ? COW_RULES[point.cow_rule] : {}),
   };
+  if (point.method === "concurrent-cow" && point.cow_rule === "none") {
+    throw new RangeError(
+      `snapshot: cow_rule must be ${COW_RULE_NAMES.join(" or ")} for concurrent-cow`,
+    );
+  }
   const result: StateRow = point.phase === "restore"
     ? runRestore(options, context.cost, context.seed)
     : runSnapshot(options, context.cost, context.seed);

@@ -26,6 +26,23 @@ Deno.test("deno task state prints a snapshot row as JSON, with no lost pages", a
   assert.equal(row.pause_ms, row.total_ms);
 });
 
+Deno.test("deno task state runs concurrent-cow under QEMU's rule or the pessimistic one", async () => {
+  const run = async (...extra: string[]) => {
+    const { code, out } = await capture(["snapshot", ...SMALL, "--batch-pages", "64", ...extra]);
+    assert.equal(code, 0);
+    return JSON.parse(out);
+  };
+  const qemu = await run("--json");
+  const io = await run("--cow-wait", "io", "--fault-save", "batch", "--json");
+  assert.equal(qemu.lost_pages + io.lost_pages, 0);
+  assert.ok(
+    qemu.guest_slowdown < io.guest_slowdown,
+    `${qemu.guest_slowdown} vs ${io.guest_slowdown}`,
+  );
+  const free = await run("--uffd-round-trip", "0", "--json");
+  assert.ok(free.stall_ms < qemu.stall_ms, "the userfaultfd round trip costs the guest");
+});
+
 Deno.test("deno task state prints a restore as a table", async () => {
   const { code, out } = await capture([
     "restore",
@@ -94,6 +111,18 @@ Deno.test("deno task state rejects bad input in one line naming the option, exit
     ],
     [["restore", "--save-order", "hot-first"], /^state: --save-order applies to snapshot only$/],
     [["snapshot", "--sweep-share", "0.5"], /^state: --sweep-share applies to restore only$/],
+    [
+      ["snapshot", "--cow-wait", "never"],
+      /^state: --cow-wait: expected one of copy, io, got "never"$/,
+    ],
+    [
+      ["snapshot", "--method", "stop-and-copy", "--cow-wait", "io"],
+      /^state: --cow-wait: only concurrent-cow uses it, not stop-and-copy$/,
+    ],
+    [
+      ["snapshot", "--uffd-round-trip=-1"],
+      /^state: --uffd-round-trip: expected a number from 0 to 1e6, got -1$/,
+    ],
   ];
   for (const [args, message] of cases) {
     await t.step(args.join(" ") || "(no arguments)", async () => {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  COW_RULE_NAMES,
   RESTORE_METHODS,
   SNAPSHOT_METHODS,
   SNAPSHOT_OPTIONS_FIELDS,
@@ -19,6 +20,10 @@ Deno.test("snapshot is registered and its quick grid covers every method, storag
     assert.ok(quick.some((p) => p.phase === "restore" && p.method === method), method);
   }
   for (const storage of STORAGE_PROFILE_NAMES) assert.ok(quick.some((p) => p.storage === storage));
+  for (const rule of COW_RULE_NAMES) {
+    assert.ok(quick.some((p) => p.method === "concurrent-cow" && p.cow_rule === rule), rule);
+  }
+  assert.ok(quick.every((p) => (p.method === "concurrent-cow") === (p.cow_rule !== "none")));
   const batches = new Set(SNAPSHOT.grids.full.map((p) => p.batch_pages));
   assert.ok(batches.has(1) && batches.has(1024), "the full grid spans batch sizes 1 to 1024");
   assert.ok(new Set(SNAPSHOT.grids.full.map((p) => p.write_fraction)).size > 1);

@@ -8,9 +8,16 @@ Deno.test("snapshot's report renders every section from a small sweep", async ()
     SNAPSHOT,
     await runPoints(SNAPSHOT, SMALL_POINTS),
   );
-  assert.match(record.headline, /concurrent copy-before-write pauses it .* for stop-and-copy/);
+  assert.match(
+    record.headline,
+    /concurrent copy-before-write \(QEMU's background snapshot\) pauses it .* for stop-and-copy/,
+  );
+  assert.match(record.headline, /a write to a page not yet saved costs \d+\.\d µs/);
+  assert.match(record.headline, /Under the pessimistic rule, .* the guest would lose/);
   assert.match(record.headline, /No run lost a page\./);
   assert.equal(plots, 5);
+  assert.match(page, /Copy-before-write under each rule/);
+  assert.match(page, /QEMU: wait for the copy/);
   assert.match(page, /Where lazy restore beats full restore/);
   assert.match(page, /Intel SSD DC P4500/);
   assert.match(page, /No page was lost\./);
@@ -36,7 +43,7 @@ Deno.test("snapshot's report shows a run that gave up as not finished, never as 
       "did not finish within 1200 s of simulated time: pre-copy round 16 (live rounds capped at 30), 4096 pages still to write",
   };
   const { record, page, csv } = await renderReport(SNAPSHOT, rows);
-  assert.match(record.headline, /1 of 96 runs \(1 dirty-precopy\) did not finish within 1200 s/);
+  assert.match(record.headline, /1 of 108 runs \(1 dirty-precopy\) did not finish within 1200 s/);
   assert.match(page, /Runs that did not finish/);
   assert.match(page, /pre-copy round 16 \(live rounds capped at 30\), 4096 pages still to write/);
   assert.match(page, /network-gp3 at 1-page batches\) did not finish within 1200 s/);
