@@ -51,6 +51,8 @@ export interface HostMapperOptions {
   flushCycles: number;
   /** What the host frames hold: a promotion copies the pages' versions. */
   versions?: PageVersions;
+  /** Where the host table's pages go back when a promotion releases one (default: `frames`). */
+  tableFrames?: { free(frame: number): void };
 }
 
 /**
@@ -92,6 +94,7 @@ export class HostMapper implements DemandMapper {
   #copyCycles: number;
   #flushCycles: number;
   #versions: PageVersions | null;
+  #tableFrames: { free(frame: number): void } | null;
   /** Per guest-physical 2M region: 4K pages mapped in it. */
   #small: Uint16Array;
   /** Per guest-physical 1G region: 1 once anything in it is mapped. */
@@ -111,6 +114,7 @@ export class HostMapper implements DemandMapper {
     this.#copyCycles = options.pageCopyCycles;
     this.#flushCycles = options.flushCycles;
     this.#versions = options.versions ?? null;
+    this.#tableFrames = options.tableFrames ?? null;
     this.#small = new Uint16Array(Math.ceil(options.guestFrames / 512));
     this.#touched1g = new Uint8Array(Math.ceil(options.guestFrames / 262144));
   }
@@ -213,7 +217,10 @@ export class HostMapper implements DemandMapper {
       const base = region * 512;
       for (let i = 0; i < 512; i++) old[i] = table.translate(base + i);
       const tablePage = table.collapse(base, frame, PageSize.SIZE_2M, PTE_WRITABLE);
-      if (tablePage >= 0) this.#frames.free(tablePage, PageSize.SIZE_4K);
+      if (tablePage >= 0) {
+        if (this.#tableFrames !== null) this.#tableFrames.free(tablePage);
+        else this.#frames.free(tablePage, PageSize.SIZE_4K);
+      }
       for (let i = 0; i < 512; i++) {
         this.#versions?.copy(old[i], frame + i);
         this.#frames.free(old[i], PageSize.SIZE_4K);

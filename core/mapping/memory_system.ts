@@ -129,6 +129,7 @@ export class MemorySystem {
       // core/cost/cost_model.ts); the TLB refills it causes are modelled, not charged here.
       flushCycles: cost.exitHandlerCycles.invlpg,
       versions: hostMemory.versions,
+      tableFrames: hostMemory.tableFrames,
     });
   }
 
