@@ -12,6 +12,8 @@ function point(fields: Partial<LargePagesPoint>): LargePagesPoint {
     policy: "opportunistic",
     fragmentation: 0,
     guest_large_fraction: 1,
+    tenants: "stay",
+    promotion_seconds: 0,
     workload: "random",
     footprint_mib: 64,
     accesses: 4096,
@@ -41,24 +43,46 @@ Deno.test("large-pages rows carry the columns the issue asks for", () => {
   ) assert.ok(key in row, key);
 });
 
-Deno.test("large-pages: opportunism pays on free memory, fragmentation erases it, promotion buys it back", async (t) => {
+Deno.test("large-pages: opportunism pays on free memory, fragmentation erases it, promotion buys it back once the tenants exit", async (t) => {
   for (const mode of ["nested", "shadow"] as const) {
     await t.step(mode, () => {
       const small = run({ mode, policy: "4k" });
       const free = run({ mode });
       const fragmented = run({ mode, fragmentation: 1 });
-      const promoted = run({ mode, policy: "opportunistic+promote", fragmentation: 1 });
+      const promote = { mode, policy: "opportunistic+promote", fragmentation: 1 } as const;
+      const stayed = run({ ...promote, promotion_seconds: 60 });
+      const promoted = run({ ...promote, tenants: "exit", promotion_seconds: 60 });
+      const early = run({ ...promote, tenants: "exit", promotion_seconds: 20 });
       assert.equal(small.host_large_fraction, 0);
       assert.equal(free.host_large_fraction, 1);
       assert.equal(fragmented.host_large_fraction, 0);
       assert.ok(Number(free.cycles_per_access) < Number(small.cycles_per_access) / 2);
       assert.ok(Number(fragmented.splintered_pages) > 0);
       assert.equal(free.splintered_pages, 0);
-      // With every block broken at first touch, only promotion after the tenants exit helps.
-      assert.ok(Number(promoted.promotions) > 0);
+      // The tenants' frames stay: no block to promote into, the agent backs off.
+      assert.equal(stayed.promotions, 0);
+      assert.ok(Number(stayed.promotion_alloc_failures) > 0);
+      assert.equal(stayed.host_large_fraction, 0);
+      // Once they exit, 64 MiB and the guest's table pages (33 regions) take 5 passes,
+      // one every 10 s, 8 regions each.
+      assert.equal(promoted.promotions, 33);
+      assert.equal(
+        early.promotions,
+        8,
+        "one pass in the first 20 s (10 s, then 20 s is past the end)",
+      );
       assert.ok(Number(promoted.promotion_cycles) >= Number(promoted.promotions) * 512 * 500);
       assert.ok(Number(promoted.host_large_fraction) > 0.9);
       assert.ok(Number(promoted.cycles_per_access) < Number(fragmented.cycles_per_access) / 2);
+      assert.equal(promoted.timeline_interval_s, 10);
+      assert.equal(promoted.seconds_to_90pct_large, 40);
+      const horizon = Number(promoted.horizon_cycles_per_access);
+      assert.ok(
+        horizon > Number(promoted.cycles_per_access) &&
+          horizon < Number(fragmented.cycles_per_access),
+        "the horizon averages the slow climb",
+      );
+      assert.equal(JSON.parse(String(promoted.timeline)).length, 6, "one step per 10 s");
     });
   }
 });
