@@ -165,7 +165,11 @@ export function reading(rows: readonly Row[]): string {
     );
   }
   paragraphs.push(
-    `Time: khugepaged's minutes of guest time do not fit a point's budget if the guest runs every access of them, and compressing time would make the agent's copies look hundreds of thousands of times more frequent than they are. So guest time is not scaled (the machine's promotion.timeScale stays 1); the guest is sampled: per 10 s scan interval, 512 warm-up accesses (which absorb the refills after a pass's flushes) and 2,048 measured ones stand for the interval, whose accesses are its time divided by the sample's cycles per access. Rows state this in timeline_interval_s, timeline_sample_accesses and timeline_sample_warmup_accesses; the measured window after the horizon is milliseconds of guest time, in which no pass falls.`,
+    `Time: khugepaged's minutes of guest time do not fit a point's budget if the guest runs every access of them, and compressing guest time to fit (the machine's promotion.timeScale, for sim runs) would run the agent's copies and flushes that many times more often against the guest's work. So here guest time is not scaled (timeScale 1); the guest is sampled: per 10 s scan interval, ${
+      formatNumber(SAMPLE_WARMUP_ACCESSES)
+    } warm-up accesses (which absorb the refills after a pass's flushes) and ${
+      formatNumber(SAMPLE_ACCESSES)
+    } measured ones stand for the interval, whose accesses are its time divided by the sample's cycles per access. Rows state this in timeline_interval_s, timeline_sample_accesses and timeline_sample_warmup_accesses; the measured window after the horizon is milliseconds of guest time, in which no pass falls.`,
   );
   paragraphs.push(
     "Shadow mode here is the shadow platform (core/platforms/shadow_platform.ts) with every strategy, on the first-touch guest: one walk of a table mapping guest-virtual to host-physical, whose entries are large only where guest page and host backing are both large. The guest's tables change only on first touch, so of the strategies only the tagged TLB matters here (fills flush nothing); the cost of keeping shadows in step with page-table writes is the shadow experiment's subject. Fills are charged as hidden-fault exits and happen during the first touch, before measuring. A promotion rewrites the shadow entries filled from the region in place.",
