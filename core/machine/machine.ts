@@ -281,8 +281,10 @@ export class Machine implements RemoteFlush, VcpuHost {
    * @param now guest-time cycle; default {@linkcode Machine.elapsedCycles}
    * @returns regions promoted
    */
-  promote(now: number = this.elapsedCycles): number {
-    return this.memory?.promote(this, now) ?? 0;
+  promote(now?: number): number {
+    const memory = this.memory;
+    if (memory === null || memory.promotion === null) return 0;
+    return memory.promote(this, now ?? this.elapsedCycles);
   }
 
   /**
