@@ -156,7 +156,7 @@ export function reading(rows: readonly Row[]): string {
       }. The copies (${
         formatNumber(Number(best.promotion_mcycles), 1)
       } M cycles at the profile's page-copy cost, about 500 cycles per 4 KiB page, Vogt et al., Middleware 2015, and a zap per region) run on a host thread beside the guest: ${
-        formatNumber(100 * Number(best.agent_share), 4)
+        formatNumber(Number(best.agent_percent), 4)
       } % of the guest's time. Each collapse kicks the vCPU out to flush its TLBs (a kick exit, and refills measured in the samples). Not modelled: the guest stalling on a region while it is copied, and compaction.`,
     );
   } else {

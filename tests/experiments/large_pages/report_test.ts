@@ -27,4 +27,5 @@ Deno.test("large-pages report draws every plot and both tables from a small swee
   assert.equal(plots, 6);
   assert.match(page, /the agent promoted 33 regions/);
   assert.match(page, /Promotion over time/);
+  assert.doesNotMatch(page, /NaN/);
 });
