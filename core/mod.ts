@@ -74,6 +74,7 @@ export * from "./mem/buddy_allocator.ts";
 export * from "./mem/guest_memory.ts";
 export * from "./mem/host_memory.ts";
 export * from "./mem/page_versions.ts";
+export * from "./mem/table_frames.ts";
 
 // Translation: TLBs, walk caches, page tables, the MMU (the types a machine's vCPUs expose).
 export * from "./mmu/tlb.ts";
@@ -91,6 +92,7 @@ export * from "./mapping/memory_config.ts";
 export * from "./mapping/guest_mapper.ts";
 export * from "./mapping/host_mapper.ts";
 export * from "./mapping/memory_system.ts";
+export * from "./mapping/promotion_agent.ts";
 
 // The guest OS model and OS workloads.
 export * from "./os/address_space.ts";

@@ -62,6 +62,7 @@ export {
   LARGE_PAGES_PARAMETERS,
   type LargePagesParameters,
   type LargePagesPoint,
+  type Tenants,
 } from "./large_pages/point.ts";
 export { SNAPSHOT } from "./snapshot/experiment.ts";
 export {

@@ -115,7 +115,7 @@ export function buildMachine(config: MachineConfig, cost: CostModel, host?: Host
   }
   let hostMap: HostMap | null = null;
   if (kind.hostLayer) {
-    const table = new PageTable(levels, hostMemory.frames);
+    const table = new PageTable(levels, hostMemory.tableFrames);
     hostMap = {
       table,
       mapper: memory?.host ??

@@ -9,7 +9,7 @@
 
 import type { CostModel } from "../cost/cost_model.ts";
 import type { DemandMapper } from "../mmu/demand_mapper.ts";
-import type { Flushable } from "../mapping/host_mapper.ts";
+import type { RemoteFlush } from "../mapping/promotion_agent.ts";
 import type { HostMemory } from "../mem/host_memory.ts";
 import type { MemorySystem } from "../mapping/memory_system.ts";
 import type { PageTable } from "../mmu/page_table.ts";
@@ -18,6 +18,7 @@ import type { Platform } from "../os/platform.ts";
 import { Stats, type StatsReport } from "../cost/stats.ts";
 import type { GuestMemory } from "../mem/guest_memory.ts";
 import { PAGES_4K_PER, PageSize } from "../base/page_size.ts";
+import { ExitReason } from "../base/exit_reason.ts";
 import { DirtyLog } from "./dirty_log.ts";
 import type { FirstTouchGuest } from "./first_touch_guest.ts";
 import type { ResolvedMachineConfig } from "./machine_config.ts";
@@ -70,7 +71,7 @@ export interface PageTableBytes {
  * if (machine.report().counters.walks !== 2) throw new Error("each vCPU walks once");
  * ```
  */
-export class Machine implements Flushable, VcpuHost {
+export class Machine implements RemoteFlush, VcpuHost {
   /** The configuration, resolved. */
   readonly config: ResolvedMachineConfig;
   /** The cost profile, with the machine's TLB geometry. */
@@ -95,6 +96,10 @@ export class Machine implements Flushable, VcpuHost {
   readonly guestMemory: GuestMemory | null;
   /** Dirty logging of the tracked memory, or null without it. */
   readonly dirtyLog: DirtyLog | null;
+  /** Per vCPU: cycles run since the machine was built, across statistics resets. */
+  #elapsed: Float64Array;
+  /** Per vCPU: its statistics' total when {@linkcode Machine.elapsedCycles} last looked. */
+  #seen: Float64Array;
 
   /**
    * Puts the parts together; {@linkcode buildMachine} is the way to build one.
@@ -113,6 +118,8 @@ export class Machine implements Flushable, VcpuHost {
     this.hostMapper = parts.hostMapper;
     this.guestMemory = parts.guestMemory;
     this.vcpus = makeVcpus(this);
+    this.#elapsed = new Float64Array(this.vcpus.length);
+    this.#seen = new Float64Array(this.vcpus.length);
     this.dirtyLog = parts.guestMemory !== null && parts.config.dirtyLog !== null
       ? new DirtyLog(this, parts.guestMemory, parts.config.dirtyLog)
       : null;
@@ -136,10 +143,32 @@ export class Machine implements Flushable, VcpuHost {
     return sum.report();
   }
 
-  /** Sets every counter and cycle to zero (after a warm-up). */
+  /** Sets every counter and cycle to zero (after a warm-up); guest time runs on. */
   resetStats(): void {
+    this.#advance();
     for (const vcpu of this.vcpus) vcpu.stats.reset();
+    this.#seen.fill(0);
     this.stats.reset();
+  }
+
+  /**
+   * Guest time: cycles the busiest vCPU has run since the machine was built
+   * (vCPUs run in parallel), statistics resets included. The promotion
+   * agent's own work runs on a host thread and does not advance it.
+   */
+  get elapsedCycles(): number {
+    return this.#advance();
+  }
+
+  #advance(): number {
+    let now = 0;
+    for (let v = 0; v < this.vcpus.length; v++) {
+      const total = this.vcpus[v].stats.totalCycles();
+      this.#elapsed[v] += total - this.#seen[v];
+      this.#seen[v] = total;
+      if (this.#elapsed[v] > now) now = this.#elapsed[v];
+    }
+    return now;
   }
 
   /** Bytes of page-table pages. */
@@ -235,15 +264,39 @@ export class Machine implements Flushable, VcpuHost {
   }
 
   /**
-   * Runs the hypervisor's promotion pass (`opportunistic+promote`), if the
-   * machine has large-page memory.
-   * @returns regions promoted
+   * KVM's remote TLB flush after the host changed a mapping (a collapse):
+   * every vCPU is kicked out of the guest (a `kick` exit) and flushes its
+   * TLBs and walk caches on the way back in.
    */
-  promote(): number {
-    return this.memory?.promote(this) ?? 0;
+  remoteFlush(): void {
+    for (const vcpu of this.vcpus) {
+      vcpu.exit(ExitReason.KICK);
+      vcpu.mmu.flushAll();
+    }
   }
 
-  /** Between chunks on a clock, the promotion pass runs beside the guest, as khugepaged does. */
+  /**
+   * Lets the promotion agent of `opportunistic+promote` (a khugepaged, see
+   * core/mapping/promotion_agent.ts) run every pass due by guest time `now`.
+   * @param now guest-time cycle; default {@linkcode Machine.elapsedCycles}
+   * @returns regions promoted
+   */
+  promote(now?: number): number {
+    const memory = this.memory;
+    if (memory === null || memory.promotion === null) return 0;
+    return memory.promote(this, now ?? this.elapsedCycles);
+  }
+
+  /**
+   * The promotion agent's passes back to back once round guest RAM, not
+   * waiting for guest time: for tests and what-if comparisons.
+   * @returns regions promoted
+   */
+  promoteAll(): number {
+    return this.memory?.promoteAll(this) ?? 0;
+  }
+
+  /** Between chunks on a clock, the promotion agent runs beside the guest, as khugepaged does. */
   afterChunk(): void {
     this.promote();
   }

@@ -25,7 +25,11 @@ import {
   GEOMETRY_FIELDS,
   type TlbGeometries,
 } from "../cost/cost_model.ts";
-import { MEMORY_CONFIG_FIELDS, type ResolvedMemoryConfig } from "../mapping/memory_config.ts";
+import {
+  checkMemoryConfig,
+  MEMORY_CONFIG_FIELDS,
+  type ResolvedMemoryConfig,
+} from "../mapping/memory_config.ts";
 import type { ResolvedShadowConfig } from "../platforms/platform_kind.ts";
 import { PLATFORM_NAMES, PLATFORMS } from "../platforms/registry.ts";
 import { checkShadowConfig, SHADOW_CONFIG_FIELDS } from "../platforms/shadow/shadow_config.ts";
@@ -180,6 +184,7 @@ export const MACHINE_CONFIG_FIELDS = {
   memory: {
     kind: "object",
     fields: MEMORY_CONFIG_FIELDS,
+    check: checkMemoryConfig,
     description:
       "guest and host physical memory of a fixed size with large-page policies, in place of guestPage and hostPage; without a host layer only the guest's fields apply",
   },
@@ -253,7 +258,12 @@ export interface ResolvedMachineConfig {
 }
 
 /** Memory fields about the host, which a platform without a host layer cannot use. */
-const HOST_MEMORY_KEYS: readonly string[] = ["hostPolicy", "fragmentation", "hostMemoryMib"];
+const HOST_MEMORY_KEYS: readonly string[] = [
+  "hostPolicy",
+  "fragmentation",
+  "hostMemoryMib",
+  "promotion",
+];
 
 /** The rules of a machine: no field the platform or guest chosen could not use. */
 const checkMachine: ObjectCheck = (values, given, fail) => {

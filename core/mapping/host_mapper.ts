@@ -1,9 +1,10 @@
 /**
  * The hypervisor side of large pages: guest-physical memory is backed with
  * host frames on first touch under a {@linkcode HostPolicy}, and, under
- * `opportunistic+promote`, fully backed 2M regions are later promoted to a
- * host 2M frame: the 512 pages are copied, the region remapped with one
- * entry, the old frames and table page freed, and the TLBs flushed.
+ * `opportunistic+promote`, 2M regions on 4K pages are later collapsed into a
+ * host 2M frame at the rate of a khugepaged-like agent
+ * (core/mapping/promotion_agent.ts): the pages are copied, the region
+ * remapped with one entry, the old frames and table page freed.
  *
  * A region is mapped large only if it lies wholly inside guest RAM, its
  * host-virtual placement is aligned to the large size (the memory slot
@@ -27,12 +28,6 @@ export interface RemapListener {
   remapped(gfn: number, hostFrame: number): void;
 }
 
-/** Anything whose cached translations a promotion must flush. */
-export interface Flushable {
-  /** Drops every cached translation. */
-  flushAll(): void;
-}
-
 /** How a {@linkcode HostMapper} backs guest memory and what promotions cost. */
 export interface HostMapperOptions {
   /** The policy. */
@@ -43,14 +38,16 @@ export interface HostMapperOptions {
   guestFrames: number;
   /** Offset of guest RAM in the host-virtual space, in 4 KiB frames (default 0: aligned). */
   slotOffset?: number;
-  /** Where promotion cycles are charged (category `hypervisor`). */
+  /** Where promotion cycles are charged (category `hypervisor`): the promotion agent's statistics. */
   stats: Stats;
   /** Cycles to copy one 4 KiB page. */
   pageCopyCycles: number;
-  /** Cycles of the invalidation that follows one promotion (besides the refills it causes). */
+  /** Cycles of zapping a collapsed region's old entries (the vCPUs' flushes are charged to them). */
   flushCycles: number;
   /** What the host frames hold: a promotion copies the pages' versions. */
   versions?: PageVersions;
+  /** Where the host table's pages go back when a promotion releases one (default: `frames`). */
+  tableFrames?: { free(frame: number): void };
 }
 
 /**
@@ -81,8 +78,10 @@ export class HostMapper implements DemandMapper {
   pages1g = 0;
   /** 2M regions promoted. */
   promotions = 0;
-  /** Cycles charged for promotions (copies and flushes). */
+  /** Cycles charged for promotions (copies and the zap of the old entries). */
   promotionCycles = 0;
+  /** Collapses that found no free 2M block. */
+  collapseFailures = 0;
   /** The policy. */
   readonly policy: HostPolicy;
   #frames: BuddyAllocator;
@@ -92,6 +91,7 @@ export class HostMapper implements DemandMapper {
   #copyCycles: number;
   #flushCycles: number;
   #versions: PageVersions | null;
+  #tableFrames: { free(frame: number): void } | null;
   /** Per guest-physical 2M region: 4K pages mapped in it. */
   #small: Uint16Array;
   /** Per guest-physical 1G region: 1 once anything in it is mapped. */
@@ -111,6 +111,7 @@ export class HostMapper implements DemandMapper {
     this.#copyCycles = options.pageCopyCycles;
     this.#flushCycles = options.flushCycles;
     this.#versions = options.versions ?? null;
+    this.#tableFrames = options.tableFrames ?? null;
     this.#small = new Uint16Array(Math.ceil(options.guestFrames / 512));
     this.#touched1g = new Uint8Array(Math.ceil(options.guestFrames / 262144));
   }
@@ -187,48 +188,67 @@ export class HostMapper implements DemandMapper {
     this.#touched1g[Math.floor(gfn / 262144)] = 1;
   }
 
+  /** Whether 2M region `region` may ever be mapped large: inside guest RAM, its memory slot aligned. */
+  canCollapse(region: number): boolean {
+    const base = region * 512;
+    return base + 512 <= this.#guestFrames && (base + this.#slotOffset) % 512 === 0;
+  }
+
+  /** 4 KiB host pages backing guest-physical 2M region `region` (0 when it is backed large or not at all). */
+  backed4k(region: number): number {
+    return this.#small[region];
+  }
+
   /**
-   * Under `opportunistic+promote`, promotes every fully 4K-backed 2M region,
-   * in guest-physical order, while the host has a free 2M block: copies
-   * the 512 pages, remaps the region with one 2M entry, frees the old frames
-   * and table page, charges the copy and the invalidation, and flushes the
-   * TLBs once at the end. Does nothing under other policies.
+   * Collapses 2M region `region` (its guest-physical frames `region × 512`
+   * onwards, backed by host 4K pages, some maybe not yet) into one host 2M
+   * page, as khugepaged does (mm/khugepaged.c, `collapse_huge_page`): takes
+   * a free aligned 2M block, copies the backed pages into it and clears the
+   * rest, remaps the region with one entry, frees the old frames and the
+   * table page. Charges the copies and the zap of the old entries to this
+   * mapper's statistics (the promotion agent's, category `hypervisor`); the
+   * caller flushes the vCPUs' TLBs.
    * @param table the host table (guest-physical → host-physical)
-   * @param tlbs what caches translations of the remapped memory
-   * @param listener told of each remapped region, or null
-   * @returns regions promoted by this call
+   * @param region the 2M region; it must hold 4K pages
+   * @param listener told of the remapped region (a shadow MMU), or null
+   * @returns false, and nothing changed, when no free 2M block is left
+   * @throws RangeError if the region holds no 4K pages or cannot be mapped large
    */
-  promote(table: PageTable, tlbs: Flushable, listener: RemapListener | null): number {
-    // A misaligned memory slot can never hold a 2M mapping.
-    if (this.policy !== "opportunistic+promote" || this.#slotOffset % 512 !== 0) return 0;
-    // Nothing can move without a whole free 2M block.
-    if (this.#frames.freeBlocks(PageSize.SIZE_2M) === 0) return 0;
-    let promoted = 0;
-    const small = this.#small;
-    const old = this.#old;
-    for (let region = 0; region < small.length; region++) {
-      if (small[region] !== 512) continue;
-      const frame = this.#frames.tryAlloc(PageSize.SIZE_2M);
-      if (frame < 0) break;
-      const base = region * 512;
-      for (let i = 0; i < 512; i++) old[i] = table.translate(base + i);
-      const tablePage = table.collapse(base, frame, PageSize.SIZE_2M, PTE_WRITABLE);
-      if (tablePage >= 0) this.#frames.free(tablePage, PageSize.SIZE_4K);
-      for (let i = 0; i < 512; i++) {
-        this.#versions?.copy(old[i], frame + i);
-        this.#frames.free(old[i], PageSize.SIZE_4K);
-      }
-      small[region] = 0;
-      this.pages4k -= 512;
-      this.pages2m++;
-      const cycles = 512 * this.#copyCycles + this.#flushCycles;
-      this.#stats.cycles[Cycle.HYPERVISOR] += cycles;
-      this.promotionCycles += cycles;
-      listener?.remapped(base, frame);
-      promoted++;
+  collapse(table: PageTable, region: number, listener: RemapListener | null): boolean {
+    const base = region * 512;
+    if (this.#small[region] === 0 || !this.canCollapse(region)) {
+      throw new RangeError(
+        `region ${region} has no 4K pages to collapse, or cannot be mapped large`,
+      );
     }
-    this.promotions += promoted;
-    if (promoted > 0) tlbs.flushAll();
-    return promoted;
+    const frame = this.#frames.tryAlloc(PageSize.SIZE_2M);
+    if (frame < 0) {
+      this.collapseFailures++;
+      return false;
+    }
+    const old = this.#old;
+    for (let i = 0; i < 512; i++) old[i] = table.translate(base + i);
+    const tablePage = table.collapse(base, frame, PageSize.SIZE_2M, PTE_WRITABLE);
+    if (tablePage >= 0) {
+      if (this.#tableFrames !== null) this.#tableFrames.free(tablePage);
+      else this.#frames.free(tablePage, PageSize.SIZE_4K);
+    }
+    for (let i = 0; i < 512; i++) {
+      if (old[i] < 0) continue;
+      this.#versions?.copy(old[i], frame + i);
+      this.#frames.free(old[i], PageSize.SIZE_4K);
+    }
+    this.pages4k -= this.#small[region];
+    this.#small[region] = 0;
+    this.pages2m++;
+    this.#touched1g[Math.floor(base / 262144)] = 1;
+    // Estimate: clearing a page not yet backed is charged like copying one
+    // (an upper bound: a clear writes the page, a copy reads and writes it).
+    const cycles = 512 * this.#copyCycles + this.#flushCycles;
+    this.#stats.cycles[Cycle.HYPERVISOR] += cycles;
+    this.promotionCycles += cycles;
+    this.promotions++;
+    listener?.remapped(base, frame);
+    return true;
   }
 }

@@ -11,12 +11,67 @@ import {
   type ConfigFields,
   type ConfigInput,
   type ConfigValues,
+  type ObjectCheck,
   type ResolvedSoFar,
   validateConfig,
 } from "../base/config_fields.ts";
 
 // Frame numbers of a host stay below 2^31 (Int32Array free lists).
 const MAX_MIB = 2 ** 23 - 2;
+
+/**
+ * The fields of the promotion agent of `opportunistic+promote`: Linux
+ * khugepaged's knobs (/sys/kernel/mm/transparent_hugepage/khugepaged/,
+ * Documentation/admin-guide/mm/transhuge.rst) with its defaults
+ * (mm/khugepaged.c: `khugepaged_pages_to_scan = HPAGE_PMD_NR * 8`,
+ * `khugepaged_scan_sleep_millisecs = 10000`,
+ * `khugepaged_alloc_sleep_millisecs = 60000`,
+ * `khugepaged_max_ptes_none = HPAGE_PMD_NR - 1`), and a scale on simulated time.
+ */
+export const PROMOTION_FIELDS = {
+  pagesToScan: {
+    kind: "integer",
+    min: 1,
+    max: 2 ** 30,
+    default: 4096,
+    unit: "pages",
+    description:
+      "khugepaged pages_to_scan: 4 KiB pages scanned per pass, 512 per 2M region of guest memory whether backed or not (Linux default 4,096: 8 regions, 16 MiB)",
+  },
+  scanSleepMs: {
+    kind: "number",
+    above: 0,
+    default: 10_000,
+    unit: "ms",
+    description:
+      "khugepaged scan_sleep_millisecs: guest time between passes (Linux default 10,000; Linux's 0, scanning without a pause, is not modelled)",
+  },
+  allocSleepMs: {
+    kind: "number",
+    above: 0,
+    default: 60_000,
+    unit: "ms",
+    description:
+      "khugepaged alloc_sleep_millisecs: guest time to the next pass after a collapse found no free 2M block (Linux default 60,000)",
+  },
+  maxPtesNone: {
+    kind: "integer",
+    min: 0,
+    max: 511,
+    default: 511,
+    unit: "pages",
+    description:
+      "khugepaged max_ptes_none: 4 KiB pages of a region that may be unbacked for the region to be collapsed (Linux default 511: one backed page suffices)",
+  },
+  timeScale: {
+    kind: "number",
+    min: 1,
+    max: 1e6,
+    default: 1,
+    description:
+      "simulated-time scale of the promotion agent: its sleeps are divided by this, so that minutes of khugepaged fit a run of milliseconds (1: the real rate; the large-pages experiment samples the guest instead and keeps 1)",
+  },
+} as const satisfies ConfigFields;
 
 /** The fields of a {@linkcode MemoryConfig}: kind, range, default, unit and description of each. */
 export const MEMORY_CONFIG_FIELDS = {
@@ -25,7 +80,7 @@ export const MEMORY_CONFIG_FIELDS = {
     values: ["4k", "opportunistic", "opportunistic+promote", "1g"],
     default: "opportunistic",
     description:
-      "how the hypervisor backs guest memory on first touch: 4k never large; opportunistic a host 2M frame where one is free and the guest region is aligned to it, else 4K; opportunistic+promote the same, and later promotion of fully backed 2M regions to a free host 2M frame (copy and remap); 1g a host 1G frame where possible, else as opportunistic",
+      "how the hypervisor backs guest memory on first touch: 4k never large; opportunistic a host 2M frame where one is free and the guest region is aligned to it, else 4K; opportunistic+promote the same, and later a khugepaged-like agent (field promotion) collapses regions on 4K pages into free host 2M frames (copy and remap) as it scans; 1g a host 1G frame where possible, else as opportunistic",
   },
   fragmentation: {
     kind: "number",
@@ -71,9 +126,24 @@ export const MEMORY_CONFIG_FIELDS = {
     kind: "integer",
     min: 0,
     default: 1,
-    description: "seed of fragmentation placement and of which guest regions are large",
+    description:
+      "seed of fragmentation placement, of which guest regions are large and of the order table pages take frames in",
+  },
+  promotion: {
+    kind: "object",
+    fields: PROMOTION_FIELDS,
+    default: {},
+    description:
+      "the promotion agent of hostPolicy opportunistic+promote, a khugepaged: pages scanned per pass, sleeps, and the scale of its simulated time",
   },
 } as const satisfies ConfigFields;
+
+/** Promotion settings go only with the policy that promotes. */
+export const checkMemoryConfig: ObjectCheck = (values, given, fail) => {
+  if (given.promotion !== undefined && values.hostPolicy !== "opportunistic+promote") {
+    fail("promotion", `needs hostPolicy "opportunistic+promote", got "${values.hostPolicy}"`);
+  }
+};
 
 /** How the hypervisor backs guest-physical memory on first touch: see {@linkcode MEMORY_CONFIG_FIELDS}. */
 export type HostPolicy = typeof MEMORY_CONFIG_FIELDS.hostPolicy.values[number];
@@ -109,5 +179,6 @@ export function resolveMemoryConfig(config: MemoryConfig): ResolvedMemoryConfig 
   return validateConfig(MEMORY_CONFIG_FIELDS, config, {
     component: "machine config",
     path: "memory",
+    check: checkMemoryConfig,
   });
 }

@@ -15,8 +15,9 @@ import { BuddyAllocator } from "../mem/buddy_allocator.ts";
 import { fragment } from "../mem/fragmentation.ts";
 import { GuestMapper } from "./guest_mapper.ts";
 import type { HostMemory } from "../mem/host_memory.ts";
-import { type Flushable, HostMapper, type RemapListener } from "./host_mapper.ts";
+import { HostMapper, type RemapListener } from "./host_mapper.ts";
 import type { ResolvedMemoryConfig } from "./memory_config.ts";
+import { PromotionAgent, type RemoteFlush } from "./promotion_agent.ts";
 
 /** What a guest's page-fault handler counts of the page sizes it mapped. */
 export interface GuestPageCounts {
@@ -50,8 +51,12 @@ export interface LargePageReport {
   splintered_pages: number;
   /** 2M regions promoted by `opportunistic+promote`. */
   promotions: number;
-  /** Cycles charged for promotions: copies and invalidations. */
+  /** Cycles the promotion agent spent: copies and zaps (the vCPUs' kicks are theirs). */
   promotion_cycles: number;
+  /** Passes of the promotion agent. */
+  promotion_passes: number;
+  /** Passes of the promotion agent cut short because no free 2M block was left. */
+  promotion_alloc_failures: number;
   /** Other tenants' frames still allocated in host memory. */
   tenant_frames: number;
 }
@@ -83,6 +88,8 @@ export class MemorySystem {
   readonly guest: GuestMapper;
   /** The hypervisor's first-touch mapper, or null natively. */
   readonly host: HostMapper | null;
+  /** The khugepaged-like agent of `opportunistic+promote`, or null under other policies. */
+  readonly promotion: PromotionAgent | null;
   /** The host table, set by the machine builder. */
   hostTable: PageTable | null = null;
   /** Told of every remapped region (a shadow platform), set by the machine builder. */
@@ -129,7 +136,21 @@ export class MemorySystem {
       // core/cost/cost_model.ts); the TLB refills it causes are modelled, not charged here.
       flushCycles: cost.exitHandlerCycles.invlpg,
       versions: hostMemory.versions,
+      tableFrames: hostMemory.tableFrames,
     });
+    const p = config.promotion;
+    // Milliseconds of guest time to cycles, sped up by the time scale.
+    const cyclesPerMs = (cost.clockGhz * 1e6) / p.timeScale;
+    this.promotion = this.host === null || config.hostPolicy !== "opportunistic+promote"
+      ? null
+      : new PromotionAgent({
+        host: this.host,
+        regions: Math.floor(this.guestFrames.frames / 512),
+        pagesToScan: p.pagesToScan,
+        scanSleepCycles: p.scanSleepMs * cyclesPerMs,
+        allocSleepCycles: p.allocSleepMs * cyclesPerMs,
+        maxPtesNone: p.maxPtesNone,
+      });
   }
 
   /** Other tenants' frames still allocated in host memory. */
@@ -137,19 +158,34 @@ export class MemorySystem {
     return this.hostMemory?.tenants ?? new Float64Array(0);
   }
 
-  /** Frees every other tenant's frame (the tenants exit): their blocks coalesce where whole. */
+  /**
+   * Frees every other tenant's frame: the tenants exit (a neighbour VM shuts
+   * down), and their blocks coalesce where whole. Nothing calls this on its
+   * own: a run that wants the scenario says so.
+   */
   releaseTenants(): void {
     this.hostMemory?.releaseTenants();
   }
 
   /**
-   * Runs the promotion pass of `opportunistic+promote` (see
-   * {@linkcode HostMapper.promote}), flushing `tlbs` if anything moved.
+   * Lets the promotion agent run every pass due by guest-time cycle `now`
+   * (see {@linkcode PromotionAgent.runUntil}); nothing under other policies.
    * @returns regions promoted
    */
-  promote(tlbs: Flushable): number {
-    if (this.hostTable === null || this.host === null) return 0;
-    return this.host.promote(this.hostTable, tlbs, this.remapListener);
+  promote(vcpus: RemoteFlush, now: number): number {
+    if (this.promotion === null || this.hostTable === null) return 0;
+    return this.promotion.runUntil(now, this.hostTable, vcpus, this.remapListener);
+  }
+
+  /**
+   * The promotion agent's passes back to back, once round guest RAM, without
+   * waiting (see {@linkcode PromotionAgent.scanOnce}): for tests and what-if
+   * comparisons; nothing under other policies.
+   * @returns regions promoted
+   */
+  promoteAll(vcpus: RemoteFlush): number {
+    if (this.promotion === null || this.hostTable === null) return 0;
+    return this.promotion.scanOnce(this.hostTable, vcpus, this.remapListener);
   }
 
   /** Counters of the run so far. */
@@ -180,6 +216,8 @@ export class MemorySystem {
       splintered_pages: splintered,
       promotions: host?.promotions ?? 0,
       promotion_cycles: host?.promotionCycles ?? 0,
+      promotion_passes: this.promotion?.passes ?? 0,
+      promotion_alloc_failures: this.promotion?.allocFailures ?? 0,
       tenant_frames: this.tenants.length,
     };
   }

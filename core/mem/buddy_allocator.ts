@@ -294,6 +294,55 @@ export class BuddyAllocator implements FrameAllocator {
     this.#used.fill(-1 >>> 0, b << 4, (b << 4) + 16);
   }
 
+  /**
+   * Takes a 2M pageblock for unmovable allocations (page-table pages), as
+   * Linux claims a whole pageblock for an unmovable allocation that must
+   * fall back (mm/page_alloc.c): a whole free 2M block if there is one, else
+   * every free frame of the split 2M block with the most free frames. The
+   * frames taken count as allocated, each to be freed on its own later.
+   * @param claimed set to 1 at the offsets (0–511) of the frames taken, 0 elsewhere
+   * @returns the block's first frame, or -1 when no frame is free
+   *
+   * @example
+   * ```ts
+   * import { BuddyAllocator } from "./buddy_allocator.ts";
+   * import { PageSize } from "../base/page_size.ts";
+   * const memory = new BuddyAllocator(1024);
+   * memory.allocAt(3); // breaks block 0
+   * memory.allocAt(512 + 5); // and block 1
+   * memory.allocAt(512 + 6);
+   * const claimed = new Uint8Array(512);
+   * if (memory.claimPageblock(claimed) !== 0 || claimed[3] !== 0) throw new Error();
+   * if (memory.allocatedFrames !== 3 + 511) throw new Error();
+   * ```
+   */
+  claimPageblock(claimed: Uint8Array): number {
+    if (this.freeBlocks(PageSize.SIZE_2M) > 0) {
+      const frame = this.#alloc2m();
+      this.split(frame, PageSize.SIZE_2M);
+      claimed.fill(1, 0, 512);
+      return frame;
+    }
+    // No whole block: the split block with the most free frames.
+    let best = -1;
+    for (let b = this.#list4k.head; b >= 0; b = this.#list4k.next[b]) {
+      if (best < 0 || this.#free4k[b] > this.#free4k[best]) best = b;
+    }
+    if (best < 0) return -1;
+    const base = best << 4;
+    for (let i = 0; i < 512; i++) {
+      const w = base + (i >>> 5);
+      const bit = 1 << (i & 31);
+      if ((this.#used[w] & bit) !== 0) {
+        claimed[i] = 0;
+        continue;
+      }
+      claimed[i] = 1;
+      this.#take4k(best, w, bit);
+    }
+    return best << 9;
+  }
+
   // A free 2M block taken off its list, splitting a free 1G block when no
   // 2M block is free; -1 when neither is.
   #take2mBlock(): number {

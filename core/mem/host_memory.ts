@@ -19,14 +19,15 @@ import { BuddyAllocator } from "./buddy_allocator.ts";
 import { BumpFrameAllocator, type FrameAllocator } from "./frame_allocator.ts";
 import { fragment } from "./fragmentation.ts";
 import { PageVersions } from "./page_versions.ts";
+import { TableFramePool, wholeBlocks } from "./table_frames.ts";
 
 const FRAMES_PER_MIB = 256;
 
 /**
- * Where shadow table pages live on a host without a size: 4 TiB up, apart
- * from the frames machines' memory comes from.
+ * Where table pages live on a host without a size: 4 TiB up, apart from
+ * the frames machines' memory comes from.
  */
-const SHADOW_TABLE_BASE_FRAME = 2 ** 30;
+const TABLE_BASE_FRAME = 2 ** 30;
 
 /** The fields of {@linkcode HostMemoryOptions}. */
 export const HOST_MEMORY_FIELDS = {
@@ -50,7 +51,8 @@ export const HOST_MEMORY_FIELDS = {
   seed: {
     kind: "integer",
     default: 1,
-    description: "seed of where the other tenants' frames fall",
+    description:
+      "seed of where the other tenants' frames fall and of the order table pages take frames in",
   },
 } as const satisfies ConfigFields;
 
@@ -77,12 +79,16 @@ const checkHostMemory: ObjectCheck = (values, given, fail) => {
  * ```
  */
 export class HostMemory {
-  /** Frames for machine memory and host tables. */
+  /** Frames for machine memory (movable: what guest memory is backed with). */
   readonly frames: FrameAllocator;
   /** The same frames as a buddy allocator, when the host has a size; else null. */
   readonly buddy: BuddyAllocator | null;
-  /** Frames for shadow table pages: the buddy when there is one, else a region of their own. */
-  readonly shadowFrames: FrameAllocator;
+  /**
+   * Frames for page-table pages (host tables, shadow tables): unmovable
+   * pageblocks of their own (see core/mem/table_frames.ts), claimed from the
+   * buddy when there is one, else from a region of their own.
+   */
+  readonly tableFrames: TableFramePool;
   /** What each host frame holds. */
   readonly versions: PageVersions;
   /** Other tenants' frames still allocated (released by {@linkcode HostMemory.releaseTenants}). */
@@ -102,7 +108,10 @@ export class HostMemory {
     if (mib === undefined) {
       this.frames = new BumpFrameAllocator();
       this.buddy = null;
-      this.shadowFrames = new BumpFrameAllocator(SHADOW_TABLE_BASE_FRAME);
+      this.tableFrames = new TableFramePool(
+        wholeBlocks(new BumpFrameAllocator(TABLE_BASE_FRAME)),
+        seed,
+      );
       this.tenants = new Float64Array(0);
       this.versions = new PageVersions();
       return;
@@ -110,8 +119,9 @@ export class HostMemory {
     const buddy = new BuddyAllocator(mib * FRAMES_PER_MIB);
     this.frames = buddy;
     this.buddy = buddy;
-    this.shadowFrames = buddy;
     this.tenants = fragment(buddy, fragmentation, seed);
+    // After the tenants: a pool claims its pageblocks lazily, from what they left.
+    this.tableFrames = new TableFramePool(buddy, seed);
     this.versions = new PageVersions();
   }
 
@@ -122,8 +132,8 @@ export class HostMemory {
     this.tenants = new Float64Array(0);
   }
 
-  /** Returns a released table page to the host, where frames can be freed. */
+  /** Returns a released table page to the host's table pool. */
   freeTablePage(frame: number): void {
-    this.buddy?.free(frame, PageSize.SIZE_4K);
+    this.tableFrames.free(frame);
   }
 }

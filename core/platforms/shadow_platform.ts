@@ -530,7 +530,7 @@ export class ShadowPlatform implements Platform, ShadowCore, PrefetchTarget {
   #attach(vcpu: number, mm: AddressSpace): ShadowTable {
     let shadow = this.shadowOf(mm);
     if (shadow === undefined) {
-      shadow = new ShadowTable(this.#nextId++, mm, this.#levels, this.#hostMemory.shadowFrames);
+      shadow = new ShadowTable(this.#nextId++, mm, this.#levels, this.#hostMemory.tableFrames);
       this.counts.tablesBuilt++;
     } else {
       this.shadows.delete(mm.root);

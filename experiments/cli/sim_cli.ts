@@ -118,6 +118,9 @@ const MEMORY_OPTIONS: readonly FieldOption[] = [
   { name: "fragmentation", meta: "F", fields: M, field: "memory.fragmentation" },
   { name: "guest-large-fraction", meta: "F", fields: M, field: "memory.guestLargeFraction" },
   { name: "guest-fragmentation", meta: "F", fields: M, field: "memory.guestFragmentation" },
+  { name: "promote-pages", meta: "N", fields: M, field: "memory.promotion.pagesToScan" },
+  { name: "promote-sleep", meta: "MS", fields: M, field: "memory.promotion.scanSleepMs" },
+  { name: "promote-time-scale", meta: "X", fields: M, field: "memory.promotion.timeScale" },
 ];
 
 const USAGE = `Usage: deno task sim [options]
@@ -166,6 +169,9 @@ const OPTIONS = {
   fragmentation: { type: "string" },
   "guest-large-fraction": { type: "string" },
   "guest-fragmentation": { type: "string" },
+  "promote-pages": { type: "string" },
+  "promote-sleep": { type: "string" },
+  "promote-time-scale": { type: "string" },
   profile: { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },

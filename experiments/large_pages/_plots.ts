@@ -1,6 +1,8 @@
 /**
  * The plots of the `large-pages` report: a measure against fragmentation,
- * one line per host backing policy, one panel per mode and guest 2M share.
+ * one line per host backing policy (promotion once more with the other
+ * tenants gone), one panel per mode and guest 2M share; and promotion over
+ * guest time, one line per fragmentation level.
  *
  * @module
  */
@@ -10,11 +12,23 @@ import { HOST_POLICIES } from "../../core/mapping/memory_config.ts";
 import type { Row } from "../experiment.ts";
 import { distinct } from "../rows.ts";
 import { panelAt, panelTitles } from "../facet_panels.ts";
-import { mainSlice, percent } from "./_tables.ts";
+import { isPromotionAfterExit, mainSlice, percent } from "./_tables.ts";
+import { parseTimeline, type TimelineStep } from "./_timeline.ts";
 
-const POLICY_COLOURS: readonly string[] = ["#6e6e6e", "#1d4ed8", "#15803d", "#c2410c"];
-/** Dashes per policy, so that policies that agree stay visible on top of each other. */
-const POLICY_DASHES: readonly string[] = ["none", "none", "7,4", "2,3"];
+/** The line of promotion after the other tenants exited. */
+const AFTER_EXIT = "opportunistic+promote, tenants exit";
+
+/** The lines of the fragmentation plots: each policy with the tenants staying, then promotion after they exit. */
+const SERIES: readonly string[] = [...HOST_POLICIES, AFTER_EXIT];
+const SERIES_COLOURS: readonly string[] = ["#6e6e6e", "#1d4ed8", "#15803d", "#c2410c", "#7c3aed"];
+/** Dashes per line, so that lines that agree stay visible on top of each other. */
+const SERIES_DASHES: readonly string[] = ["none", "none", "7,4", "2,3", "none"];
+const SERIES_WIDTHS: readonly number[] = [1.8, 3.2, 1.8, 1.8, 2.2];
+
+/** The line a row is drawn on. */
+function seriesOf(row: Row): string {
+  return isPromotionAfterExit(row) ? AFTER_EXIT : String(row.policy);
+}
 
 function facetLabel(row: Row): string {
   return `${row.mode}, guest ${percent(Number(row.guest_large_fraction))} 2M`;
@@ -42,7 +56,7 @@ export function fragmentationPlot(
     return {
       fragmentation: 100 * Number(r.fragmentation),
       value: Number(r[measure]),
-      policy: String(r.policy),
+      policy: seriesOf(r),
       ...panelAt(i, columns),
       facet: options.oneMode
         ? `guest ${percent(Number(r.guest_large_fraction))} 2M`
@@ -66,16 +80,16 @@ export function fragmentationPlot(
       : { label: `↑ ${yLabel}`, grid: true, zero: true, nice: true },
     color: {
       legend: true,
-      domain: HOST_POLICIES as string[],
-      range: POLICY_COLOURS as string[],
+      domain: SERIES as string[],
+      range: SERIES_COLOURS as string[],
     },
     marks: [
       Plot.frame({ stroke: "#d8dce1" }),
-      ...HOST_POLICIES.map((policy, i) =>
-        Plot.line(points.filter((p) => p.policy === policy), {
+      ...SERIES.map((series, i) =>
+        Plot.line(points.filter((p) => p.policy === series), {
           ...channels,
-          strokeWidth: i === 1 ? 3.2 : 1.8,
-          strokeDasharray: POLICY_DASHES[i],
+          strokeWidth: SERIES_WIDTHS[i],
+          strokeDasharray: SERIES_DASHES[i],
         })
       ),
       Plot.dot(points, { ...channels, fill: "policy", r: 2.5 }),
@@ -85,6 +99,74 @@ export function fragmentationPlot(
         columns,
         "above",
       ),
+    ],
+  };
+}
+
+/** Colours of the fragmentation levels of the timeline plots, least fragmented first. */
+const LEVEL_COLOURS: readonly string[] = [
+  "#bfdbfe",
+  "#93c5fd",
+  "#60a5fa",
+  "#3b82f6",
+  "#1d4ed8",
+  "#1e3a8a",
+  "#0f172a",
+];
+
+/** The timeline rows the promotion-over-time plots draw: main slice, largest guest 2M share, where anything was promoted. */
+export function timelineRows(rows: readonly Row[]): Row[] {
+  const slice = mainSlice(rows).rows.filter((r) =>
+    isPromotionAfterExit(r) && typeof r.timeline === "string"
+  );
+  if (slice.length === 0) return [];
+  const share = Math.max(...slice.map((r) => Number(r.guest_large_fraction)));
+  return slice.filter((r) => r.guest_large_fraction === share && Number(r.promotions) > 0);
+}
+
+/**
+ * One measure of the promotion timeline against guest time in minutes: a
+ * line per fragmentation level, a panel per mode.
+ */
+export function timelinePlot(
+  rows: readonly Row[],
+  measure: keyof TimelineStep,
+  yLabel: string,
+): Plot.PlotOptions {
+  const data = timelineRows(rows);
+  if (data.length === 0) throw new Error("no promotion timeline with anything promoted");
+  const modes = distinct(data.map((r) => String(r.mode)));
+  const levels = distinct(data.map((r) => Number(r.fragmentation))).sort((a, b) => a - b);
+  const points = data.flatMap((r) =>
+    parseTimeline(r).map((step) => ({
+      minutes: step.seconds / 60,
+      value: step[measure],
+      level: `${percent(Number(r.fragmentation))} fragmentation`,
+      ...panelAt(modes.indexOf(String(r.mode)), modes.length),
+    }))
+  );
+  const domain = levels.map((f) => `${percent(f)} fragmentation`);
+  const channels = { x: "minutes", y: "value", stroke: "level", fx: "column", fy: "row" };
+  return {
+    width: 1100,
+    height: 380,
+    marginLeft: 64,
+    marginTop: 40,
+    marginBottom: 48,
+    style: { fontSize: "12px" },
+    fx: { axis: null, padding: 0.08 },
+    fy: { axis: null, padding: 0.2 },
+    x: { label: "Guest time since first touch (minutes) →", zero: true },
+    y: { label: `↑ ${yLabel}`, grid: true, zero: true, nice: true },
+    color: {
+      legend: true,
+      domain,
+      range: LEVEL_COLOURS.slice(LEVEL_COLOURS.length - domain.length),
+    },
+    marks: [
+      Plot.frame({ stroke: "#d8dce1" }),
+      Plot.line(points, { ...channels, curve: "step-after", strokeWidth: 2 }),
+      panelTitles(modes, modes.length, "above"),
     ],
   };
 }

@@ -11,9 +11,9 @@ import type { Row } from "../experiment.ts";
 import { distinct, findRow, largest } from "../rows.ts";
 import { LACKEY_PREFIX, MODES } from "./point.ts";
 
-/** A share written as a whole percentage, e.g. `25 %`. */
+/** A share written as a percentage to a tenth at most, e.g. `25 %`, `87.5 %`. */
 export function percent(x: number): string {
-  return `${Math.round(100 * x)} %`;
+  return `${Math.round(1000 * x) / 10} %`;
 }
 
 /** Rows of the report's main slice: largest footprint, `random` or else the first workload. */
@@ -39,7 +39,7 @@ function fragmentationEnds(rows: readonly Row[]): number[] {
 
 /** Per mode and guest share: the fragmentation at which opportunistic backing falls below half large. */
 export function erasePoint(rows: readonly Row[], mode: string, share: number): number | undefined {
-  const series = rows
+  const series = tenantsStay(rows)
     .filter((r) =>
       r.mode === mode && r.policy === "opportunistic" && r.guest_large_fraction === share
     )
@@ -67,13 +67,26 @@ export function traceRows(rows: readonly Row[]): Row[] {
     }));
 }
 
+/** Whether a row is promotion after the other tenants exited: the timeline rows. */
+export function isPromotionAfterExit(row: Row): boolean {
+  return row.policy === "opportunistic+promote" && row.tenants === "exit";
+}
+
+/**
+ * Rows the fragmentation plots and tables compare policies on: the other
+ * tenants staying (rows written before the tenants parameter count as that).
+ */
+export function tenantsStay(rows: readonly Row[]): Row[] {
+  return rows.filter((r) => r.tenants !== "exit");
+}
+
 /** Promotion's account, per mode, guest share and fragmentation where it promoted anything. */
 export function promotionRows(rows: readonly Row[]): Row[] {
   const slice = mainSlice(rows).rows;
   const out: Row[] = [];
   for (const r of slice) {
-    if (r.policy !== "opportunistic+promote" || Number(r.promotions) === 0) continue;
-    const base = findRow(slice, {
+    if (!isPromotionAfterExit(r) || !(Number(r.promotions) > 0)) continue;
+    const base = findRow(tenantsStay(slice), {
       mode: r.mode,
       policy: "opportunistic",
       fragmentation: r.fragmentation,
@@ -88,13 +101,19 @@ export function promotionRows(rows: readonly Row[]): Row[] {
       promotions: r.promotions,
       copied_mib: Number(r.promotions) * 2,
       promotion_mcycles: Number(r.promotion_cycles) / 1e6,
+      agent_percent: 100 * Number(r.horizon_agent_cycles_per_access) /
+        (Number(r.horizon_cycles_per_access) - Number(r.horizon_agent_cycles_per_access)),
       host_large_before: r.host_large_fraction_after_touch,
       host_large_after: r.host_large_fraction,
       opportunistic_cpa: base.cycles_per_access,
       promote_cpa: r.cycles_per_access,
+      horizon_cpa: r.horizon_cycles_per_access,
+      horizon_minutes: Number(r.promotion_seconds) / 60,
       saved_per_access: saved,
     };
-    if (saved > 0) row.break_even_accesses = Number(r.promotion_cycles) / saved;
+    if (r.seconds_to_90pct_large !== undefined) {
+      row.minutes_to_90pct = Number(r.seconds_to_90pct_large) / 60;
+    }
     out.push(row);
   }
   return out.sort((a, b) =>
@@ -106,7 +125,7 @@ export function promotionRows(rows: readonly Row[]): Row[] {
 
 /** Page-table memory per mode and policy at the lowest and highest fragmentation. */
 export function tableRows(rows: readonly Row[]): Row[] {
-  const slice = mainSlice(rows).rows;
+  const slice = tenantsStay(mainSlice(rows).rows);
   if (slice.length === 0) return [];
   const share = largest(slice, "guest_large_fraction");
   const out: Row[] = [];

@@ -19,6 +19,12 @@ export const LACKEY_PREFIX = "lackey:";
 /** The platforms compared, in report order. */
 export const MODES: readonly ("nested" | "shadow")[] = ["nested", "shadow"];
 
+/** What the other tenants do after the guest's first touch. */
+export type Tenants = "stay" | "exit";
+
+/** The tenant scenarios, in report order. */
+export const TENANTS: readonly Tenants[] = ["stay", "exit"];
+
 /** How {@linkcode LARGE_PAGES_PARAMETERS} declares each parameter (written out for JSR's fast types). */
 export type LargePagesParameters = {
   /** The platform. */
@@ -29,6 +35,10 @@ export type LargePagesParameters = {
   readonly fragmentation: NumberParameter;
   /** Share of guest regions mapped with 2M pages. */
   readonly guest_large_fraction: NumberParameter;
+  /** Whether the other tenants stay or exit after first touch. */
+  readonly tenants: ChoiceParameter<Tenants>;
+  /** Guest time the promotion agent runs before measuring. */
+  readonly promotion_seconds: NumberParameter;
   /** A synthetic workload or a lackey trace. */
   readonly workload: StringParameter;
   /** Guest memory touched, MiB. */
@@ -63,6 +73,18 @@ export const LARGE_PAGES_PARAMETERS: LargePagesParameters = {
     min: 0,
     max: 1,
     description: describeParameter(MEMORY_CONFIG_FIELDS, "guestLargeFraction"),
+  },
+  tenants: {
+    kind: "choice",
+    values: TENANTS,
+    description:
+      "the other tenants whose 4K frames broke host blocks: stay (their frames are unmovable allocations that keep breaking them) or exit right after the guest's first touch (a neighbour VM shutting down), freeing whole blocks a promotion can use",
+  },
+  promotion_seconds: {
+    kind: "number",
+    min: 0,
+    description:
+      "guest time, s, over which the promotion agent (a khugepaged at Linux's default rate) runs after first touch, before the measured window; opportunistic+promote only, as nothing else changes over time. The guest is sampled once per scan interval (10 s) rather than run for all of it",
   },
   workload: {
     kind: "string",

@@ -1,16 +1,19 @@
 /**
  * A `large-pages` point's run. Each point builds host memory twice the size
  * of guest RAM, breaks the given share of its 2M and 1G blocks with other
- * tenants' 4K frames, lets the guest touch its whole footprint once (first
- * touch decides host page sizes), lets the other tenants exit (their frames
- * are freed: only `opportunistic+promote` acts on that, by promoting fully
- * backed regions), then warms up and measures the workload.
+ * tenants' 4K frames, and lets the guest touch its whole footprint once
+ * (first touch decides host page sizes). The tenants then stay, or exit
+ * (the point says which). Under `opportunistic+promote` the promotion agent
+ * then runs over `promotion_seconds` of guest time at khugepaged's rate,
+ * the guest sampled once per scan interval (see _timeline.ts). Then the
+ * workload is warmed up and measured.
  *
  * @module
  */
 
 import { createAccessChunk } from "../../core/base/access_chunk.ts";
 import type { CostModel } from "../../core/cost/cost_model.ts";
+import { translationCycles } from "../../core/cost/stats.ts";
 import { buildMachine } from "../../core/machine/build_machine.ts";
 import { finish } from "../../core/workload/simulate.ts";
 import { DEFAULT_BASE_VPN } from "../../core/workload/workload_options.ts";
@@ -19,6 +22,7 @@ import { readLackeyTrace } from "../cli/trace_file.ts";
 import type { Row, RunContext } from "../experiment.ts";
 import { warmUp } from "../warm_up.ts";
 import { LACKEY_PREFIX, type LargePagesPoint } from "./point.ts";
+import { runTimeline, type Timeline, timelineColumns } from "./_timeline.ts";
 
 const MIB = 2 ** 20;
 
@@ -57,6 +61,11 @@ function buildPointMachine(point: LargePagesPoint, seed: number, cost: CostModel
 
 type PointMachine = ReturnType<typeof buildPointMachine>;
 
+/** Guest time the promotion agent runs for at this point: none where nothing promotes. */
+function promotionSeconds(point: LargePagesPoint): number {
+  return point.policy === "opportunistic+promote" ? point.promotion_seconds : 0;
+}
+
 function runSynthetic(point: LargePagesPoint, seed: number, cost: CostModel): Row {
   const machine = buildPointMachine(point, seed, cost);
   const vcpu = machine.vcpus[0];
@@ -66,21 +75,31 @@ function runSynthetic(point: LargePagesPoint, seed: number, cost: CostModel): Ro
   const pages = point.footprint_mib * 256;
   for (let i = 0; i < pages; i++) vcpu.mmu.translate(DEFAULT_BASE_VPN + i, 0);
   const afterTouch = memory.report();
-  memory.releaseTenants();
-  const promoted = machine.promote();
+  if (point.tenants === "exit") memory.releaseTenants();
+  const footprintBytes = point.footprint_mib * MIB;
+  let timeline: Timeline | null = null;
+  const seconds = promotionSeconds(point);
+  if (seconds > 0) {
+    // The samples continue one stream of the workload, apart from the measured one.
+    const samples = createWorkload(point.workload, {
+      accesses: Number.MAX_SAFE_INTEGER,
+      footprintBytes,
+      seed: seed + 1,
+    });
+    timeline = runTimeline(machine, vcpu, samples, seconds);
+  }
   const workload = createWorkload(point.workload, {
     accesses: point.warmup_accesses + point.accesses,
-    footprintBytes: point.footprint_mib * MIB,
+    footprintBytes,
     seed,
   });
   warmUp(vcpu, workload, point.warmup_accesses);
   machine.resetStats();
+  // The next pass is seconds away: the measured window (milliseconds of guest
+  // time) holds none, so the agent is not run during it.
   const chunk = createAccessChunk();
-  while (workload.fill(chunk) > 0) {
-    vcpu.run(chunk);
-    machine.promote();
-  }
-  return rowOf(machine, afterTouch.host_large_fraction, promoted);
+  while (workload.fill(chunk) > 0) vcpu.run(chunk);
+  return rowOf(machine, afterTouch.host_large_fraction, timeline);
 }
 
 /**
@@ -96,17 +115,15 @@ async function runTrace(point: LargePagesPoint, seed: number, cost: CostModel): 
   const memory = machine.memory!;
   for await (const chunk of readLackeyTrace(path)) vcpu.run(chunk);
   const afterTouch = memory.report();
-  memory.releaseTenants();
-  const promoted = machine.promote();
+  if (point.tenants === "exit") memory.releaseTenants();
+  // The agent's passes over the horizon, the guest not sampled (a trace has no steady state to sample).
+  machine.promote(machine.elapsedCycles + promotionSeconds(point) * cost.clockGhz * 1e9);
   machine.resetStats();
-  for await (const chunk of readLackeyTrace(path)) {
-    vcpu.run(chunk);
-    machine.promote();
-  }
-  return rowOf(machine, afterTouch.host_large_fraction, promoted);
+  for await (const chunk of readLackeyTrace(path)) vcpu.run(chunk);
+  return rowOf(machine, afterTouch.host_large_fraction, null);
 }
 
-function rowOf(machine: PointMachine, largeAfterTouch: number, promoted: number): Row {
+function rowOf(machine: PointMachine, largeAfterTouch: number, timeline: Timeline | null): Row {
   const result = finish(machine);
   const c = result.counters;
   const y = result.cycles;
@@ -119,8 +136,8 @@ function rowOf(machine: PointMachine, largeAfterTouch: number, promoted: number)
     l2_tlb_misses_per_kilo_access: (1000 * c.l2_tlb_misses) / n,
     ...(c.walks > 0 ? { walk_refs_per_walk: c.walk_refs / c.walks } : {}),
     cycles_per_access: y.total / n,
-    // Everything but the work around each access and its data (with caches on): translation, exits.
-    translation_cycles_per_access: (y.total - y.compute - y.data) / n,
+    translation_cycles_per_access: translationCycles(y) / n,
+    translation_share: translationCycles(y) / y.total,
     page_table_bytes: tables.guest + tables.host + tables.shadow,
     guest_table_bytes: tables.guest,
     host_table_bytes: tables.host,
@@ -130,10 +147,14 @@ function rowOf(machine: PointMachine, largeAfterTouch: number, promoted: number)
     host_pages_4k: lp.host_pages_4k,
     host_pages_2m: lp.host_pages_2m,
     host_pages_1g: lp.host_pages_1g,
-    promotions: lp.promotions,
-    promotions_before_measuring: promoted,
-    promotion_cycles: lp.promotion_cycles,
     host_large_fraction_after_touch: largeAfterTouch,
+    ...(machine.memory!.promotion === null ? {} : {
+      promotions: lp.promotions,
+      promotion_cycles: lp.promotion_cycles,
+      promotion_passes: lp.promotion_passes,
+      promotion_alloc_failures: lp.promotion_alloc_failures,
+    }),
+    ...(timeline === null ? {} : timelineColumns(timeline)),
   };
 }
 

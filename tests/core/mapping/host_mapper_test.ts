@@ -99,23 +99,24 @@ Deno.test("HostMapper keeps a region 4K once it holds a 4K page, even when a 2M 
   assert.equal(sizeAt(table, 512), PageSize.SIZE_2M, "a fresh region gets the freed block");
 });
 
-Deno.test("HostMapper.promote() copies a fully backed region into a free 2M block and charges it", () => {
+Deno.test("HostMapper.collapse() copies a region into a free 2M block and charges it", () => {
   const { frames, table, stats, host, tenants } = setup("opportunistic+promote", {
     hostGib: 1,
     fragmentation: 1,
   });
   for (let gfn = 0; gfn < 512; gfn++) host.map(table, gfn);
-  host.map(table, 512); // a second region, only partly backed: not a candidate
+  host.map(table, 512); // a second region, one page backed
   assert.equal(sizeAt(table, 0), PageSize.SIZE_4K);
-  let flushes = 0;
-  const tlbs = { flushAll: () => void flushes++ };
-  assert.equal(host.promote(table, tlbs, null), 0, "no free 2M block while tenants hold them");
-  assert.equal(flushes, 0);
+  assert.equal(host.backed4k(0), 512);
+  assert.equal(host.backed4k(1), 1);
+  assert.equal(host.collapse(table, 0, null), false, "no free 2M block while tenants hold them");
+  assert.equal(host.collapseFailures, 1);
+  assert.equal(sizeAt(table, 0), PageSize.SIZE_4K, "nothing changed");
   for (const t of tenants) frames.free(t, PageSize.SIZE_4K);
   const before = frames.allocatedFrames;
   const tableBytes = table.bytes;
   const moved: number[] = [];
-  assert.equal(host.promote(table, tlbs, { remapped: (gfn) => void moved.push(gfn) }), 1);
+  assert.equal(host.collapse(table, 0, { remapped: (gfn) => void moved.push(gfn) }), true);
   assert.equal(sizeAt(table, 77), PageSize.SIZE_2M);
   assert.equal(table.translate(77) - table.translate(0), 77);
   assert.equal(
@@ -126,14 +127,27 @@ Deno.test("HostMapper.promote() copies a fully backed region into a free 2M bloc
   assert.equal(table.bytes, tableBytes - 4096);
   assert.equal(stats.cycles[Cycle.HYPERVISOR], 512 * 500 + 700);
   assert.equal(host.promotionCycles, 512 * 500 + 700);
-  assert.equal(flushes, 1);
   assert.deepEqual(moved, [0]);
   assert.equal(host.promotions, 1);
   assert.equal(host.largeFrames, 512);
-  assert.equal(host.promote(table, tlbs, null), 0, "nothing left to promote");
+  assert.equal(host.backed4k(0), 0);
+  assert.throws(() => host.collapse(table, 0, null), RangeError, "nothing left to collapse");
+  // A region with one backed page collapses too (khugepaged's max_ptes_none 511): 511 pages cleared.
+  const pages4k = host.pages4k;
+  assert.equal(host.collapse(table, 1, null), true);
+  assert.equal(host.pages4k, pages4k - 1);
+  assert.equal(sizeAt(table, 512 + 300), PageSize.SIZE_2M);
+  assert.equal(host.backedFrames, 1024);
 });
 
-Deno.test("HostMapper.promote() does nothing under the other policies", () => {
-  const { table, host } = setup("opportunistic", { hostGib: 1 });
-  assert.equal(host.promote(table, { flushAll() {} }, null), 0);
+Deno.test("HostMapper.canCollapse() refuses regions past guest RAM or in a misaligned slot", () => {
+  assert.equal(
+    setup("opportunistic+promote", { guestFrames: 512 * 3 + 256 }).host.canCollapse(3),
+    false,
+  );
+  assert.equal(
+    setup("opportunistic+promote", { guestFrames: 512 * 3 + 256 }).host.canCollapse(2),
+    true,
+  );
+  assert.equal(setup("opportunistic+promote", { slotOffset: 1 }).host.canCollapse(0), false);
 });

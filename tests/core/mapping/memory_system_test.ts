@@ -83,7 +83,7 @@ Deno.test("Large-page machines translate as guest table ∘ host map, with TLB e
             assert.equal(shadow.lastSize, expected.size, "shadow page size rule");
           }
           touched.add(vpn);
-          if (i % 128 === 127) machine.promote();
+          if (i % 128 === 127) machine.promoteAll();
         });
         // After every promotion, every page still translates to its composition,
         // and no two pages share a frame.
@@ -107,7 +107,7 @@ Deno.test("Large-page machines translate as guest table ∘ host map, with TLB e
   );
 });
 
-Deno.test("opportunistic+promote promotes regions once tenants release their frames", () => {
+Deno.test("opportunistic+promote collapses regions once tenants release their frames", () => {
   const machine = buildMachine({
     platform: "nested",
     memory: {
@@ -121,13 +121,20 @@ Deno.test("opportunistic+promote promotes regions once tenants release their fra
   const mmu = machine.vcpus[0].mmu;
   for (let i = 0; i < 4096; i++) mmu.translate(BASE + i, 0);
   assert.equal(memory.report().host_large_fraction, 0, "fragmented: everything splintered");
-  assert.equal(machine.promote(), 0);
+  assert.equal(machine.promoteAll(), 0);
+  assert.equal(memory.report().promotion_alloc_failures, 1, "the first collapse found no block");
   memory.releaseTenants();
-  const promoted = machine.promote();
+  const kicks = machine.report().counters.exits_kick;
+  const promoted = machine.promoteAll();
   assert.ok(promoted >= 8, `promoted ${promoted} regions`);
   const report = memory.report();
   assert.equal(report.promotions, promoted);
   assert.equal(report.promotion_cycles, promoted * (512 * TEST_PROFILE.pageCopyCycles + 500));
+  assert.equal(
+    machine.report().counters.exits_kick - kicks,
+    promoted,
+    "each collapse kicks the vCPU",
+  );
   assert.ok(report.host_large_fraction > 0.5);
   for (let i = 0; i < 4096; i++) {
     assert.equal(mmu.translate(BASE + i, 0), compose(machine, BASE + i).frame);
@@ -154,7 +161,7 @@ Deno.test("A promotion under shadow paging turns splintered shadow entries into 
     assert.equal(shadow.lastSize, 0, "splintered before");
     const shadowBytes = shadow.bytes;
     memory.releaseTenants();
-    assert.ok(machine.promote() > 0);
+    assert.ok(machine.promoteAll() > 0);
     for (let i = 0; i < 2048; i++) {
       const expected = compose(machine, BASE + i);
       assert.equal(mmu.translate(BASE + i, 0), expected.frame);

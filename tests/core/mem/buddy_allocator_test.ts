@@ -51,10 +51,11 @@ class ReferenceMemory {
   }
 }
 
-type Op = { kind: "alloc"; size: PageSize } | { kind: "free"; pick: number } | {
-  kind: "allocAt";
-  frame: number;
-};
+type Op =
+  | { kind: "alloc"; size: PageSize }
+  | { kind: "free"; pick: number }
+  | { kind: "allocAt"; frame: number }
+  | { kind: "claim" };
 
 const FRAMES = 262144 + 512 * 40; // one whole gigabyte and a partial one of 40 2M blocks
 
@@ -72,7 +73,23 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     weight: 2,
     arbitrary: fc.nat({ max: FRAMES - 1 }).map((frame): Op => ({ kind: "allocAt", frame })),
   },
+  { weight: 1, arbitrary: fc.constant<Op>({ kind: "claim" }) },
 );
+
+/** What claimPageblock must take in the reference: a whole free block, else the most free split one. */
+function expectedClaim(ref: ReferenceMemory): { block: number; free: number } {
+  let best = -1;
+  let most = 0;
+  for (let b = 0; b < FRAMES / 512; b++) {
+    const free = 512 - ref.used2m[b];
+    if (free === 512) return { block: -2, free };
+    if (free > most) {
+      best = b;
+      most = free;
+    }
+  }
+  return { block: best, free: most };
+}
 
 Deno.test("BuddyAllocator agrees with a per-frame reference: no frame twice, frees coalesce", () => {
   fc.assert(
@@ -97,6 +114,26 @@ Deno.test("BuddyAllocator agrees with a per-frame reference: no frame twice, fre
           buddy.allocAt(o.frame);
           ref.take(o.frame, 0);
           live.push({ frame: o.frame, size: 0 });
+        } else if (o.kind === "claim") {
+          const expected = expectedClaim(ref);
+          const claimed = new Uint8Array(512).fill(7);
+          const frame = buddy.claimPageblock(claimed);
+          if (expected.block === -1) {
+            assert.equal(frame, -1, "nothing free, nothing claimed");
+            continue;
+          }
+          assert.equal(frame % 512, 0, "a pageblock is 2M aligned");
+          if (expected.block >= 0) {
+            // Ties may go to any block with that many free frames.
+            assert.equal(512 - ref.used2m[frame >>> 9], expected.free, "the most free block");
+          } else assert.equal(ref.used2m[frame >>> 9], 0, "a whole free block first");
+          for (let i = 0; i < 512; i++) {
+            assert.equal(claimed[i], ref.used[frame + i] ? 0 : 1, `offset ${i}`);
+            if (claimed[i]) {
+              ref.take(frame + i, 0);
+              live.push({ frame: frame + i, size: 0 });
+            }
+          }
         } else if (live.length > 0) {
           const [{ frame, size }] = live.splice(o.pick % live.length, 1);
           buddy.free(frame, size);
@@ -159,4 +196,29 @@ Deno.test("fragment() breaks the requested share of 2M and 1G blocks, seeded", (
     assert.equal(buddy.freeBlocks(PageSize.SIZE_1G), 8, "released tenants coalesce");
   }
   assert.throws(() => fragment(new BuddyAllocator(512), 1.5, 1), RangeError);
+});
+
+Deno.test("BuddyAllocator.claimPageblock() takes the free frames of the most free block when none is whole", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.nat({ max: 8 * 512 - 1 }), { minLength: 1, maxLength: 200 }),
+      (frames) => {
+        const buddy = new BuddyAllocator(8 * 512);
+        const ref = new ReferenceMemory(8 * 512);
+        // One frame in every block first: no block stays whole.
+        for (const frame of [...Array.from({ length: 8 }, (_, b) => b * 512 + 1), ...frames]) {
+          if (ref.used[frame]) continue;
+          buddy.allocAt(frame);
+          ref.take(frame, 0);
+        }
+        const most = Math.max(...Array.from({ length: 8 }, (_, b) => 512 - ref.used2m[b]));
+        const claimed = new Uint8Array(512);
+        const block = buddy.claimPageblock(claimed);
+        assert.equal(512 - ref.used2m[block >>> 9], most);
+        for (let i = 0; i < 512; i++) assert.equal(claimed[i], ref.used[block + i] ? 0 : 1);
+        assert.equal(buddy.allocatedFrames, ref.used.reduce((a, b) => a + b, 0) + most);
+      },
+    ),
+    { numRuns: 100 },
+  );
 });

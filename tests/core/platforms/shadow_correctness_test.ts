@@ -78,9 +78,9 @@ function drive(config: MachineConfig, commands: readonly Command[]): number {
       // The hypervisor splits every host large page (dirty logging starts): translations stay.
       machine.splitHostPages(0, 1 << 16);
     } else if (machine.memory !== null) {
-      // The hypervisor's promotion pass, once the other tenants have gone.
+      // The hypervisor's promotion agent, once round guest memory, after the other tenants left.
       if (c % 2 === 0) machine.memory.releaseTenants();
-      check.promote(() => machine.promote(), procs.map((p) => os.process(p)!));
+      check.promote(() => machine.promoteAll(), procs.map((p) => os.process(p)!));
     }
   }
   return check.checks;

@@ -1,0 +1,176 @@
+/**
+ * The `large-pages` experiment beside published figures: for each case the
+ * lab's closest comparable number, computed from the rows (or, for the
+ * architectural reference counts, from the model itself), the published
+ * one, and where it comes from (shared/REFERENCES.md). Data only: the
+ * report's validation section renders it.
+ *
+ * @module
+ */
+
+import { getProfile } from "../../core/cost/profiles.ts";
+import type { CostModel } from "../../core/cost/cost_model.ts";
+import { buildMachine } from "../../core/machine/build_machine.ts";
+import type { Row } from "../experiment.ts";
+import { findRow } from "../rows.ts";
+import { isPromotionAfterExit, mainSlice, tenantsStay } from "./_tables.ts";
+import { parseTimeline } from "./_timeline.ts";
+
+/** One case of the validation: the lab's figure beside the published one. */
+export interface ValidationCase {
+  /** What is compared, in words. */
+  case: string;
+  /** The lab's figure. */
+  lab: number;
+  /** The published figure. */
+  published: number;
+  /** Unit of both. */
+  unit: string;
+  /** Where the published figure comes from. */
+  citation: string;
+  /** How close the cases are, and why they may differ. */
+  note: string;
+}
+
+const BASU =
+  'Basu, Gandhi, Chang, Hill, Swift, "Efficient virtual memory for big memory servers", ISCA 2013 (abstract and introduction)';
+const PHAM_THESIS =
+  'B. Pham, "Architectural support for efficient virtual memory on big-memory systems", PhD thesis, Rutgers, 2016 (abstract)';
+const BHARGAVA =
+  'Bhargava, Serebrin, Spadini, Manne, "Accelerating two-dimensional page walks for virtualized systems", ASPLOS 2008';
+const KHUGEPAGED =
+  "Linux mm/khugepaged.c defaults: pages_to_scan = HPAGE_PMD_NR × 8 = 4,096, scan_sleep_millisecs = 10,000 (Documentation/admin-guide/mm/transhuge.rst)";
+
+/**
+ * References of one 2-D walk with every translation cache empty (walk
+ * caches and nested TLB off, TLB flushed), measured on the model.
+ */
+function coldNestedWalk(guestPage: "4k" | "2m", hostPage: "4k" | "2m", cost: CostModel): number {
+  const machine = buildMachine(
+    { platform: "nested", guestPage, hostPage, walkCache: false, nestedTlb: false },
+    cost,
+  );
+  const mmu = machine.vcpus[0].mmu;
+  // The first access maps the page (guest fault, host backing); the second walks it cold.
+  mmu.translate(0x10000, 0);
+  mmu.flushAll();
+  machine.resetStats();
+  mmu.translate(0x10000, 0);
+  const counters = machine.report().counters;
+  return counters.walk_refs / counters.walks;
+}
+
+/** Translation's share of all cycles of a row, in %. */
+function translationPercent(row: Row | undefined): number | undefined {
+  if (row === undefined) return undefined;
+  const share = row.translation_share !== undefined
+    ? Number(row.translation_share)
+    : Number(row.translation_cycles_per_access) / Number(row.cycles_per_access);
+  return Number.isFinite(share) ? 100 * share : undefined;
+}
+
+/**
+ * The validation cases of the `large-pages` experiment, from its rows.
+ * Cases whose rows are missing are left out.
+ *
+ * @example
+ * ```ts
+ * import { largePagesValidation } from "./_validation.ts";
+ * const cases = largePagesValidation([]);
+ * const walk = cases.find((c) => c.case.includes("4K guest on 4K host"))!;
+ * if (walk.lab !== 24 || walk.published !== 24) throw new Error(`${walk.lab}`);
+ * ```
+ */
+export function largePagesValidation(rows: readonly Row[]): ValidationCase[] {
+  const out: ValidationCase[] = [];
+  const slice = mainSlice(rows);
+  const stay = tenantsStay(slice.rows);
+  const frag0 = Math.min(...stay.map((r) => Number(r.fragmentation)));
+  const where = `\`${slice.workload}\` over ${slice.footprint} MiB, nested, ${frag0} fragmentation`;
+  const small = translationPercent(
+    findRow(stay, { mode: "nested", policy: "4k", fragmentation: frag0, guest_large_fraction: 0 }),
+  );
+  const guestLarge = Math.max(...stay.map((r) => Number(r.guest_large_fraction)));
+  const large = translationPercent(
+    findRow(stay, {
+      mode: "nested",
+      policy: "opportunistic",
+      fragmentation: frag0,
+      guest_large_fraction: guestLarge,
+    }),
+  );
+  const noData =
+    "The lab's share counts only the cycles the run charges: without a data-access cost (caches off) the rest of each access is one compute cycle, so the share is an upper bound that falls once data accesses are charged.";
+  if (small !== undefined) {
+    out.push({
+      case: "Share of run time in address translation, 4K pages",
+      lab: small,
+      published: 51,
+      unit: "%",
+      citation: BASU,
+      note:
+        `Lab: ${where}, guest 4K on host 4K (2-D walks). Published: up to 51 % of execution time in TLB misses for big-memory workloads on native 4K pages. ${noData}`,
+    });
+    out.push({
+      case:
+        "Share of run time in address translation, large footprint with poor locality, 4K pages",
+      lab: small,
+      published: 50,
+      unit: "%",
+      citation: PHAM_THESIS,
+      note:
+        `Lab: the same row. Published: 20–50 % of run time for large footprints with poor locality (the upper end is compared: uniform random access is the poorest locality). ${noData}`,
+    });
+  }
+  if (large !== undefined) {
+    out.push({
+      case: "Share of run time in address translation, 2M pages",
+      lab: large,
+      published: 10,
+      unit: "%",
+      citation: BASU,
+      note:
+        `Lab: ${where}, guest 2M on host 2M (opportunistic backing, every region large). Published: still up to 10 % with large pages, native. The lab's 1 GiB fits the 2M TLB reach of the profile (1,536 L2 entries × 2 MiB), so almost nothing misses; Basu's workloads span tens of GiB. ${noData}`,
+    });
+  }
+  const cost = getProfile("intel-skylake-sp");
+  for (
+    const [guest, host, published] of [
+      ["4k", "4k", 24],
+      ["2m", "4k", 19],
+      ["2m", "2m", 15],
+    ] as const
+  ) {
+    out.push({
+      case: `References of a cold 2-D walk, ${guest === "4k" ? "4K" : "2M"} guest on ${
+        host === "4k" ? "4K" : "2M"
+      } host, 4 levels`,
+      lab: coldNestedWalk(guest, host, cost),
+      published,
+      unit: "references",
+      citation: BHARGAVA,
+      note:
+        "Lab: one walk of the model's nested walker with walk caches, nested TLB and TLB empty. Published: (n+1)(m+1)−1 for n guest and m host levels walked; a guest 2M page splintered by host 4K pages keeps 19.",
+    });
+  }
+  const promotion = slice.rows.filter((r) => isPromotionAfterExit(r) && Number(r.promotions) > 0)
+    .sort((a, b) => Number(b.fragmentation) - Number(a.fragmentation))[0];
+  if (promotion !== undefined) {
+    const steps = parseTimeline(promotion);
+    const last = steps.findIndex((s) => s.promotions === Number(promotion.promotions));
+    const regions = Number(promotion.promotions);
+    if (last >= 0) {
+      out.push({
+        case:
+          `Guest time to collapse ${regions} 2M regions on 4K pages at khugepaged's default rate`,
+        lab: steps[last].seconds,
+        published: Math.ceil(regions / 8) * 10,
+        unit: "s",
+        citation: KHUGEPAGED,
+        note:
+          `Lab: the promotion timeline of ${promotion.mode}, ${promotion.fragmentation} fragmentation, guest ${promotion.guest_large_fraction} 2M, tenants exited after first touch: guest time of the interval in which the last region was collapsed. Published: derived from the defaults, 8 regions (4,096 pages) per 10 s pass when every region scanned is collapsible, none failing for want of a free block; a measured khugepaged rate is not published.`,
+      });
+    }
+  }
+  return out;
+}
