@@ -113,7 +113,7 @@ export const OS_WORKLOAD_OPTIONS_FIELDS = {
     values: ["published", "stress"],
     default: "published",
     description:
-      "event rates the per-workload defaults below follow: published (measured on real programs, core/os/os_rates.ts) or stress (the churn-heavy rates of earlier versions, e.g. a build fault every 8 accesses)",
+      "event rates of the OS workloads: published (page faults and context switches per access as measured on real programs, core/os/os_rates.ts) or stress (the churn-heavy rates of earlier versions: a build fault every 8 accesses, a server switch every 500)",
   },
   jobs: {
     kind: "integer",
@@ -453,8 +453,8 @@ class BuildWorkload extends ScriptedWorkload {
         this.#untilFault[s]--;
         this.mixed(v, HEAP + this.prng.below(this.#touched[s]));
       } else if (this.#touched[s] < this.#pages[s]) {
-        // The heap grows by one page: a demand fault, on a store (zero-fill on write).
-        this.access(v, HEAP + this.#touched[s]++, true);
+        // The heap grows by one page: a demand fault, by a load or a store alike.
+        this.access(v, HEAP + this.#touched[s]++, this.prng.next() < 0.5);
         this.#untilFault[s] = perPage;
       } else {
         this.emit(OsOp.EXIT, v, this.#pid[s], 0, 0, 0);
