@@ -140,6 +140,7 @@ export class Machine implements Flushable, VcpuHost {
   resetStats(): void {
     for (const vcpu of this.vcpus) vcpu.stats.reset();
     this.stats.reset();
+    this.os?.resetCounts();
   }
 
   /** Bytes of page-table pages. */

@@ -18,9 +18,14 @@ export function maxVcpus(rows: readonly Row[]): number {
   return largest(rows, "vcpus");
 }
 
-/** Rows of the default batch size (8) or not batched: one row per configuration. */
+/** Rows at the published rates, of the default batch size (8) or not batched: one row per configuration. */
 export function mainRows(rows: readonly Row[]): Row[] {
-  return rows.filter((r) => r.strategy !== "batch" || r.batch === 8);
+  return publishedRows(rows).filter((r) => r.strategy !== "batch" || r.batch === 8);
+}
+
+/** Rows at the published event rates (rows without `rates` predate the parameter: published). */
+export function publishedRows(rows: readonly Row[]): Row[] {
+  return rows.filter((r) => r.rates !== "stress");
 }
 
 /** The rows of each workload and vCPU count, workloads outermost, in order of appearance. */
