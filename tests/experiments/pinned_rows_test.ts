@@ -2,7 +2,9 @@
 // code before the one-machine rework computed them (fixtures/pinned_rows.json,
 // from the quick grids at commit dd058e3): the machine model may be
 // restructured, but the numbers of these points must not move unless a
-// change means them to, and says so.
+// change means them to, and says so. The shadow rows were re-pinned when the
+// OS workloads moved to published event rates (a `rates` parameter, and
+// make -jN builds): their old values measured the churn-heavy rates.
 import assert from "node:assert/strict";
 import { getProfile } from "../../core/cost/profiles.ts";
 import type { Point } from "../../experiments/experiment.ts";
