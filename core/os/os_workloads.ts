@@ -376,11 +376,12 @@ class BuildWorkload extends ScriptedWorkload {
     this.#current = new Int32Array(this.vcpus);
     this.#untilYield = new Float64Array(this.vcpus);
     // The build has been running a while: each slot's first job is found at a
-    // random point of its life, its heap mapped that far (touched in the warm-up).
+    // random point of its life, its heap mapped that far (touched in the
+    // warm-up; at least a page, so that the warm-up ends on an access).
     let warm = MAKE_PAGES;
     for (let s = 0; s < slots; s++) {
       this.#pages[s] = this.#jobPages();
-      this.#burst[s] = Math.floor(this.prng.next() * this.#pages[s]);
+      this.#burst[s] = 1 + Math.floor(this.prng.next() * (this.#pages[s] - 1));
       warm += MAKE_FORK_ACCESSES + CHILD_COW_WRITES + this.#burst[s];
     }
     for (let v = 0; v < this.vcpus; v++) {
@@ -435,8 +436,8 @@ class BuildWorkload extends ScriptedWorkload {
     for (let i = 0; i < n; i++) this.access(v, HEAP + this.#touched[s]++, true);
     this.#burst[s] -= n;
     if (this.#burst[s] > 0) return;
-    // Somewhere between two faults; a job that has mapped nothing faults first.
-    if (this.#touched[s] > 0) this.#untilFault[s] = 1 + this.prng.below(this.#perPage);
+    // Somewhere between two faults.
+    this.#untilFault[s] = 1 + this.prng.below(this.#perPage);
     this.#warmSlot++;
   }
 
@@ -485,8 +486,8 @@ class ServerWorkload extends ScriptedWorkload {
   readonly #switchEvery: number;
   readonly #munmapEvery: number;
   readonly #buffer: number;
-  /** Warm-up: the worker whose pages are being touched, and how far. */
-  #warmWorker = 0;
+  /** Warm-up: workers left to map their pages (the last one first), and how far the current got. */
+  #warmLeft: number;
   #warmPage = 0;
   #started = false;
   /** Per vCPU: the worker it runs, and accesses until its next switch. */
@@ -499,6 +500,7 @@ class ServerWorkload extends ScriptedWorkload {
     super(options);
     const processes = options.processes;
     this.#processes = processes;
+    this.#warmLeft = processes;
     this.#pages = Math.max(1, Math.floor(options.footprintBytes / 4096 / processes));
     this.#switchEvery = options.switchEvery;
     this.#munmapEvery = options.munmapEvery;
@@ -524,24 +526,25 @@ class ServerWorkload extends ScriptedWorkload {
         this.emit(OsOp.SPAWN, w % this.vcpus, w + 1, 0, 0, 0);
       }
     }
-    if (this.#warmWorker < this.#processes) return this.#warmStep();
+    if (this.#warmLeft > 0) return this.#warmStep();
     const v = this.nextVcpu();
     if (v < this.#processes) this.#slice(v);
   }
 
-  /** Each worker, on its vCPU, maps its working set; then every vCPU runs its first worker. */
+  /**
+   * Each worker, on its vCPU, maps its working set, the last worker first:
+   * the warm-up ends with every vCPU v running worker v, its first, so no
+   * event of the warm-up spills past its last access into the measured ones.
+   */
   #warmStep(): void {
-    const w = this.#warmWorker;
+    const w = this.#warmLeft - 1;
     const v = w % this.vcpus;
     if (this.#warmPage === 0) this.emit(OsOp.SWITCH, v, w + 1, 0, 0, 0);
     const n = Math.min(this.#pages - this.#warmPage, TOUCH_BATCH);
     for (let i = 0; i < n; i++) this.access(v, HEAP + this.#warmPage++, true);
     if (this.#warmPage < this.#pages) return;
     this.#warmPage = 0;
-    if (++this.#warmWorker < this.#processes) return;
-    for (let u = 0; u < this.vcpus; u++) {
-      this.emit(OsOp.SWITCH, u, u < this.#processes ? this.#current[u] + 1 : -1, 0, 0, 0);
-    }
+    this.#warmLeft--;
   }
 
   /** `v` serves the workers w with w mod vcpus = v, switching every `switchEvery` accesses. */
