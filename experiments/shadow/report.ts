@@ -42,7 +42,7 @@ export const SHADOW_SECTIONS: readonly ReportSection[] = [
       { key: "best_shadow", label: "best shadow" },
       { key: "best_shadow_cpa", label: "best shadow", unit: "cycles/access", digits: 1 },
       { key: "winner" },
-      { key: "why" },
+      { key: "why", wrap: true },
     ],
     rows: comparisonRows,
   },
