@@ -671,22 +671,22 @@ export interface OsWorkloadEntry {
 export const OS_WORKLOADS: Readonly<Record<string, OsWorkloadEntry>> = {
   build: {
     description:
-      "fork/exec/exit-heavy: a make-like parent forks compile jobs that COW-fault, exec, demand-page and exit",
+      "make -jN, a job per vCPU: make forks each job (COW faults), which execs, grows its heap a demand fault per ~52,600 accesses (a kernel build's rate, perf stat; core/os/os_rates.ts) and exits",
     create: (options) => new BuildWorkload(options),
   },
   server: {
     description:
-      "worker processes with private working sets, frequent context switches, buffers unmapped and refaulted",
+      "worker processes with private working sets, a context switch per ~305,000 accesses on a vCPU (nginx's rate, perf stat; core/os/os_rates.ts), buffers unmapped and refaulted at its page-fault rate",
     create: (options) => new ServerWorkload(options),
   },
   bigmem: {
     description:
-      "one process, a large footprint touched once then accessed at random: TLB-miss heavy",
+      "one process, a large footprint touched once (in the warm-up) then accessed at random from every vCPU: TLB-miss heavy, no page-table change",
     create: (options) => new BigmemWorkload(options),
   },
   threads: {
     description:
-      "a thread per vCPU fills a buffer, works and unmaps it: munmap shootdowns across vCPUs",
+      "a thread per vCPU fills a buffer, works and unmaps it (a shootdown of the other vCPUs) at a multithreaded encoder's page-fault rate, ~255,000 accesses per fault (SVT-VP9, perf stat; core/os/os_rates.ts)",
     create: (options) => new ThreadsWorkload(options),
   },
 };
