@@ -58,17 +58,51 @@ import {
 /** Accesses one vCPU runs before the stream moves on to the next vCPU. */
 export const SLICE_ACCESSES = 128;
 
-const count = (n: number) => Math.round(n).toLocaleString("en-US");
+const count = (n: number): string => Math.round(n).toLocaleString("en-US");
 
 /** A default that follows `rates`: the published rate, or the stress one. */
-function rate(published: number, stress: number, source: string) {
-  return {
-    default: (values: ResolvedSoFar) => values.rates === "stress" ? stress : published,
-    defaultText: `${count(published)} (rates "published": ${source}) or ${
-      count(stress)
-    } (rates "stress")`,
-  };
+function byRates(published: number, stress: number): (values: ResolvedSoFar) => number {
+  return (values) => values.rates === "stress" ? stress : published;
 }
+
+/** The words of a {@linkcode byRates} default. */
+function ratesText(published: number, stress: number, source: string): string {
+  return `${count(published)} (rates "published": ${source}) or ${count(stress)} (rates "stress")`;
+}
+
+// The defaults that follow `rates`, as typed constants (the field table stays
+// a fast type for JSR).
+const PER_PAGE_DEFAULT: (values: ResolvedSoFar) => number = byRates(BUILD_ACCESSES_PER_FAULT, 8);
+const PER_PAGE_TEXT: string = ratesText(
+  BUILD_ACCESSES_PER_FAULT,
+  8,
+  "a kernel build's faults per instruction",
+);
+const YIELD_DEFAULT: (values: ResolvedSoFar) => number = byRates(BUILD_ACCESSES_PER_SWITCH, 500);
+const YIELD_TEXT: string = ratesText(
+  BUILD_ACCESSES_PER_SWITCH,
+  500,
+  "a kernel build's context switches per instruction",
+);
+const SWITCH_DEFAULT: (values: ResolvedSoFar) => number = byRates(SERVER_ACCESSES_PER_SWITCH, 500);
+const SWITCH_TEXT: string = ratesText(
+  SERVER_ACCESSES_PER_SWITCH,
+  500,
+  "nginx's context switches per instruction",
+);
+const IDLE_DEFAULT: (values: ResolvedSoFar) => number = byRates(THREADS_ACCESSES_PER_SWITCH, 1024);
+const IDLE_TEXT: string = ratesText(
+  THREADS_ACCESSES_PER_SWITCH,
+  1024,
+  "a multithreaded encoder's context switches per instruction",
+);
+
+const MUNMAP_TEXT: string = `bufferPages × ${
+  count(SERVER_ACCESSES_PER_FAULT)
+} (rates "published": nginx's page faults per instruction) or 5,000 (rates "stress")`;
+const ROUND_TEXT: string = `bufferPages × ${
+  count(THREADS_ACCESSES_PER_FAULT)
+} (rates "published": a multithreaded encoder's page faults per instruction) or 256 (rates "stress")`;
 
 /** The fields of {@linkcode OsWorkloadOptions}; fields read by one workload only say so. */
 export const OS_WORKLOAD_OPTIONS_FIELDS = {
@@ -119,7 +153,7 @@ export const OS_WORKLOAD_OPTIONS_FIELDS = {
     kind: "integer",
     min: 1,
     max: 256,
-    default: (values: ResolvedSoFar) => values.vcpus as number,
+    default: (values: ResolvedSoFar): number => values.vcpus as number,
     defaultText: "vcpus (make -jN with N the vCPUs)",
     description:
       "build: compile jobs running at once, job j on vCPU j mod vcpus (more jobs than vCPUs share them)",
@@ -128,7 +162,8 @@ export const OS_WORKLOAD_OPTIONS_FIELDS = {
     kind: "integer",
     min: 1,
     max: 2 ** 40,
-    ...rate(BUILD_ACCESSES_PER_FAULT, 8, "a kernel build's faults per instruction"),
+    default: PER_PAGE_DEFAULT,
+    defaultText: PER_PAGE_TEXT,
     unit: "accesses",
     description:
       "build: accesses between two demand faults of a job, whose heap grows a page at a time (a job's length is its pages × this)",
@@ -137,7 +172,8 @@ export const OS_WORKLOAD_OPTIONS_FIELDS = {
     kind: "integer",
     min: 1,
     max: 2 ** 40,
-    ...rate(BUILD_ACCESSES_PER_SWITCH, 500, "a kernel build's context switches per instruction"),
+    default: YIELD_DEFAULT,
+    defaultText: YIELD_TEXT,
     unit: "accesses",
     description:
       "build: accesses a vCPU runs between context switches (the job blocks; make, or the vCPU's next job, runs)",
@@ -153,7 +189,8 @@ export const OS_WORKLOAD_OPTIONS_FIELDS = {
     kind: "integer",
     min: 1,
     max: 2 ** 40,
-    ...rate(SERVER_ACCESSES_PER_SWITCH, 500, "nginx's context switches per instruction"),
+    default: SWITCH_DEFAULT,
+    defaultText: SWITCH_TEXT,
     unit: "accesses",
     description: "server: accesses between context switches on a vCPU",
   },
@@ -169,11 +206,9 @@ export const OS_WORKLOAD_OPTIONS_FIELDS = {
     kind: "integer",
     min: 1,
     max: 2 ** 50,
-    default: (values: ResolvedSoFar) =>
+    default: (values: ResolvedSoFar): number =>
       values.rates === "stress" ? 5000 : (values.bufferPages as number) * SERVER_ACCESSES_PER_FAULT,
-    defaultText: `bufferPages × ${
-      count(SERVER_ACCESSES_PER_FAULT)
-    } (rates "published": nginx's page faults per instruction) or 5,000 (rates "stress")`,
+    defaultText: MUNMAP_TEXT,
     unit: "accesses",
     description:
       "server: accesses a worker runs between unmapping its buffer (whose pages it then refaults)",
@@ -182,11 +217,9 @@ export const OS_WORKLOAD_OPTIONS_FIELDS = {
     kind: "integer",
     min: 1,
     max: 2 ** 50,
-    default: (values: ResolvedSoFar) =>
+    default: (values: ResolvedSoFar): number =>
       values.rates === "stress" ? 256 : (values.bufferPages as number) * THREADS_ACCESSES_PER_FAULT,
-    defaultText: `bufferPages × ${
-      count(THREADS_ACCESSES_PER_FAULT)
-    } (rates "published": a multithreaded encoder's page faults per instruction) or 256 (rates "stress")`,
+    defaultText: ROUND_TEXT,
     unit: "accesses",
     description: "threads: accesses per round between filling and unmapping the buffer",
   },
@@ -194,11 +227,8 @@ export const OS_WORKLOAD_OPTIONS_FIELDS = {
     kind: "integer",
     min: 1,
     max: 2 ** 40,
-    ...rate(
-      THREADS_ACCESSES_PER_SWITCH,
-      1024,
-      "a multithreaded encoder's context switches per instruction",
-    ),
+    default: IDLE_DEFAULT,
+    defaultText: IDLE_TEXT,
     unit: "accesses",
     description:
       "threads: accesses a thread runs between going idle (a switch away and back, with 2 vCPUs or more)",
