@@ -118,7 +118,7 @@ export interface CostModel {
  * import { ExitReason } from "../base/exit_reason.ts";
  * const cost = getProfile("intel-skylake-sp");
  * const table = exitCycleTable(cost);
- * if (table[ExitReason.WRITE_PROTECT] !== cost.vmExitCycles + 1500) throw new Error();
+ * if (table[ExitReason.WRITE_PROTECT] !== cost.vmExitCycles + cost.exitHandlerCycles.write_protect) throw new Error();
  * ```
  */
 export function exitCycleTable(cost: CostModel): Float64Array {
@@ -227,7 +227,9 @@ export const COST_MODEL_FIELDS: FieldsOf<CostModel> & ConfigFields = {
   ),
   pteMemoryCycles: cycleField("caches off: a walk reference that goes to memory"),
   nestedTlbHitCycles: cycleField("a nested-TLB hit in a 2-D walk"),
-  vmExitCycles: cycleField("one VM exit and re-entry round trip, without handler work"),
+  vmExitCycles: cycleField(
+    "the hardware round trip of one VM exit and entry: guest exit to guest resume, no hypervisor work (that is exitHandlerCycles)",
+  ),
   exitHandlerCycles: {
     kind: "object",
     fields: HANDLER_FIELDS,

@@ -49,9 +49,11 @@ export const IPI_ROUND_TRIP_CYCLES = 3000;
  * Exit handler work by reason (cycles beyond the exit round trip).
  */
 // Handler work is hypervisor software, so both profiles charge the same cycles
-// for it; only the hardware round trip (vmExitCycles) differs by vendor. No
-// primary per-reason measurement was found for most reasons: each line says
-// whether its number is derived from a cited figure or is an estimate.
+// for it; the hardware round trip (vmExitCycles: guest exit to guest resume,
+// no hypervisor work) is the profile's. A handler's number is the work between
+// the exit and the entry, never a round trip. No primary per-reason
+// measurement was found for most reasons: each line says whether its number
+// is derived from a cited figure or is an estimate.
 export const HANDLER_CYCLES: Readonly<Record<string, number>> = {
   // Estimate: find or build the shadow root for the new CR3 (KVM caches roots
   // by role) and, without tagged TLBs, flush; Adams & Agesen, ASPLOS 2006, show
@@ -81,20 +83,25 @@ export const HANDLER_CYCLES: Readonly<Record<string, number>> = {
   // Estimate: dispatch of a paravirtual hypercall beyond the round trip
   // (kvm-unit-tests `vmcall` measures only the round trip).
   hypercall: 300,
-  // Derived estimate: a write-protect fault costs > 4,000 cycles and a 4 KiB
-  // copy about 500 (Vogt et al., "Speculative Memory Checkpointing",
-  // Middleware 2015, via shared/references/vm-state.md §2, secondary);
-  // 4,000 - 2,000 (Intel exit round trip, below) - 500 (copy, charged
-  // separately as pageCopyCycles) = 1,500.
-  write_protect: 1500,
+  // Derived estimate: a write-protect fault handled by a native kernel costs
+  // > 4,000 cycles, a 4 KiB copy about 500 of them (Vogt et al., "Speculative
+  // Memory Checkpointing", Middleware 2015, via shared/references/vm-state.md
+  // §2, secondary). The hypervisor does the same work (find the page, record
+  // it, make it writable); the copy is charged apart as pageCopyCycles:
+  // 4,000 - 500 = 3,500, as GUEST_PAGE_FAULT_CYCLES below. No VM exit is
+  // subtracted: the native figure never contained one (it contains the native
+  // trap's entry and return instead, which no source reached quantifies, so
+  // this is an upper bound). Earlier versions subtracted a 2,000-cycle exit.
+  write_protect: 3500,
   // Estimate: drain the 512 logged GPAs of a full PML buffer (Intel PML, one
   // exit per 512 dirty pages, vm-state.md §6) into the dirty bitmap at about
   // 10 cycles each: 512 × 10 = 5,120. PML is an Intel VT-x feature; on AMD
   // the number only matters if an experiment models PML there anyway.
   pml_full: 5120,
   // Estimate: decode a doorbell / port write and hand it to the device model
-  // (ioeventfd-style); SplitX (WIOV 2011) notes handling costs can exceed the
-  // ~2,000-cycle direct exit cost, no per-reason cycles given.
+  // (ioeventfd-style); SplitX (WIOV 2011) notes that handling can cost more
+  // than the exit's direct cost (≈ 2,000 cycles on Nehalem), no per-reason
+  // cycles given.
   io: 2000,
   // Estimate: serve a request on the way back into the guest: a single-context
   // TLB flush (INVEPT/INVVPID) or draining a partly filled PML buffer (at most

@@ -149,6 +149,7 @@ export class Machine implements RemoteFlush, VcpuHost {
     for (const vcpu of this.vcpus) vcpu.stats.reset();
     this.#seen.fill(0);
     this.stats.reset();
+    this.os?.resetCounts();
   }
 
   /**

@@ -185,6 +185,17 @@ export class GuestOs implements GuestKernel {
     this.#targets = new Int32Array(options.vcpus);
   }
 
+  /** Zeroes {@linkcode GuestOs.counts}, as a measured window starts (after a warm-up). */
+  resetCounts(): void {
+    const c = this.counts;
+    c.demandFaults =
+      c.cowFaults =
+      c.cr3Loads =
+      c.shootdowns =
+        0;
+    c.pteWrites = c.pteReads = c.splits = 0;
+  }
+
   /** Connects the hardware the kernel runs on; required before {@linkcode GuestOs.run}. */
   attach(platform: Platform): void {
     this.#platform = platform;

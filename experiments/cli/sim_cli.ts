@@ -21,7 +21,11 @@ import { FrameAllocationError } from "../../core/mem/buddy_allocator.ts";
 import type { LargePageReport } from "../../core/mapping/memory_system.ts";
 import { SingleProcessStream } from "../../core/os/access_stream.ts";
 import { OsEventError } from "../../core/os/guest_os.ts";
-import { createOsWorkload, OS_WORKLOADS } from "../../core/os/os_workloads.ts";
+import {
+  createOsWorkload,
+  OS_WORKLOAD_OPTIONS_FIELDS,
+  OS_WORKLOADS,
+} from "../../core/os/os_workloads.ts";
 import { PLATFORMS } from "../../core/platforms/registry.ts";
 import { ShadowPlatform } from "../../core/platforms/shadow_platform.ts";
 import { SHADOW_STRATEGY_NAMES } from "../../core/platforms/shadow/shadow_config.ts";
@@ -65,6 +69,7 @@ const SIM_FIELDS = {
     default: 1,
     description: "seed of the synthetic workload and of large-page placement",
   },
+  osRates: OS_WORKLOAD_OPTIONS_FIELDS.rates,
 } as const satisfies ConfigFields;
 
 const WORKLOAD_OPTIONS: readonly FieldOption[] = [
@@ -72,6 +77,7 @@ const WORKLOAD_OPTIONS: readonly FieldOption[] = [
   { name: "accesses", meta: "N", fields: SIM_FIELDS, field: "accesses" },
   { name: "footprint", meta: "SIZE", fields: SIM_FIELDS, field: "footprintBytes" },
   { name: "seed", meta: "N", fields: SIM_FIELDS, field: "seed" },
+  { name: "os-rates", meta: "R", fields: SIM_FIELDS, field: "osRates" },
 ];
 
 const M = MACHINE_CONFIG_FIELDS;
@@ -151,6 +157,7 @@ const OPTIONS = {
   trace: { type: "string" },
   instructions: { type: "boolean" },
   seed: { type: "string" },
+  "os-rates": { type: "string" },
   mode: { type: "string" },
   strategies: { type: "string" },
   batch: { type: "string" },
@@ -295,7 +302,7 @@ async function run(args: string[]): Promise<void> {
   }
   const cost = await resolveProfile(values.profile);
   if (values.trace !== undefined) {
-    for (const name of ["workload", "accesses", "footprint", "seed"] as const) {
+    for (const name of ["workload", "accesses", "footprint", "seed", "os-rates"] as const) {
       if (values[name] !== undefined) {
         throw new UsageError(`--${name} describes a synthetic workload; it cannot go with --trace`);
       }
@@ -305,6 +312,9 @@ async function run(args: string[]): Promise<void> {
   }
   const sim = resolveSimOptions(values);
   const osWorkload = Object.hasOwn(OS_WORKLOADS, sim.workload);
+  if (values["os-rates"] !== undefined && !osWorkload) {
+    throw new UsageError(`--os-rates sets an OS workload's event rates, not ${sim.workload}'s`);
+  }
   let machine: Machine;
   try {
     const guest = values.guest ?? (osWorkload ? "os" : "first-touch");
@@ -340,6 +350,7 @@ async function run(args: string[]): Promise<void> {
     const { workload: name, accesses, footprintBytes, seed } = sim;
     const vcpus = machine.vcpus.length;
     workload = { name, accesses, footprint_bytes: footprintBytes, seed };
+    if (osWorkload) workload.os_rates = sim.osRates;
     // The workload's own bounds (an OS workload's footprint) name the option too.
     const create = <T>(build: () => T): T => {
       try {
@@ -352,7 +363,7 @@ async function run(args: string[]): Promise<void> {
     if (guest === "os") {
       const stream = create(() =>
         osWorkload
-          ? createOsWorkload(name, { accesses, footprintBytes, seed, vcpus })
+          ? createOsWorkload(name, { accesses, footprintBytes, seed, vcpus, rates: sim.osRates })
           : new SingleProcessStream(createWorkload(name, { accesses, footprintBytes, seed }), vcpus)
       );
       workload.warmup_accesses = stream.warmupAccesses;

@@ -10,7 +10,7 @@ import { EXIT_REASON_NAMES } from "../../core/base/exit_reason.ts";
 import type { Row, Value } from "../experiment.ts";
 import { distinct } from "../rows.ts";
 import { CONFIG_COLOURS, CONFIG_LABELS, configLabel } from "./_labels.ts";
-import { mainRows, maxVcpus } from "./_tables.ts";
+import { mainRows, maxVcpus, publishedRows } from "./_tables.ts";
 
 /** `1 vCPU`, `4 vCPUs`: the symbol legend's label of a vCPU count. */
 function vcpuLabel(vcpus: Value): string {
@@ -102,7 +102,7 @@ export function exitsPlot(rows: readonly Row[]): Plot.PlotOptions {
 /** Hidden faults per 1,000 accesses against batch size, the batch strategy alone. */
 export function batchPlot(rows: readonly Row[]): Plot.PlotOptions {
   // The baseline fills one entry per hidden fault: batch size 1.
-  const data = rows.filter((r) =>
+  const data = publishedRows(rows).filter((r) =>
     r.mode === "shadow" && (r.strategy === "batch" || r.strategy === "baseline")
   ).map((r) => ({
     workload: String(r.workload),

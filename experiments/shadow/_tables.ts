@@ -18,9 +18,14 @@ export function maxVcpus(rows: readonly Row[]): number {
   return largest(rows, "vcpus");
 }
 
-/** Rows of the default batch size (8) or not batched: one row per configuration. */
+/** Rows at the published rates, of the default batch size (8) or not batched: one row per configuration. */
 export function mainRows(rows: readonly Row[]): Row[] {
-  return rows.filter((r) => r.strategy !== "batch" || r.batch === 8);
+  return publishedRows(rows).filter((r) => r.strategy !== "batch" || r.batch === 8);
+}
+
+/** Rows at the published event rates (rows without `rates` predate the parameter: published). */
+export function publishedRows(rows: readonly Row[]): Row[] {
+  return rows.filter((r) => r.rates !== "stress");
 }
 
 /** The rows of each workload and vCPU count, workloads outermost, in order of appearance. */
@@ -64,6 +69,9 @@ function topReason(row: Row): string {
   return best;
 }
 
+/** Below this relative difference in cycles per access neither platform is said to win. */
+export const TIE = 0.01;
+
 /** Native, nested and the cheapest shadow configuration per workload and vCPU count, with why the winner wins. */
 export function comparisonRows(rows: readonly Row[]): Row[] {
   const out: Row[] = [];
@@ -79,6 +87,8 @@ export function comparisonRows(rows: readonly Row[]): Row[] {
         : a
     );
     const shadowWins = Number(best.cycles_per_access) < Number(nested.cycles_per_access);
+    const tie = Math.abs(Number(best.cycles_per_access) / Number(nested.cycles_per_access) - 1) <
+      TIE;
     const reason = topReason(best);
     out.push({
       workload,
@@ -87,8 +97,14 @@ export function comparisonRows(rows: readonly Row[]): Row[] {
       nested: Number(nested.cycles_per_access),
       best_shadow: configLabel(best).replace("shadow: ", ""),
       best_shadow_cpa: Number(best.cycles_per_access),
-      winner: shadowWins ? "shadow" : "nested",
-      why: shadowWins
+      winner: tie ? "neither" : shadowWins ? "shadow" : "nested",
+      why: tie
+        ? `within ${100 * TIE} %: nested ${
+          formatNumber(Number(nested.walk_cycles_per_access))
+        } cycles/access in walks, shadow ${
+          formatNumber(Number(best.exit_cycles_per_access))
+        } in exits`
+        : shadowWins
         ? `nested: ${
           formatNumber(Number(nested.walk_cycles_per_access))
         } cycles/access in 2-D walks; shadow: ${
@@ -124,6 +140,33 @@ export function bestSingleRows(rows: readonly Row[]): Row[] {
       best_single_cpa: Number(best.cycles_per_access),
       saving: 1 - Number(best.cycles_per_access) / base,
       all: Number(together?.cycles_per_access ?? NaN),
+    });
+  }
+  return out;
+}
+
+/**
+ * Per workload and vCPU count at the stress rates of earlier versions:
+ * native, nested, the unoptimised shadow MMU and all strategies, and who wins.
+ */
+export function stressRows(rows: readonly Row[]): Row[] {
+  const out: Row[] = [];
+  const stress = rows.filter((r) => r.rates === "stress");
+  for (const { workload, vcpus, at } of byWorkloadAndVcpus(stress)) {
+    const cpa = (where: Record<string, string>) =>
+      Number(findRow(at, where)?.cycles_per_access ?? NaN);
+    const nested = cpa({ mode: "nested" });
+    const all = cpa({ mode: "shadow", strategy: "all" });
+    if (Number.isNaN(nested) || Number.isNaN(all)) continue;
+    out.push({
+      workload,
+      vcpus,
+      native: cpa({ mode: "native" }),
+      nested,
+      baseline: cpa({ mode: "shadow", strategy: "baseline" }),
+      all,
+      winner: Math.abs(all / nested - 1) < TIE ? "neither" : all < nested ? "shadow" : "nested",
+      ratio: all / nested,
     });
   }
   return out;

@@ -1,8 +1,10 @@
 /**
- * The grids of the `shadow` experiment: every OS workload and vCPU count,
- * run natively, nested, and shadowed with no strategy, each strategy alone
- * and all of them (the batch strategy at several batch sizes in the full
- * grid).
+ * The grids of the `shadow` experiment: every OS workload and vCPU count at
+ * the published event rates, run natively, nested, and shadowed with no
+ * strategy, each strategy alone and all of them (the batch strategy at
+ * several batch sizes in the full grid); and, for comparison with earlier
+ * versions, the churn-heavy stress rates on the workloads they change, for
+ * native, nested, the baseline shadow MMU and all strategies.
  *
  * @module
  */
@@ -10,31 +12,45 @@
 import type { TypedGrids } from "../define_experiment.ts";
 import { type ShadowPoint, STRATEGY_VALUES } from "./point.ts";
 
-/** Footprint per workload (MiB) in each grid. */
-const FOOTPRINTS: Readonly<Record<string, { quick: number; full: number }>> = {
-  build: { quick: 2, full: 4 },
-  server: { quick: 16, full: 64 },
-  bigmem: { quick: 256, full: 1024 },
-  threads: { quick: 16, full: 64 },
+/** Per workload and grid: footprint (MiB) and measured accesses. */
+interface WorkloadShape {
+  footprint: { quick: number; full: number };
+  accesses: { quick: number; full: number };
+}
+
+// At published rates page-table events are rare: a kernel build faults once
+// per ~52,600 accesses (core/os/os_rates.ts), so build, server and threads
+// measure hundreds of thousands of accesses to see some. A build job maps
+// ~4 MiB (1,081 faults per process). bigmem's events are all in its warm-up.
+const WORKLOADS: Readonly<Record<string, WorkloadShape>> = {
+  build: { footprint: { quick: 4, full: 4 }, accesses: { quick: 500_000, full: 4_000_000 } },
+  server: { footprint: { quick: 16, full: 64 }, accesses: { quick: 500_000, full: 4_000_000 } },
+  bigmem: { footprint: { quick: 256, full: 1024 }, accesses: { quick: 100_000, full: 1_000_000 } },
+  threads: { footprint: { quick: 16, full: 64 }, accesses: { quick: 500_000, full: 4_000_000 } },
 };
+
+/** Stress-rate points: the workloads whose rates they change, a few configurations, few accesses. */
+const STRESS_WORKLOADS = ["build", "server", "threads"];
+const STRESS_ACCESSES = 100_000;
 
 /** What varies between the quick and the full grid. */
 interface GridShape {
   size: "quick" | "full";
   vcpus: readonly number[];
-  accesses: number;
   batchSizes: readonly ShadowPoint["batch"][];
+  stressVcpus: readonly number[];
 }
 
 function buildGrid(shape: GridShape): ShadowPoint[] {
   const points: ShadowPoint[] = [];
-  for (const workload of Object.keys(FOOTPRINTS)) {
+  for (const [workload, { footprint, accesses }] of Object.entries(WORKLOADS)) {
     for (const vcpus of shape.vcpus) {
       const common = {
         workload,
+        rates: "published" as const,
         vcpus,
-        footprint_mib: FOOTPRINTS[workload][shape.size],
-        accesses: shape.accesses,
+        footprint_mib: footprint[shape.size],
+        accesses: accesses[shape.size],
       };
       for (const mode of ["native", "nested"] as const) {
         points.push({ ...common, mode, strategy: "none", batch: 1 });
@@ -51,17 +67,32 @@ function buildGrid(shape: GridShape): ShadowPoint[] {
       }
     }
   }
+  for (const workload of STRESS_WORKLOADS) {
+    for (const vcpus of shape.stressVcpus) {
+      const common = {
+        workload,
+        rates: "stress" as const,
+        vcpus,
+        footprint_mib: WORKLOADS[workload].footprint[shape.size],
+        accesses: STRESS_ACCESSES,
+      };
+      points.push({ ...common, mode: "native", strategy: "none", batch: 1 });
+      points.push({ ...common, mode: "nested", strategy: "none", batch: 1 });
+      points.push({ ...common, mode: "shadow", strategy: "baseline", batch: 1 });
+      points.push({ ...common, mode: "shadow", strategy: "all", batch: 8 });
+    }
+  }
   return points;
 }
 
 /** The quick and full grids of the `shadow` experiment. */
 export const SHADOW_GRIDS: TypedGrids<ShadowPoint> = {
-  quick: buildGrid({ size: "quick", vcpus: [1, 4], accesses: 100_000, batchSizes: [8] }),
+  quick: buildGrid({ size: "quick", vcpus: [1, 4], batchSizes: [8], stressVcpus: [4] }),
   full: buildGrid({
     size: "full",
     vcpus: [1, 2, 4, 8],
-    accesses: 1_000_000,
     batchSizes: [1, 8, 64, 512],
+    stressVcpus: [1, 4],
   }),
   default: "quick",
 };

@@ -27,6 +27,8 @@ export const STRATEGY_VALUES: readonly StrategyValue[] = [
 export type ShadowParameters = {
   /** The OS workload. */
   readonly workload: ChoiceParameter<string>;
+  /** The workload's event rates. */
+  readonly rates: ChoiceParameter<"published" | "stress">;
   /** The platform. */
   readonly mode: ChoiceParameter<"native" | "nested" | "shadow">;
   /** The shadow strategies, or none outside shadow mode. */
@@ -47,6 +49,12 @@ export const SHADOW_PARAMETERS: ShadowParameters = {
     kind: "choice",
     values: Object.keys(OS_WORKLOADS),
     description: "OS workload (core/os/os_workloads.ts): build, server, bigmem or threads",
+  },
+  rates: {
+    kind: "choice",
+    values: ["published", "stress"],
+    description:
+      "the workload's event rates: published (page faults and context switches per access measured on real programs, core/os/os_rates.ts) or stress (the churn of earlier versions: a build fault every 8 accesses, a server switch every 500)",
   },
   mode: {
     kind: "choice",
@@ -70,7 +78,7 @@ export const SHADOW_PARAMETERS: ShadowParameters = {
     kind: "number",
     min: 0,
     description:
-      "memory in play, in MiB: a build job's footprint, all server workers', bigmem's, the threads' shared heap",
+      "memory in play, in MiB: a build job's mean footprint, all server workers', bigmem's, the threads' shared heap",
   },
   accesses: {
     kind: "integer",

@@ -29,6 +29,7 @@ function simulateOn(point: ShadowPoint, mode: ShadowPoint["mode"], seed: number,
     footprintBytes: point.footprint_mib * MIB,
     seed,
     vcpus: point.vcpus,
+    rates: point.rates,
   });
   const accesses = runOsWorkload(vm, workload);
   return { vm, accesses, report: vm.report() };

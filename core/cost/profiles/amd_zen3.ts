@@ -35,9 +35,15 @@ export const AMD_ZEN3: CostModel = {
   pteMemoryCycles: 238,
   // Estimate: AMD's nested-TLB latency is unpublished; equal to a walk-cache probe.
   nestedTlbHitCycles: 2,
-  // AMD SVM VMRUN → #VMEXIT round trip about 1,340-1,380 cycles (Linux kernel
-  // mailing list, Dec 2020, lkml.iu.edu hypermail/linux/kernel/2012.2/00527;
-  // shared/references/vm-state.md §5, tag V); midpoint taken.
+  // The hardware round trip (the definition both profiles use: guest exit to
+  // guest resume with no hypervisor work; handlers are charged apart): the
+  // time KVM spends between just before VMRUN and just after #VMEXIT, read
+  // with RDTSC, 1,344-1,376 cycles over four samples (a reply in an LKML
+  // thread on saving SVM host state with VMSAVE/VMLOAD, Dec 2020,
+  // lkml.iu.edu hypermail/linux/kernel/2012.2/00527; shared/references/
+  // vm-state.md §5, tag V); midpoint taken. The CPU is not named; that it is
+  // an AMD core of the Zen 2 / Zen 3 generation is an estimate from the date.
+  // The same samples put a whole KVM_RUN ioctl at 2,528-2,576 cycles.
   vmExitCycles: 1360,
   // Software: the same in every profile (hypervisor_work.ts says what each rests on).
   ...SOFTWARE_COSTS,

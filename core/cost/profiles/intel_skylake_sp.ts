@@ -41,10 +41,19 @@ export const INTEL_SKYLAKE_SP: CostModel = {
   // Estimate: Intel caches guest-physical and combined EPT mappings without
   // publishing a separate nested-TLB latency; taken equal to a walk-cache probe.
   nestedTlbHitCycles: 2,
-  // ≈ 2,000 cycles direct cost of a VM exit and entry: Landau, Ben-Yehuda,
-  // Gordon, "SplitX", WIOV 2011 (Xeon X5570, KVM with EPT); newer Intel
-  // generations not measured in any source reached.
-  vmExitCycles: 2000,
+  // The hardware round trip, as in amd-zen3 (the definition: guest exit to
+  // guest resume with no hypervisor work; handlers are charged apart).
+  // Estimate: no round trip measured on Skylake-SP, or on any Intel core after
+  // Nehalem, was reached (kvm-unit-tests x86/vmexit.c results, papers and
+  // KVM patch threads were searched). The SVM VMRUN→#VMEXIT interval measured
+  // on an AMD server core in 2020 (1,344-1,376 cycles; amd-zen3's source) is
+  // taken for the Intel server core of the same era. The one Intel figure
+  // reached, ≈ 2,000 cycles of direct exit cost (Landau, Ben-Yehuda, Gordon,
+  // "SplitX", WIOV 2011, Xeon X5570 Nehalem, KVM with EPT), has the same
+  // definition on a core four generations older; VMX transitions got faster
+  // generation by generation up to Nehalem (VMware VROOM! blog, June 2009, a
+  // graph whose numbers were not reached), so it is likely an upper bound.
+  vmExitCycles: 1360,
   // Software: the same in every profile (hypervisor_work.ts says what each rests on).
   ...SOFTWARE_COSTS,
   tlb: {

@@ -103,7 +103,9 @@ Deno.test("the profiles carry the cited headline numbers", () => {
   const amd = PROFILES["amd-zen3"];
   assert.deepEqual(intel.tlb.l2, { entries: 1536, ways: 12 });
   assert.deepEqual(intel.tlb.l1_4k, { entries: 64, ways: 4 });
-  assert.equal(intel.vmExitCycles, 2000);
+  // One definition (the hardware round trip) and, for want of an Intel
+  // measurement of that generation, one number (see the profiles' comments).
+  assert.equal(intel.vmExitCycles, amd.vmExitCycles);
   assert.deepEqual(amd.tlb.l2.entries, 2048);
   assert.deepEqual(amd.tlb.l1_4k, { entries: 64, ways: 64 });
   assert.ok(amd.vmExitCycles >= 1340 && amd.vmExitCycles <= 1380);

@@ -31,11 +31,18 @@ function machine(setup: Setup, cost: CostModel = skylake, vcpus = 1) {
   }, cost);
 }
 
+/** Runs an OS workload at the stress rates: the strategies' effects show in few accesses. */
 function run(config: Setup, workload: string, vcpus = 1, accesses = 20000) {
   const vm = machine(config, skylake, vcpus);
   runOsWorkload(
     vm,
-    createOsWorkload(workload, { accesses, footprintBytes: 1 << 21, seed: 2, vcpus }),
+    createOsWorkload(workload, {
+      accesses,
+      footprintBytes: 1 << 21,
+      seed: 2,
+      vcpus,
+      rates: "stress",
+    }),
   );
   return vm.report();
 }
@@ -156,7 +163,13 @@ Deno.test("the IPI and shadow-maintenance costs come from the profile, so a JSON
     const vm = machine(mode === "shadow" ? { mode, strategies: "all" } : { mode }, cost, 4);
     runOsWorkload(
       vm,
-      createOsWorkload("threads", { accesses: 20000, footprintBytes: 1 << 21, seed: 2, vcpus: 4 }),
+      createOsWorkload("threads", {
+        accesses: 20000,
+        footprintBytes: 1 << 21,
+        seed: 2,
+        vcpus: 4,
+        rates: "stress",
+      }),
     );
     return vm.report();
   };

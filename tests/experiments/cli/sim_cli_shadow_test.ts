@@ -17,6 +17,8 @@ Deno.test("sim runs an OS workload in shadow mode with strategies and vCPUs, as 
     "2",
     "--workload",
     "threads",
+    "--os-rates",
+    "stress",
     "--accesses",
     "3000",
     "--footprint",
@@ -76,8 +78,10 @@ Deno.test("every machine option works with the guest OS, shadow strategies and s
     "0.5",
     "--guest-large-fraction",
     "1",
+    "--os-rates",
+    "stress",
     "--accesses",
-    "4000",
+    "20000",
     "--footprint",
     "2M",
     "--json",
@@ -128,4 +132,28 @@ Deno.test("sim rejects a bad strategy, vCPU count or option mix with one line an
     assert.equal(code, 2, args.join(" "));
     assert.equal(err, message);
   }
+});
+
+Deno.test("sim --os-rates picks an OS workload's event rates, and is an error with any other workload", async () => {
+  const run = (rates: string[]) =>
+    capture([
+      "--mode",
+      "shadow",
+      "--workload",
+      "build",
+      "--accesses",
+      "20000",
+      "--footprint",
+      "1M",
+      ...rates,
+      "--json",
+    ]);
+  const published = JSON.parse((await run([])).out);
+  const stress = JSON.parse((await run(["--os-rates", "stress"])).out);
+  assert.equal(published.workload.os_rates, "published");
+  assert.equal(stress.workload.os_rates, "stress");
+  assert.ok(stress.counters.vm_exits > 100 * Math.max(1, published.counters.vm_exits));
+  const bad = await capture(["--workload", "zipf", "--os-rates", "stress"]);
+  assert.equal(bad.code, 2);
+  assert.equal(bad.err.trim(), "sim: --os-rates sets an OS workload's event rates, not zipf's");
 });

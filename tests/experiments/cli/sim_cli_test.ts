@@ -138,6 +138,8 @@ Deno.test("sim derives translation cycles from the TLBs and walks only, exits ap
     "shadow",
     "--workload",
     "build",
+    "--os-rates",
+    "stress",
     "--accesses",
     "5000",
     "--json",

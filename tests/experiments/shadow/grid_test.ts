@@ -3,7 +3,7 @@ import { SHADOW_STRATEGY_NAMES } from "../../../core/platforms/shadow/shadow_con
 import { SHADOW } from "../../../experiments/shadow/experiment.ts";
 
 Deno.test("shadow's quick grid covers baseline, each strategy alone, all, native and nested for every workload and vCPU count", () => {
-  const grid = SHADOW.grids.quick;
+  const grid = SHADOW.grids.quick.filter((p) => p.rates === "published");
   for (const workload of ["build", "server", "bigmem", "threads"]) {
     for (const vcpus of [1, 4]) {
       const at = grid.filter((p) => p.workload === workload && p.vcpus === vcpus);
@@ -16,4 +16,16 @@ Deno.test("shadow's quick grid covers baseline, each strategy alone, all, native
   }
   const batches = SHADOW.grids.full.filter((p) => p.strategy === "batch").map((p) => p.batch);
   assert.deepEqual([...new Set(batches)].sort((a, b) => a - b), [1, 8, 64, 512]);
+});
+
+Deno.test("shadow's grids add the stress rates of earlier versions for the workloads they change, a few configurations each", () => {
+  for (const size of ["quick", "full"] as const) {
+    const stress = SHADOW.grids[size].filter((p) => p.rates === "stress");
+    assert.deepEqual([...new Set(stress.map((p) => p.workload))], ["build", "server", "threads"]);
+    const configs = [...new Set(stress.map((p) => p.mode === "shadow" ? p.strategy : p.mode))];
+    assert.deepEqual(configs.sort(), ["all", "baseline", "native", "nested"]);
+  }
+  // Published rates are rare events: build measures hundreds of thousands of accesses.
+  const build = SHADOW.grids.quick.find((p) => p.workload === "build" && p.rates === "published");
+  assert.ok(build !== undefined && build.accesses >= 500_000);
 });

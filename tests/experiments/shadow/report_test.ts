@@ -8,7 +8,10 @@ Deno.test("shadow's report renders every section from a tiny sweep", async () =>
     accesses: 1500,
   }));
   const rows = await runPoints(SHADOW, points);
-  assert.match(SHADOW.headline(rows), /^With 4 vCPUs, nested paging beats/);
+  assert.match(
+    SHADOW.headline(rows),
+    /^At published event rates with 4 vCPUs, nested paging beats/,
+  );
   for (const section of SHADOW.sections) {
     if (section.kind === "table") assert.ok(section.rows(rows).length > 0, section.title);
     if (section.kind === "text") assert.ok(section.text(rows).includes("`threads`"));
