@@ -78,6 +78,11 @@ export interface ExperimentReport {
   profileFields?: Readonly<Record<string, ProfileFieldDoc>>;
   /** Where the numbers come from. */
   provenance: Provenance;
+  /**
+   * The modelling assumptions every figure rests on (cache hierarchy,
+   * memory-level parallelism, …), as prose shown under the finding.
+   */
+  assumptions?: string;
 }
 
 /** Paragraphs split on blank lines; `code` between backticks. */
@@ -212,6 +217,13 @@ export function renderExperimentPage(report: ExperimentReport): string {
 <h1>${report.title}</h1>
 <p class="question">${report.question}</p>
 <div class="finding"><strong>Finding</strong>${report.headline}</div>
+${
+    report.assumptions
+      ? html`<details class="assumptions" open><summary>Model assumptions behind every figure</summary>${
+        renderProse(report.assumptions)
+      }</details>`
+      : ""
+  }
 ${partial}
 <nav class="toc">${toc}</nav>
 </header>

@@ -34,6 +34,8 @@ p { margin: 0 0 .9rem; }
   max-width: 52rem; margin: 1.25rem 0; padding: .85rem 1.1rem;
   background: var(--accent-soft); border-left: 4px solid var(--accent); border-radius: 0 6px 6px 0;
 }
+.assumptions { margin: .9rem 0 0; max-width: 60rem; font-size: .9rem; }
+.assumptions summary { cursor: pointer; font-weight: 600; }
 .finding strong { display: block; font-size: .78rem; letter-spacing: .08em; text-transform: uppercase; color: var(--accent); }
 .prose { max-width: 46rem; }
 .muted, figcaption, .caption { color: var(--muted); }

@@ -15,22 +15,7 @@ import type { Row } from "../experiment.ts";
 import { findRow } from "../rows.ts";
 import { isPromotionAfterExit, mainSlice, tenantsStay } from "./_tables.ts";
 import { parseTimeline } from "./_timeline.ts";
-
-/** One case of the validation: the lab's figure beside the published one. */
-export interface ValidationCase {
-  /** What is compared, in words. */
-  case: string;
-  /** The lab's figure. */
-  lab: number;
-  /** The published figure. */
-  published: number;
-  /** Unit of both. */
-  unit: string;
-  /** Where the published figure comes from. */
-  citation: string;
-  /** How close the cases are, and why they may differ. */
-  note: string;
-}
+import type { ValidationCase } from "../../reports/report_section.ts";
 
 const BASU =
   'Basu, Gandhi, Chang, Hill, Swift, "Efficient virtual memory for big memory servers", ISCA 2013 (abstract and introduction)';
@@ -100,7 +85,7 @@ export function largePagesValidation(rows: readonly Row[]): ValidationCase[] {
     }),
   );
   const noData =
-    "The lab's share counts only the cycles the run charges: without a data-access cost (caches off) the rest of each access is one compute cycle, so the share is an upper bound that falls once data accesses are charged.";
+    "The lab's share is translation cycles over all cycles, data accesses through the cache hierarchy included; the workload does one cycle of other work per access and touches pages uniformly at random, so its share sits above a real program's, which computes between accesses and has some locality.";
   if (small !== undefined) {
     out.push({
       case: "Share of run time in address translation, 4K pages",

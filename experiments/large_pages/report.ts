@@ -11,12 +11,20 @@ import { fragmentationPlot, timelinePlot } from "./_plots.ts";
 import { SAMPLE_ACCESSES, SAMPLE_WARMUP_ACCESSES } from "./_timeline.ts";
 import { reading } from "./_prose.ts";
 import { promotionRows, tableRows, traceRows } from "./_tables.ts";
+import { largePagesValidation } from "./_validation.ts";
 
 export { headline as largePagesHeadline } from "./_prose.ts";
 
 /** The sections of the `large-pages` report. */
 export const LARGE_PAGES_SECTIONS: readonly ReportSection[] = [
   { kind: "text", title: "Reading", text: reading },
+  {
+    kind: "validation",
+    title: "Validation against published figures",
+    intro:
+      `The lab's figures beside published ones: translation's share of run time with 4K and 2M pages, the reference counts of cold 2-D walks, and how long khugepaged takes to collapse a region at its default rate.`,
+    cases: largePagesValidation,
+  },
   {
     kind: "plot",
     title: "Guest memory backed by host large pages",

@@ -10,22 +10,10 @@
 import { BUILD_ACCESSES_PER_FAULT, SERVER_ACCESSES_PER_SWITCH } from "../../core/os/os_rates.ts";
 import type { Row, Value } from "../experiment.ts";
 import { mainRows, maxVcpus } from "./_tables.ts";
+import type { ValidationCase } from "../../reports/report_section.ts";
 
-/** One comparison of a lab figure with a published one. */
-export interface ShadowValidation {
-  /** The case compared, in words. */
-  case: string;
-  /** The lab's figure, computed from the rows. */
-  lab: number;
-  /** The published figure. */
-  published: number;
-  /** Unit of both figures. */
-  unit: string;
-  /** Where the published figure comes from. */
-  citation: string;
-  /** How the cases differ, and why the figures may. */
-  note: string;
-}
+/** One comparison of a lab figure with a published one (the report's validation case). */
+export type ShadowValidation = ValidationCase;
 
 /** The mean of `key` over the rows matching `where` (several seeds), or NaN for none. */
 function avg(rows: readonly Row[], where: Readonly<Record<string, Value>>, key: string): number {

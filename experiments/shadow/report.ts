@@ -9,12 +9,20 @@ import type { ReportSection } from "../experiment.ts";
 import { batchPlot, exitsPlot, slowdownPlot } from "./_plots.ts";
 import { reading } from "./_prose.ts";
 import { bestSingleRows, comparisonRows, stressRows } from "./_tables.ts";
+import { shadowValidation } from "./_validation.ts";
 
 export { headline as shadowHeadline } from "./_prose.ts";
 
 /** The sections of the `shadow` report. */
 export const SHADOW_SECTIONS: readonly ReportSection[] = [
   { kind: "text", title: "Reading", text: reading },
+  {
+    kind: "validation",
+    title: "Validation against published figures",
+    intro:
+      `The lab's figures beside published ones for the closest cases: nested against shadow on compile-like and TLB-heavy workloads, the 2-D walk latency, and the OS event rates the workloads are calibrated to. The papers measured whole systems (system calls, I/O, 2008–2020 hardware); the lab models translation, exits and the memory hierarchy of one profile, so its gaps between platforms are expected to be narrower where system work dominates and wider where TLB misses do.`,
+    cases: shadowValidation,
+  },
   {
     kind: "plot",
     title: "Cost relative to native, by workload and configuration",

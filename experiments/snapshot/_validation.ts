@@ -19,22 +19,10 @@ import { RESTORE_OPTIONS_FIELDS } from "../../core/snapshot/state_params.ts";
 import type { Row } from "../experiment.ts";
 import { variantOf } from "./_labels.ts";
 import { faultStallUs, plotted } from "./_tables.ts";
+import type { ValidationCase } from "../../reports/report_section.ts";
 
 /** One case of the validation: the lab's figure beside the published one. */
-export interface SnapshotValidationRow {
-  /** What is compared, in a few words. */
-  case: string;
-  /** The lab's figure, computed from the rows. */
-  lab: number;
-  /** The published figure. */
-  published: number;
-  /** Unit of both figures. */
-  unit: string;
-  /** Where the published figure comes from. */
-  citation: string;
-  /** How the lab's figure is computed, and why the two may differ. */
-  note: string;
-}
+export type SnapshotValidationRow = ValidationCase;
 
 /** A case before its lab figure is computed. */
 interface Case extends Omit<SnapshotValidationRow, "lab"> {

@@ -16,6 +16,7 @@ import type { Experiment, GridSize, Row } from "../experiment.ts";
 import { PROVENANCE_KEYS } from "./run_sweep.ts";
 import { UsageError } from "../cli/usage_error.ts";
 import { summarizeSeeds } from "./seed_summary.ts";
+import { modelAssumptions } from "./model_assumptions.ts";
 
 /** The contents of `ID.json`. */
 export interface RunRecord {
@@ -161,6 +162,7 @@ export async function writeExperimentReport(
     parameters: experiment.parameters,
     resultKeys,
     profile: input.cost as unknown as Record<string, unknown>,
+    assumptions: modelAssumptions(input.cost),
     profileFields: PROFILE_FIELDS,
     provenance: {
       seed: input.seed,
