@@ -106,6 +106,12 @@ export interface RunOptions {
    * populated from outside (its workloads touch their pages themselves).
    */
   readonly populate?: PageRange | null;
+  /**
+   * Called when the measured part starts, right after the statistics are
+   * reset (or before the first access, without warm-up): for counts kept
+   * outside them, such as the guest OS's event counts.
+   */
+  readonly onMeasure?: () => void;
 }
 
 /**
@@ -163,6 +169,7 @@ export function runAccesses(
     clock.run();
   }
   if (range !== null || warmup > 0) machine.resetStats();
+  options.onMeasure?.();
   for (const vcpu of machine.vcpus) vcpu.start(clock, workload);
   clock.run();
   return clock.now;
@@ -205,6 +212,7 @@ export function runOsWorkload(
   const chunk = createOsEventChunk();
   let warm = workload.warmupAccesses + (options.warmupAccesses ?? 0);
   let measuring = warm === 0;
+  if (measuring) options.onMeasure?.();
   while (workload.fill(chunk) > 0) {
     if (!measuring) {
       // Split the chunk at the last warm-up access.
@@ -215,6 +223,7 @@ export function runOsWorkload(
         chunk.length = i;
         os.run(chunk);
         machine.resetStats();
+        options.onMeasure?.();
         measuring = true;
         shift(chunk, i, rest);
       }
