@@ -9,7 +9,7 @@
  * import { EXPERIMENTS } from "./mod.ts";
  * import { getProfile } from "../core/cost/profiles.ts";
  * const experiment = EXPERIMENTS.translation;
- * const point = experiment.grids.quick.find((p) => p.caches === "off" && p.mode === "nested")!;
+ * const point = experiment.grids.quick.find((p) => p.translation_caches === "off" && p.mode === "nested")!;
  * const row = await experiment.run({ ...point, accesses: 256 }, { seed: 1, cost: getProfile("intel-skylake-sp") });
  * if (row.refs_per_walk !== 24) throw new Error(`expected 24 references per cold 2-D walk`);
  * ```

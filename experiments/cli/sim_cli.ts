@@ -141,6 +141,13 @@ const MEMORY_OPTIONS: readonly FieldOption[] = [
   { name: "guest-fragmentation", meta: "F", fields: M, field: "memory.guestFragmentation" },
 ];
 
+/**
+ * The options of `deno task sim` that set machine configuration fields, in
+ * help order: what a command builder (experiments/sim_command.ts) writes a
+ * configuration back as.
+ */
+export const SIM_MACHINE_OPTIONS: readonly FieldOption[] = [...MACHINE_OPTIONS, ...MEMORY_OPTIONS];
+
 const USAGE = `Usage: deno task sim [options]
 
 Runs one machine configuration over one workload and prints counters and cycles.
