@@ -99,3 +99,6 @@ export { type MergedExperiment, mergeOutputs } from "./sweep/merge.ts";
 export { resolveProfile } from "./cli/profile_option.ts";
 export { type CliOptions, DEFAULT_OUT_DIR, DEFAULT_SEED, runCli } from "./cli/experiment_cli.ts";
 export { UsageError } from "./cli/usage_error.ts";
+export { SIM_MACHINE_OPTIONS, type SimReport, simReport } from "./cli/sim_cli.ts";
+export type { FieldOption } from "./cli/config_options.ts";
+export { commandArgs, simArgs, simCommand, type SimRun } from "./sim_command.ts";
