@@ -35,10 +35,17 @@ import {
 import { ShadowPlatform } from "../platforms/shadow_platform.ts";
 import type { Machine } from "./machine.ts";
 
+/** A run of 4 KiB virtual pages. */
+export interface PageRange {
+  /** First page number. */
+  readonly first: number;
+  /** Pages. */
+  readonly pages: number;
+}
+
 /**
- * Populates 4 KiB pages `first`..`first + pages - 1` of `machine`'s
- * first-touch guest: guest table, host map and shadow table, as the
- * platform has them.
+ * Populates the pages of `range` of `machine`'s first-touch guest: guest
+ * table, host map and shadow table, as the platform has them.
  * @throws RangeError on a machine with the guest OS, whose pages are its
  *   processes' to touch
  *
@@ -48,12 +55,13 @@ import type { Machine } from "./machine.ts";
  * import { populate } from "./populate.ts";
  * import { getProfile } from "../cost/profiles.ts";
  * const machine = buildMachine({ platform: "nested" }, getProfile("intel-skylake-sp"));
- * populate(machine, 0x10000, 4096);
+ * populate(machine, { first: 0x10000, pages: 4096 });
  * for (let p = 0; p < 4096; p += 97) machine.vcpus[0].mmu.access(0x10000 + p, 0, 8, 0, 0);
  * if (machine.report().counters.demand_maps !== 0) throw new Error();
  * ```
  */
-export function populate(machine: Machine, first: number, pages: number): void {
+export function populate(machine: Machine, range: PageRange): void {
+  const { first, pages } = range;
   const guest = machine.firstTouch;
   if (guest === null) {
     throw new RangeError(

@@ -16,8 +16,8 @@ import { createOsEventChunk, type OsEventChunk, type OsEventGenerator } from "..
 import { EventClock } from "../clock/event_clock.ts";
 import { Counter } from "../cost/stats.ts";
 import type { AccessGenerator } from "../base/access_chunk.ts";
-import { populate } from "../machine/populate.ts";
-import { FirstAccesses, type PageRange, TouchedFirst } from "./steady_state.ts";
+import { type PageRange, populate } from "../machine/populate.ts";
+import { FirstAccesses, TouchedFirst } from "./steady_state.ts";
 
 /** The outcome of {@linkcode simulate}. */
 export interface SimResult {
@@ -160,7 +160,7 @@ export function runAccesses(
     );
   }
   const range = options.populate ?? null;
-  if (range !== null) populate(machine, range.first, range.pages);
+  if (range !== null) populate(machine, range);
   const warmup = options.warmupAccesses ?? 0;
   const clock = new EventClock();
   if (warmup > 0) {

@@ -16,6 +16,7 @@ import {
   AccessKind,
   createAccessChunk,
 } from "../base/access_chunk.ts";
+import type { PageRange } from "../machine/populate.ts";
 import {
   type ConfigFields,
   type ConfigInput,
@@ -72,14 +73,6 @@ export type ResolvedSteadyStateOptions = ConfigValues<typeof STEADY_STATE_FIELDS
  */
 export function resolveSteadyState(options: SteadyStateOptions): ResolvedSteadyStateOptions {
   return validateConfig(STEADY_STATE_FIELDS, options, { component: "steady-state options" });
-}
-
-/** A run of 4 KiB virtual pages. */
-export interface PageRange {
-  /** First page number. */
-  readonly first: number;
-  /** Pages. */
-  readonly pages: number;
 }
 
 /**

@@ -463,7 +463,7 @@ export async function simReport(args: string[]): Promise<SimReport> {
       if (range !== null) {
         // Populated here rather than by runAccesses, to time it apart; uncounted.
         const start = performance.now();
-        populate(machine, range.first, range.pages);
+        populate(machine, range);
         machine.resetStats();
         populateSeconds = (performance.now() - start) / 1000;
       }

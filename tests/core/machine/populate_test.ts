@@ -49,7 +49,7 @@ function touched(config: MachineConfig, first: number, pages: number): Machine {
 
 function populated(config: MachineConfig, first: number, pages: number): Machine {
   const machine = buildMachine(config, COST);
-  populate(machine, first, pages);
+  populate(machine, { first, pages });
   return machine;
 }
 
@@ -180,5 +180,5 @@ Deno.test("populate() of 8 GiB makes the table pages that mapping page by page m
 
 Deno.test("populate() refuses the guest OS, whose processes touch their own pages", () => {
   const machine = buildMachine({ guest: "os" }, COST);
-  assert.throws(() => populate(machine, 0x10000, 16), /first-touch guest/);
+  assert.throws(() => populate(machine, { first: 0x10000, pages: 16 }), /first-touch guest/);
 });
