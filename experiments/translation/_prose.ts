@@ -95,13 +95,13 @@ export function reading(rows: readonly Row[]): string {
   const cold = coldTableRows(rows).filter((r) => r.steady !== undefined);
   if (cold.length > 0) {
     paragraphs.push(
-      `Cold tables give another answer. Measured without populating and without warm-up, most accesses over ${
+      `Cold tables give another answer. Measured without populating and without warm-up, the accesses over ${
         cold[0].footprint
-      } are first touches (${
-        cold.map((r) => `${r.configuration} ${formatNumber(100 * Number(r.first_touches))} %`).join(
+      } keep meeting pages for the first time (pages mapped per 100 accesses, guest and host counted apart: ${
+        cold.map((r) => `${r.configuration} ${formatNumber(100 * Number(r.first_touches))}`).join(
           ", ",
         )
-      } of accesses), and translation costs ${
+      }), and translation costs ${
         cold.map((r) =>
           `${formatNumber(Number(r.cold))} instead of ${
             formatNumber(Number(r.steady))

@@ -91,12 +91,12 @@ export const TRANSLATION_SECTIONS: readonly ReportSection[] = [
     kind: "table",
     title: "Steady state against cold tables",
     caption:
-      "Translation cycles per access for random accesses at the largest footprint, 4-level tables: cold, on tables built as the accesses first touch their pages and without warm-up (what runs measured before warm-up and populating existed); steady, populated and warmed. First touches: share of the cold run's accesses that mapped a page (guest or host).",
+      "Translation cycles per access for random accesses at the largest footprint, 4-level tables: cold, on tables built as the accesses first touch their pages and without warm-up (what runs measured before warm-up and populating existed); steady, populated and warmed. First touches: pages the cold run mapped on first touch, guest and host counted apart, per access.",
     columns: [
       { key: "configuration", label: "configuration", unit: "guest/host" },
       { key: "footprint" },
       { key: "cold", label: "cold tables", unit: "cycles/access", digits: 2 },
-      { key: "first_touches", label: "first touches", unit: "per access", digits: 3 },
+      { key: "first_touches", label: "first touches", unit: "maps/access", digits: 3 },
       { key: "steady", label: "steady state", unit: "cycles/access", digits: 2 },
       { key: "warmup", label: "warm-up", unit: "accesses" },
     ],
