@@ -107,6 +107,14 @@ export class PageTable {
   /** Page size of the leaf found by the last {@linkcode PageTable.translate}. */
   lastSize: PageSize = PageSize.SIZE_4K;
   #frames: FrameAllocator;
+  // The table of 4K leaves the last lookup or mapping reached, and which
+  // 512 pages it maps (page number ÷ 512 as its high and low 32-bit halves):
+  // pages met in address order (populating, a hypervisor backing guest
+  // memory) skip the descent. Forgotten when a table is unlinked; entries
+  // written from outside only ever clear or flag leaves.
+  #cursorHi = -1;
+  #cursorLo = -1;
+  #cursorTable = 0;
 
   /**
    * Creates an empty table: only its root page is allocated.
@@ -191,19 +199,24 @@ export class PageTable {
     const hi = (vpn - lo) / 4294967296;
     const leafLevel = size + 1;
     let table = this.root;
-    for (let level = this.levels; level > leafLevel; level--) {
-      const e = table * ENTRIES_PER_TABLE + radixIndex(lo, hi, level);
-      const f = this.flags[e];
-      if ((f & PTE_PRESENT) === 0) {
-        const child = this.#newTable(level - 1);
-        this.entries[e] = child;
-        this.flags[e] = PTE_PRESENT | PTE_WRITABLE;
-        table = child;
-      } else if ((f & PTE_LEAF) !== 0) {
-        throw new MappingError(`page ${vpn} lies inside a larger page mapped at level ${level}`);
-      } else {
-        table = this.entries[e];
+    if (leafLevel === 1 && (lo >>> 9) === this.#cursorLo && hi === this.#cursorHi) {
+      table = this.#cursorTable;
+    } else {
+      for (let level = this.levels; level > leafLevel; level--) {
+        const e = table * ENTRIES_PER_TABLE + radixIndex(lo, hi, level);
+        const f = this.flags[e];
+        if ((f & PTE_PRESENT) === 0) {
+          const child = this.#newTable(level - 1);
+          this.entries[e] = child;
+          this.flags[e] = PTE_PRESENT | PTE_WRITABLE;
+          table = child;
+        } else if ((f & PTE_LEAF) !== 0) {
+          throw new MappingError(`page ${vpn} lies inside a larger page mapped at level ${level}`);
+        } else {
+          table = this.entries[e];
+        }
       }
+      if (leafLevel === 1) this.#moveCursor(lo, hi, table);
     }
     const e = table * ENTRIES_PER_TABLE + radixIndex(lo, hi, leafLevel);
     const f = this.flags[e];
@@ -321,8 +334,15 @@ export class PageTable {
   leafEntry(vpn: number): number {
     const lo = vpn >>> 0;
     const hi = (vpn - lo) / 4294967296;
+    if ((lo >>> 9) === this.#cursorLo && hi === this.#cursorHi) {
+      const e = this.#cursorTable * ENTRIES_PER_TABLE + (lo & 511);
+      if ((this.flags[e] & PTE_PRESENT) === 0) return -1;
+      this.lastSize = PageSize.SIZE_4K;
+      return e;
+    }
     let table = this.root;
     for (let level = this.levels; level >= 1; level--) {
+      if (level === 1) this.#moveCursor(lo, hi, table);
       const e = table * ENTRIES_PER_TABLE + radixIndex(lo, hi, level);
       const f = this.flags[e];
       if ((f & PTE_PRESENT) === 0) return -1;
@@ -333,6 +353,19 @@ export class PageTable {
       table = this.entries[e];
     }
     return -1;
+  }
+
+  /** The table of 4K leaves for the 512 pages of `lo`, `hi` is `table`. */
+  #moveCursor(lo: number, hi: number, table: number): void {
+    this.#cursorLo = lo >>> 9;
+    this.#cursorHi = hi;
+    this.#cursorTable = table;
+  }
+
+  /** A table was unlinked: the cursor may point into it. */
+  #dropCursor(): void {
+    this.#cursorLo = -1;
+    this.#cursorHi = -1;
   }
 
   /**
@@ -391,6 +424,7 @@ export class PageTable {
       this.entries.fill(0, base, base + ENTRIES_PER_TABLE);
       released = this.tableFrame[child];
       this.releasedTables++;
+      this.#dropCursor();
     }
     this.entries[e] = frame;
     this.flags[e] = (flags | PTE_PRESENT | PTE_LEAF) & 0xff;
@@ -537,6 +571,7 @@ export class PageTable {
     this.entries.fill(0, base, base + ENTRIES_PER_TABLE);
     released.push(this.tableFrame[table]);
     this.releasedTables++;
+    this.#dropCursor();
   }
 
   /**

@@ -76,3 +76,60 @@ Deno.test("PageTable.mapRange() steps over a larger leaf and refuses a table whe
   assert.throws(() => table.mapRange(3, 1, 1, 2, frames), /not aligned/);
   assert.throws(() => table.mapRange(2 ** 36 - 1, 2, 0, 2, frames), /address space/);
 });
+
+/** The textbook descent over the table's arrays, with no shortcut: what translate() must agree with. */
+function slowTranslate(table: PageTable, vpn: number): number {
+  let id = table.root;
+  for (let level = table.levels; level >= 1; level--) {
+    const e = id * 512 + Math.floor(vpn / 512 ** (level - 1)) % 512;
+    const f = table.flags[e];
+    if ((f & 1) === 0) return -1;
+    if ((f & 4) !== 0) return table.entries[e] + vpn % 512 ** (level - 1);
+    id = table.entries[e];
+  }
+  return -1;
+}
+
+Deno.test("PageTable lookups after any sequence of changes agree with a descent from the root (fast-check)", () => {
+  const page = fc.integer({ min: 0, max: 4 * 512 - 1 });
+  const op = fc.oneof(
+    fc.record({ op: fc.constant("map" as const), page }),
+    fc.record({
+      op: fc.constant("mapRange" as const),
+      page,
+      count: fc.integer({ min: 1, max: 700 }),
+    }),
+    fc.record({ op: fc.constant("unmap" as const), page }),
+    fc.record({ op: fc.constant("collapse" as const), page }),
+    fc.record({ op: fc.constant("replace" as const), page }),
+    fc.record({ op: fc.constant("split" as const), page }),
+    fc.record({ op: fc.constant("clear" as const), page }),
+  );
+  fc.assert(
+    fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+      const frames = new BumpFrameAllocator();
+      const table = new PageTable(4, frames);
+      const base = 0x40000;
+      for (const o of ops) {
+        const vpn = base + o.page;
+        const region = vpn - vpn % 512;
+        try {
+          if (o.op === "map") table.map(vpn, frames.alloc(0), 0, 2);
+          else if (o.op === "mapRange") table.mapRange(vpn, o.count, 0, 2, frames);
+          else if (o.op === "unmap") table.unmap(vpn);
+          else if (o.op === "collapse") table.collapse(region, frames.alloc(1), 1, 2);
+          else if (o.op === "replace") table.replace(region, frames.alloc(1), 1, 2, []);
+          else if (o.op === "split") table.split(vpn, 2);
+          else table.clearRange(vpn, 2);
+        } catch (error) {
+          if (!(error instanceof MappingError)) throw error;
+        }
+        for (let p = 0; p < 4 * 512; p += 37) {
+          assert.equal(table.translate(base + p), slowTranslate(table, base + p));
+        }
+        assert.equal(table.translate(vpn), slowTranslate(table, vpn));
+      }
+    }),
+    { numRuns: 200 },
+  );
+});
