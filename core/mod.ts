@@ -125,6 +125,7 @@ export * from "./machine/first_touch_guest.ts";
 export * from "./machine/world.ts";
 export * from "./machine/dirty_log.ts";
 export * from "./machine/access_cost.ts";
+export * from "./machine/populate.ts";
 
 // Workloads: generators, lackey traces, the sampled guest, simulate().
 export * from "./workload/workloads.ts";
@@ -132,6 +133,7 @@ export * from "./workload/lackey.ts";
 export * from "./workload/trace_error.ts";
 export * from "./workload/sampled_guest.ts";
 export * from "./workload/simulate.ts";
+export * from "./workload/steady_state.ts";
 
 // Transfers: transports, storage devices, network links, the page mover.
 export * from "./transfer/transport.ts";

@@ -9,7 +9,7 @@
  * import { EXPERIMENTS } from "./mod.ts";
  * import { getProfile } from "../core/cost/profiles.ts";
  * const experiment = EXPERIMENTS.translation;
- * const point = experiment.grids.quick.find((p) => p.caches === "off" && p.mode === "nested")!;
+ * const point = experiment.grids.quick.find((p) => p.translation_caches === "off" && p.mode === "nested")!;
  * const row = await experiment.run({ ...point, accesses: 256 }, { seed: 1, cost: getProfile("intel-skylake-sp") });
  * if (row.refs_per_walk !== 24) throw new Error(`expected 24 references per cold 2-D walk`);
  * ```
@@ -100,3 +100,6 @@ export { type MergedExperiment, mergeOutputs } from "./sweep/merge.ts";
 export { resolveProfile } from "./cli/profile_option.ts";
 export { type CliOptions, DEFAULT_OUT_DIR, DEFAULT_SEED, runCli } from "./cli/experiment_cli.ts";
 export { UsageError } from "./cli/usage_error.ts";
+export { SIM_MACHINE_OPTIONS, type SimReport, simReport } from "./cli/sim_cli.ts";
+export type { FieldOption } from "./cli/config_options.ts";
+export { commandArgs, simArgs, simCommand, type SimRun } from "./sim_command.ts";

@@ -1,8 +1,10 @@
 /**
  * The simplest guest: one address space whose pages are there from the
  * start and never change — materialised for free the first time anything
- * looks at them (a walk, or a hypervisor filling its shadow table), so that
- * every count equals that over memory populated before the run. No page
+ * looks at them (a walk, or a hypervisor filling its shadow table), counted
+ * in `demand_maps`, or populated in bulk before the run
+ * ({@linkcode populate} in core/machine/populate.ts, through the same
+ * mapper), so that a measured run meets no first touch at all. No page
  * faults, no page-table writes, no context switches: a translation-only
  * guest, as trace-driven simulators assume. Every access is taken as
  * writable: the guest has initialised its memory.

@@ -107,6 +107,14 @@ export class PageTable {
   /** Page size of the leaf found by the last {@linkcode PageTable.translate}. */
   lastSize: PageSize = PageSize.SIZE_4K;
   #frames: FrameAllocator;
+  // The table of 4K leaves the last lookup or mapping reached, and which
+  // 512 pages it maps (page number ÷ 512 as its high and low 32-bit halves):
+  // pages met in address order (populating, a hypervisor backing guest
+  // memory) skip the descent. Forgotten when a table is unlinked; entries
+  // written from outside only ever clear or flag leaves.
+  #cursorHi = -1;
+  #cursorLo = -1;
+  #cursorTable = 0;
 
   /**
    * Creates an empty table: only its root page is allocated.
@@ -131,25 +139,46 @@ export class PageTable {
   }
 
   #newTable(level: number): number {
-    if (this.tableCount === this.tableFrame.length) {
-      const capacity = this.tableFrame.length * 2;
-      const entries = new Float64Array(capacity * ENTRIES_PER_TABLE);
-      entries.set(this.entries);
-      this.entries = entries;
-      const flags = new Uint8Array(capacity * ENTRIES_PER_TABLE);
-      flags.set(this.flags);
-      this.flags = flags;
-      const tableFrame = new Float64Array(capacity);
-      tableFrame.set(this.tableFrame);
-      this.tableFrame = tableFrame;
-      const tableLevel = new Uint8Array(capacity);
-      tableLevel.set(this.tableLevel);
-      this.tableLevel = tableLevel;
-    }
+    if (this.tableCount === this.tableFrame.length) this.#grow(this.tableFrame.length * 2);
     const id = this.tableCount++;
     this.tableFrame[id] = this.#frames.alloc(PageSize.SIZE_4K);
     this.tableLevel[id] = level;
     return id;
+  }
+
+  /**
+   * Makes room for `tables` more table pages at once, where a caller knows
+   * it will create many: growing one doubling at a time, a big table spends
+   * more time copying itself than being filled.
+   *
+   * @example
+   * ```ts
+   * import { PageTable } from "./page_table.ts";
+   * import { BumpFrameAllocator } from "../mem/frame_allocator.ts";
+   * const table = new PageTable(4, new BumpFrameAllocator());
+   * table.reserve(1000);
+   * if (table.tableFrame.length < 1001) throw new Error();
+   * ```
+   */
+  reserve(tables: number): void {
+    const needed = Math.ceil(this.tableCount + tables);
+    if (needed > this.tableFrame.length) this.#grow(Math.max(needed, this.tableFrame.length * 2));
+  }
+
+  /** Room for `capacity` table pages (more than now), their contents kept. */
+  #grow(capacity: number): void {
+    const entries = new Float64Array(capacity * ENTRIES_PER_TABLE);
+    entries.set(this.entries);
+    this.entries = entries;
+    const flags = new Uint8Array(capacity * ENTRIES_PER_TABLE);
+    flags.set(this.flags);
+    this.flags = flags;
+    const tableFrame = new Float64Array(capacity);
+    tableFrame.set(this.tableFrame);
+    this.tableFrame = tableFrame;
+    const tableLevel = new Uint8Array(capacity);
+    tableLevel.set(this.tableLevel);
+    this.tableLevel = tableLevel;
   }
 
   /**
@@ -170,19 +199,24 @@ export class PageTable {
     const hi = (vpn - lo) / 4294967296;
     const leafLevel = size + 1;
     let table = this.root;
-    for (let level = this.levels; level > leafLevel; level--) {
-      const e = table * ENTRIES_PER_TABLE + radixIndex(lo, hi, level);
-      const f = this.flags[e];
-      if ((f & PTE_PRESENT) === 0) {
-        const child = this.#newTable(level - 1);
-        this.entries[e] = child;
-        this.flags[e] = PTE_PRESENT | PTE_WRITABLE;
-        table = child;
-      } else if ((f & PTE_LEAF) !== 0) {
-        throw new MappingError(`page ${vpn} lies inside a larger page mapped at level ${level}`);
-      } else {
-        table = this.entries[e];
+    if (leafLevel === 1 && (lo >>> 9) === this.#cursorLo && hi === this.#cursorHi) {
+      table = this.#cursorTable;
+    } else {
+      for (let level = this.levels; level > leafLevel; level--) {
+        const e = table * ENTRIES_PER_TABLE + radixIndex(lo, hi, level);
+        const f = this.flags[e];
+        if ((f & PTE_PRESENT) === 0) {
+          const child = this.#newTable(level - 1);
+          this.entries[e] = child;
+          this.flags[e] = PTE_PRESENT | PTE_WRITABLE;
+          table = child;
+        } else if ((f & PTE_LEAF) !== 0) {
+          throw new MappingError(`page ${vpn} lies inside a larger page mapped at level ${level}`);
+        } else {
+          table = this.entries[e];
+        }
       }
+      if (leafLevel === 1) this.#moveCursor(lo, hi, table);
     }
     const e = table * ENTRIES_PER_TABLE + radixIndex(lo, hi, leafLevel);
     const f = this.flags[e];
@@ -194,14 +228,121 @@ export class PageTable {
   }
 
   /**
+   * Maps `count` pages of `size` from `first` (aligned to `size`), in
+   * address order, each to the next frame of `frames` — the table and frames
+   * that many {@linkcode PageTable.map} calls with `frames.alloc(size)` would
+   * give, one page after another (a page's frame is taken before the tables
+   * its mapping creates), but with one descent per table of leaves instead
+   * of one per page: what populating a process's memory needs. Pages mapped
+   * already keep their mapping, and so do larger leaves covering some.
+   * @returns pages mapped by this call
+   * @throws MappingError if `first` is misaligned, the range leaves the
+   *   address space, or a table sits where a leaf of `size` must go
+   *
+   * @example 1,024 4K pages: the same as mapping them one by one
+   * ```ts
+   * import { PageTable } from "./page_table.ts";
+   * import { BumpFrameAllocator } from "../mem/frame_allocator.ts";
+   * const bulkFrames = new BumpFrameAllocator();
+   * const bulk = new PageTable(4, bulkFrames);
+   * bulk.mapRange(0x10000, 1024, 0, 2, bulkFrames);
+   * const frames = new BumpFrameAllocator();
+   * const one = new PageTable(4, frames);
+   * for (let p = 0; p < 1024; p++) one.map(0x10000 + p, frames.alloc(0), 0, 2);
+   * if (bulk.tableCount !== one.tableCount || bulk.translate(0x103ff) !== one.translate(0x103ff)) {
+   *   throw new Error();
+   * }
+   * ```
+   */
+  mapRange(
+    first: number,
+    count: number,
+    size: PageSize,
+    flags: number,
+    frames: FrameAllocator,
+  ): number {
+    const span = LEVEL_SPAN[size];
+    const end = first + count * span;
+    if (first % span !== 0) throw new MappingError(`page ${first} is not aligned to its size`);
+    if (first < 0 || end > LEVEL_SPAN[this.levels - 1] * 512) {
+      throw new MappingError(
+        `pages ${first} to ${end - 1} leave a ${this.levels}-level address space`,
+      );
+    }
+    const leafLevel = size + 1;
+    const tableSpan = span * ENTRIES_PER_TABLE;
+    // The tables of leaves the range may need, and the few above them.
+    this.reserve(count / ENTRIES_PER_TABLE * 1.01 + this.levels + 1);
+    const leafFlags = (flags | PTE_PRESENT | PTE_LEAF) & 0xff;
+    let mapped = 0;
+    let page = first;
+    while (page < end) {
+      const lo = page >>> 0;
+      const hi = (page - lo) / 4294967296;
+      let table = this.root;
+      let level = this.levels;
+      let cover = 0;
+      for (; level > leafLevel; level--) {
+        const e = table * ENTRIES_PER_TABLE + radixIndex(lo, hi, level);
+        const f = this.flags[e];
+        if ((f & PTE_PRESENT) === 0) break;
+        if ((f & PTE_LEAF) !== 0) {
+          cover = LEVEL_SPAN[level - 1];
+          break;
+        }
+        table = this.entries[e];
+      }
+      if (cover > 0) {
+        // A larger leaf covers the page: on past it.
+        page = page - page % cover + cover;
+        continue;
+      }
+      if (level > leafLevel) {
+        // Tables are missing: this page's mapping creates them, after its frame.
+        this.map(page, frames.alloc(size), size, flags);
+        mapped++;
+        page += span;
+        continue;
+      }
+      // The table of leaves is there: fill it up to its end or the range's.
+      const stop = Math.min(end, page - page % tableSpan + tableSpan);
+      const entries = this.entries;
+      const entryFlags = this.flags;
+      let e = table * ENTRIES_PER_TABLE + radixIndex(lo, hi, leafLevel);
+      for (; page < stop; page += span, e++) {
+        const f = entryFlags[e];
+        if ((f & PTE_PRESENT) !== 0) {
+          if ((f & PTE_LEAF) === 0) {
+            throw new MappingError(
+              `page ${page}: a table is mapped where a ${size} leaf should go`,
+            );
+          }
+          continue;
+        }
+        entries[e] = frames.alloc(size);
+        entryFlags[e] = leafFlags;
+        mapped++;
+      }
+    }
+    return mapped;
+  }
+
+  /**
    * Finds the leaf entry covering `vpn`.
    * @returns the entry index into {@linkcode PageTable.entries}, or -1 if unmapped
    */
   leafEntry(vpn: number): number {
     const lo = vpn >>> 0;
     const hi = (vpn - lo) / 4294967296;
+    if ((lo >>> 9) === this.#cursorLo && hi === this.#cursorHi) {
+      const e = this.#cursorTable * ENTRIES_PER_TABLE + (lo & 511);
+      if ((this.flags[e] & PTE_PRESENT) === 0) return -1;
+      this.lastSize = PageSize.SIZE_4K;
+      return e;
+    }
     let table = this.root;
     for (let level = this.levels; level >= 1; level--) {
+      if (level === 1) this.#moveCursor(lo, hi, table);
       const e = table * ENTRIES_PER_TABLE + radixIndex(lo, hi, level);
       const f = this.flags[e];
       if ((f & PTE_PRESENT) === 0) return -1;
@@ -212,6 +353,19 @@ export class PageTable {
       table = this.entries[e];
     }
     return -1;
+  }
+
+  /** The table of 4K leaves for the 512 pages of `lo`, `hi` is `table`. */
+  #moveCursor(lo: number, hi: number, table: number): void {
+    this.#cursorLo = lo >>> 9;
+    this.#cursorHi = hi;
+    this.#cursorTable = table;
+  }
+
+  /** A table was unlinked: the cursor may point into it. */
+  #dropCursor(): void {
+    this.#cursorLo = -1;
+    this.#cursorHi = -1;
   }
 
   /**
@@ -270,6 +424,7 @@ export class PageTable {
       this.entries.fill(0, base, base + ENTRIES_PER_TABLE);
       released = this.tableFrame[child];
       this.releasedTables++;
+      this.#dropCursor();
     }
     this.entries[e] = frame;
     this.flags[e] = (flags | PTE_PRESENT | PTE_LEAF) & 0xff;
@@ -416,6 +571,7 @@ export class PageTable {
     this.entries.fill(0, base, base + ENTRIES_PER_TABLE);
     released.push(this.tableFrame[table]);
     this.releasedTables++;
+    this.#dropCursor();
   }
 
   /**

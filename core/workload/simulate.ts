@@ -16,6 +16,8 @@ import { createOsEventChunk, type OsEventChunk, type OsEventGenerator } from "..
 import { EventClock } from "../clock/event_clock.ts";
 import { Counter, translationCycles } from "../cost/stats.ts";
 import type { AccessGenerator } from "../base/access_chunk.ts";
+import { type PageRange, populate } from "../machine/populate.ts";
+import { FirstAccesses, TouchedFirst } from "./steady_state.ts";
 
 /** The outcome of {@linkcode simulate}. */
 export interface SimResult {
@@ -49,7 +51,10 @@ export interface SimDerived {
  * Runs `workload` to its end on a machine built from `config` and `cost`:
  * on the first-touch guest, by the vCPUs taking chunks from it in turn on a
  * discrete-event clock; on the guest OS, as one process whose threads run on
- * every vCPU.
+ * every vCPU. `options` bring it to steady state first: the pages given are
+ * populated (in bulk on the first-touch guest; on the guest OS by the
+ * process touching each of them, in order, as the stream's first accesses)
+ * and the warm-up accesses run uncounted.
  *
  * @example Uniform random accesses over 64 MiB, native
  * ```ts
@@ -77,19 +82,56 @@ export function simulate(
   config: MachineConfig,
   cost: CostModel,
   workload: AccessGenerator,
+  options: RunOptions = {},
 ): SimResult {
   const machine = buildMachine(config, cost);
   if (machine.os !== null) {
-    runOsWorkload(machine, new SingleProcessStream(workload, machine.vcpus.length));
-  } else runAccesses(machine, workload);
+    // The guest OS populates by its own faults: the touches lead the stream, as warm-up.
+    const range = options.populate ?? null;
+    const stream = new SingleProcessStream(
+      range === null ? workload : new TouchedFirst(workload, range),
+      machine.vcpus.length,
+    );
+    runOsWorkload(machine, stream, {
+      warmupAccesses: (options.warmupAccesses ?? 0) + (range?.pages ?? 0),
+    });
+  } else runAccesses(machine, workload, options);
   return finish(machine);
+}
+
+/**
+ * How {@linkcode runAccesses} and {@linkcode runOsWorkload} bring a workload
+ * to steady state before they measure it (see core/workload/steady_state.ts).
+ * `{}` measures every access from cold, as before warm-up existed.
+ */
+export interface RunOptions {
+  /**
+   * Accesses of the workload run first and not counted: the statistics are
+   * reset after them (default 0). The workload must emit them on top of the
+   * accesses to measure. On the guest OS they come after the stream's own
+   * warm-up.
+   */
+  readonly warmupAccesses?: number;
+  /**
+   * Pages populated before anything runs, uncounted (default none): on the
+   * first-touch guest in bulk ({@linkcode populate}); the guest OS is not
+   * populated from outside (its workloads touch their pages themselves).
+   */
+  readonly populate?: PageRange | null;
+  /**
+   * Called when the measured part starts, right after the statistics are
+   * reset (or before the first access, without warm-up): for counts kept
+   * outside them, such as the guest OS's event counts.
+   */
+  readonly onMeasure?: () => void;
 }
 
 /**
  * Runs a first-touch guest's accesses on every vCPU of `machine`, on a clock
  * of its own: each vCPU takes the next chunk when its clock comes up, and
  * the hypervisor's promotion pass runs between chunks, as khugepaged runs
- * beside the guest.
+ * beside the guest. With `options`, the pages given are populated first and
+ * the first accesses are a warm-up: the statistics count only what follows.
  * @returns the cycle at which the last vCPU finished
  *
  * @example
@@ -102,14 +144,44 @@ export function simulate(
  * runAccesses(machine, createWorkload("random", { accesses: 10_000, footprintBytes: 1 << 24, seed: 1 }));
  * if (machine.report().counters.accesses !== 10_000) throw new Error();
  * ```
+ *
+ * @example Steady state: populated tables, 5,000 accesses of warm-up, 10,000 measured
+ * ```ts
+ * import { buildMachine } from "../machine/build_machine.ts";
+ * import { runAccesses } from "./simulate.ts";
+ * import { createWorkload } from "./workloads.ts";
+ * import { getProfile } from "../cost/profiles.ts";
+ * const machine = buildMachine({ platform: "nested" }, getProfile("intel-skylake-sp"));
+ * const workload = createWorkload("random", { accesses: 15_000, footprintBytes: 1 << 30, seed: 1 });
+ * runAccesses(machine, workload, {
+ *   warmupAccesses: 5000,
+ *   populate: { first: 0x10000, pages: 262144 },
+ * });
+ * const { counters } = machine.report();
+ * if (counters.accesses !== 10_000 || counters.demand_maps !== 0) throw new Error();
+ * ```
  */
-export function runAccesses(machine: Machine, workload: AccessGenerator): number {
+export function runAccesses(
+  machine: Machine,
+  workload: AccessGenerator,
+  options: RunOptions = {},
+): number {
   if (machine.firstTouch === null) {
     throw new RangeError(
       "runAccesses needs the first-touch guest; run OS streams with runOsWorkload",
     );
   }
+  const range = options.populate ?? null;
+  if (range !== null) populate(machine, range);
+  const warmup = options.warmupAccesses ?? 0;
   const clock = new EventClock();
+  if (warmup > 0) {
+    const warm = new FirstAccesses(workload, warmup);
+    for (const vcpu of machine.vcpus) vcpu.start(clock, warm);
+    clock.run();
+  }
+  if (range !== null || warmup > 0) machine.resetStats();
+  options.onMeasure?.();
   for (const vcpu of machine.vcpus) vcpu.start(clock, workload);
   clock.run();
   return clock.now;
@@ -117,8 +189,8 @@ export function runAccesses(machine: Machine, workload: AccessGenerator): number
 
 /**
  * Runs a whole OS event stream on `machine`'s guest OS, in stream order;
- * after the stream's warm-up accesses the statistics are reset, so they
- * count only the measured part.
+ * after the stream's warm-up accesses, and `options.warmupAccesses` more,
+ * the statistics are reset, so they count only the measured part.
  * @returns accesses measured
  *
  * @example
@@ -132,7 +204,11 @@ export function runAccesses(machine: Machine, workload: AccessGenerator): number
  * if (n !== 2000 || machine.report().counters.accesses !== 2000) throw new Error();
  * ```
  */
-export function runOsWorkload(machine: Machine, workload: OsEventGenerator): number {
+export function runOsWorkload(
+  machine: Machine,
+  workload: OsEventGenerator,
+  options: RunOptions = {},
+): number {
   const os = machine.os;
   if (os === null) throw new RangeError("runOsWorkload needs a machine with the guest OS");
   if (workload.vcpus > machine.vcpus.length) {
@@ -140,9 +216,15 @@ export function runOsWorkload(machine: Machine, workload: OsEventGenerator): num
       `the workload runs on ${workload.vcpus} vCPUs, the machine has ${machine.vcpus.length}`,
     );
   }
+  if ((options.populate ?? null) !== null) {
+    throw new RangeError(
+      "runOsWorkload does not populate: the guest OS's processes touch their own pages",
+    );
+  }
   const chunk = createOsEventChunk();
-  let warm = workload.warmupAccesses;
+  let warm = workload.warmupAccesses + (options.warmupAccesses ?? 0);
   let measuring = warm === 0;
+  if (measuring) options.onMeasure?.();
   while (workload.fill(chunk) > 0) {
     if (!measuring) {
       // Split the chunk at the last warm-up access.
@@ -153,6 +235,7 @@ export function runOsWorkload(machine: Machine, workload: OsEventGenerator): num
         chunk.length = i;
         os.run(chunk);
         machine.resetStats();
+        options.onMeasure?.();
         measuring = true;
         shift(chunk, i, rest);
       }

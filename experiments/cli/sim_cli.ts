@@ -35,7 +35,14 @@ import {
   runOsWorkload,
   type SimResult,
 } from "../../core/workload/simulate.ts";
-import { WORKLOAD_OPTIONS_FIELDS } from "../../core/workload/workload_options.ts";
+import { populate } from "../../core/machine/populate.ts";
+import type { AccessChunk } from "../../core/base/access_chunk.ts";
+import { DEFAULT_BASE_VPN, WORKLOAD_OPTIONS_FIELDS } from "../../core/workload/workload_options.ts";
+import {
+  footprintPages,
+  STEADY_STATE_FIELDS,
+  TouchedFirst,
+} from "../../core/workload/steady_state.ts";
 import { createWorkload, WORKLOADS } from "../../core/workload/workloads.ts";
 import { TraceError } from "../../core/workload/lackey.ts";
 import {
@@ -61,7 +68,11 @@ const SIM_FIELDS = {
       Object.keys(OS_WORKLOADS).join(", ")
     }), which needs --guest os`,
   },
-  accesses: { ...WORKLOAD_OPTIONS_FIELDS.accesses, default: 1_000_000 },
+  accesses: {
+    ...WORKLOAD_OPTIONS_FIELDS.accesses,
+    default: 1_000_000,
+    description: "accesses measured, after the warm-up",
+  },
   footprintBytes: { ...WORKLOAD_OPTIONS_FIELDS.footprintBytes, default: 256 * 2 ** 20 },
   seed: {
     kind: "integer",
@@ -70,6 +81,8 @@ const SIM_FIELDS = {
     description: "seed of the synthetic workload and of large-page placement",
   },
   osRates: OS_WORKLOAD_OPTIONS_FIELDS.rates,
+  warmupAccesses: STEADY_STATE_FIELDS.warmupAccesses,
+  populate: STEADY_STATE_FIELDS.populate,
 } as const satisfies ConfigFields;
 
 const WORKLOAD_OPTIONS: readonly FieldOption[] = [
@@ -78,6 +91,22 @@ const WORKLOAD_OPTIONS: readonly FieldOption[] = [
   { name: "footprint", meta: "SIZE", fields: SIM_FIELDS, field: "footprintBytes" },
   { name: "seed", meta: "N", fields: SIM_FIELDS, field: "seed" },
   { name: "os-rates", meta: "R", fields: SIM_FIELDS, field: "osRates" },
+  {
+    name: "warmup",
+    meta: "N",
+    fields: SIM_FIELDS,
+    field: "warmupAccesses",
+    default:
+      "1000000 for a synthetic workload; 0 for a trace, and for an OS workload beyond the start its stream has",
+  },
+  {
+    name: "populate",
+    meta: "on|off",
+    fields: SIM_FIELDS,
+    field: "populate",
+    default:
+      "on for a synthetic workload (with --guest os by the process's own page faults); an OS workload or a trace touches its own pages",
+  },
 ];
 
 const M = MACHINE_CONFIG_FIELDS;
@@ -129,6 +158,13 @@ const MEMORY_OPTIONS: readonly FieldOption[] = [
   { name: "promote-time-scale", meta: "X", fields: M, field: "memory.promotion.timeScale" },
 ];
 
+/**
+ * The options of `deno task sim` that set machine configuration fields, in
+ * help order: what a command builder (experiments/sim_command.ts) writes a
+ * configuration back as.
+ */
+export const SIM_MACHINE_OPTIONS: readonly FieldOption[] = [...MACHINE_OPTIONS, ...MEMORY_OPTIONS];
+
 const USAGE = `Usage: deno task sim [options]
 
 Runs one machine configuration over one workload and prints counters and cycles.
@@ -158,6 +194,8 @@ const OPTIONS = {
   instructions: { type: "boolean" },
   seed: { type: "string" },
   "os-rates": { type: "string" },
+  warmup: { type: "string" },
+  populate: { type: "string" },
   mode: { type: "string" },
   strategies: { type: "string" },
   batch: { type: "string" },
@@ -209,8 +247,11 @@ export interface SimReport {
    * being the machine's share of the last-level cache.
    */
   cache_hierarchy?: CacheCosts & { llc_lines: number };
-  /** Simulator speed. */
-  throughput: { accesses_per_second: number; wall_seconds: number };
+  /**
+   * Simulator speed: accesses simulated (warm-up included) per second of the
+   * run, the run's wall time, and the time populating took before it.
+   */
+  throughput: { accesses_per_second: number; wall_seconds: number; populate_seconds: number };
 }
 
 function derive(result: SimResult): Record<string, number> {
@@ -292,11 +333,32 @@ function machineConfig(values: Values, sim: SimValues, guest: string): MachineCo
 }
 
 async function run(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true });
+  const { values } = parseArgs({ args, options: OPTIONS, allowPositionals: true });
   if (values.help) {
     console.log(USAGE);
     return;
   }
+  const report = await simReport(args);
+  console.log(values.json ? JSON.stringify(report, null, 2) : formatTable(report));
+}
+
+/**
+ * What `deno task sim ARGS` reports, as data: `args` parsed and checked as
+ * the command does, the run, and the report it prints (`--json` and
+ * `--help` are the printing's and change nothing here). The one function
+ * behind the command, for callers that check a printed command reproduces
+ * its numbers.
+ * @throws {UsageError} for a mistake in `args`, as the command reports it
+ *
+ * @example
+ * ```ts
+ * import { simReport } from "./sim_cli.ts";
+ * const report = await simReport(["--accesses", "1000", "--warmup", "500", "--footprint", "1M"]);
+ * if (report.counters.accesses !== 1000 || report.workload.warmup_accesses !== 500) throw new Error();
+ * ```
+ */
+export async function simReport(args: string[]): Promise<SimReport> {
+  const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true });
   if (positionals.length > 0) {
     throw new UsageError(`unexpected argument "${positionals[0]}" (see --help)`);
   }
@@ -307,6 +369,11 @@ async function run(args: string[]): Promise<void> {
         throw new UsageError(`--${name} describes a synthetic workload; it cannot go with --trace`);
       }
     }
+    if (values.populate !== undefined) {
+      throw new UsageError(
+        "--populate populates a synthetic workload's footprint; a trace touches its own pages (--warmup N leaves its first N accesses uncounted)",
+      );
+    }
   } else if (values.instructions) {
     throw new UsageError("--instructions goes with --trace");
   }
@@ -315,6 +382,16 @@ async function run(args: string[]): Promise<void> {
   if (values["os-rates"] !== undefined && !osWorkload) {
     throw new UsageError(`--os-rates sets an OS workload's event rates, not ${sim.workload}'s`);
   }
+  if (osWorkload && values.populate !== undefined) {
+    throw new UsageError(
+      `--populate: --workload ${sim.workload} is an OS workload, which populates its own memory (its stream starts by touching it, uncounted)`,
+    );
+  }
+  // A trace's accesses and an OS workload's are all the program's: no
+  // warm-up of their own unless asked for (an OS workload has its start).
+  const warmup = values.warmup !== undefined || (values.trace === undefined && !osWorkload)
+    ? sim.warmupAccesses
+    : 0;
   let machine: Machine;
   try {
     const guest = values.guest ?? (osWorkload ? "os" : "first-touch");
@@ -331,14 +408,34 @@ async function run(args: string[]): Promise<void> {
   }
   let workload: SimReport["workload"];
   let seconds: number;
+  let populateSeconds = 0;
+  let before = outsideCounts(machine);
+  const measuring = () => void (before = outsideCounts(machine));
   if (values.trace !== undefined) {
-    workload = { trace: values.trace, instructions: values.instructions ?? false };
+    workload = {
+      trace: values.trace,
+      instructions: values.instructions ?? false,
+      warmup_accesses: warmup,
+    };
     const start = performance.now();
     const vcpus = machine.vcpus;
     let next = 0;
+    let warm = warmup;
+    let read = 0;
     for await (
       const chunk of readLackeyTrace(values.trace, { instructions: values.instructions })
     ) {
+      read += chunk.length;
+      if (warm > 0 && warm <= chunk.length) {
+        // The warm-up ends inside this chunk: its first part runs, the statistics reset.
+        const length = chunk.length;
+        chunk.length = warm;
+        vcpus[next].run(chunk);
+        machine.resetStats();
+        measuring();
+        shiftChunk(chunk, warm, length);
+        warm = 0;
+      } else if (warm > 0) warm -= chunk.length;
       // The vCPUs take the trace's chunks in turn.
       vcpus[next].run(chunk);
       next = (next + 1) % vcpus.length;
@@ -346,6 +443,11 @@ async function run(args: string[]): Promise<void> {
       machine.promote();
     }
     seconds = (performance.now() - start) / 1000;
+    if (warmup > 0 && read <= warmup) {
+      throw new UsageError(
+        `--warmup: the trace has ${read} accesses, all taken by --warmup ${warmup}`,
+      );
+    }
   } else {
     const { workload: name, accesses, footprintBytes, seed } = sim;
     const vcpus = machine.vcpus.length;
@@ -359,44 +461,63 @@ async function run(args: string[]): Promise<void> {
         throw asOptionError(error, WORKLOAD_OPTIONS, values);
       }
     };
-    const start = performance.now();
+    // The warm-up comes on top: the generator emits it before the measured accesses.
+    const total = accesses + warmup;
+    const range = !osWorkload && sim.populate
+      ? footprintPages({ baseVpn: DEFAULT_BASE_VPN, footprintBytes })
+      : null;
+    if (!osWorkload) workload.populate = sim.populate;
     if (guest === "os") {
-      const stream = create(() =>
-        osWorkload
-          ? createOsWorkload(name, { accesses, footprintBytes, seed, vcpus, rates: sim.osRates })
-          : new SingleProcessStream(createWorkload(name, { accesses, footprintBytes, seed }), vcpus)
-      );
-      workload.warmup_accesses = stream.warmupAccesses;
+      // The guest OS populates by its process's own page faults, as the stream's first accesses.
+      const stream = create(() => {
+        if (osWorkload) {
+          return createOsWorkload(name, {
+            accesses: total,
+            footprintBytes,
+            seed,
+            vcpus,
+            rates: sim.osRates,
+          });
+        }
+        const source = createWorkload(name, { accesses: total, footprintBytes, seed });
+        return new SingleProcessStream(
+          range === null ? source : new TouchedFirst(source, range),
+          vcpus,
+        );
+      });
+      const uncounted = warmup + (osWorkload ? stream.warmupAccesses : range?.pages ?? 0);
+      workload.warmup_accesses = uncounted;
+      const start = performance.now();
       try {
-        runOsWorkload(machine, stream);
+        runOsWorkload(machine, stream, {
+          warmupAccesses: uncounted - stream.warmupAccesses,
+          onMeasure: measuring,
+        });
       } catch (error) {
         if (error instanceof OsEventError) throw new UsageError(error.message);
         throw error;
       }
+      seconds = (performance.now() - start) / 1000;
     } else {
-      runAccesses(machine, create(() => createWorkload(name, { accesses, footprintBytes, seed })));
+      const source = create(() => createWorkload(name, { accesses: total, footprintBytes, seed }));
+      workload.warmup_accesses = warmup;
+      if (range !== null) {
+        // Populated here rather than by runAccesses, to time it apart; uncounted.
+        const start = performance.now();
+        populate(machine, range);
+        machine.resetStats();
+        populateSeconds = (performance.now() - start) / 1000;
+      }
+      const start = performance.now();
+      runAccesses(machine, source, { warmupAccesses: warmup, onMeasure: measuring });
+      seconds = (performance.now() - start) / 1000;
     }
-    seconds = (performance.now() - start) / 1000;
   }
   const result = finish(machine);
   const counters: Record<string, number> = { ...result.counters };
-  if (machine.os !== null) {
-    const os = machine.os.counts;
-    Object.assign(counters, {
-      demand_faults: os.demandFaults,
-      cow_faults: os.cowFaults,
-      cr3_loads: os.cr3Loads,
-      shootdowns: os.shootdowns,
-      pte_writes: os.pteWrites,
-      pte_reads: os.pteReads,
-      large_page_splits: os.splits,
-    });
-  }
-  if (machine.platform instanceof ShadowPlatform) {
-    for (const [k, v] of Object.entries(machine.platform.counts)) {
-      counters[`shadow_${k.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase())}`] = v;
-    }
-  }
+  // Counts kept outside the statistics cover the measured part only, as the statistics do.
+  for (const [k, v] of Object.entries(outsideCounts(machine))) counters[k] = v - (before[k] ?? 0);
+  const simulated = result.counters.accesses + Number(workload.warmup_accesses ?? 0);
   const report: SimReport = {
     vmlab: VMLAB_VERSION,
     config: result.config,
@@ -416,11 +537,45 @@ async function run(args: string[]): Promise<void> {
       }
       : {}),
     throughput: {
-      accesses_per_second: seconds > 0 ? Math.round(result.counters.accesses / seconds) : 0,
+      accesses_per_second: seconds > 0 ? Math.round(simulated / seconds) : 0,
       wall_seconds: Number(seconds.toFixed(3)),
+      populate_seconds: Number(populateSeconds.toFixed(3)),
     },
   };
-  console.log(values.json ? JSON.stringify(report, null, 2) : formatTable(report));
+  return report;
+}
+
+/** Counts the guest OS and a shadow MMU keep apart from the statistics, by the names sim prints. */
+function outsideCounts(machine: Machine): Record<string, number> {
+  const counts: Record<string, number> = {};
+  if (machine.os !== null) {
+    const os = machine.os.counts;
+    Object.assign(counts, {
+      demand_faults: os.demandFaults,
+      cow_faults: os.cowFaults,
+      cr3_loads: os.cr3Loads,
+      shootdowns: os.shootdowns,
+      pte_writes: os.pteWrites,
+      pte_reads: os.pteReads,
+      large_page_splits: os.splits,
+    });
+  }
+  if (machine.platform instanceof ShadowPlatform) {
+    for (const [k, v] of Object.entries(machine.platform.counts)) {
+      counts[`shadow_${k.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase())}`] = v;
+    }
+  }
+  return counts;
+}
+
+/** Moves accesses `from`..`end - 1` of `chunk` to its start. */
+function shiftChunk(chunk: AccessChunk, from: number, end: number): void {
+  chunk.vpn.copyWithin(0, from, end);
+  chunk.offset.copyWithin(0, from, end);
+  chunk.size.copyWithin(0, from, end);
+  chunk.kind.copyWithin(0, from, end);
+  chunk.space.copyWithin(0, from, end);
+  chunk.length = end - from;
 }
 
 function formatTable(r: SimReport): string {

@@ -126,19 +126,20 @@ export const EFFECTIVE_PAGE_LABELS: readonly string[] = ["4K", "2M", "1G"].map((
 );
 
 const COLD = "all caches off (cold walk)";
-const WARM = "walk caches, nested TLB, PTE cache on";
+const WARM = "walk caches, nested TLB, PTE cache on (steady state)";
 
 /** References per walk for random accesses on 4 levels: cold, and warm at the largest footprint. */
 export function refsPerWalkPlot(rows: readonly Row[]): Plot.PlotOptions {
-  const footprint = largest(rows.filter((r) => r.caches === "on"), "footprint_mib");
-  const data = rows
+  const steady = measuredRows(rows, 4);
+  const footprint = largest(steady, "footprint_mib");
+  const data = [...steady, ...rows.filter((r) => r.translation_caches === "off")]
     .filter((r) =>
       r.levels === 4 && r.workload === "random" &&
-      ((r.caches === "on" && r.footprint_mib === footprint) || r.caches === "off")
+      (r.translation_caches === "off" || r.footprint_mib === footprint)
     )
     .map((r) => ({
       config: configLabel(r),
-      caches: r.caches === "off" ? COLD : WARM,
+      caches: r.translation_caches === "off" ? COLD : WARM,
       refs: r.refs_per_walk === undefined ? 0 : Number(r.refs_per_walk),
       label: r.refs_per_walk === undefined
         ? "no walks"

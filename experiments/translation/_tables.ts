@@ -9,15 +9,76 @@ import type { Row } from "../experiment.ts";
 import { distinct, findRow, largest } from "../rows.ts";
 import { levelsWalked, PUBLISHED_REFS } from "./_cold_walk.ts";
 import { configLabel } from "./_configurations.ts";
+import { DEFAULT_PROFILE } from "../../core/cost/profiles.ts";
+import { formatMib } from "../size_format.ts";
+import { simCommand } from "../sim_command.ts";
+import { TRANSLATION_PARAMETERS, type TranslationPoint } from "./point.ts";
+import { translationSimRun } from "./run.ts";
 
-/** Rows measured with the profile's caches on, at one table depth. */
+/** Rows measured in steady state (translation caches on, tables populated), at one table depth. */
 export function measuredRows(rows: readonly Row[], levels: number): Row[] {
-  return rows.filter((r) => r.caches === "on" && r.levels === levels);
+  return rows.filter((r) =>
+    r.translation_caches === "on" && r.populate !== "off" && r.levels === levels
+  );
+}
+
+/**
+ * The configurations measured on cold tables too, beside their steady
+ * state: translation cycles per access both ways, and first touches.
+ */
+export function coldTableRows(rows: readonly Row[]): Row[] {
+  const cold = rows.filter((r) => r.translation_caches === "on" && r.populate === "off");
+  const steady = measuredRows(rows, 4);
+  const out: Row[] = [];
+  for (const r of cold) {
+    const warm = findRow(steady, {
+      workload: r.workload,
+      footprint_mib: r.footprint_mib,
+      mode: r.mode,
+      guest_page: r.guest_page,
+      host_page: r.host_page,
+    });
+    const row: Row = {
+      configuration: configLabel(r),
+      footprint: formatMib(Number(r.footprint_mib)),
+      cold: Number(r.translation_cycles_per_access),
+      first_touches: Number(r.demand_maps) / Number(r.accesses),
+    };
+    if (warm) {
+      row.steady = Number(warm.translation_cycles_per_access);
+      row.warmup = Number(warm.warmup_accesses);
+    }
+    out.push(row);
+  }
+  return out;
+}
+
+/**
+ * For every row, the `deno task sim` command that reproduces its numbers,
+ * with the row's seed and profile (seed 1 and the default profile where a
+ * row does not record them).
+ */
+export function reproduceRows(rows: readonly Row[]): Row[] {
+  return rows.map((r) => {
+    const point = Object.fromEntries(
+      Object.keys(TRANSLATION_PARAMETERS).map((k) => [k, r[k]]),
+    ) as unknown as TranslationPoint;
+    const seed = typeof r.seed === "number" ? r.seed : 1;
+    const profile = typeof r.profile === "string" ? r.profile : DEFAULT_PROFILE;
+    return {
+      configuration: configLabel(r),
+      levels: r.levels,
+      workload: r.workload,
+      footprint: formatMib(Number(r.footprint_mib)),
+      translation_caches: r.translation_caches,
+      command: simCommand(translationSimRun(point, seed, profile)),
+    };
+  });
 }
 
 /** The cold-walk check: published, expected and measured references per configuration and depth. */
 export function walkCountRows(rows: readonly Row[]): Row[] {
-  return rows.filter((r) => r.caches === "off").map((r) => {
+  return rows.filter((r) => r.translation_caches === "off").map((r) => {
     const key = `${r.levels}/${r.mode}/${r.guest_page}/${r.host_page}`;
     const published = PUBLISHED_REFS[key];
     const measured = r.refs_per_walk === undefined ? NaN : Number(r.refs_per_walk);

@@ -22,7 +22,7 @@ import { runTranslation } from "./run.ts";
  * import { TRANSLATION } from "./experiment.ts";
  * import { getProfile } from "../../core/cost/profiles.ts";
  * const point = TRANSLATION.grids.quick.find((p) =>
- *   p.caches === "off" && p.mode === "nested" && p.guest_page === "4k" && p.host_page === "4k" &&
+ *   p.translation_caches === "off" && p.mode === "nested" && p.guest_page === "4k" && p.host_page === "4k" &&
  *   p.levels === 4
  * )!;
  * const row = await TRANSLATION.run({ ...point, accesses: 256 }, {
@@ -41,7 +41,7 @@ export const TRANSLATION: TypedExperiment<TranslationPoint> = defineExperiment({
   grids: TRANSLATION_GRIDS,
   cell: (point) =>
     [
-      point.caches,
+      point.translation_caches,
       point.mode,
       point.guest_page,
       point.host_page,

@@ -11,11 +11,11 @@ import type { ParameterSpecs, PointOf } from "../parameters.ts";
 
 /** The parameters of a `translation` point, in the order reports list them. */
 export const TRANSLATION_PARAMETERS = {
-  caches: {
+  translation_caches: {
     kind: "choice",
     values: ["on", "off"],
     description:
-      "on: walk caches, nested TLB and PTE cache as in the profile; off: all three off, to count cold walks",
+      "the translation caches: on, page-walk caches, nested TLB and PTE cache as in the profile; off, all three off, to count the references of cold walks",
   },
   mode: {
     kind: "choice",
@@ -56,7 +56,14 @@ export const TRANSLATION_PARAMETERS = {
   warmup_accesses: {
     kind: "integer",
     min: 0,
-    description: "accesses run first to warm TLBs and caches, not counted",
+    description:
+      "accesses of the workload run first and not counted: they fill the TLBs and translation caches (sim --warmup)",
+  },
+  populate: {
+    kind: "choice",
+    values: ["on", "off"],
+    description:
+      "on: the tables are populated before the run, as a process that has touched its whole footprint, so no first touch is measured; off: cold tables, each page mapped (uncharged) on its first touch (sim --populate)",
   },
 } as const satisfies ParameterSpecs;
 

@@ -9,7 +9,7 @@ import type { ReportSection } from "../experiment.ts";
 import { CONFIG_COLOURS, CONFIG_LABELS, configLabel, effectivePage } from "./_configurations.ts";
 import { EFFECTIVE_PAGE_LABELS, footprintPlot, refsPerWalkPlot } from "./_plots.ts";
 import { reading } from "./_prose.ts";
-import { slowdownRows, walkCountRows } from "./_tables.ts";
+import { coldTableRows, reproduceRows, slowdownRows, walkCountRows } from "./_tables.ts";
 
 export { headline as translationHeadline } from "./_prose.ts";
 
@@ -20,7 +20,7 @@ export const TRANSLATION_SECTIONS: readonly ReportSection[] = [
     kind: "plot",
     title: "Translation cycles per access",
     caption:
-      "Cycles spent translating addresses (TLB lookups, walk-cache hits, walk references, nested-TLB hits) per access, 4-level tables, after warm-up. Dashed grey lines: native; colours: nested, one hue per guest page size, lighter for larger host pages. Points with no translation cycles are left off the log scale.",
+      "Cycles spent translating addresses (TLB lookups, walk-cache hits, walk references, nested-TLB hits) per access, 4-level tables, in steady state: tables populated, TLBs and translation caches warmed. Dashed grey lines: native; colours: nested, one hue per guest page size, lighter for larger host pages. Points with no translation cycles are left off the log scale.",
     plot: (rows) =>
       footprintPlot(rows, {
         measure: "translation_cycles_per_access",
@@ -36,7 +36,7 @@ export const TRANSLATION_SECTIONS: readonly ReportSection[] = [
     kind: "plot",
     title: "TLB misses per thousand accesses",
     caption:
-      "Second-level TLB misses, i.e. page walks, per thousand accesses, 4-level tables. A TLB entry maps guest-virtual to host-physical memory at the smaller of the guest and host page sizes, so native and nested configurations with the same smaller page size miss equally and share a line: nesting costs nothing in misses, only in the walk each miss starts. Each curve rises where the footprint passes the TLB reach of its page size.",
+      "Second-level TLB misses, i.e. page walks, per thousand accesses, 4-level tables, in steady state. A TLB entry maps guest-virtual to host-physical memory at the smaller of the guest and host page sizes, so native and nested configurations with the same smaller page size miss equally and share a line: nesting costs nothing in misses, only in the walk each miss starts. Each curve rises where the footprint passes the TLB reach of its page size.",
     plot: (rows) =>
       footprintPlot(rows, {
         measure: "l2_tlb_mpka",
@@ -52,14 +52,14 @@ export const TRANSLATION_SECTIONS: readonly ReportSection[] = [
     kind: "plot",
     title: "Memory references per walk",
     caption:
-      "References per page walk for random accesses with 4-level tables: grey with every translation cache off (the cold 2-D walk, (n+1)(m+1)−1), blue with the profile's walk caches, nested TLB and PTE cache at the largest footprint.",
+      "References per page walk for random accesses with 4-level tables: grey with every translation cache off (the cold 2-D walk, (n+1)(m+1)−1), blue with the profile's walk caches, nested TLB and PTE cache at the largest footprint, in steady state.",
     plot: refsPerWalkPlot,
   },
   {
     kind: "table",
     title: "Cold walk references: published, expected and measured",
     caption:
-      "Measured with walk caches, nested TLB and PTE cache off, random accesses over 64 GiB. n and m are the guest and host levels walked (4 for 4K pages on 4-level tables, one fewer per page-size step). Published: Bhargava et al., ASPLOS 2008, and the x86-64 manuals (REFERENCES.md).",
+      "Measured with walk caches, nested TLB and PTE cache off, random accesses over 64 GiB, on cold tables without warm-up: a walk's reference count does not depend on whether the page was mapped before (a first touch maps it uncharged and the walk goes on). n and m are the guest and host levels walked (4 for 4K pages on 4-level tables, one fewer per page-size step). Published: Bhargava et al., ASPLOS 2008, and the x86-64 manuals (REFERENCES.md).",
     columns: [
       { key: "levels", label: "levels" },
       { key: "configuration", label: "configuration", unit: "guest/host" },
@@ -76,7 +76,7 @@ export const TRANSLATION_SECTIONS: readonly ReportSection[] = [
     kind: "table",
     title: "Nested against native at the largest footprint",
     caption:
-      "Translation cycles per access, 4-level tables, at the largest footprint of the sweep. Slowdown is nested 4K/4K over native 4K.",
+      "Translation cycles per access in steady state, 4-level tables, at the largest footprint of the sweep. Slowdown is nested 4K/4K over native 4K.",
     columns: [
       { key: "workload" },
       { key: "native_4k", label: "native 4K", unit: "cycles/access", digits: 2 },
@@ -86,5 +86,35 @@ export const TRANSLATION_SECTIONS: readonly ReportSection[] = [
       { key: "nested_1g_1g", label: "nested 1G/1G", unit: "cycles/access", digits: 2 },
     ],
     rows: slowdownRows,
+  },
+  {
+    kind: "table",
+    title: "Steady state against cold tables",
+    caption:
+      "Translation cycles per access for random accesses at the largest footprint, 4-level tables: cold, on tables built as the accesses first touch their pages and without warm-up (what runs measured before warm-up and populating existed); steady, populated and warmed. First touches: pages the cold run mapped on first touch, guest and host counted apart, per access.",
+    columns: [
+      { key: "configuration", label: "configuration", unit: "guest/host" },
+      { key: "footprint" },
+      { key: "cold", label: "cold tables", unit: "cycles/access", digits: 2 },
+      { key: "first_touches", label: "first touches", unit: "maps/access", digits: 3 },
+      { key: "steady", label: "steady state", unit: "cycles/access", digits: 2 },
+      { key: "warmup", label: "warm-up", unit: "accesses" },
+    ],
+    rows: coldTableRows,
+  },
+  {
+    kind: "table",
+    title: "Reproduce a row",
+    caption:
+      "For every row, the one command that reproduces its counters exactly, run from the repository's root (add --json for every counter): the same machine, workload, seed, warm-up and population as the sweep. A row computed with a cost profile read from a JSON file shows that profile's name: give the file to --profile instead.",
+    columns: [
+      { key: "configuration", label: "configuration", unit: "guest/host" },
+      { key: "levels" },
+      { key: "workload" },
+      { key: "footprint" },
+      { key: "translation_caches", label: "translation caches" },
+      { key: "command", label: "command", wrap: true },
+    ],
+    rows: reproduceRows,
   },
 ];

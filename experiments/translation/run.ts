@@ -1,51 +1,88 @@
 /**
- * A `translation` point's run: build the machine of its configuration, warm
- * up, then count the translation cost of the measured accesses.
+ * A `translation` point's run, exactly as `deno task sim` runs it (the
+ * report prints that command for every row): build the machine of its
+ * configuration, populate the tables, warm up, then count the translation
+ * cost of the measured accesses.
  *
  * @module
  */
 
-import { createAccessChunk } from "../../core/base/access_chunk.ts";
-import { buildMachine } from "../../core/machine/build_machine.ts";
 import type { MachineConfig } from "../../core/machine/machine_config.ts";
-import { finish } from "../../core/workload/simulate.ts";
+import { buildMachine } from "../../core/machine/build_machine.ts";
+import { finish, runAccesses } from "../../core/workload/simulate.ts";
+import { footprintPages } from "../../core/workload/steady_state.ts";
+import { DEFAULT_BASE_VPN } from "../../core/workload/workload_options.ts";
 import { createWorkload } from "../../core/workload/workloads.ts";
 import type { Row, RunContext } from "../experiment.ts";
 import { PointError } from "../parameters.ts";
-import { warmUp } from "../warm_up.ts";
+import type { SimRun } from "../sim_command.ts";
 import { coldRefsPerWalk } from "./_cold_walk.ts";
 import type { TranslationPoint } from "./point.ts";
 
 const MIB = 2 ** 20;
 
-/** Runs one `translation` point: walk, TLB and translation cycles per measured access. */
-export function runTranslation(point: TranslationPoint, context: RunContext): Row {
-  const cachesOn = point.caches === "on";
+/** The machine configuration of a point. */
+function machineConfig(point: TranslationPoint): MachineConfig {
+  const cachesOn = point.translation_caches === "on";
   const hostPage = point.host_page === "none" ? undefined : point.host_page;
   if ((point.mode === "nested") !== (hostPage !== undefined)) {
     throw new PointError(
       `experiment "translation": parameter "host_page" is none exactly when mode is native, got ${point.host_page} with ${point.mode}`,
     );
   }
-  const config: MachineConfig = {
+  return {
     platform: point.mode,
     guestPage: point.guest_page,
+    ...(hostPage ? { hostPage } : {}),
     levels: point.levels,
     walkCache: cachesOn,
+    ...(hostPage ? { nestedTlb: cachesOn } : {}),
     pteCache: cachesOn,
-    ...(hostPage ? { hostPage, nestedTlb: cachesOn } : {}),
   };
-  const machine = buildMachine(config, context.cost);
-  const vcpu = machine.vcpus[0];
-  const workload = createWorkload(point.workload, {
-    accesses: point.warmup_accesses + point.accesses,
+}
+
+/**
+ * The `deno task sim` run of a point: what reproduces its row, given the
+ * seed and the name (or JSON file) of the cost profile.
+ *
+ * @example
+ * ```ts
+ * import { translationSimRun } from "./run.ts";
+ * import { simCommand } from "../sim_command.ts";
+ * import { TRANSLATION } from "./experiment.ts";
+ * const run = translationSimRun(TRANSLATION.grids.quick[0], 1, "intel-skylake-sp");
+ * if (!simCommand(run).includes("--populate on")) throw new Error();
+ * ```
+ */
+export function translationSimRun(point: TranslationPoint, seed: number, profile: string): SimRun {
+  return {
+    config: machineConfig(point),
+    workload: point.workload,
+    accesses: point.accesses,
     footprintBytes: point.footprint_mib * MIB,
+    seed,
+    warmupAccesses: point.warmup_accesses,
+    populate: point.populate === "on",
+    profile,
+  };
+}
+
+/** Runs one `translation` point: walk, TLB and translation cycles per measured access. */
+export function runTranslation(point: TranslationPoint, context: RunContext): Row {
+  const machine = buildMachine(machineConfig(point), context.cost);
+  const footprintBytes = point.footprint_mib * MIB;
+  const workload = createWorkload(point.workload, {
+    // The warm-up comes on top of the measured accesses, as in sim.
+    accesses: point.warmup_accesses + point.accesses,
+    footprintBytes,
     seed: context.seed,
   });
-  warmUp(vcpu, workload, point.warmup_accesses);
-  machine.resetStats();
-  const chunk = createAccessChunk();
-  while (workload.fill(chunk) > 0) vcpu.run(chunk);
+  runAccesses(machine, workload, {
+    warmupAccesses: point.warmup_accesses,
+    populate: point.populate === "on"
+      ? footprintPages({ baseVpn: DEFAULT_BASE_VPN, footprintBytes })
+      : null,
+  });
   const { counters: c, cycles: y } = finish(machine);
   const n = c.accesses;
   const walkCycles = y.walk_cache + y.walk_pte_cache + y.walk_memory + y.nested_tlb;
@@ -60,8 +97,10 @@ export function runTranslation(point: TranslationPoint, context: RunContext): Ro
     l2_tlb_mpka: (1000 * c.l2_tlb_misses) / n,
     ...(c.walk_refs > 0 ? { walk_refs_memory_share: c.walk_refs_memory / c.walk_refs } : {}),
     ...(nestedLookups > 0 ? { nested_tlb_hit_rate: c.nested_tlb_hits / nestedLookups } : {}),
+    demand_maps: c.demand_maps,
     walk_cycles_per_access: walkCycles / n,
-    translation_cycles_per_access: (y.total - y.compute) / n,
+    // Translation is the TLBs and walks (as sim's derived figure), whatever else a profile charges.
+    translation_cycles_per_access: (y.l1_tlb + y.l2_tlb + walkCycles) / n,
     cycles_per_access: y.total / n,
     page_table_kib: (machine.guestTable!.bytes + (machine.hostTable?.bytes ?? 0)) / 1024,
   };

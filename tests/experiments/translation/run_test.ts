@@ -4,7 +4,7 @@ import type { TranslationPoint } from "../../../experiments/translation/point.ts
 import { COST } from "../fixtures/small_sweep.ts";
 
 /** The cold-walk points of the quick grid (walk caches, nested TLB and PTE cache off). */
-const coldPoints = TRANSLATION.grids.quick.filter((p) => p.caches === "off");
+const coldPoints = TRANSLATION.grids.quick.filter((p) => p.translation_caches === "off");
 
 /** Slow reference: walk references with every cache empty, counted level by level. */
 function referenceColdRefs(point: TranslationPoint): number {
@@ -53,7 +53,8 @@ Deno.test("translation's expected and measured cold walks equal a level-by-level
 
 Deno.test("translation rows are deterministic for a seed", async () => {
   const point = TRANSLATION.grids.quick.find((p) =>
-    p.caches === "on" && p.mode === "nested" && p.workload === "zipf" && p.footprint_mib === 64
+    p.translation_caches === "on" && p.mode === "nested" && p.workload === "zipf" &&
+    p.footprint_mib === 64
   );
   assert.ok(point);
   const small = { ...point, accesses: 2048, warmup_accesses: 1000 };

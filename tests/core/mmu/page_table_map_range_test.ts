@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { MappingError, PageTable } from "../../../core/mmu/page_table.ts";
+import { BumpFrameAllocator } from "../../../core/mem/frame_allocator.ts";
+import { LEVEL_SPAN } from "../../../core/mmu/page_table.ts";
+import type { PageSize } from "../../../core/base/page_size.ts";
+
+/** Everything a table holds, up to its last table page. */
+function contents(table: PageTable) {
+  const n = table.tableCount;
+  return {
+    tables: n,
+    frames: Array.from(table.tableFrame.subarray(0, n)),
+    levels: Array.from(table.tableLevel.subarray(0, n)),
+    entries: table.entries.subarray(0, n * 512),
+    flags: table.flags.subarray(0, n * 512),
+  };
+}
+
+/** The slow reference: each page not mapped yet gets `map` and the next frame, one after another. */
+function mapOneByOne(
+  table: PageTable,
+  frames: BumpFrameAllocator,
+  first: number,
+  count: number,
+  size: PageSize,
+): number {
+  let mapped = 0;
+  for (let i = 0; i < count; i++) {
+    const page = first + i * LEVEL_SPAN[size];
+    if (table.translate(page) >= 0) continue;
+    table.map(page, frames.alloc(size), size, 2);
+    mapped++;
+  }
+  return mapped;
+}
+
+Deno.test("PageTable.mapRange() equals mapping page by page, over tables already part filled (fast-check)", () => {
+  fc.assert(
+    fc.property(
+      fc.constantFrom(4, 5),
+      fc.constantFrom<PageSize>(0, 1),
+      fc.integer({ min: 0, max: 3000 }),
+      fc.integer({ min: 1, max: 3000 }),
+      fc.array(fc.integer({ min: 0, max: 6000 }), { maxLength: 20 }),
+      (levels, size, start, count, before) => {
+        const span = LEVEL_SPAN[size];
+        const first = 0x10000 * 512 + start * span;
+        const tables = [0, 1].map(() => {
+          const frames = new BumpFrameAllocator();
+          const table = new PageTable(levels, frames);
+          // Pages mapped before, some inside the range, some around it.
+          for (const p of before) {
+            const page = 0x10000 * 512 + p * span;
+            if (table.translate(page) < 0) table.map(page, frames.alloc(size), size, 6);
+          }
+          return { frames, table };
+        });
+        const bulk = tables[0].table.mapRange(first, count, size, 2, tables[0].frames);
+        const one = mapOneByOne(tables[1].table, tables[1].frames, first, count, size);
+        assert.equal(bulk, one);
+        assert.deepEqual(contents(tables[0].table), contents(tables[1].table));
+      },
+    ),
+    { numRuns: 60 },
+  );
+});
+
+Deno.test("PageTable.mapRange() steps over a larger leaf and refuses a table where its leaf goes", () => {
+  const frames = new BumpFrameAllocator();
+  const table = new PageTable(4, frames);
+  table.map(512, 1024, 1, 2);
+  assert.equal(table.mapRange(0, 1536, 0, 2, frames), 1024);
+  assert.equal(table.translate(700), 1024 + 188);
+  assert.throws(() => table.mapRange(0, 2, 1, 2, frames), MappingError);
+  assert.throws(() => table.mapRange(3, 1, 1, 2, frames), /not aligned/);
+  assert.throws(() => table.mapRange(2 ** 36 - 1, 2, 0, 2, frames), /address space/);
+});
+
+/** The textbook descent over the table's arrays, with no shortcut: what translate() must agree with. */
+function slowTranslate(table: PageTable, vpn: number): number {
+  let id = table.root;
+  for (let level = table.levels; level >= 1; level--) {
+    const e = id * 512 + Math.floor(vpn / 512 ** (level - 1)) % 512;
+    const f = table.flags[e];
+    if ((f & 1) === 0) return -1;
+    if ((f & 4) !== 0) return table.entries[e] + vpn % 512 ** (level - 1);
+    id = table.entries[e];
+  }
+  return -1;
+}
+
+Deno.test("PageTable lookups after any sequence of changes agree with a descent from the root (fast-check)", () => {
+  const page = fc.integer({ min: 0, max: 4 * 512 - 1 });
+  const op = fc.oneof(
+    fc.record({ op: fc.constant("map" as const), page }),
+    fc.record({
+      op: fc.constant("mapRange" as const),
+      page,
+      count: fc.integer({ min: 1, max: 700 }),
+    }),
+    fc.record({ op: fc.constant("unmap" as const), page }),
+    fc.record({ op: fc.constant("collapse" as const), page }),
+    fc.record({ op: fc.constant("replace" as const), page }),
+    fc.record({ op: fc.constant("split" as const), page }),
+    fc.record({ op: fc.constant("clear" as const), page }),
+  );
+  fc.assert(
+    fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+      const frames = new BumpFrameAllocator();
+      const table = new PageTable(4, frames);
+      const base = 0x40000;
+      for (const o of ops) {
+        const vpn = base + o.page;
+        const region = vpn - vpn % 512;
+        try {
+          if (o.op === "map") table.map(vpn, frames.alloc(0), 0, 2);
+          else if (o.op === "mapRange") table.mapRange(vpn, o.count, 0, 2, frames);
+          else if (o.op === "unmap") table.unmap(vpn);
+          else if (o.op === "collapse") table.collapse(region, frames.alloc(1), 1, 2);
+          else if (o.op === "replace") table.replace(region, frames.alloc(1), 1, 2, []);
+          else if (o.op === "split") table.split(vpn, 2);
+          else table.clearRange(vpn, 2);
+        } catch (error) {
+          if (!(error instanceof MappingError)) throw error;
+        }
+        for (let p = 0; p < 4 * 512; p += 37) {
+          assert.equal(table.translate(base + p), slowTranslate(table, base + p));
+        }
+        assert.equal(table.translate(vpn), slowTranslate(table, vpn));
+      }
+    }),
+    { numRuns: 200 },
+  );
+});
