@@ -21,7 +21,7 @@ function kib(lines: number): string {
  * import { modelAssumptions } from "./model_assumptions.ts";
  * import { getProfile } from "../../core/cost/profiles.ts";
  * const text = modelAssumptions(getProfile("intel-skylake-sp"));
- * if (!text.includes("memory-level parallelism of 2")) throw new Error(text);
+ * if (!text.includes("Memory-level parallelism of 2")) throw new Error(text);
  * ```
  */
 export function modelAssumptions(cost: CostModel): string {

@@ -1,6 +1,8 @@
 // The runs whose counters and cycles were pinned with the cache hierarchy
 // off (fixtures/caches_off.json, captured on main at 58d5783 before the
-// hierarchy existed): a hand-written seeded stream, driven on the machine
+// hierarchy existed, re-captured once when host and shadow page-table pages
+// moved to pageblocks of their own, which moves nested and shadow 4K runs:
+// the caches-off model was checked equal to that branch's on every run): a hand-written seeded stream, driven on the machine
 // directly, so that later changes to the workload generators or to
 // simulate()'s warm-up cannot move them.
 import {

@@ -1,7 +1,7 @@
 // With caches off a machine is today's translation-only model bit for bit:
 // counters and cycles of native, nested and shadow machines, 4K and 2M
-// pages, 1 and 2 vCPUs, first-touch and OS guests, as main computed them
-// before the cache hierarchy existed (fixtures/caches_off.json).
+// pages, 1 and 2 vCPUs, first-touch and OS guests, as the model without the
+// hierarchy computes them (fixtures/caches_off.json; see _pinned_runs.ts).
 import assert from "node:assert/strict";
 import { buildMachine } from "../../../core/machine/build_machine.ts";
 import { TEST_PROFILE } from "../../_test_profile.ts";

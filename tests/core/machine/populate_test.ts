@@ -141,8 +141,10 @@ Deno.test("populate() of 8 GiB makes the table pages that mapping page by page m
   const guest = new PageTable(4, guestFrames);
   const guestMapper = new FixedSizeMapper(guestFrames, 0);
   for (let p = 0; p < pages; p++) guestMapper.map(guest, first + p);
+  // Host table pages come from frames of their own (the host's table-page
+  // pool), so the host's data frames run on from 0 undisturbed.
   const hostFrames = new BumpFrameAllocator();
-  const host = new PageTable(4, hostFrames);
+  const host = new PageTable(4, new BumpFrameAllocator(1 << 30));
   const hostMapper = new FixedSizeMapper(hostFrames, 0);
   const back = (gfn: number) => {
     if (host.translate(gfn) < 0) hostMapper.map(host, gfn);
