@@ -58,7 +58,7 @@ export const LARGE_PAGES_SECTIONS: readonly ReportSection[] = [
     kind: "plot",
     title: "Memory references per walk",
     caption:
-      "Page-table references per walk with the profile's walk caches, nested TLB and PTE cache. Host large pages shorten the host dimension of a nested walk even under guest 4K pages.",
+      "Page-table references per walk with the profile's walk caches, nested TLB and data caches. Host large pages shorten the host dimension of a nested walk even under guest 4K pages.",
     plot: (rows) => fragmentationPlot(rows, "walk_refs_per_walk", "References per walk (refs)"),
   },
   {

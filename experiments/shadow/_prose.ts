@@ -30,10 +30,14 @@ export function headline(rows: readonly Row[]): string {
   const at = cmp.filter((r) => r.vcpus === vcpus);
   const won = (w: string) => at.filter((r) => r.winner === w).map((r) => String(r.workload));
   const ties = won("neither");
-  let text = `At published event rates with ${vcpuText(vcpus)}, nested paging beats the best ` +
-    `shadow configuration on ${list(won("nested"))} and shadow paging beats nested on ${
-      list(won("shadow"))
-    }${ties.length > 0 ? `; they are within ${100 * TIE} % on ${list(ties)}` : ""}.`;
+  const clauses = [
+    ...(won("nested").length > 0
+      ? [`nested paging beats the best shadow configuration on ${list(won("nested"))}`]
+      : []),
+    ...(won("shadow").length > 0 ? [`shadow paging beats nested on ${list(won("shadow"))}`] : []),
+    ...(ties.length > 0 ? [`the two are within ${100 * TIE} % on ${list(ties)}`] : []),
+  ];
+  let text = `At published event rates with ${vcpuText(vcpus)}, ${clauses.join("; ")}.`;
   const stress = stressRows(rows).filter((r) => r.winner === "nested");
   if (stress.length > 0) {
     text += ` At the churn-heavy stress rates nested wins on ${

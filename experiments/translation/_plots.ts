@@ -126,7 +126,7 @@ export const EFFECTIVE_PAGE_LABELS: readonly string[] = ["4K", "2M", "1G"].map((
 );
 
 const COLD = "all caches off (cold walk)";
-const WARM = "walk caches, nested TLB, PTE cache on (steady state)";
+const WARM = "walk caches, nested TLB, data caches on (steady state)";
 
 /** References per walk for random accesses on 4 levels: cold, and warm at the largest footprint. */
 export function refsPerWalkPlot(rows: readonly Row[]): Plot.PlotOptions {

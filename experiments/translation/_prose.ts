@@ -89,7 +89,7 @@ export function reading(rows: readonly Row[]): string {
     paragraphs.push(
       `Every measured point is steady state, as ChampSim measures after its warm-up instructions: the workload's whole footprint is populated first (guest and host tables as a process that has touched all of its memory leaves them, in bulk and uncounted), then ${
         warmup.map((w) => formatNumber(w)).join(" or ")
-      } accesses of the workload fill the TLBs, walk caches, nested TLB and PTE cache before the statistics are reset, so no measured access is a first touch. Cycles are those of translation alone (TLB lookups, walk-cache hits, walk references, nested-TLB hits); the data accesses themselves are not charged here.`,
+      } accesses of the workload fill the TLBs, walk caches, nested TLB and data caches before the statistics are reset, so no measured access is a first touch. Translation cycles are those of translation alone (TLB lookups, walk-cache hits, walk references by the cache level that served them, nested-TLB hits); the data accesses, charged through the same cache hierarchy, count in the cycles per access and in translation's share of run time, not in translation cycles.`,
     );
   }
   const cold = coldTableRows(rows).filter((r) => r.steady !== undefined);
@@ -107,7 +107,7 @@ export function reading(rows: readonly Row[]): string {
             formatNumber(Number(r.steady))
           } cycles (${r.configuration})`
         ).join(", ")
-      }. Nested paging gains most from cold tables: the guest frames touched so far were allocated together, in touch order, so the host half of each 2-D walk stays in a small corner of the host table that the walk caches and the PTE cache hold; populated, the frames spread over the whole footprint. A run that measures first touches therefore understates what nesting costs a program in steady state.`,
+      }. Nested paging gains most from cold tables: the guest frames touched so far were allocated together, in touch order, so the host half of each 2-D walk stays in a small corner of the host table that the walk caches and the data caches hold; populated, the frames spread over the whole footprint. A run that measures first touches therefore understates what nesting costs a program in steady state.`,
     );
   }
   if (measured.length > 0 && slowdowns.length > 0) {
@@ -172,7 +172,7 @@ export function reading(rows: readonly Row[]): string {
     const bad = checks.filter((r) => !r.matches);
     paragraphs.push(
       bad.length === 0
-        ? `With the walk caches, the nested TLB and the PTE cache all off, every measured walk took exactly the cold reference count: 24 for 4K/4K on 4 levels, 35 on 5 levels, 19 with a 2M page on one side, 15 for 2M/2M and 8 for 1G/1G, as published by Bhargava et al. (ASPLOS 2008).`
+        ? `With the walk caches and the nested TLB off and every walk reference sent to DRAM, every measured walk took exactly the cold reference count: 24 for 4K/4K on 4 levels, 35 on 5 levels, 19 with a 2M page on one side, 15 for 2M/2M and 8 for 1G/1G, as published by Bhargava et al. (ASPLOS 2008).`
         : `${bad.length} of ${checks.length} cold-walk checks do not match the expected reference count: ${
           bad.map((r) =>
             `${r.configuration} on ${r.levels} levels measured ${r.measured}, expected ${r.expected}`

@@ -15,7 +15,7 @@ export const TRANSLATION_PARAMETERS = {
     kind: "choice",
     values: ["on", "off"],
     description:
-      "the translation caches: on, page-walk caches, nested TLB and PTE cache as in the profile; off, all three off, to count the references of cold walks",
+      "the translation caches: on, page-walk caches and nested TLB as in the profile and walk references through the data caches; off, walk caches and nested TLB off and every walk reference to DRAM, to count the references of cold walks",
   },
   mode: {
     kind: "choice",

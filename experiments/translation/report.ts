@@ -60,14 +60,14 @@ export const TRANSLATION_SECTIONS: readonly ReportSection[] = [
     kind: "plot",
     title: "Memory references per walk",
     caption:
-      "References per page walk for random accesses with 4-level tables: grey with every translation cache off (the cold 2-D walk, (n+1)(m+1)−1), blue with the profile's walk caches, nested TLB and PTE cache at the largest footprint, in steady state.",
+      "References per page walk for random accesses with 4-level tables: grey with every translation cache off (the cold 2-D walk, (n+1)(m+1)−1), blue with the profile's walk caches, nested TLB and data caches at the largest footprint, in steady state.",
     plot: refsPerWalkPlot,
   },
   {
     kind: "table",
     title: "Cold walk references: published, expected and measured",
     caption:
-      "Measured with walk caches, nested TLB and PTE cache off, random accesses over 64 GiB, on cold tables without warm-up: a walk's reference count does not depend on whether the page was mapped before (a first touch maps it uncharged and the walk goes on). n and m are the guest and host levels walked (4 for 4K pages on 4-level tables, one fewer per page-size step). Published: Bhargava et al., ASPLOS 2008, and the x86-64 manuals (REFERENCES.md).",
+      "Measured with walk caches and nested TLB off and walk references sent to DRAM, random accesses over 64 GiB, on cold tables without warm-up: a walk's reference count does not depend on whether the page was mapped before (a first touch maps it uncharged and the walk goes on). n and m are the guest and host levels walked (4 for 4K pages on 4-level tables, one fewer per page-size step). Published: Bhargava et al., ASPLOS 2008, and the x86-64 manuals (REFERENCES.md).",
     columns: [
       { key: "levels", label: "levels" },
       { key: "configuration", label: "configuration", unit: "guest/host" },
