@@ -62,6 +62,13 @@ th .unit { display: block; font-weight: 400; font-size: .78rem; color: var(--mut
 th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.text { font-family: var(--mono); font-size: .84rem; }
 td.prose { white-space: normal; min-width: 22rem; max-width: 44rem; }
+.table-wrap.validation { display: block; }
+.validation table { width: 100%; }
+.validation tr.case td { border-bottom: none; }
+.validation tr.case td:first-child { white-space: normal; min-width: 16rem; }
+.validation tr.detail td { white-space: normal; font-size: .82rem; color: var(--muted); padding-top: 0; }
+.validation tr.odd td { background: #fafbfc; }
+.validation .label { font-weight: 600; color: #30363d; margin-right: .25rem; }
 th.param, td.param { background: #fbfbfc; }
 thead th.param { background: #eceff3; }
 tbody tr:nth-child(even) td { background-color: #fafbfc; }

@@ -8,8 +8,7 @@
 
 import { html, type SafeHtml } from "./html.ts";
 import { formatNumber } from "./number_format.ts";
-import type { Row, ValidationCase } from "./report_section.ts";
-import { renderTable } from "./table_html.ts";
+import type { ValidationCase } from "./report_section.ts";
 
 /** Ratios beyond this factor either way are called disagreements. */
 export const DISAGREEMENT_FACTOR = 2;
@@ -66,7 +65,7 @@ function verdict(ratio: number): string {
 
 /**
  * Renders the comparisons as a table (case, lab, published, unit, ratio,
- * verdict, source, note) followed by a list of the disagreements beyond 2×
+ * verdict; under each case its source and note) followed by a list of the disagreements beyond 2×
  * with their reasons, or a sentence saying there are none.
  *
  * @example
@@ -83,19 +82,24 @@ export function renderValidation(cases: readonly ValidationCase[]): SafeHtml {
   if (cases.length === 0) {
     return html`<p class="error">No case of these rows can be set beside a published figure.</p>`;
   }
-  const rows: Row[] = cases.map((c) => {
+  const body = cases.map((c, i) => {
     const ratio = validationRatio(c.lab, c.published);
-    const row: Row = {
-      case: c.case,
-      lab: c.lab,
-      published: publishedText(c.published),
-      unit: c.unit,
-      verdict: verdict(ratio),
-      source: c.citation,
-      note: c.note,
-    };
-    if (Number.isFinite(ratio)) row.ratio = ratio;
-    return row;
+    const stripe = i % 2 === 1 ? "odd" : "";
+    return html`
+      <tr class="case ${stripe}">
+        <td>${c.case}</td>
+        <td class="num">${formatNumber(c.lab)}</td>
+        <td class="num">${publishedText(c.published)}</td>
+        <td>${c.unit}</td>
+        <td class="num">${Number.isFinite(ratio) ? formatNumber(ratio, 2) : "—"}</td>
+        <td class="${agrees(ratio) ? "yes" : "no"}">${verdict(ratio)}</td>
+      </tr>
+      <tr class="detail ${stripe}">
+        <td
+          colspan="6"><span class="label">Source</span> ${c
+            .citation}<br><span class="label">Note</span> ${c.note}</td>
+      </tr>
+    `;
   });
   const disagreements = cases.filter((c) => !agrees(validationRatio(c.lab, c.published)));
   const summary = disagreements.length === 0
@@ -108,16 +112,21 @@ export function renderValidation(cases: readonly ValidationCase[]): SafeHtml {
         }): ${c.note}</li>`
       )}</ul>
     `;
-  return html`${
-    renderTable(rows, [
-      { key: "case" },
-      { key: "lab", label: "lab" },
-      { key: "published" },
-      { key: "unit" },
-      { key: "ratio", label: "lab / published", digits: 2 },
-      { key: "verdict" },
-      { key: "source", wrap: true },
-      { key: "note", wrap: true },
-    ])
-  }${summary}`;
+  return html`
+    <div class="table-wrap validation">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">case</th>
+            <th scope="col" class="num">lab</th>
+            <th scope="col" class="num">published</th>
+            <th scope="col">unit</th>
+            <th scope="col" class="num">lab / published</th>
+            <th scope="col">verdict</th>
+          </tr>
+        </thead>
+        <tbody>${body}</tbody>
+      </table>
+    </div>${summary}
+  `;
 }
