@@ -12,6 +12,7 @@ import { panelAt, panelTitles } from "../facet_panels.ts";
 import { formatMib } from "../size_format.ts";
 import { CONFIG_COLOURS, CONFIG_LABELS, configLabel } from "./_configurations.ts";
 import { measuredRows } from "./_tables.ts";
+import { spreadBars, spreadOf } from "../seed_spread.ts";
 
 const FACET_COLUMNS = 3;
 
@@ -69,6 +70,7 @@ export function footprintPlot(rows: readonly Row[], spec: FootprintPlotSpec): Pl
     points.push({
       footprint: Number(r.footprint_mib),
       value,
+      ...spreadOf(r, spec.measure),
       series,
       dashed: spec.dashed(series),
       ...panelAt(panel, FACET_COLUMNS),
@@ -115,6 +117,7 @@ export function footprintPlot(rows: readonly Row[], spec: FootprintPlotSpec): Pl
       }),
       Plot.line(points.filter((p) => !p.dashed), { ...channels, strokeWidth: 1.8 }),
       Plot.dot(points, { ...channels, fill: "series", r: 2.5 }),
+      spreadBars(points, { x: "footprint", stroke: "series", fx: "column", fy: "row" }),
       panelTitles(workloads, FACET_COLUMNS, "inside"),
     ],
   };

@@ -28,7 +28,7 @@ export const TRANSLATION_SECTIONS: readonly ReportSection[] = [
     kind: "plot",
     title: "Translation cycles per access",
     caption:
-      "Cycles spent translating addresses (TLB lookups, walk-cache hits, walk references, nested-TLB hits) per access, 4-level tables, in steady state: tables populated, TLBs and translation caches warmed. Dashed grey lines: native; colours: nested, one hue per guest page size, lighter for larger host pages. Points with no translation cycles are left off the log scale.",
+      "Cycles spent translating addresses (TLB lookups, walk-cache hits, walk references, nested-TLB hits) per access, 4-level tables, in steady state: tables populated, TLBs and translation caches warmed. Dashed grey lines: native; colours: nested, one hue per guest page size, lighter for larger host pages. Points with no translation cycles are left off the log scale. With several seeds, points are means and bars span the lowest to the highest seed.",
     plot: (rows) =>
       footprintPlot(rows, {
         measure: "translation_cycles_per_access",
@@ -44,7 +44,7 @@ export const TRANSLATION_SECTIONS: readonly ReportSection[] = [
     kind: "plot",
     title: "TLB misses per thousand accesses",
     caption:
-      "Second-level TLB misses, i.e. page walks, per thousand accesses, 4-level tables, in steady state. A TLB entry maps guest-virtual to host-physical memory at the smaller of the guest and host page sizes, so native and nested configurations with the same smaller page size miss equally and share a line: nesting costs nothing in misses, only in the walk each miss starts. Each curve rises where the footprint passes the TLB reach of its page size.",
+      "Second-level TLB misses, i.e. page walks, per thousand accesses, 4-level tables, in steady state. A TLB entry maps guest-virtual to host-physical memory at the smaller of the guest and host page sizes, so native and nested configurations with the same smaller page size miss equally and share a line: nesting costs nothing in misses, only in the walk each miss starts. Each curve rises where the footprint passes the TLB reach of its page size. With several seeds, points are means and bars span the lowest to the highest seed.",
     plot: (rows) =>
       footprintPlot(rows, {
         measure: "l2_tlb_mpka",
