@@ -219,9 +219,12 @@ export function renderExperimentPage(report: ExperimentReport): string {
 <div class="finding"><strong>Finding</strong>${report.headline}</div>
 ${
     report.assumptions
-      ? html`<details class="assumptions" open><summary>Model assumptions behind every figure</summary>${
-        renderProse(report.assumptions)
-      }</details>`
+      ? html`
+        <details class="assumptions"
+          open><summary>Model assumptions behind every figure</summary>${renderProse(
+            report.assumptions,
+          )}</details>
+      `
       : ""
   }
 ${partial}
