@@ -53,7 +53,7 @@ const VMWARE_NOTE =
  *   cycles_per_access: 8, demand_faults: 19, measured_accesses: 1_000_000,
  * }];
  * const check = shadowValidation(rows).find((v) => v.case.startsWith("build: page faults"))!;
- * if (check.lab !== 19 || Math.round(check.published) !== 19) throw new Error();
+ * if (check.lab !== 19 || Math.round(Number(check.published)) !== 19) throw new Error();
  * ```
  */
 export function shadowValidation(rows: readonly Row[]): ShadowValidation[] {

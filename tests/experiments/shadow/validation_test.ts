@@ -13,7 +13,7 @@ Deno.test("shadowValidation() pairs lab figures with cited published ones, from 
   const rows = await runPoints(SHADOW, points);
   const checks = shadowValidation(rows);
   for (const v of checks) {
-    assert.ok(Number.isFinite(v.lab) && v.published > 0, v.case);
+    assert.ok(Number.isFinite(v.lab) && Number(v.published) > 0, v.case);
     assert.ok(v.citation.length > 20 && v.note.length > 20 && v.unit.length > 0, v.case);
   }
   const cases = checks.map((v) => v.case);

@@ -12,7 +12,10 @@ Deno.test("snapshot validation computes each lab figure from the rows beside a c
   assert.equal(cases.length, 5);
   for (const c of cases) {
     assert.ok(Number.isFinite(c.lab) && c.lab > 0, `${c.case}: ${c.lab}`);
-    assert.ok(c.published > 0 && c.unit !== "" && c.citation !== "" && c.note !== "", c.case);
+    assert.ok(
+      Number(c.published) > 0 && c.unit !== "" && c.citation !== "" && c.note !== "",
+      c.case,
+    );
   }
   // The stall per fault under QEMU's rule: the exit and its handler, the
   // userfaultfd round trip and one copy, never a wait for storage.
