@@ -97,3 +97,61 @@ export function seedsNote(rows: readonly Row[]): string {
   const n = counts.size === 1 ? String(most) : `up to ${most}`;
   return ` Points are means over ${n} seeds; bars span the lowest to the highest seed.`;
 }
+
+/**
+ * Whether any point's seeds disagree: plots add their spread marks only
+ * then, so that a plot of one seed is exactly the plot it was before seeds.
+ *
+ * @example
+ * ```ts
+ * import { hasSpread } from "./seed_spread.ts";
+ * if (hasSpread([{ low: 2, high: 2 }])) throw new Error();
+ * if (!hasSpread([{ low: 2, high: 2 }, { low: 1, high: 3 }])) throw new Error();
+ * ```
+ */
+export function hasSpread(points: readonly Spread[]): boolean {
+  return points.some((p) => p.high > p.low);
+}
+
+/** The channels of a line plot's points that a spread band shares with its lines. */
+export interface SpreadBandChannels {
+  /** Channel of the x position. */
+  x: string;
+  /** Channel of the lines' colour, which fills each line's band. */
+  fill?: string;
+  /** Facet column channel, when the plot is faceted. */
+  fx?: string;
+  /** Facet row channel, when the plot is faceted. */
+  fy?: string;
+  /** The lines' curve, e.g. `step-after`; default linear. */
+  curve?: Plot.CurveName;
+}
+
+/**
+ * A faint band from `low` to `high` along each line of a line plot (one
+ * line per `fill` value, points in the lines' order), or `null` when no
+ * point's seeds disagree. A point whose `low` or `high` is not a number (NaN)
+ * leaves a gap, which is how a log-scale plot drops a spread down to zero.
+ *
+ * @example
+ * ```ts
+ * import { spreadBand } from "./seed_spread.ts";
+ * const points = [{ x: 1, low: 1, high: 3 }, { x: 2, low: 2, high: 2 }];
+ * if (spreadBand(points, { x: "x" }) === null) throw new Error();
+ * if (spreadBand([{ x: 1, low: 2, high: 2 }], { x: "x" }) !== null) throw new Error();
+ * ```
+ */
+export function spreadBand(
+  points: readonly (Spread & Record<string, unknown>)[],
+  channels: SpreadBandChannels,
+): Plot.Markish | null {
+  if (!hasSpread(points)) return null;
+  return Plot.areaY(points, {
+    ...channels,
+    // Explicit, so that lines of a point or two per panel raise no cardinality warning.
+    z: channels.fill ?? null,
+    y1: "low",
+    y2: "high",
+    fillOpacity: 0.18,
+  });
+}

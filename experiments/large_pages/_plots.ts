@@ -12,8 +12,9 @@ import { HOST_POLICIES } from "../../core/mapping/memory_config.ts";
 import type { Row } from "../experiment.ts";
 import { distinct } from "../rows.ts";
 import { panelAt, panelTitles } from "../facet_panels.ts";
+import { spreadBand, spreadOf } from "../seed_spread.ts";
 import { isPromotionAfterExit, mainSlice, percent } from "./_tables.ts";
-import { parseTimeline, type TimelineStep } from "./_timeline.ts";
+import { parseTimelines, type TimelineStep } from "./_timeline.ts";
 
 /** The line of promotion after the other tenants exited. */
 const AFTER_EXIT = "opportunistic+promote, tenants exit";
@@ -53,9 +54,13 @@ export function fragmentationPlot(
   const columns = Math.min(facets.length, 2);
   const points = data.map((r) => {
     const i = facets.indexOf(facetLabel(r));
+    const spread = spreadOf(r, measure);
     return {
       fragmentation: 100 * Number(r.fragmentation),
       value: Number(r[measure]),
+      // A log scale cannot reach down to zero: such a spread leaves a gap in its band.
+      low: options.log && !(spread.low > 0) ? NaN : spread.low,
+      high: spread.high,
       policy: seriesOf(r),
       ...panelAt(i, columns),
       facet: options.oneMode
@@ -85,6 +90,7 @@ export function fragmentationPlot(
     },
     marks: [
       Plot.frame({ stroke: "#d8dce1" }),
+      spreadBand(points, { x: "fragmentation", fill: "policy", fx: "column", fy: "row" }),
       ...SERIES.map((series, i) =>
         Plot.line(points.filter((p) => p.policy === series), {
           ...channels,
@@ -137,14 +143,24 @@ export function timelinePlot(
   if (data.length === 0) throw new Error("no promotion timeline with anything promoted");
   const modes = distinct(data.map((r) => String(r.mode)));
   const levels = distinct(data.map((r) => Number(r.fragmentation))).sort((a, b) => a - b);
-  const points = data.flatMap((r) =>
-    parseTimeline(r).map((step) => ({
-      minutes: step.seconds / 60,
-      value: step[measure],
-      level: `${percent(Number(r.fragmentation))} fragmentation`,
-      ...panelAt(modes.indexOf(String(r.mode)), modes.length),
-    }))
-  );
+  const points = data.flatMap((r) => {
+    // Per step over the seeds' timelines: the band is exact per seed; the
+    // line is the mean over the distinct timelines (a summarised row keeps
+    // identical timelines of two seeds once, so it is the seeds' mean
+    // exactly when every seed's timeline differs or all agree).
+    const timelines = parseTimelines(r);
+    return timelines[0].map((step, k) => {
+      const values = timelines.flatMap((t) => (k < t.length ? [t[k][measure]] : []));
+      return {
+        minutes: step.seconds / 60,
+        value: values.reduce((a, b) => a + b, 0) / values.length,
+        low: Math.min(...values),
+        high: Math.max(...values),
+        level: `${percent(Number(r.fragmentation))} fragmentation`,
+        ...panelAt(modes.indexOf(String(r.mode)), modes.length),
+      };
+    });
+  });
   const domain = levels.map((f) => `${percent(f)} fragmentation`);
   const channels = { x: "minutes", y: "value", stroke: "level", fx: "column", fy: "row" };
   return {
@@ -165,6 +181,13 @@ export function timelinePlot(
     },
     marks: [
       Plot.frame({ stroke: "#d8dce1" }),
+      spreadBand(points, {
+        x: "minutes",
+        fill: "level",
+        fx: "column",
+        fy: "row",
+        curve: "step-after",
+      }),
       Plot.line(points, { ...channels, curve: "step-after", strokeWidth: 2 }),
       panelTitles(modes, modes.length, "above"),
     ],

@@ -139,10 +139,17 @@ export function timelineColumns(timeline: Timeline): Row {
   return row;
 }
 
-/** The steps of a row's `timeline` column. */
-export function parseTimeline(row: Row): TimelineStep[] {
+/**
+ * The steps of each timeline in a row's `timeline` column: one for a row of
+ * one seed. A row summarised over seeds whose timelines differ holds each
+ * distinct timeline once, joined by ` / ` (see `summarizeSeeds`; the JSON
+ * of a timeline never contains that separator).
+ */
+export function parseTimelines(row: Row): TimelineStep[][] {
   if (typeof row.timeline !== "string") return [];
-  return (JSON.parse(row.timeline) as number[][]).map((
-    [seconds, large, cyclesPerAccess, agentCyclesPerAccess, promotions],
-  ) => ({ seconds, large, cyclesPerAccess, agentCyclesPerAccess, promotions }));
+  return row.timeline.split(" / ").map((json) =>
+    (JSON.parse(json) as number[][]).map((
+      [seconds, large, cyclesPerAccess, agentCyclesPerAccess, promotions],
+    ) => ({ seconds, large, cyclesPerAccess, agentCyclesPerAccess, promotions }))
+  );
 }

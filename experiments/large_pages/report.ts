@@ -29,7 +29,7 @@ export const LARGE_PAGES_SECTIONS: readonly ReportSection[] = [
     kind: "plot",
     title: "Guest memory backed by host large pages",
     caption:
-      "Share of host-backed guest memory mapped by host 2M or 1G pages, nested mode, main slice, at the measured window. The same first-touch decisions are made in shadow mode. With the other tenants staying, promotion has no free block to use and its line lies on opportunistic's; the purple line is promotion after the tenants exit, once the promotion agent has run for the horizon (see the timeline below).",
+      "Share of host-backed guest memory mapped by host 2M or 1G pages, nested mode, main slice, at the measured window. The same first-touch decisions are made in shadow mode. With the other tenants staying, promotion has no free block to use and its line lies on opportunistic's; the purple line is promotion after the tenants exit, once the promotion agent has run for the horizon (see the timeline below). With several seeds, lines join the means and the shaded bands span the lowest to the highest seed.",
     plot: (rows) =>
       fragmentationPlot(rows, "host_large_fraction", "Host large-page share (0–1)", {
         oneMode: true,
@@ -39,14 +39,14 @@ export const LARGE_PAGES_SECTIONS: readonly ReportSection[] = [
     kind: "plot",
     title: "Cycles per access",
     caption:
-      "All cycles per access in the measured window (compute, TLB, walks, exits). One panel per mode and guest 2M share; dashed: opportunistic+promote with the tenants staying, dotted: 1g, both drawn over opportunistic (thick) where they agree; purple: promotion after the tenants exit, measured after the promotion horizon (its copies ran on a host thread during the horizon: see the timeline and the promotion table). Where the host 4K line and the others meet, fragmentation has erased what opportunism won. The host 4K line is flat: fragmentation decides nothing under a 4K host policy, and table pages come from pageblocks of their own, so fragmentation does not move them.",
+      "All cycles per access in the measured window (compute, TLB, walks, exits). One panel per mode and guest 2M share; dashed: opportunistic+promote with the tenants staying, dotted: 1g, both drawn over opportunistic (thick) where they agree; purple: promotion after the tenants exit, measured after the promotion horizon (its copies ran on a host thread during the horizon: see the timeline and the promotion table). Where the host 4K line and the others meet, fragmentation has erased what opportunism won. The host 4K line is flat: fragmentation decides nothing under a 4K host policy, and table pages come from pageblocks of their own, so fragmentation does not move them. With several seeds, lines join the means and the shaded bands span the lowest to the highest seed.",
     plot: (rows) => fragmentationPlot(rows, "cycles_per_access", "Cycles per access (cycles)"),
   },
   {
     kind: "plot",
     title: "TLB misses per thousand accesses",
     caption:
-      "L2 TLB misses (walks) per 1,000 accesses. A TLB entry covers the smaller of the guest page and its host backing, so host large pages cut misses only where the guest maps 2M pages.",
+      "L2 TLB misses (walks) per 1,000 accesses. A TLB entry covers the smaller of the guest page and its host backing, so host large pages cut misses only where the guest maps 2M pages. With several seeds, lines join the means and the shaded bands span the lowest to the highest seed.",
     plot: (rows) =>
       fragmentationPlot(
         rows,
@@ -58,7 +58,7 @@ export const LARGE_PAGES_SECTIONS: readonly ReportSection[] = [
     kind: "plot",
     title: "Memory references per walk",
     caption:
-      "Page-table references per walk with the profile's walk caches, nested TLB and data caches. Host large pages shorten the host dimension of a nested walk even under guest 4K pages.",
+      "Page-table references per walk with the profile's walk caches, nested TLB and data caches. Host large pages shorten the host dimension of a nested walk even under guest 4K pages. With several seeds, lines join the means and the shaded bands span the lowest to the highest seed.",
     plot: (rows) => fragmentationPlot(rows, "walk_refs_per_walk", "References per walk (refs)"),
   },
   {
@@ -69,14 +69,14 @@ export const LARGE_PAGES_SECTIONS: readonly ReportSection[] = [
         formatNumber(SAMPLE_WARMUP_ACCESSES)
       } warm-up and ${
         formatNumber(SAMPLE_ACCESSES)
-      } measured accesses stand for the interval's accesses (again only after a pass that changed something).`,
+      } measured accesses stand for the interval's accesses (again only after a pass that changed something). With several seeds, lines join the means and the shaded bands span the lowest to the highest seed.`,
     plot: (rows) => timelinePlot(rows, "large", "Host large-page share (0–1)"),
   },
   {
     kind: "plot",
     title: "Promotion over time: cycles per access",
     caption:
-      "The guest's cycles per access over each 10 s interval against guest time, the same rows: the interval's guest time divided by the accesses it holds, the kicks that flush the vCPU's TLBs after each collapse and the refills that follow included. The promotion agent's copies run on a host thread and are not in these lines: they add a few thousandths of a cycle per access (promotion table).",
+      "The guest's cycles per access over each 10 s interval against guest time, the same rows: the interval's guest time divided by the accesses it holds, the kicks that flush the vCPU's TLBs after each collapse and the refills that follow included. The promotion agent's copies run on a host thread and are not in these lines: they add a few thousandths of a cycle per access (promotion table). With several seeds, lines join the means and the shaded bands span the lowest to the highest seed.",
     plot: (rows) => timelinePlot(rows, "cyclesPerAccess", "Cycles per access (cycles)"),
   },
   {

@@ -27,14 +27,14 @@ export const SHADOW_SECTIONS: readonly ReportSection[] = [
     kind: "plot",
     title: "Cost relative to native, by workload and configuration",
     caption:
-      "Cycles per access (translation, exits, guest-kernel and hypervisor work, compute) divided by native's on the same workload and vCPU count, at the published event rates; log scale, the dashed line is native. Shadow configurations: the unoptimised baseline, each strategy alone, all together. overhead_vs_native in shadow.csv is this ratio minus one.",
+      "Cycles per access (translation, exits, guest-kernel and hypervisor work, compute) divided by native's on the same workload and vCPU count, at the published event rates; log scale, the dashed line is native. Shadow configurations: the unoptimised baseline, each strategy alone, all together. overhead_vs_native in shadow.csv is this ratio minus one. With several seeds, dots are the ratio of the mean cycles and bars span the lowest to the highest seed's own ratio.",
     plot: slowdownPlot,
   },
   {
     kind: "plot",
     title: "VM exits by reason",
     caption:
-      "VM exits per 1,000 measured accesses, by exit reason, at the largest vCPU count of the sweep and the published event rates. Native never exits and is left out; nested exits only for IPIs.",
+      "VM exits per 1,000 measured accesses, by exit reason, at the largest vCPU count of the sweep and the published event rates. Native never exits and is left out; nested exits only for IPIs. With several seeds, bars are means and the black error bars span the lowest to the highest seed's exits, all reasons together.",
     plot: exitsPlot,
   },
   {
@@ -91,7 +91,7 @@ export const SHADOW_SECTIONS: readonly ReportSection[] = [
     kind: "plot",
     title: "Batched population: hidden faults against batch size",
     caption:
-      "Hidden page faults per 1,000 accesses with the batch strategy alone, by batch size; size 1 is the baseline. The quick grid runs only 8 (KVM's PTE_PREFETCH_NUM), the full grid 1, 8, 64 and 512. Without lazy flags a batch fills only guest entries already marked accessed, as KVM's prefetch does.",
+      "Hidden page faults per 1,000 accesses with the batch strategy alone, by batch size; size 1 is the baseline. The quick grid runs only 8 (KVM's PTE_PREFETCH_NUM), the full grid 1, 8, 64 and 512. Without lazy flags a batch fills only guest entries already marked accessed, as KVM's prefetch does. With several seeds, points are means and the shaded bands span the lowest to the highest seed.",
     plot: batchPlot,
   },
 ];

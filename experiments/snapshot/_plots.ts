@@ -10,6 +10,7 @@ import { RESTORE_METHODS } from "../../core/snapshot/state_params.ts";
 import { STORAGE_PROFILE_NAMES } from "../../core/transfer/storage_profile.ts";
 import type { Row } from "../experiment.ts";
 import { distinct } from "../rows.ts";
+import { spreadBand, spreadOf } from "../seed_spread.ts";
 import {
   RESTORE_COLOURS,
   RESTORE_LABELS,
@@ -25,8 +26,8 @@ import { plotted } from "./_tables.ts";
 export interface BatchPlotSpec {
   /** Phase whose rows are plotted. */
   phase: "snapshot" | "restore";
-  /** Row field plotted, or a function of the row. */
-  measure: (row: Row) => number;
+  /** Row field plotted: its mean over seeds, and its spread where seeds disagree. */
+  measure: string;
   /** Y-axis label with unit. */
   yLabel: string;
   /** Log scale (values at or below zero are dropped) or linear from zero. */
@@ -47,12 +48,18 @@ export function batchPlot(rows: readonly Row[], spec: BatchPlotSpec): Plot.PlotO
   const allMethods = spec.phase === "snapshot" ? SNAPSHOT_VARIANTS : RESTORE_METHODS;
   const storages = STORAGE_PROFILE_NAMES.filter((s) => shown.some((r) => r.storage === s));
   const data = shown
-    .map((r) => ({
-      batch: Number(r.batch_pages),
-      value: spec.measure(r),
-      method: labels[variantOf(r)] ?? variantOf(r),
-      storage: storageLabel(String(r.storage)),
-    }))
+    .map((r) => {
+      const spread = spreadOf(r, spec.measure);
+      return {
+        batch: Number(r.batch_pages),
+        value: Number(r[spec.measure]),
+        // A log scale cannot reach down to zero: such a spread leaves a gap in its band.
+        low: spec.log && !(spread.low > 0) ? NaN : spread.low,
+        high: spread.high,
+        method: labels[variantOf(r)] ?? variantOf(r),
+        storage: storageLabel(String(r.storage)),
+      };
+    })
     .filter((d) => Number.isFinite(d.value) && (!spec.log || d.value > 0))
     .sort((a, b) => a.batch - b.batch);
   const batches = distinct(data.map((d) => d.batch)).sort((a, b) => a - b);
@@ -86,6 +93,7 @@ export function batchPlot(rows: readonly Row[], spec: BatchPlotSpec): Plot.PlotO
     },
     marks: [
       Plot.frame({ stroke: "#d8dce1" }),
+      spreadBand(data, { x: "batch", fill: "method", fx: "storage" }),
       Plot.line(data, { ...channels, strokeWidth: 1.8 }),
       Plot.dot(data, { ...channels, fill: "method", r: 2.5 }),
     ],

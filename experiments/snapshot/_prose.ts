@@ -12,7 +12,14 @@ import type { Row } from "../experiment.ts";
 import { distinct, mean } from "../rows.ts";
 import { formatMib } from "../size_format.ts";
 import { DID_NOT_FINISH, variantOf } from "./_labels.ts";
-import { faultStallUs, gaveUp, lazyVersusFullRows, plotted } from "./_tables.ts";
+import {
+  faultStallUs,
+  gaveUp,
+  lazyVersusFullRows,
+  plotted,
+  runsGaveUp,
+  runsOf,
+} from "./_tables.ts";
 
 /** The plotted guest in words: memory, vCPUs, writes and working set. */
 function describeGuest(rows: readonly Row[]): string {
@@ -111,22 +118,34 @@ export function headline(rows: readonly Row[]): string {
   const unfinished = rows.filter(gaveUp);
   if (unfinished.length > 0) {
     parts.push(
-      `${unfinished.length} of ${rows.length} runs (${
+      `${runsCount(unfinished, runsGaveUp)} of ${runsCount(rows, runsOf)} runs (${
         describeMethods(unfinished)
       }) ${DID_NOT_FINISH} of simulated time; they are listed apart and left out of the plots.`,
     );
   }
-  const lost = rows.reduce((s, r) => s + Number(r.lost_pages ?? 0), 0);
+  const lost = lostPages(rows);
   parts.push(
     lost === 0 ? "No run lost a page." : `${lost} pages were lost: a mechanism is broken.`,
   );
   return parts.join(" ");
 }
 
-/** "12 dirty-precopy, 1 lazy-sweep": how many rows of each method. */
+/** Runs of the rows, counted by `count` (a summarised row stands for several). */
+function runsCount(rows: readonly Row[], count: (r: Row) => number): number {
+  return rows.reduce((s, r) => s + count(r), 0);
+}
+
+/** Pages lost over every run (a summarised row's mean times its seeds). */
+function lostPages(rows: readonly Row[]): number {
+  return rows.reduce((s, r) => s + Math.round(Number(r.lost_pages ?? 0) * runsOf(r)), 0);
+}
+
+/** "12 dirty-precopy, 1 lazy-sweep": how many runs of each method gave up. */
 function describeMethods(rows: readonly Row[]): string {
   const counts = new Map<string, number>();
-  for (const r of rows) counts.set(String(r.method), (counts.get(String(r.method)) ?? 0) + 1);
+  for (const r of rows) {
+    counts.set(String(r.method), (counts.get(String(r.method)) ?? 0) + runsGaveUp(r));
+  }
   return [...counts].map(([m, n]) => `${n} ${m}`).join(", ");
 }
 
@@ -271,12 +290,12 @@ export function reading(rows: readonly Row[]): string {
     `Each run is simulated touch by touch, so its cost grows with the simulated time the guest runs; a run stops at ${DEFAULT_SIM_TIME_LIMIT_S} s of simulated time (the simTimeLimitS option). ${
       unfinished.length === 0
         ? "Every run of this sweep ended within it."
-        : `${unfinished.length} of ${rows.length} runs (${
+        : `${runsCount(unfinished, runsGaveUp)} of ${runsCount(rows, runsOf)} runs (${
           describeMethods(unfinished)
         }) did not: they are shown as "${DID_NOT_FINISH}" rather than as numbers, left out of the plots, and listed with what was still left to do in "Runs that did not finish"; the pages they had saved or restored by then were checked like the others.`
     }`,
   );
-  const lost = rows.reduce((s, r) => s + Number(r.lost_pages ?? 0), 0);
+  const lost = lostPages(rows);
   paragraphs.push(
     lost === 0
       ? "Every run was checked page by page: each snapshot image holds exactly the version each page had at the snapshot instant, and every page the restored guest touched held the image's version. No page was lost."

@@ -8,7 +8,7 @@
 import { RESTORE_METHODS } from "../../core/snapshot/state_params.ts";
 import { STORAGE_PROFILE_NAMES, STORAGE_PROFILES } from "../../core/transfer/storage_profile.ts";
 import type { Row } from "../experiment.ts";
-import { findRow, largest, mean } from "../rows.ts";
+import { findRow, largest } from "../rows.ts";
 import { DEFAULT_GUEST } from "./grid.ts";
 import {
   DID_NOT_FINISH,
@@ -18,9 +18,36 @@ import {
   variantOf,
 } from "./_labels.ts";
 
-/** True for a run that gave up at its simulated-time limit. */
+/**
+ * True for a run that gave up at its simulated-time limit; for a row
+ * summarised over seeds, when any seed's run gave up (its times are then
+ * means over the seeds that finished, so the point is shown as unfinished).
+ */
 export function gaveUp(r: Row): boolean {
   return r.finished === false;
+}
+
+/** Runs a row stands for: its seeds when summarised over several, else 1. */
+export function runsOf(r: Row): number {
+  return typeof r.seeds === "number" ? r.seeds : 1;
+}
+
+/**
+ * Runs of a row that gave up. A summarised row whose seeds disagree says
+ * for how many `finished` held in `finished_seeds`, e.g. `"2 of 3"`.
+ */
+export function runsGaveUp(r: Row): number {
+  if (!gaveUp(r)) return 0;
+  const held = typeof r.finished_seeds === "string"
+    ? /^(\d+) of (\d+)$/.exec(r.finished_seeds)
+    : null;
+  return held ? Number(held[2]) - Number(held[1]) : runsOf(r);
+}
+
+/** The sum over `rows` of a measure over all their runs (a summarised row's mean times its seeds). */
+function runsTotal(rows: readonly Row[], key: string): number {
+  // Rounded: a mean of whole counts times the seeds is whole up to rounding.
+  return rows.reduce((s, r) => s + Math.round(Number(r[key] ?? 0) * runsOf(r)), 0);
 }
 
 /**
@@ -115,10 +142,10 @@ export function integrityRows(rows: readonly Row[]): Row[] {
       out.push({
         phase,
         method: phase === "snapshot" ? SNAPSHOT_LABELS[method] : method,
-        runs: of.length,
-        unfinished: of.filter(gaveUp).length,
-        pages_checked: of.reduce((s, r) => s + Number(r.memory_gib) * 262144, 0),
-        lost_pages: of.reduce((s, r) => s + Number(r.lost_pages), 0),
+        runs: of.reduce((s, r) => s + runsOf(r), 0),
+        unfinished: of.reduce((s, r) => s + runsGaveUp(r), 0),
+        pages_checked: of.reduce((s, r) => s + Number(r.memory_gib) * 262144 * runsOf(r), 0),
+        lost_pages: runsTotal(of, "lost_pages"),
       });
     }
   }
@@ -172,11 +199,15 @@ export function unfinishedRows(rows: readonly Row[]): Row[] {
     write_fraction: Number(r.write_fraction),
     working_set_fraction: Number(r.working_set_fraction),
     batch_pages: Number(r.batch_pages),
-    result: DID_NOT_FINISH,
+    result: typeof r.finished_seeds === "string"
+      ? `${DID_NOT_FINISH} (${runsGaveUp(r)} of ${runsOf(r)} seeds)`
+      : DID_NOT_FINISH,
     rounds: Number(r.rounds),
     pages_moved: Number(r.pages_moved),
     lost_pages: Number(r.lost_pages),
-    reason: String(r.gave_up_reason).replace(/^did not finish within [^:]*: /, ""),
+    // Seeds that disagree join their reasons with " / " (a seed that finished gave "").
+    reason: String(r.gave_up_reason).split(" / ").filter((x) => x !== "")
+      .map((x) => x.replace(/^did not finish within [^:]*: /, "")).join(" / "),
   }));
 }
 
@@ -188,16 +219,20 @@ export function exitRows(rows: readonly Row[]): Row[] {
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key)!.push(r);
   }
+  // Over runs: a row summarised over seeds weighs as many runs as it has seeds.
+  const perRun = (rs: readonly Row[], key: string) =>
+    rs.reduce((s, r) => s + Number(r[key] ?? 0) * runsOf(r), 0) /
+    rs.reduce((s, r) => s + runsOf(r), 0);
   return [...groups].map(([key, rs]) => ({
     phase: key.split("/")[0],
     method: SNAPSHOT_LABELS[key.split("/")[1]] ?? RESTORE_LABELS[key.split("/")[1]] ??
       key.split("/")[1],
-    runs: rs.length,
-    exits_write_protect: mean(rs, "exits_write_protect"),
-    exits_pml_full: mean(rs, "exits_pml_full"),
-    exits_kick: mean(rs, "exits_kick"),
-    exits_nested_fault: mean(rs, "exits_nested_fault"),
-    exits: mean(rs, "exits"),
+    runs: rs.reduce((s, r) => s + runsOf(r), 0),
+    exits_write_protect: perRun(rs, "exits_write_protect"),
+    exits_pml_full: perRun(rs, "exits_pml_full"),
+    exits_kick: perRun(rs, "exits_kick"),
+    exits_nested_fault: perRun(rs, "exits_nested_fault"),
+    exits: perRun(rs, "exits"),
   }));
 }
 

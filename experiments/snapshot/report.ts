@@ -38,11 +38,11 @@ export const SNAPSHOT_SECTIONS: readonly ReportSection[] = [
     kind: "plot",
     title: "Snapshot pause against batch size",
     caption:
-      "Time the guest could not run at all: stop-and-copy's whole save, concurrent copy-before-write's write-protect pause (the same under either rule), pre-copy's final round. One panel per storage profile; log scales.",
+      "Time the guest could not run at all: stop-and-copy's whole save, concurrent copy-before-write's write-protect pause (the same under either rule), pre-copy's final round. One panel per storage profile; log scales. With several seeds, lines join the means and the shaded bands span the lowest to the highest seed.",
     plot: (rows) =>
       batchPlot(rows, {
         phase: "snapshot",
-        measure: (r) => Number(r.pause_ms),
+        measure: "pause_ms",
         yLabel: "Pause (ms)",
         log: true,
         methods: SNAPSHOT_TIME_VARIANTS,
@@ -52,11 +52,11 @@ export const SNAPSHOT_SECTIONS: readonly ReportSection[] = [
     kind: "plot",
     title: "Snapshot total time against batch size",
     caption:
-      "From the snapshot request until the image (memory and device state) is complete on storage. Concurrent copy-before-write writes the same bytes in the same I/Os as stop-and-copy (under either rule), so its line mostly hides the grey one. Log scales.",
+      "From the snapshot request until the image (memory and device state) is complete on storage. Concurrent copy-before-write writes the same bytes in the same I/Os as stop-and-copy (under either rule), so its line mostly hides the grey one. Log scales. With several seeds, lines join the means and the shaded bands span the lowest to the highest seed.",
     plot: (rows) =>
       batchPlot(rows, {
         phase: "snapshot",
-        measure: (r) => Number(r.total_ms),
+        measure: "total_ms",
         yLabel: "Total time (ms)",
         log: true,
         methods: SNAPSHOT_TIME_VARIANTS,
@@ -66,11 +66,11 @@ export const SNAPSHOT_SECTIONS: readonly ReportSection[] = [
     kind: "plot",
     title: "What the running guest pays during a snapshot",
     caption:
-      "Fraction of the guest's progress lost from the request until the image is complete: paused, or blocked in a copy-before-write or dirty-logging exit. Stop-and-copy loses everything (1) by definition. Copy-before-write is drawn twice: under QEMU's rule (a faulting write waits for its page's copy into the saver's buffer) and under the pessimistic rule (it waits until its batch is on storage), the bound.",
+      "Fraction of the guest's progress lost from the request until the image is complete: paused, or blocked in a copy-before-write or dirty-logging exit. Stop-and-copy loses everything (1) by definition. Copy-before-write is drawn twice: under QEMU's rule (a faulting write waits for its page's copy into the saver's buffer) and under the pessimistic rule (it waits until its batch is on storage), the bound. With several seeds, lines join the means and the shaded bands span the lowest to the highest seed.",
     plot: (rows) =>
       batchPlot(rows, {
         phase: "snapshot",
-        measure: (r) => Number(r.guest_slowdown),
+        measure: "guest_slowdown",
         yLabel: "Guest slowdown (fraction of progress lost)",
         log: false,
         methods: SNAPSHOT_VARIANTS,
@@ -97,11 +97,11 @@ export const SNAPSHOT_SECTIONS: readonly ReportSection[] = [
     kind: "plot",
     title: "Restore: when the guest's work is done",
     caption:
-      "Time from the restore request until every vCPU has completed 100 ms of guest work, per restore method. The gap to the fastest method is time spent waiting for memory: before the first instruction (full, prefetch) or in faults (lazy). Log scales.",
+      "Time from the restore request until every vCPU has completed 100 ms of guest work, per restore method. The gap to the fastest method is time spent waiting for memory: before the first instruction (full, prefetch) or in faults (lazy). Log scales. With several seeds, lines join the means and the shaded bands span the lowest to the highest seed.",
     plot: (rows) =>
       batchPlot(rows, {
         phase: "restore",
-        measure: (r) => Number(r.job_done_ms),
+        measure: "job_done_ms",
         yLabel: "Guest job done (ms)",
         log: true,
         methods: RESTORE_METHODS,
@@ -111,11 +111,11 @@ export const SNAPSHOT_SECTIONS: readonly ReportSection[] = [
     kind: "plot",
     title: "Restore: first instruction",
     caption:
-      "Time until the guest runs its first instruction. Lazy methods start once the device state is read (lazy and lazy + sweep start together, so one line hides the other); prefetch once the working set is in; full once everything is. Log scales.",
+      "Time until the guest runs its first instruction. Lazy methods start once the device state is read (lazy and lazy + sweep start together, so one line hides the other); prefetch once the working set is in; full once everything is. Log scales. With several seeds, lines join the means and the shaded bands span the lowest to the highest seed.",
     plot: (rows) =>
       batchPlot(rows, {
         phase: "restore",
-        measure: (r) => Number(r.first_instruction_ms),
+        measure: "first_instruction_ms",
         yLabel: "First instruction (ms)",
         log: true,
         methods: RESTORE_METHODS,
