@@ -33,7 +33,7 @@ export function headline(rows: readonly Row[]): string {
   const parts: string[] = [];
   if (small && large) {
     parts.push(
-      `${slice.workload} over ${formatMib(slice.footprint)}, guest ${
+      `With ${slice.workload} accesses over ${formatMib(slice.footprint)}, guest ${
         percent(share)
       } in 2M pages, nested: opportunistic host large pages cut cycles per access from ${
         formatNumber(Number(small.cycles_per_access))
