@@ -13,7 +13,6 @@
 
 import { createAccessChunk } from "../../core/base/access_chunk.ts";
 import type { CostModel } from "../../core/cost/cost_model.ts";
-import { translationCycles } from "../../core/cost/stats.ts";
 import { buildMachine } from "../../core/machine/build_machine.ts";
 import { finish } from "../../core/workload/simulate.ts";
 import { DEFAULT_BASE_VPN } from "../../core/workload/workload_options.ts";
@@ -136,8 +135,8 @@ function rowOf(machine: PointMachine, largeAfterTouch: number, timeline: Timelin
     l2_tlb_misses_per_kilo_access: (1000 * c.l2_tlb_misses) / n,
     ...(c.walks > 0 ? { walk_refs_per_walk: c.walk_refs / c.walks } : {}),
     cycles_per_access: y.total / n,
-    translation_cycles_per_access: translationCycles(y) / n,
-    translation_share: translationCycles(y) / y.total,
+    translation_cycles_per_access: result.derived.translation_cycles / n,
+    translation_share: result.derived.translation_share,
     page_table_bytes: tables.guest + tables.host + tables.shadow,
     guest_table_bytes: tables.guest,
     host_table_bytes: tables.host,
