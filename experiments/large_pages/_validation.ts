@@ -16,13 +16,9 @@ import { findRow } from "../rows.ts";
 import { isPromotionAfterExit, mainSlice, tenantsStay } from "./_tables.ts";
 import { parseTimelines } from "./_timeline.ts";
 import type { ValidationCase } from "../../reports/report_section.ts";
+import { BASU_ISCA_2013, BHARGAVA_ASPLOS_2008, PHAM_THESIS_2016 } from "../published_sources.ts";
+import { PUBLISHED_REFS } from "../translation/_cold_walk.ts";
 
-const BASU =
-  'Basu, Gandhi, Chang, Hill, Swift, "Efficient virtual memory for big memory servers", ISCA 2013 (abstract and introduction)';
-const PHAM_THESIS =
-  'B. Pham, "Architectural support for efficient virtual memory on big-memory systems", PhD thesis, Rutgers, 2016 (abstract)';
-const BHARGAVA =
-  'Bhargava, Serebrin, Spadini, Manne, "Accelerating two-dimensional page walks for virtualized systems", ASPLOS 2008';
 const KHUGEPAGED =
   "Linux mm/khugepaged.c defaults: pages_to_scan = HPAGE_PMD_NR × 8 = 4,096, scan_sleep_millisecs = 10,000 (Documentation/admin-guide/mm/transhuge.rst)";
 
@@ -92,7 +88,7 @@ export function largePagesValidation(rows: readonly Row[]): ValidationCase[] {
       lab: small,
       published: 51,
       unit: "%",
-      citation: BASU,
+      citation: BASU_ISCA_2013,
       note:
         `Lab: ${where}, guest 4K on host 4K (2-D walks). Published: up to 51 % of execution time in TLB misses for big-memory workloads on native 4K pages. ${noData}`,
     });
@@ -102,7 +98,7 @@ export function largePagesValidation(rows: readonly Row[]): ValidationCase[] {
       lab: small,
       published: 50,
       unit: "%",
-      citation: PHAM_THESIS,
+      citation: PHAM_THESIS_2016,
       note:
         `Lab: the same row. Published: 20–50 % of run time for large footprints with poor locality (the upper end is compared: uniform random access is the poorest locality). ${noData}`,
     });
@@ -113,7 +109,7 @@ export function largePagesValidation(rows: readonly Row[]): ValidationCase[] {
       lab: large,
       published: 10,
       unit: "%",
-      citation: BASU,
+      citation: BASU_ISCA_2013,
       note:
         `Lab: ${where}, guest 2M on host 2M (opportunistic backing, every region large). Published: still up to 10 % with large pages, native. The lab's 1 GiB fits the 2M TLB reach of the profile (1,536 L2 entries × 2 MiB), so almost nothing misses; Basu's workloads span tens of GiB. ${noData}`,
     });
@@ -121,9 +117,9 @@ export function largePagesValidation(rows: readonly Row[]): ValidationCase[] {
   const cost = getProfile("intel-skylake-sp");
   for (
     const [guest, host, published] of [
-      ["4k", "4k", 24],
-      ["2m", "4k", 19],
-      ["2m", "2m", 15],
+      ["4k", "4k", PUBLISHED_REFS["4/nested/4k/4k"]],
+      ["2m", "4k", PUBLISHED_REFS["4/nested/2m/4k"]],
+      ["2m", "2m", PUBLISHED_REFS["4/nested/2m/2m"]],
     ] as const
   ) {
     out.push({
@@ -133,7 +129,7 @@ export function largePagesValidation(rows: readonly Row[]): ValidationCase[] {
       lab: coldNestedWalk(guest, host, cost),
       published,
       unit: "references",
-      citation: BHARGAVA,
+      citation: BHARGAVA_ASPLOS_2008,
       note:
         "Lab: one walk of the model's nested walker with walk caches, nested TLB and TLB empty. Published: (n+1)(m+1)−1 for n guest and m host levels walked; a guest 2M page splintered by host 4K pages keeps 19.",
     });

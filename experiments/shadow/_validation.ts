@@ -11,6 +11,7 @@ import { BUILD_ACCESSES_PER_FAULT, SERVER_ACCESSES_PER_SWITCH } from "../../core
 import type { Row, Value } from "../experiment.ts";
 import { mainRows, maxVcpus } from "./_tables.ts";
 import type { ValidationCase } from "../../reports/report_section.ts";
+import { MARGARITOV_THESIS_2021 } from "../published_sources.ts";
 
 /** One comparison of a lab figure with a published one (the report's validation case). */
 export type ShadowValidation = ValidationCase;
@@ -153,8 +154,7 @@ export function shadowValidation(rows: readonly Row[]): ShadowValidation[] {
     lab: avg(main, bigmemNested, "walk_cycles_per_access") / walks,
     published: 100,
     unit: "cycles",
-    citation:
-      'A. Margaritov, "Improving Address Translation Performance in Virtualized Multi-Tenant Systems", PhD thesis, Edinburgh, 2021: nested page walk latency "can reach hundreds of cycles"',
+    citation: MARGARITOV_THESIS_2021,
     note:
       "Published is 'hundreds' (100 taken as its floor) under colocation and cache contention; the lab's walk references go through its cache hierarchy (L1D, L2, a vCPU's share of the last-level cache, DRAM) beside bigmem's data, and most 2-D walks here hit the walk caches and the nested TLB.",
   });
