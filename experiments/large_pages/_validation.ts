@@ -67,7 +67,8 @@ export function largePagesValidation(rows: readonly Row[]): ValidationCase[] {
   const slice = mainSlice(rows);
   const stay = tenantsStay(slice.rows);
   const frag0 = Math.min(...stay.map((r) => Number(r.fragmentation)));
-  const where = `\`${slice.workload}\` over ${slice.footprint} MiB, nested, ${frag0} fragmentation`;
+  const where =
+    `${slice.workload} accesses over ${slice.footprint} MiB, nested, ${frag0} fragmentation`;
   const small = translationPercent(
     findRow(stay, { mode: "nested", policy: "4k", fragmentation: frag0, guest_large_fraction: 0 }),
   );
