@@ -11,7 +11,8 @@ import {
   PageMover,
   type PageMoverClient,
 } from "../transfer/page_mover.ts";
-import { type LoggingStart, PAGE_BYTES, startDirtyLogging } from "./_state_machine.ts";
+import { type LoggingStart, startDirtyLogging } from "../workload/translation_sample.ts";
+import { PAGE_BYTES } from "./_state_machine.ts";
 import { StateRun } from "./_state_run.ts";
 import type { SnapshotSettings } from "./state_params.ts";
 import type { StateRow } from "./state_row.ts";
@@ -50,7 +51,11 @@ export class PrecopySaver extends StateRun<SnapshotSettings> implements PageMove
     super(s, cost, seed, s.dirtyLog);
     this.#log = this.machine.dirtyLog!;
     // Dirty logging starts with the snapshot request, splitting host large pages.
-    this.#logging = startDirtyLogging(this.machine, this.guest, s, seed);
+    this.#logging = startDirtyLogging(this.machine, this.guest, {
+      accesses: s.translationSampleAccesses,
+      writeFraction: s.writeFraction,
+      seed,
+    });
     this.#image = new Uint32Array(s.pages);
     this.#list = new Uint32Array(s.pages);
     this.#mover = new PageMover(this.events, this, {

@@ -11,7 +11,8 @@ import {
   type PageMoverClient,
 } from "../transfer/page_mover.ts";
 import { addressOrder, workingSetOrder } from "./_page_order.ts";
-import { NO_LOGGING, PAGE_BYTES } from "./_state_machine.ts";
+import { NO_LOGGING } from "../workload/translation_sample.ts";
+import { PAGE_BYTES } from "./_state_machine.ts";
 import { StateRun } from "./_state_run.ts";
 import type { RestoreSettings } from "./state_params.ts";
 import type { StateRow } from "./state_row.ts";

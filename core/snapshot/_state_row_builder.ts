@@ -4,7 +4,7 @@ import { EXIT_REASON_NAMES } from "../base/exit_reason.ts";
 import { msFromCycles } from "../clock/cycle_time.ts";
 import type { CostModel } from "../cost/cost_model.ts";
 import type { Machine } from "../machine/machine.ts";
-import type { LoggingStart } from "./_state_machine.ts";
+import type { LoggingStart } from "../workload/translation_sample.ts";
 import { PAGE_BYTES } from "./_state_machine.ts";
 import type { StateSettings } from "./state_params.ts";
 import type { StateRow } from "./state_row.ts";

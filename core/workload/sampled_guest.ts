@@ -41,6 +41,15 @@ export interface GuestWorkload {
   touchCycles: number;
   /** Touches each vCPU must complete for its job to be done (≥ 0). */
   jobTouches: number;
+  /**
+   * Where writes go. Absent or null: to a page of the working set drawn like
+   * a read's. Given: to the next page of this list, one cursor shared by all
+   * vCPUs, starting over at its end — a guest that dirties distinct pages at
+   * a steady rate (its writable working set is the list), so that the pages
+   * it dirties in a time t are min(list length, writes in t), the pre-copy
+   * model's assumption. Reads still fall in the working set.
+   */
+  writeOrder?: Uint32Array | null;
 }
 
 /** Receives the touches the page modes forbid, and the end of the guest's job. */
@@ -88,10 +97,10 @@ export interface TrapHandler {
  * ```
  */
 export class SampledGuest implements ClockAgent {
-  /** The machine whose vCPUs the guest drives. */
-  readonly machine: Machine;
+  /** The machine whose vCPUs the guest drives (another after {@linkcode SampledGuest.moveTo}). */
+  machine: Machine;
   /** The memory the vCPUs touch: the machine's tracked memory. */
-  readonly memory: GuestMemory;
+  memory: GuestMemory;
   /** Working-set pages, ascending. */
   readonly workingSet: Uint32Array;
   /** 1 for each page in the working set. */
@@ -123,7 +132,15 @@ export class SampledGuest implements ClockAgent {
   #rngs: Prng[];
   #writeBelow: number;
   #touchCycles: number;
+  #baseTouchCycles: number;
   #slowdownPerTouch: number;
+  #translationFactor = 1;
+  #throttle = 0;
+  // Touches per vCPU up to the last change of speed: the slowdown of those
+  // before it is already in lostCycles.
+  #touchesAtSpeedChange: Float64Array;
+  #writeOrder: Uint32Array | null;
+  #writeCursor = 0;
   #jobTouches: number;
   #jobsLeft: number;
   #handler: TrapHandler;
@@ -166,7 +183,13 @@ export class SampledGuest implements ClockAgent {
     // Compare raw 32-bit draws against a threshold: one draw per decision.
     this.#writeBelow = Math.round(workload.writeFraction * 4294967296);
     this.#touchCycles = workload.touchCycles;
+    this.#baseTouchCycles = workload.touchCycles;
     this.#slowdownPerTouch = 0;
+    this.#touchesAtSpeedChange = new Float64Array(v);
+    this.#writeOrder = workload.writeOrder ?? null;
+    if (this.#writeOrder !== null && this.#writeOrder.length === 0) {
+      throw new RangeError("SampledGuest: writeOrder holds no page");
+    }
     this.#jobTouches = workload.jobTouches;
     this.#jobsLeft = workload.jobTouches > 0 ? v : 0;
     const ws = buildWorkingSet(
@@ -236,14 +259,70 @@ export class SampledGuest implements ClockAgent {
   }
 
   /**
-   * Before the guest runs: the mechanism made the machine `factor` (≥ 1)
-   * times slower per access (host pages split by dirty logging), so every
-   * touch's work takes that much longer; the extra cycles count as lost.
+   * The mechanism made the machine `factor` (≥ 1) times slower per access
+   * (host pages split by dirty logging, or a destination backed by smaller
+   * pages), so every touch's work from now on takes that much longer; the
+   * extra cycles count as lost. A factor replaces the previous one.
    */
   slowDown(factor: number): void {
-    const base = this.#touchCycles - this.#slowdownPerTouch;
-    this.#touchCycles = Math.max(base, Math.round(base * factor));
+    this.#translationFactor = factor;
+    this.#respeed();
+  }
+
+  /**
+   * Throttles every vCPU to run only `1 - fraction` of the time (QEMU's
+   * auto-converge makes vCPU threads sleep that share of each time slice):
+   * every touch's work from now on takes 1 / (1 - fraction) times as long,
+   * the extra counted as lost. `fraction` is 0 (no throttle) up to below 1.
+   */
+  throttle(fraction: number): void {
+    if (!(fraction >= 0 && fraction < 1)) {
+      throw new RangeError(`SampledGuest: throttle must be from 0 to below 1, got ${fraction}`);
+    }
+    this.#throttle = fraction;
+    this.#respeed();
+  }
+
+  /** The throttle set by {@linkcode SampledGuest.throttle}. */
+  get throttled(): number {
+    return this.#throttle;
+  }
+
+  // The touches so far keep the slowdown they ran at: fold it into lostCycles.
+  #respeed(): void {
+    const per = this.#slowdownPerTouch;
+    for (let i = 0; i < this.touches.length; i++) {
+      this.lostCycles[i] += (this.touches[i] - this.#touchesAtSpeedChange[i]) * per;
+      this.#touchesAtSpeedChange[i] = this.touches[i];
+    }
+    const base = this.#baseTouchCycles;
+    const slow = Math.round(base * this.#translationFactor / (1 - this.#throttle));
+    this.#touchCycles = Math.max(base, slow);
     this.#slowdownPerTouch = this.#touchCycles - base;
+  }
+
+  /**
+   * Moves the guest onto `machine` (a migration's destination): from now on
+   * its touches use that machine's vCPUs, tracked memory, page modes and
+   * dirty log, and its exits are charged there. The working set, the
+   * vCPUs' clocks and what is blocked stay as they are; call it while the
+   * guest's vCPUs are all blocked (a switch-over pause).
+   * @throws RangeError unless `machine` has as many vCPUs and tracked pages
+   */
+  moveTo(machine: Machine): void {
+    const memory = machine.guestMemory;
+    if (memory === null || memory.pages !== this.memory.pages) {
+      throw new RangeError(
+        `SampledGuest: the new machine must track ${this.memory.pages} pages of guest memory`,
+      );
+    }
+    if (machine.vcpus.length !== this.clock.length) {
+      throw new RangeError(`SampledGuest: the new machine must have ${this.clock.length} vCPUs`);
+    }
+    this.machine = machine;
+    this.memory = memory;
+    this.#vcpus = machine.vcpus;
+    this.#log = machine.dirtyLog;
   }
 
   /**
@@ -298,7 +377,8 @@ export class SampledGuest implements ClockAgent {
   lostUntil(time: number): number {
     let lost = 0;
     for (let i = 0; i < this.clock.length; i++) {
-      lost += this.lostCycles[i] + this.touches[i] * this.#slowdownPerTouch;
+      lost += this.lostCycles[i] +
+        (this.touches[i] - this.#touchesAtSpeedChange[i]) * this.#slowdownPerTouch;
       if (this.clock[i] === Infinity && time > this.#blockedSince[i]) {
         lost += time - this.#blockedSince[i];
       }
@@ -326,6 +406,7 @@ export class SampledGuest implements ClockAgent {
     const rngs = this.#rngs;
     const touches = this.touches;
     const jobTouches = this.#jobTouches;
+    const writeOrder = this.#writeOrder;
     // Reads trap only on absent pages and are checked only by the verifier.
     const readsFree = expected === null && !this.memory.mayBeAbsent;
     // The next event of another agent changes only when a handler schedules one.
@@ -361,7 +442,10 @@ export class SampledGuest implements ClockAgent {
           }
           continue;
         }
-        page = ws[x - Math.floor(x / wsLen) * wsLen];
+        if (write && writeOrder !== null) {
+          page = writeOrder[this.#writeCursor];
+          if (++this.#writeCursor === writeOrder.length) this.#writeCursor = 0;
+        } else page = ws[x - Math.floor(x / wsLen) * wsLen];
       }
       const m = mode[page];
       if (m !== PageMode.WRITABLE && (write || m === PageMode.ABSENT)) {

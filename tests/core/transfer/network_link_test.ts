@@ -105,7 +105,7 @@ Deno.test("link profiles: named ones are valid; bad ones are rejected in one lin
     {
       name: "ConfigError",
       message:
-        'Cannot use link profile "carrier-pigeon": no such profile; known profiles: 1gbe, 10gbe',
+        'Cannot use link profile "carrier-pigeon": no such profile; known profiles: 1gbe, 10gbe, 25gbe',
     },
   );
   for (
