@@ -202,4 +202,22 @@ export class GuestMemory {
     this.version[page] = version >>> 0;
     this.mode[page] = PageMode.WRITABLE;
   }
+
+  /**
+   * Marks one page absent with version 0: its contents are elsewhere (a
+   * post-copy destination's page that the source dirtied after sending it).
+   *
+   * @example
+   * ```ts
+   * import { GuestMemory, PageMode } from "./guest_memory.ts";
+   * const mem = new GuestMemory(2);
+   * mem.evict(1);
+   * if (mem.mode[1] !== PageMode.ABSENT || mem.mode[0] !== PageMode.WRITABLE) throw new Error();
+   * ```
+   */
+  evict(page: number): void {
+    this.mayBeAbsent = true;
+    this.mode[page] = PageMode.ABSENT;
+    this.version[page] = 0;
+  }
 }

@@ -97,6 +97,26 @@ export class NetworkLink implements Transport {
     return done;
   }
 
+  /**
+   * Sends one message at cycle `now` on a channel of its own beside the
+   * main stream (QEMU's postcopy-preempt channel): it does not queue behind
+   * the messages already on the wire, but takes its wire time from them
+   * (they finish that much later); returns the cycle it arrives.
+   */
+  submitPreempt(now: number, bytes: number, pages: number): number {
+    const start = now + this.#perMessage;
+    const wire = Math.ceil((bytes + pages * this.#perPageBytes) * this.#cyclesPerByte);
+    this.#outFree = (this.#outFree > start ? this.#outFree : start) + wire;
+    this.ios++;
+    this.bytes += bytes;
+    return start + wire + this.#oneWay;
+  }
+
+  /** Cycles a small message takes from a sender's call to its arrival: the fixed cost and half a round trip. */
+  get messageLatency(): number {
+    return this.#perMessage + this.#oneWay;
+  }
+
   /** Payload bandwidth (bytes per cycle), the same both ways. */
   bytesPerCycle(_write: boolean): number {
     return 1 / this.#cyclesPerByte;
