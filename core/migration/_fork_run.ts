@@ -12,8 +12,8 @@ import type { Machine } from "../machine/machine.ts";
 import { type GuestMemory, PageMode } from "../mem/guest_memory.ts";
 import { NetworkLink } from "../transfer/network_link.ts";
 import { type GuestWorkload, SampledGuest, type TrapHandler } from "../workload/sampled_guest.ts";
-import { ForkImage } from "./_fork_image.ts";
-import { ForkLayout, guestTablePages } from "./_fork_layout.ts";
+import { ForkImage } from "./fork_image.ts";
+import { ForkLayout, guestTablePages } from "./fork_layout.ts";
 import type { ForkSettings } from "./fork_params.ts";
 import type { ForkRow } from "./fork_row.ts";
 
@@ -171,11 +171,10 @@ export class ForkRun implements ClockAgent {
     }
     this.#parentFaultPage = new Int32Array(v).fill(-1);
     if (s.parent === "stunned") {
-      const run = this;
       this.#parentGuest = new SampledGuest(this.#parent, workload(seed), seed, {
-        onTrap(vcpu: number, page: number, _w: boolean, _r: number, time: number): void {
-          run.#parentFaultPage[vcpu] = page;
-          run.#events.schedule(time, run.#id, PARENT_FAULT + KINDS * vcpu);
+        onTrap: (vcpu: number, page: number, _w: boolean, _r: number, time: number): void => {
+          this.#parentFaultPage[vcpu] = page;
+          this.#events.schedule(time, this.#id, PARENT_FAULT + KINDS * vcpu);
         },
         onJobDone(): void {},
       });
@@ -207,7 +206,7 @@ export class ForkRun implements ClockAgent {
     this.#link = s.link === null ? null : new NetworkLink(s.link, cost.clockGhz);
     this.#faultPage = new Int32Array(n * v).fill(-1);
     this.#faultWrite = new Uint8Array(n * v);
-    this.#phase = new Uint8Array(n);
+    this.#phase = new Uint8Array(n).fill(WAITING);
     this.#startAt = new Float64Array(n).fill(-1);
     this.#jobDoneAt = new Float64Array(n).fill(-1);
     this.#lostAtDone = new Float64Array(n);

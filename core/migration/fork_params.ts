@@ -17,6 +17,7 @@ import {
 } from "../base/config_fields.ts";
 import { SNAPSHOT_OPTIONS_FIELDS, STATE_OPTIONS_FIELDS } from "../snapshot/state_params.ts";
 import { LINK_PROFILE_FIELDS, LINK_PROFILES, type LinkProfile } from "../transfer/link_profile.ts";
+import { freshPages, workingSetPages, writablePages } from "./fork_layout.ts";
 
 /**
  * Where the children run: `local`, on the parent's host, mapping the
@@ -241,21 +242,6 @@ const FIELD_USES: Readonly<Record<string, FieldUse>> = {
     who: "only a stunned parent uses it",
   },
 };
-
-/** Working-set pages of a memory of `pages`, as the sampled guest picks them. */
-export function workingSetPages(pages: number, fraction: number): number {
-  return Math.max(1, Math.min(pages, Math.round(pages * fraction)));
-}
-
-/** Writable working-set pages for a working set of `wsPages`. */
-export function writablePages(wsPages: number, fraction: number): number {
-  return Math.max(1, Math.round(wsPages * fraction));
-}
-
-/** Fresh pages among `writable` writable working-set pages. */
-export function freshPages(writable: number, fraction: number): number {
-  return Math.round(writable * fraction);
-}
 
 /** Field uses, memory sizes, and the fresh pages' room outside the working set. */
 const checkFork: ObjectCheck = (values, given, fail) => {

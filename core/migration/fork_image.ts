@@ -1,5 +1,10 @@
-// The parent's memory as the children see it: an immutable copy-on-write
-// image of the fork instant (private to core/migration).
+/**
+ * The parent's memory as a fork's children see it: an immutable
+ * copy-on-write image of the fork instant. Internal to the fork run (not
+ * re-exported by the package); public for its tests.
+ *
+ * @module
+ */
 
 import type { GuestMemory } from "../mem/guest_memory.ts";
 

@@ -1,9 +1,14 @@
-// What the parent's and the children's guests touch, and what a fork
-// descriptor holds (private to core/migration).
+/**
+ * What a fork's parent and children touch (one working set, one writable
+ * working set with its fresh pages), and the page-table pages a fork
+ * descriptor carries. Internal to the fork run (not re-exported by the
+ * package); public for its tests.
+ *
+ * @module
+ */
 
 import { Prng } from "../base/prng.ts";
 import { buildWorkingSet } from "../workload/sampled_guest.ts";
-import { freshPages, workingSetPages, writablePages } from "./fork_params.ts";
 
 /** Entries of one x86-64 page-table page (4 KiB of 8-byte entries). */
 const ENTRIES_PER_TABLE = 512;
@@ -18,6 +23,12 @@ const ORDER_STREAM = 0x0de7;
  * on 4-level paging: one leaf table per 512 pages, one directory per 512
  * leaf tables, and so on up to the one root. A fork descriptor carries
  * them (SnowFlock's descriptor holds the guest's page tables).
+ *
+ * @example 1 GiB takes 512 leaf tables and one table on each level above
+ * ```ts
+ * import { guestTablePages } from "./fork_layout.ts";
+ * if (guestTablePages(262144) !== 515) throw new Error();
+ * ```
  */
 export function guestTablePages(pages: number): number {
   let tables = 0;
@@ -27,6 +38,45 @@ export function guestTablePages(pages: number): number {
     tables += below;
   }
   return tables;
+}
+
+/**
+ * Working-set pages of a memory of `pages`, as the sampled guest picks them.
+ *
+ * @example
+ * ```ts
+ * import { workingSetPages } from "./fork_layout.ts";
+ * if (workingSetPages(1000, 0.25) !== 250 || workingSetPages(10, 0.001) !== 1) throw new Error();
+ * ```
+ */
+export function workingSetPages(pages: number, fraction: number): number {
+  return Math.max(1, Math.min(pages, Math.round(pages * fraction)));
+}
+
+/**
+ * Writable working-set pages for a working set of `wsPages`: at least one.
+ *
+ * @example
+ * ```ts
+ * import { writablePages } from "./fork_layout.ts";
+ * if (writablePages(250, 0.25) !== 63) throw new Error();
+ * ```
+ */
+export function writablePages(wsPages: number, fraction: number): number {
+  return Math.max(1, Math.round(wsPages * fraction));
+}
+
+/**
+ * Fresh pages among `writable` writable working-set pages.
+ *
+ * @example
+ * ```ts
+ * import { freshPages } from "./fork_layout.ts";
+ * if (freshPages(63, 0.5) !== 32) throw new Error();
+ * ```
+ */
+export function freshPages(writable: number, fraction: number): number {
+  return Math.round(writable * fraction);
 }
 
 /** k distinct entries of `from`, drawn with `rng` (a partial Fisher-Yates shuffle of a copy). */
@@ -47,6 +97,16 @@ function drawDistinct(from: Uint32Array, k: number, rng: Prng): Uint32Array {
  * working set they write, part of it rewritten working-set pages and part
  * fresh pages outside the working set, whose first touch is a write. Each
  * guest writes the writable set in an order of its own.
+ *
+ * @example Fresh pages lie outside the working set
+ * ```ts
+ * import { ForkLayout } from "./fork_layout.ts";
+ * const layout = new ForkLayout(1000, 0.2, 3, 0.5, 0.5, 1);
+ * if (layout.workingSet.length !== 200 || layout.writable.length !== 100) throw new Error();
+ * for (const p of layout.writable) {
+ *   if ((layout.fresh[p] === 1) === (layout.inWorkingSet[p] === 1)) throw new Error();
+ * }
+ * ```
  */
 export class ForkLayout {
   /** Working-set pages, ascending. */
