@@ -1,7 +1,7 @@
 // A VM fork with lazy child memory, run on one clock (private to
 // core/migration): the parent, its children, the link between their hosts.
 
-import { EXIT_REASON_NAMES } from "../base/exit_reason.ts";
+import { EXIT_REASON_NAMES, ExitReason } from "../base/exit_reason.ts";
 import { PAGE_BYTES as PAGE_SIZE_BYTES, PageSize } from "../base/page_size.ts";
 import { Prng } from "../base/prng.ts";
 import { cyclesFromSeconds, msFromCycles } from "../clock/cycle_time.ts";
@@ -62,8 +62,8 @@ class ChildHandler implements TrapHandler {
     this.#run = run;
     this.#child = child;
   }
-  onTrap(vcpu: number, page: number, write: boolean, _reason: number, time: number): void {
-    this.#run.childTrap(this.#child, vcpu, page, write, time);
+  onTrap(vcpu: number, page: number, write: boolean, reason: number, time: number): void {
+    this.#run.childTrap(this.#child, vcpu, page, write, reason, time);
   }
   onJobDone(time: number): void {
     this.#run.childDone(this.#child, time);
@@ -292,10 +292,23 @@ export class ForkRun implements ClockAgent {
   }
 
   /** A child's vCPU trapped on `page`: its fault is handled at `time`. */
-  childTrap(c: number, vcpu: number, page: number, write: boolean, time: number): void {
+  childTrap(
+    c: number,
+    vcpu: number,
+    page: number,
+    write: boolean,
+    reason: number,
+    time: number,
+  ): void {
     const k = c * this.#vcpus + vcpu;
     this.#faultPage[k] = page;
     this.#faultWrite[k] = write ? 1 : 0;
+    if (reason === ExitReason.NESTED_FAULT) {
+      // Counted where the page will come from, even if it comes before the exit is handled.
+      if (this.#link === null || (write && this.#s.skipFresh && this.#layout.fresh[page] === 1)) {
+        this.#localFaults++;
+      } else this.#remoteFaults++;
+    }
     this.#events.schedule(time, this.#id, FAULT + KINDS * k);
   }
 
@@ -479,29 +492,29 @@ export class ForkRun implements ClockAgent {
       guest.unblock(v, t);
       return;
     }
+    const fresh = write && this.#s.skipFresh && this.#layout.fresh[p] === 1;
     if (mode === PageMode.WRITABLE) {
-      // Installed between the touch and its exit's arrival.
       guest.unblock(v, t);
       return;
     }
     if (mode === PageMode.WRITE_PROTECTED) {
-      // A local child's first write to a shared frame: its own copy.
-      this.#cowCopies++;
-      mem.unprotect(p);
-      guest.unblock(v, t + this.#copy);
+      if (write) {
+        // A local child's first write to a shared frame: its own copy.
+        this.#cowCopies++;
+        mem.unprotect(p);
+        guest.unblock(v, t + this.#copy);
+      } else guest.unblock(v, t);
       return;
     }
-    if (write && this.#s.skipFresh && this.#layout.fresh[p] === 1) {
+    if (fresh) {
       // SnowFlock's avoidance: nothing of the parent's to keep; a zeroed page
       // (clearing it charged as a copy: as many bytes written, an upper bound).
       mem.install(p, 0);
       this.#pagesSkipped++;
-      this.#localFaults++;
       guest.unblock(v, t + this.#copy);
       return;
     }
     if (this.#link === null) {
-      this.#localFaults++;
       this.#pagesFetched++;
       if (write) {
         mem.install(p, this.#image.versionOf(p));
@@ -513,7 +526,6 @@ export class ForkRun implements ClockAgent {
       }
       return;
     }
-    this.#remoteFaults++;
     guest.waitFor(v, p);
     const sent = this.#onWire ?? this.#pending[c];
     if (sent[p] === 1) return; // on its way already
