@@ -343,6 +343,9 @@ export class ForkRun implements ClockAgent {
     }
   }
 
+  // The children's host pulls each descriptor (a request, then the answer,
+  // as the link models a fetch), so descriptors and demand pages queue on
+  // one wire toward the children, in the order they were asked for.
   #sendDescriptor(t: number): void {
     const c = this.#nextDescriptor;
     if (c >= this.#s.children) return;
@@ -360,8 +363,9 @@ export class ForkRun implements ClockAgent {
     this.#build(index, t);
   }
 
-  // The children's host builds child `c` from its descriptor once it is free
-  // (a local prefetch maps the working set on the way).
+  // The children's host (the parent's, or the one other host every remote
+  // child runs on) builds child `c` from its descriptor once it is free: it
+  // copies the descriptor in, and a local prefetch maps the working set.
   #build(c: number, t: number): void {
     const s = this.#s;
     let work = this.#descriptorPages * this.#copy;
