@@ -50,6 +50,14 @@ export interface GuestWorkload {
    * model's assumption. Reads still fall in the working set.
    */
   writeOrder?: Uint32Array | null;
+  /**
+   * The working set itself: distinct pages in ascending order, each below
+   * the memory's size. Absent or null: chosen from `workingSetFraction` and
+   * `wsRunPages` with the guest's seed. Given, several guests with seeds of
+   * their own touch one working set (a forked child runs its parent's), and
+   * `workingSetFraction` and `wsRunPages` are not read.
+   */
+  workingSet?: Uint32Array | null;
 }
 
 /** Receives the touches the page modes forbid, and the end of the guest's job. */
@@ -192,12 +200,13 @@ export class SampledGuest implements ClockAgent {
     }
     this.#jobTouches = workload.jobTouches;
     this.#jobsLeft = workload.jobTouches > 0 ? v : 0;
-    const ws = buildWorkingSet(
+    const ws = workload.workingSet ?? buildWorkingSet(
       memory.pages,
       workload.workingSetFraction,
       workload.wsRunPages,
       seed,
     );
+    if (workload.workingSet != null) checkWorkingSet(ws, memory.pages);
     this.workingSet = ws;
     this.inWorkingSet = new Uint8Array(memory.pages);
     for (let i = 0; i < ws.length; i++) this.inWorkingSet[ws[i]] = 1;
@@ -509,6 +518,20 @@ export class SampledGuest implements ClockAgent {
     if (this.#sim === null || time >= this.#nextWake || time >= this.haltAt) return;
     this.#nextWake = time;
     this.#sim.schedule(time, this.#id, ++this.#wakeGen);
+  }
+}
+
+// A working set given as data must be distinct pages, ascending, in memory.
+function checkWorkingSet(ws: Uint32Array, pages: number): void {
+  if (ws.length === 0) throw new RangeError("SampledGuest: workingSet holds no page");
+  for (let i = 0; i < ws.length; i++) {
+    if (ws[i] >= pages || (i > 0 && ws[i] <= ws[i - 1])) {
+      throw new RangeError(
+        `SampledGuest: workingSet must hold distinct pages below ${pages} in ascending order; entry ${i} is ${
+          ws[i]
+        }`,
+      );
+    }
   }
 }
 

@@ -297,3 +297,41 @@ Deno.test("SampledGuest.moveTo carries the guest onto another machine's memory a
   assert.throws(() => guest.moveTo(machineOf(16, 2)), /must track 32 pages/);
   assert.throws(() => guest.moveTo(machineOf(32, 3)), /must have 2 vCPUs/);
 });
+
+Deno.test("SampledGuest touches a working set given as data, and refuses one out of order or out of memory", () => {
+  const ws = Uint32Array.of(3, 5, 11);
+  const seen = new Set<number>();
+  const machine = machineOf(16, 2);
+  machine.guestMemory!.makeAllAbsent();
+  const sim = new EventClock();
+  const guest = new SampledGuest(machine, { ...WORK, workingSet: ws, jobTouches: 20 }, 4, {
+    onTrap(v, page, _w, _r, t) {
+      seen.add(page);
+      machine.guestMemory!.install(page, 0);
+      sim.schedule(t, 1, v);
+    },
+    onJobDone(t) {
+      guest.haltAt = t;
+    },
+  });
+  assert.equal(guest.workingSet, ws, "the given array, not a copy");
+  guest.attach(sim);
+  sim.addAgent({ wake: (_s, v) => guest.unblock(v, sim.now) });
+  guest.unblock(0, 0);
+  guest.unblock(1, 0);
+  sim.run();
+  assert.deepEqual([...seen].sort((a, b) => a - b), [3, 5, 11]);
+  for (
+    const bad of [
+      Uint32Array.of(5, 3),
+      Uint32Array.of(3, 3),
+      Uint32Array.of(16),
+      new Uint32Array(0),
+    ]
+  ) {
+    assert.throws(
+      () => new SampledGuest(machineOf(16, 1), { ...WORK, workingSet: bad }, 1, QUIET),
+      /workingSet/,
+    );
+  }
+});
