@@ -1,8 +1,8 @@
 /**
  * `deno task state`: one snapshot, one restore or one live migration of a
- * running guest, printing its pause or downtime, total time, what the guest
- * paid, exits, bytes moved and the lost-data check, as a table or as one
- * JSON object.
+ * running guest, or one fork of a parent VM into children, printing its
+ * pause or downtime, total time, what the guest paid, exits, bytes moved
+ * and the lost-data check, as a table or as one JSON object.
  *
  * @module
  */
@@ -22,6 +22,8 @@ import { STORAGE_PROFILE_NAMES } from "../../core/transfer/storage_profile.ts";
 import { LINK_PROFILE_NAMES } from "../../core/transfer/link_profile.ts";
 import type { CostModel } from "../../core/cost/cost_model.ts";
 import { runMigration } from "../../core/migration/migration.ts";
+import { runFork } from "../../core/migration/fork.ts";
+import { FORK_OPTIONS_FIELDS, type ForkOptions } from "../../core/migration/fork_params.ts";
 import {
   MIGRATION_OPTIONS_FIELDS,
   type MigrationOptions,
@@ -58,6 +60,9 @@ const SHARED = STATE_OPTIONS_FIELDS;
 const SNAPSHOT = SNAPSHOT_OPTIONS_FIELDS;
 const RESTORE = RESTORE_OPTIONS_FIELDS;
 const MIGRATE = MIGRATION_OPTIONS_FIELDS;
+const FORK = FORK_OPTIONS_FIELDS;
+
+const LINK_EXPECTED = `one of ${LINK_PROFILE_NAMES.join(", ")}, or a JSON file of a link profile`;
 
 const SNAPSHOT_METHOD: FieldOption = {
   name: "method",
@@ -68,6 +73,22 @@ const SNAPSHOT_METHOD: FieldOption = {
 };
 const RESTORE_METHOD: FieldOption = { ...SNAPSHOT_METHOD, fields: RESTORE, scope: "restore" };
 const MIGRATE_METHOD: FieldOption = { ...SNAPSHOT_METHOD, fields: MIGRATE, scope: "migrate" };
+
+const FORK_OPTIONS: readonly FieldOption[] = [
+  { name: "children", meta: "N", fields: FORK, field: "children" },
+  { name: "placement", meta: "P", fields: FORK, field: "placement" },
+  { name: "link", meta: "NAME|PATH", fields: FORK, field: "link", expected: LINK_EXPECTED },
+  { name: "parent", meta: "M", fields: FORK, field: "parent" },
+  { name: "stun-ms", meta: "MS", fields: FORK, field: "stunMs" },
+  { name: "prefetch", meta: "on|off", fields: FORK, field: "prefetch" },
+  { name: "batch-pages", meta: "B", fields: FORK, field: "batchPages" },
+  { name: "skip-fresh", meta: "on|off", fields: FORK, field: "skipFresh" },
+  { name: "fresh", meta: "F", fields: FORK, field: "freshFraction" },
+  { name: "writable", meta: "F", fields: FORK, field: "writableFraction" },
+  { name: "multicast", meta: "on|off", fields: FORK, field: "multicast" },
+  { name: "device-state", meta: "SIZE", fields: FORK, field: "deviceStateBytes" },
+  { name: "fault-handling", meta: "US", fields: FORK, field: "faultHandlingUs" },
+];
 
 const STORAGE_OPTION: FieldOption = {
   name: "storage",
@@ -95,7 +116,7 @@ const LINK_OPTION: FieldOption = {
   meta: "NAME|PATH",
   fields: MIGRATE,
   field: "link",
-  expected: `one of ${LINK_PROFILE_NAMES.join(", ")}, or a JSON file of a link profile`,
+  expected: LINK_EXPECTED,
 };
 
 const MIGRATE_OPTIONS: readonly FieldOption[] = [
@@ -139,10 +160,10 @@ const MIGRATE_GUEST_OPTIONS: readonly FieldOption[] = [
   { name: "wws", meta: "F", fields: MIGRATE, field: "wwsFraction" },
 ];
 
-/** The same option, setting the same-named field of migration's declaration. */
-function forMigrate(options: readonly FieldOption[]): FieldOption[] {
-  return options.filter((o) => o.fields === SHARED && Object.hasOwn(MIGRATE, o.field))
-    .map((o) => ({ ...o, fields: MIGRATE }));
+/** The shared options a phase's declaration also has, setting its same-named fields. */
+function sharedFor(fields: ConfigFields, options: readonly FieldOption[]): FieldOption[] {
+  return options.filter((o) => o.fields === SHARED && Object.hasOwn(fields, o.field))
+    .map((o) => ({ ...o, fields }));
 }
 
 const CLI_OPTIONS: readonly FieldOption[] = GUEST_OPTIONS.filter((o) =>
@@ -179,11 +200,19 @@ const PHASES: Readonly<Record<string, Phase>> = {
     options: [
       MIGRATE_METHOD,
       ...MIGRATE_OPTIONS,
-      ...forMigrate(MACHINE_OPTIONS),
-      ...forMigrate(GUEST_OPTIONS),
+      ...sharedFor(MIGRATE, MACHINE_OPTIONS),
+      ...sharedFor(MIGRATE, GUEST_OPTIONS),
       ...MIGRATE_GUEST_OPTIONS,
     ],
     run: (o, cost, seed) => runMigration(o as MigrationOptions, cost, seed),
+  },
+  fork: {
+    options: [
+      ...FORK_OPTIONS,
+      ...sharedFor(FORK, MACHINE_OPTIONS),
+      ...sharedFor(FORK, GUEST_OPTIONS),
+    ],
+    run: (o, cost, seed) => runFork(o as ForkOptions, cost, seed),
   },
 };
 
@@ -201,10 +230,10 @@ function listed(names: readonly string[], last = "and"): string {
     : `${names.slice(0, -1).join(", ")} ${last} ${names[names.length - 1]}`;
 }
 
-const USAGE = `Usage: deno task state snapshot|restore|migrate [options]
+const USAGE = `Usage: deno task state snapshot|restore|migrate|fork [options]
 
-Runs one snapshot, one restore or one live migration of a running guest and
-prints what it cost.
+Runs one snapshot, one restore, one live migration of a running guest, or
+one fork of a parent VM into children, and prints what it cost.
 
 Snapshot and restore:
 ${optionHelp(SNAPSHOT_METHOD)}
@@ -216,10 +245,13 @@ ${optionHelp(MIGRATE_METHOD)}
 ${optionsHelp(MIGRATE_OPTIONS)}
 ${optionsHelp(MIGRATE_GUEST_OPTIONS)}
 
+Fork:
+${optionsHelp(FORK_OPTIONS)}
+
 Machine (every phase):
 ${optionsHelp(MACHINE_OPTIONS)}
 
-Guest (every phase; --write-fraction and --job-ms: snapshot and restore only):
+Guest (every phase but where --help says otherwise):
 ${optionsHelp(GUEST_OPTIONS)}
 
 Output:
@@ -256,6 +288,15 @@ const OPTIONS = {
   compression: { type: "string" },
   "link-fail": { type: "string" },
   "dirty-rate": { type: "string" },
+  children: { type: "string" },
+  placement: { type: "string" },
+  parent: { type: "string" },
+  "stun-ms": { type: "string" },
+  prefetch: { type: "string" },
+  "skip-fresh": { type: "string" },
+  fresh: { type: "string" },
+  writable: { type: "string" },
+  multicast: { type: "string" },
   wws: { type: "string" },
   platform: { type: "string" },
   "host-page": { type: "string" },

@@ -59,7 +59,7 @@ Deno.test("deno task state prints a restore as a table", async () => {
 
 Deno.test("deno task state rejects bad input in one line naming the option, exit code 2", async (t) => {
   const cases: [string[], RegExp][] = [
-    [[], /^state: name a phase: snapshot, restore or migrate/],
+    [[], /^state: name a phase: snapshot, restore, migrate or fork/],
     [["resume"], /^state: unknown phase "resume"/],
     [
       ["snapshot", "--batch-pages", "0"],
@@ -82,8 +82,15 @@ Deno.test("deno task state rejects bad input in one line naming the option, exit
       ["migrate", "--storage", "nvme-ssd"],
       /^state: --storage applies to snapshot and restore only$/,
     ],
-    [["snapshot", "--link", "1gbe"], /^state: --link applies to migrate only$/],
-    [["migrate", "--job-ms", "5"], /^state: --job-ms applies to snapshot and restore only$/],
+    [["snapshot", "--link", "1gbe"], /^state: --link applies to migrate and fork only$/],
+    [["migrate", "--children", "4"], /^state: --children applies to fork only$/],
+    [
+      ["fork", "--placement", "local", "--link", "1gbe"],
+      /^state: --link: /,
+    ],
+    [["fork", "--children", "0"], /^state: --children: expected an integer from 1 to 256, got 0$/],
+    [["fork", "--dirty-rate", "5"], /^state: --dirty-rate applies to migrate only$/],
+    [["migrate", "--job-ms", "5"], /^state: --job-ms applies to snapshot, restore and fork only$/],
     [
       ["migrate", "--method", "post-copy", "--stop-rule", "xen"],
       /^state: --stop-rule: only pre-copy and hybrid use it, not post-copy$/,
@@ -277,4 +284,28 @@ Deno.test("deno task state migrate reads a link profile from a JSON file", async
   assert.equal(bad.code, 2);
   assert.match(bad.err, /^state: --link: field "description"/);
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("deno task state fork starts children from one parent; local ones start before remote ones", async () => {
+  const run = async (...extra: string[]) => {
+    const { code, out } = await capture([
+      "fork",
+      "--memory",
+      "16M",
+      "--job-ms",
+      "2",
+      "--children",
+      "4",
+      ...extra,
+      "--json",
+    ]);
+    assert.equal(code, 0);
+    return JSON.parse(out);
+  };
+  const local = await run("--placement", "local");
+  const remote = await run("--placement", "remote", "--link", "1gbe");
+  assert.equal(local.children, 4);
+  assert.equal(remote.link, "1gbe");
+  assert.ok(local.first_instruction_ms < remote.first_instruction_ms);
+  assert.equal(local.lost_pages + remote.lost_pages, 0);
 });
