@@ -24,8 +24,12 @@ export interface RatePlotSpec {
   variants: readonly VariantName[];
   /** Log y scale (values at or below zero are dropped), else linear from zero. */
   log: boolean;
-  /** A second measure drawn dashed in the same colours (e.g. the period the first is part of). */
-  dashed?: string;
+  /**
+   * A row field the measure is divided by (e.g. the period it is part of);
+   * its spread is then the smallest numerator over the largest denominator
+   * up to the largest over the smallest. Rows where it is 0 are left out.
+   */
+  per?: string;
 }
 
 /** The colour scale of the variants the rows have. */
@@ -48,10 +52,11 @@ function panelOrder(rows: readonly Row[]): string[] {
 }
 
 /**
- * A measure against the dirty rate, one panel per link (columns) and guest
+ * A measure against the dirty rate over the link's bandwidth (the
+ * unhindered ρ), one panel per link (columns) and guest
  * (rows: memory, and whether the writable working set fits in what the
  * link sends within the downtime limit), one line per variant; a dashed
- * vertical rule at the link's bandwidth, and a cross on every run that did
+ * vertical rule at 1× (the link's bandwidth), and a cross on every run that did
  * not converge.
  */
 export function ratePlot(rows: readonly Row[], spec: RatePlotSpec): Plot.PlotOptions {
@@ -59,28 +64,33 @@ export function ratePlot(rows: readonly Row[], spec: RatePlotSpec): Plot.PlotOpt
   if (shown.length === 0) throw new Error(`no completed rows with ${spec.measure}`);
   const links = linksOf(shown);
   const panels = panelOrder(shown);
-  const point = (r: Row, measure: string) => {
-    const spread = spreadOf(r, measure);
+  const point = (r: Row) => {
+    let { low, high } = spreadOf(r, spec.measure);
+    let value = Number(r[spec.measure]);
+    if (spec.per !== undefined) {
+      const d = spreadOf(r, spec.per);
+      value /= Number(r[spec.per]);
+      [low, high] = [low / d.high, high / d.low];
+    }
     return {
-      rate: Number(r.dirty_rate_mib_s),
-      value: Number(r[measure]),
+      // Over the link's bandwidth, so that every link's panel spans the same axis.
+      rate: Number(r.dirty_rate_mib_s) / linkMibS(String(r.link)),
+      value,
       // A log scale cannot reach down to zero: such a spread leaves a gap in its band.
-      low: spec.log && !(spread.low > 0) ? NaN : spread.low,
-      high: spread.high,
+      low: spec.log && !(low > 0) ? NaN : low,
+      high,
       variant: VARIANT_LABELS[variantOf(r) as VariantName],
       link: linkLabel(String(r.link)),
       panel: guestPanel(r),
       converged: r.converged === true,
     };
   };
-  const usable = (d: { value: number }) => Number.isFinite(d.value) && (!spec.log || d.value > 0);
-  const data = shown.map((r) => point(r, spec.measure)).filter(usable)
+  const data = shown.map(point)
+    .filter((d) => Number.isFinite(d.value) && (!spec.log || d.value > 0))
     .sort((a, b) => a.rate - b.rate);
-  const dashed = spec.dashed === undefined
-    ? []
-    : shown.map((r) => point(r, spec.dashed!)).filter(usable).sort((a, b) => a.rate - b.rate);
   const channels = { x: "rate", y: "value", stroke: "variant", fx: "link", fy: "panel" } as const;
-  const bandwidths = links.map((l) => ({ link: linkLabel(l), rate: linkMibS(l) }));
+  const bandwidths = links.map((l) => ({ link: linkLabel(l), rate: 1 }));
+  const ratios = distinct(data.map((d) => Number(d.rate.toPrecision(2)))).sort((a, b) => a - b);
   return {
     width: 1100,
     height: 120 + 260 * panels.length,
@@ -93,9 +103,12 @@ export function ratePlot(rows: readonly Row[], spec: RatePlotSpec): Plot.PlotOpt
     fy: { label: null, domain: panels, padding: 0.12 },
     x: {
       type: "log",
-      label: "Dirty rate the guest is given, unhindered (MiB/s, log scale) →",
+      label: "Dirty rate the guest is given, unhindered, over the link's bandwidth (log scale) →",
       labelAnchor: "center",
-      tickFormat: ",~g",
+      ticks: ratios,
+      // Apart from the panel edges, so that neighbouring panels' end ticks do not touch.
+      inset: 12,
+      tickFormat: (d: number) => `${d}×`,
     },
     y: spec.log
       ? {
@@ -112,9 +125,6 @@ export function ratePlot(rows: readonly Row[], spec: RatePlotSpec): Plot.PlotOpt
       // The link's bandwidth: a pre-copy guest that dirties faster never catches up by itself.
       Plot.ruleX(bandwidths, { x: "rate", fx: "link", stroke: "#888", strokeDasharray: "4,3" }),
       spreadBand(data, { x: "rate", fill: "variant", fx: "link", fy: "panel" }),
-      ...(dashed.length === 0 ? [] : [
-        Plot.line(dashed, { ...channels, strokeWidth: 1.2, strokeDasharray: "5,3" }),
-      ]),
       Plot.line(data, { ...channels, strokeWidth: 1.8 }),
       Plot.dot(data, { ...channels, fill: "variant", r: 2.5 }),
       // Runs that did not converge: pre-copy paused at a cap or the lab's timeout, hybrid switched.
@@ -165,7 +175,12 @@ export function bytesPlot(
     marginBottom: 48,
     style: { fontSize: "12px" },
     fx: { label: null, domain: links.map(linkLabel), padding: 0.08 },
-    x: { label: "Live rounds before the pause (round 0 sends all memory) →", grid: true },
+    x: {
+      type: "log",
+      label: "Live rounds before the pause (round 0 sends all memory; log scale) →",
+      grid: true,
+      tickFormat: ",~g",
+    },
     y: {
       label: "↑ Bytes sent over guest memory (passes)",
       grid: true,

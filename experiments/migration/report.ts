@@ -53,7 +53,7 @@ export const MIGRATION_SECTIONS: readonly ReportSection[] = [
     kind: "plot",
     title: "Downtime against dirty rate",
     caption:
-      `From pausing the guest on the source to its first instruction on the destination. Columns: links; rows: memory size and whether the writable working set (WWS) fits in what the link sends within QEMU's ${DOWNTIME_LIMIT_MS} ms downtime limit. The dashed vertical line is the link's bandwidth; a cross marks a run that did not converge (pre-copy paused at a round or byte cap or at the lab's timeout; hybrid switched to post-copy). Post-copy's two lines coincide (the preempt channel changes nothing before the switch), and where hybrid converges its line hides pre-copy's. Log scales. ${SPREAD}`,
+      `From pausing the guest on the source to its first instruction on the destination. Columns: links; rows: memory size and whether the writable working set (WWS) fits in what the link sends within QEMU's ${DOWNTIME_LIMIT_MS} ms downtime limit. The x axis is the dirty rate over the link's bandwidth (the dirty rates in MiB/s are in the tables and the CSV); the dashed vertical line is the link's bandwidth; a cross marks a run that did not converge (pre-copy paused at a round or byte cap or at the lab's timeout; hybrid switched to post-copy). Post-copy's two lines coincide (the preempt channel changes nothing before the switch), and where hybrid converges its line hides pre-copy's. Log scales. ${SPREAD}`,
     plot: (rows) =>
       ratePlot(rows, {
         measure: "downtime_ms",
@@ -137,12 +137,12 @@ export const MIGRATION_SECTIONS: readonly ReportSection[] = [
     kind: "plot",
     title: "The post-copy degraded period",
     caption:
-      `Solid: degraded_ms, the mean time a vCPU lost after the switch — stalled on remote faults, and warming the destination's cold TLBs and caches; dashed: the post-copy period it lies in, from the switch to the last page's arrival. Vanilla post-copy, post-copy with QEMU's preempt channel, and hybrid (which only has a post-copy period where it switched; elsewhere its guest loses only the cold start, a fraction of a ms). Log x scale. ${SPREAD}`,
+      `The share of the post-copy period (from the switch to the last page's arrival) during which the guest's vCPUs were stalled: degraded_ms — time lost on remote faults and warming the destination's cold TLBs and caches — over postcopy_ms. Vanilla post-copy, post-copy with QEMU's preempt channel, and hybrid where it switched to post-copy (where it converged it has no post-copy period). The table below gives both periods in ms, the faults and their stall. Log x scale. ${SPREAD}`,
     plot: (rows) =>
       ratePlot(rows, {
         measure: "degraded_ms",
-        dashed: "postcopy_ms",
-        yLabel: "Degraded time per vCPU (ms)",
+        per: "postcopy_ms",
+        yLabel: "Share of the post-copy period stalled",
         variants: POSTCOPY_VARIANTS,
         log: false,
       }),
@@ -176,7 +176,7 @@ export const MIGRATION_SECTIONS: readonly ReportSection[] = [
     kind: "plot",
     title: "Dirty logging: what the guest loses, write protection against PML",
     caption:
-      `Pre-copy under QEMU's rule with either dirty log, and with auto-converge: the fraction of its progress the guest lost from the request to the end of the migration (write-protect or PML-full exits, the slower translation on split host pages, throttling, the pause). A cross marks a run that did not converge. ${SPREAD}`,
+      `Pre-copy under QEMU's rule with either dirty log, and with auto-converge: the fraction of its progress the guest lost from the request to the end of the migration (write-protect or PML-full exits, the slower translation on split host pages, throttling, the pause). Where auto-converge never throttles, its line hides write protection's. A cross marks a run that did not converge. ${SPREAD}`,
     plot: (rows) =>
       ratePlot(rows, {
         measure: "guest_slowdown",
@@ -245,7 +245,7 @@ export const MIGRATION_SECTIONS: readonly ReportSection[] = [
     kind: "table",
     title: "Links",
     caption:
-      `The link model: one stream of messages at the profile's bandwidth, each message paying the sender's fixed cost and arriving a round trip's half later, every page with its 8-byte header; what the link sends within the ${DOWNTIME_LIMIT_MS} ms downtime limit, and one pass over each memory size of the sweep. Sources in core/transfer/link_profile.ts; the round trips of the 10 and 25 GbE links are estimates.`,
+      `The link model: one stream of messages at the profile's bandwidth, each message paying the sender's fixed cost and arriving half a round trip after its last byte left, every page with its 8-byte header; what the link sends within the ${DOWNTIME_LIMIT_MS} ms downtime limit, and one pass over each memory size of the sweep. Sources in core/transfer/link_profile.ts; the round trips of the 10 and 25 GbE links are estimates.`,
     columns: [
       { key: "link" },
       { key: "description", wrap: true },
