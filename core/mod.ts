@@ -2,8 +2,8 @@
  * The vmlab machine model: one machine built from one configuration — a
  * platform (native, nested, shadow), vCPUs with their own TLBs and walk
  * caches, guest and host memory — cost profiles, seeded workloads and trace
- * readers, the discrete-event clock, transports and the snapshot and restore
- * mechanisms. Pure TypeScript with no I/O, so it runs anywhere JavaScript does.
+ * readers, the discrete-event clock, transports, the snapshot and restore
+ * mechanisms and live migration. Pure TypeScript with no I/O, so it runs anywhere JavaScript does.
  *
  * This entry holds the public API and the types its signatures name.
  * Implementations chosen by name stay internal (the native, nested and
@@ -134,6 +134,7 @@ export * from "./workload/trace_error.ts";
 export * from "./workload/sampled_guest.ts";
 export * from "./workload/simulate.ts";
 export * from "./workload/steady_state.ts";
+export * from "./workload/translation_sample.ts";
 
 // Transfers: transports, storage devices, network links, the page mover.
 export * from "./transfer/transport.ts";
@@ -143,6 +144,10 @@ export * from "./transfer/storage_device.ts";
 export * from "./transfer/link_profile.ts";
 export * from "./transfer/network_link.ts";
 export * from "./transfer/page_mover.ts";
+export * from "./transfer/preempt_channel.ts";
 
 // Concurrent snapshot and batched restore.
 export * from "./snapshot/mod.ts";
+
+// Live migration between two hosts.
+export * from "./migration/mod.ts";

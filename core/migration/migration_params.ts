@@ -202,14 +202,10 @@ export const MIGRATION_OPTIONS_FIELDS = {
       "post-copy sends requested pages on a channel of their own (QEMU 8's postcopy-preempt) instead of behind the background stream",
   },
   faultHandlingUs: {
-    kind: "number",
-    min: 0,
-    max: 1e6,
-    default: 4.74,
-    unit: "µs",
-    // Peter Xu's userfaultfd measurement (see the snapshot option
-    // uffdRoundTripUs): 2.43 µs to deliver a fault to the handler thread,
-    // about 2.3 µs to resolve it and wake the faulting thread.
+    // The same measurement as the snapshot's uffdRoundTripUs (Peter Xu's
+    // userfaultfd latency, where its source is cited): delivering a fault
+    // to the handler thread, resolving it, waking the faulting thread.
+    ...SNAPSHOT_OPTIONS_FIELDS.uffdRoundTripUs,
     description:
       "destination host time per post-copy fault beside the network: delivering the userfaultfd fault to the listener thread, placing the page and waking the vCPU (Peter Xu's measurement, Linux 5.9, 2020)",
   },

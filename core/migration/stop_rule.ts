@@ -124,14 +124,8 @@ const THROTTLE_MAX = 0.99;
  * ```ts
  * import { AutoConverge } from "./stop_rule.ts";
  * const ac = new AutoConverge();
- * ac.afterSync(600, 1000);
- * if (ac.throttle !== 0) throw new Error();
- * ac.afterSync(600, 1000);
- * if (ac.throttle !== 0.2) throw new Error();
- * ac.afterSync(400, 1000);
- * ac.afterSync(600, 1000);
- * ac.afterSync(600, 1000);
- * if (Math.abs(ac.throttle - 0.3) > 1e-12) throw new Error(String(ac.throttle));
+ * const seen = [600, 600, 400, 600, 600].map((dirtied) => ac.afterSync(dirtied, 1000));
+ * if (seen.join() !== "0,0.2,0.2,0.2,0.30000000000000004") throw new Error(seen.join());
  * ```
  */
 export class AutoConverge {

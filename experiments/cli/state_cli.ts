@@ -1,7 +1,8 @@
 /**
- * `deno task state`: one snapshot or one restore of a running guest, printing
- * its pause, total time, guest slowdown, exits, image size and the lost-data
- * check, as a table or as one JSON object.
+ * `deno task state`: one snapshot, one restore or one live migration of a
+ * running guest, printing its pause or downtime, total time, what the guest
+ * paid, exits, bytes moved and the lost-data check, as a table or as one
+ * JSON object.
  *
  * @module
  */
@@ -17,8 +18,14 @@ import {
   type SnapshotOptions,
   STATE_OPTIONS_FIELDS,
 } from "../../core/snapshot/state_params.ts";
-import type { StateRow } from "../../core/snapshot/state_row.ts";
-import { STORAGE_PROFILE_NAMES, type StorageProfile } from "../../core/transfer/storage_profile.ts";
+import { STORAGE_PROFILE_NAMES } from "../../core/transfer/storage_profile.ts";
+import { LINK_PROFILE_NAMES } from "../../core/transfer/link_profile.ts";
+import type { CostModel } from "../../core/cost/cost_model.ts";
+import { runMigration } from "../../core/migration/migration.ts";
+import {
+  MIGRATION_OPTIONS_FIELDS,
+  type MigrationOptions,
+} from "../../core/migration/migration_params.ts";
 import {
   asOptionError,
   configFromOptions,
@@ -50,6 +57,7 @@ const STATE_CLI_FIELDS = {
 const SHARED = STATE_OPTIONS_FIELDS;
 const SNAPSHOT = SNAPSHOT_OPTIONS_FIELDS;
 const RESTORE = RESTORE_OPTIONS_FIELDS;
+const MIGRATE = MIGRATION_OPTIONS_FIELDS;
 
 const SNAPSHOT_METHOD: FieldOption = {
   name: "method",
@@ -59,16 +67,19 @@ const SNAPSHOT_METHOD: FieldOption = {
   scope: "snapshot",
 };
 const RESTORE_METHOD: FieldOption = { ...SNAPSHOT_METHOD, fields: RESTORE, scope: "restore" };
+const MIGRATE_METHOD: FieldOption = { ...SNAPSHOT_METHOD, fields: MIGRATE, scope: "migrate" };
+
+const STORAGE_OPTION: FieldOption = {
+  name: "storage",
+  meta: "NAME|PATH",
+  fields: SHARED,
+  field: "storage",
+  expected: `one of ${STORAGE_PROFILE_NAMES.join(", ")}, or a JSON file of a storage profile`,
+};
 
 const MECHANISM_OPTIONS: readonly FieldOption[] = [
   { name: "batch-pages", meta: "B", fields: SHARED, field: "batchPages" },
-  {
-    name: "storage",
-    meta: "NAME|PATH",
-    fields: SHARED,
-    field: "storage",
-    expected: `one of ${STORAGE_PROFILE_NAMES.join(", ")}, or a JSON file of a storage profile`,
-  },
+  STORAGE_OPTION,
   { name: "io-depth", meta: "N", fields: SHARED, field: "ioDepth" },
   { name: "save-order", meta: "O", fields: SNAPSHOT, field: "saveOrder" },
   { name: "fault-save", meta: "S", fields: SNAPSHOT, field: "faultSave" },
@@ -77,6 +88,34 @@ const MECHANISM_OPTIONS: readonly FieldOption[] = [
   { name: "saver-share", meta: "F", fields: SNAPSHOT, field: "saverShare" },
   { name: "sweep-share", meta: "F", fields: RESTORE, field: "sweepShare" },
   { name: "dirty-log", meta: "D", fields: SNAPSHOT, field: "dirtyLog" },
+];
+
+const LINK_OPTION: FieldOption = {
+  name: "link",
+  meta: "NAME|PATH",
+  fields: MIGRATE,
+  field: "link",
+  expected: `one of ${LINK_PROFILE_NAMES.join(", ")}, or a JSON file of a link profile`,
+};
+
+const MIGRATE_OPTIONS: readonly FieldOption[] = [
+  LINK_OPTION,
+  { name: "batch-pages", meta: "B", fields: MIGRATE, field: "batchPages" },
+  { name: "send-window", meta: "SIZE", fields: MIGRATE, field: "sendWindowBytes" },
+  { name: "device-state", meta: "SIZE", fields: MIGRATE, field: "deviceStateBytes" },
+  { name: "switchover", meta: "MS", fields: MIGRATE, field: "switchoverMs" },
+  { name: "stop-rule", meta: "R", fields: MIGRATE, field: "stopRule" },
+  { name: "downtime-limit", meta: "MS", fields: MIGRATE, field: "downtimeLimitMs" },
+  { name: "auto-converge", meta: "on|off", fields: MIGRATE, field: "autoConverge" },
+  { name: "timeout-passes", meta: "N", fields: MIGRATE, field: "timeoutPasses" },
+  { name: "hybrid-rounds", meta: "N", fields: MIGRATE, field: "hybridRounds" },
+  { name: "preempt", meta: "on|off", fields: MIGRATE, field: "preempt" },
+  { name: "fault-handling", meta: "US", fields: MIGRATE, field: "faultHandlingUs" },
+  { name: "dirty-log", meta: "D", fields: MIGRATE, field: "dirtyLog" },
+  { name: "zero-pages", meta: "on|off", fields: MIGRATE, field: "zeroPages" },
+  { name: "zero-fraction", meta: "F", fields: MIGRATE, field: "zeroPageFraction" },
+  { name: "compression", meta: "X", fields: MIGRATE, field: "compressionRatio" },
+  { name: "link-fail", meta: "MS", fields: MIGRATE, field: "linkFailMs" },
 ];
 
 const MACHINE_OPTIONS: readonly FieldOption[] = [
@@ -95,40 +134,92 @@ const GUEST_OPTIONS: readonly FieldOption[] = [
   { name: "seed", meta: "N", fields: STATE_CLI_FIELDS, field: "seed" },
 ];
 
-/** `--memory` as the field it sets, for errors about that field. */
-const MEMORY_IN_GIB: FieldOption = {
-  name: "memory",
-  meta: "SIZE",
-  fields: SHARED,
-  field: "memoryGib",
-};
-
-/** Every option that sets a field of the snapshot or restore options. */
-const RUN_OPTIONS: readonly FieldOption[] = [
-  SNAPSHOT_METHOD,
-  RESTORE_METHOD,
-  ...MECHANISM_OPTIONS,
-  ...MACHINE_OPTIONS,
-  ...GUEST_OPTIONS.filter((o) => o.fields !== STATE_CLI_FIELDS),
+const MIGRATE_GUEST_OPTIONS: readonly FieldOption[] = [
+  { name: "dirty-rate", meta: "MIBS", fields: MIGRATE, field: "dirtyRateMibS" },
+  { name: "wws", meta: "F", fields: MIGRATE, field: "wwsFraction" },
 ];
+
+/** The same option, setting the same-named field of migration's declaration. */
+function forMigrate(options: readonly FieldOption[]): FieldOption[] {
+  return options.filter((o) => o.fields === SHARED && Object.hasOwn(MIGRATE, o.field))
+    .map((o) => ({ ...o, fields: MIGRATE }));
+}
 
 const CLI_OPTIONS: readonly FieldOption[] = GUEST_OPTIONS.filter((o) =>
   o.fields === STATE_CLI_FIELDS
 );
 
-const USAGE = `Usage: deno task state snapshot|restore [options]
+/** What one phase of the command runs and which options set its fields. */
+interface Phase {
+  /** The options that set fields of the phase's options (not the command's own). */
+  readonly options: readonly FieldOption[];
+  /** Runs it. */
+  readonly run: (options: Record<string, unknown>, cost: CostModel, seed: number) => object;
+}
 
-Runs one snapshot or one restore of a running guest and prints what it cost.
+/** The phases, each with its options. */
+const PHASES: Readonly<Record<string, Phase>> = {
+  snapshot: {
+    options: [
+      SNAPSHOT_METHOD,
+      ...[...MECHANISM_OPTIONS, ...MACHINE_OPTIONS, ...GUEST_OPTIONS]
+        .filter((o) => o.fields === SNAPSHOT || o.fields === SHARED),
+    ],
+    run: (o, cost, seed) => runSnapshot(o as SnapshotOptions, cost, seed),
+  },
+  restore: {
+    options: [
+      RESTORE_METHOD,
+      ...[...MECHANISM_OPTIONS, ...MACHINE_OPTIONS, ...GUEST_OPTIONS]
+        .filter((o) => o.fields === RESTORE || o.fields === SHARED),
+    ],
+    run: (o, cost, seed) => runRestore(o as RestoreOptions, cost, seed),
+  },
+  migrate: {
+    options: [
+      MIGRATE_METHOD,
+      ...MIGRATE_OPTIONS,
+      ...forMigrate(MACHINE_OPTIONS),
+      ...forMigrate(GUEST_OPTIONS),
+      ...MIGRATE_GUEST_OPTIONS,
+    ],
+    run: (o, cost, seed) => runMigration(o as MigrationOptions, cost, seed),
+  },
+};
 
-Mechanism:
+const PHASE_NAMES = Object.keys(PHASES);
+
+/** The phases an option applies to. */
+function phasesOf(name: string): string[] {
+  return PHASE_NAMES.filter((p) => PHASES[p].options.some((o) => o.name === name));
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(names: readonly string[], last = "and"): string {
+  return names.length <= 1
+    ? names.join("")
+    : `${names.slice(0, -1).join(", ")} ${last} ${names[names.length - 1]}`;
+}
+
+const USAGE = `Usage: deno task state snapshot|restore|migrate [options]
+
+Runs one snapshot, one restore or one live migration of a running guest and
+prints what it cost.
+
+Snapshot and restore:
 ${optionHelp(SNAPSHOT_METHOD)}
 ${optionHelp(RESTORE_METHOD, "")}
 ${optionsHelp(MECHANISM_OPTIONS)}
 
-Machine:
+Migrate:
+${optionHelp(MIGRATE_METHOD)}
+${optionsHelp(MIGRATE_OPTIONS)}
+${optionsHelp(MIGRATE_GUEST_OPTIONS)}
+
+Machine (every phase):
 ${optionsHelp(MACHINE_OPTIONS)}
 
-Guest:
+Guest (every phase; --write-fraction and --job-ms: snapshot and restore only):
 ${optionsHelp(GUEST_OPTIONS)}
 
 Output:
@@ -149,6 +240,23 @@ const OPTIONS = {
   "saver-share": { type: "string" },
   "sweep-share": { type: "string" },
   "dirty-log": { type: "string" },
+  link: { type: "string" },
+  "send-window": { type: "string" },
+  "device-state": { type: "string" },
+  switchover: { type: "string" },
+  "stop-rule": { type: "string" },
+  "downtime-limit": { type: "string" },
+  "auto-converge": { type: "string" },
+  "timeout-passes": { type: "string" },
+  "hybrid-rounds": { type: "string" },
+  preempt: { type: "string" },
+  "fault-handling": { type: "string" },
+  "zero-pages": { type: "string" },
+  "zero-fraction": { type: "string" },
+  compression: { type: "string" },
+  "link-fail": { type: "string" },
+  "dirty-rate": { type: "string" },
+  wws: { type: "string" },
   platform: { type: "string" },
   "host-page": { type: "string" },
   "translation-sample": { type: "string" },
@@ -164,21 +272,29 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-/** A `--storage` value: a profile name, or a JSON file of a profile, read here. */
-async function storageOption(value: string): Promise<string | StorageProfile> {
+/** A profile option's value: a profile name, or a JSON file of a profile, read here. */
+async function profileFile(option: string, value: string): Promise<unknown> {
   if (!value.endsWith(".json")) return value;
   let text: string;
   try {
     text = await Deno.readTextFile(value);
   } catch (error) {
-    throw new UsageError(`--storage: cannot read "${value}": ${(error as Error).message}`);
+    throw new UsageError(`--${option}: cannot read "${value}": ${(error as Error).message}`);
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`--storage: "${value}" is not valid JSON: ${(error as Error).message}`);
+    throw new UsageError(`--${option}: "${value}" is not valid JSON: ${(error as Error).message}`);
   }
 }
+
+/** `--memory` as the field it sets, for errors about that field. */
+const MEMORY_IN_GIB: FieldOption = {
+  name: "memory",
+  meta: "SIZE",
+  fields: SHARED,
+  field: "memoryGib",
+};
 
 /**
  * Runs the command with `args`; returns the exit code. User mistakes print
@@ -214,47 +330,45 @@ async function run(args: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const phase = positionals[0];
-  if (phase !== "snapshot" && phase !== "restore") {
+  const name = positionals[0];
+  if (name === undefined || !Object.hasOwn(PHASES, name)) {
     throw new UsageError(
-      phase === undefined
-        ? "name a phase: snapshot or restore (see --help)"
-        : `unknown phase "${phase}"; expected snapshot or restore`,
+      name === undefined
+        ? `name a phase: ${listed(PHASE_NAMES, "or")} (see --help)`
+        : `unknown phase "${name}"; expected ${listed(PHASE_NAMES, "or")}`,
     );
   }
   if (positionals.length > 1) {
     throw new UsageError(`unexpected argument "${positionals[1]}" (see --help)`);
   }
-  // An option of the other phase's own fields means nothing here.
-  const own = phase === "snapshot" ? SNAPSHOT : RESTORE;
-  const other = phase === "snapshot" ? "restore" : "snapshot";
-  for (const option of RUN_OPTIONS) {
-    if (
-      values[option.name as keyof typeof values] !== undefined && !Object.hasOwn(own, option.field)
-    ) {
-      throw new UsageError(`--${option.name} applies to ${other} only`);
+  const phase = PHASES[name];
+  // An option of another phase's own fields means nothing here.
+  for (const option of Object.keys(OPTIONS)) {
+    if (values[option as keyof typeof values] === undefined) continue;
+    const at = phasesOf(option);
+    if (at.length > 0 && !at.includes(name)) {
+      throw new UsageError(`--${option} applies to ${listed(at)} only`);
     }
   }
   const cost = await resolveProfile(values.profile);
   const cli = resolveCliOptions(values);
-  const phaseOptions = RUN_OPTIONS.filter((o) => o.fields === own || o.fields === SHARED);
-  const options = configFromOptions(phaseOptions, values);
+  const options = configFromOptions(phase.options, values);
   if (values.memory !== undefined) options.memoryGib = cli.memory / 2 ** 30;
-  if (values.storage !== undefined) options.storage = await storageOption(values.storage);
-  let row: StateRow;
+  if (values.storage !== undefined) options.storage = await profileFile("storage", values.storage);
+  if (values.link !== undefined) options.link = await profileFile("link", values.link);
+  let row: object;
   try {
-    row = phase === "snapshot"
-      ? runSnapshot(options as SnapshotOptions, cost, cli.seed)
-      : runRestore(options as RestoreOptions, cost, cli.seed);
+    row = phase.run(options, cost, cli.seed);
   } catch (error) {
-    throw asOptionError(error, [...phaseOptions, MEMORY_IN_GIB], values);
+    const memory = { ...MEMORY_IN_GIB, fields: phase.options[0].fields };
+    throw asOptionError(error, [...phase.options, memory], values);
   }
   if (values.json) {
     console.log(JSON.stringify({ ...row, profile: cost.name, seed: cli.seed }, null, 2));
     return;
   }
   const width = Math.max(...Object.keys(row).map((k) => k.length));
-  for (const [key, value] of Object.entries(row)) {
+  for (const [key, value] of Object.entries(row) as [string, unknown][]) {
     // NaN: a time a run that gave up could not measure.
     const text = Number.isNaN(value)
       ? "—"

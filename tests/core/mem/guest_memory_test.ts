@@ -33,3 +33,16 @@ Deno.test("GuestMemory rejects a size out of range", () => {
   assert.throws(() => new GuestMemory(MAX_GUEST_PAGES + 1), RangeError);
   assert.throws(() => new GuestMemory(1.5), RangeError);
 });
+
+Deno.test("GuestMemory.evict makes one page absent, so that any access to it traps", () => {
+  const mem = new GuestMemory(3);
+  mem.write(1);
+  mem.evict(1);
+  assert.equal(mem.mayBeAbsent, true);
+  assert.equal(mem.read(1), ExitReason.NESTED_FAULT);
+  assert.equal(mem.version[1], 0);
+  assert.equal(mem.read(0), -1);
+  mem.install(1, 9);
+  assert.equal(mem.read(1), -1);
+  assert.equal(mem.version[1], 9);
+});

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { NetworkLink } from "../../../core/transfer/network_link.ts";
+import { PreemptChannel } from "../../../core/transfer/preempt_channel.ts";
 import {
   getLinkProfile,
   LINK_PROFILE_NAMES,
@@ -125,4 +126,22 @@ Deno.test("link profiles: named ones are valid; bad ones are rejected in one lin
       field,
     );
   }
+});
+
+Deno.test("a preempt message jumps the stream's queue and the stream yields it the wire", () => {
+  const link = new NetworkLink(LINK_PROFILES["1gbe"], 1);
+  // 1 GHz, 125 MB/s: 8 cycles per byte; 5 µs per message; 55 µs one way.
+  const first = link.submit(0, 1_000_000, 0, 0, true);
+  assert.equal(first, 5000 + 8_000_000 + 55000);
+  const urgent = new PreemptChannel(link);
+  const page = urgent.submit(1000, 4096, 1, 0, true);
+  assert.equal(page, 1000 + 5000 + (4096 + 8) * 8 + 55000);
+  // The next stream message waits for the first and for the urgent page's wire time.
+  const second = link.submit(1000, 1000, 0, 0, true);
+  assert.equal(second, 5000 + 8_000_000 + (4096 + 8) * 8 + 1000 * 8 + 55000);
+  assert.equal(urgent.ios, 1);
+  assert.equal(link.ios, 3);
+  assert.equal(urgent.name, "1gbe+preempt");
+  assert.equal(link.messageLatency, 5000 + 55000);
+  assert.throws(() => urgent.submit(0, 1, 1, 0, false), /only sends/);
 });

@@ -204,3 +204,96 @@ Deno.test("SampledGuest releases a waiting vCPU once its page is ready, and no o
   assert.equal(guest.releaseWaiters((p) => ready.has(p), 70), 1);
   assert.equal(guest.clock[1], 70);
 });
+
+Deno.test("SampledGuest with a write order writes its pages one after another, starting over at its end", () => {
+  const sim = new EventClock();
+  const machine = machineOf(64, 2);
+  const order = new Uint32Array([40, 3, 17]);
+  const guest = new SampledGuest(
+    machine,
+    { ...WORK, writeFraction: 1, jobTouches: 7, writeOrder: order },
+    5,
+    { ...QUIET, onJobDone: (t) => (guest.haltAt = t) },
+  );
+  guest.attach(sim);
+  guest.unblock(0, 0);
+  guest.unblock(1, 0);
+  sim.run();
+  // 14 writes over the list of three: each page written 4 or 5 times, nothing else.
+  const version = machine.guestMemory!.version;
+  assert.deepEqual([version[40], version[3], version[17]], [5, 5, 4]);
+  assert.equal(version.reduce((a, b) => a + b, 0), 14);
+});
+
+Deno.test("SampledGuest: distinct pages written in n writes are min(list, n), the pre-copy model's premise", () => {
+  const order = new Uint32Array(100).map((_, i) => (i * 37) % 100);
+  for (const n of [10, 60, 100, 250]) {
+    const machine = machineOf(128, 1);
+    const sim = new EventClock();
+    const guest = new SampledGuest(
+      machine,
+      { ...WORK, writeFraction: 1, jobTouches: n, writeOrder: order },
+      2,
+      { ...QUIET, onJobDone: (t) => (guest.haltAt = t) },
+    );
+    guest.attach(sim);
+    guest.unblock(0, 0);
+    sim.run();
+    const distinct = machine.guestMemory!.version.filter((v) => v > 0).length;
+    assert.equal(distinct, Math.min(100, n));
+  }
+});
+
+Deno.test("SampledGuest: throttling stretches touches by 1 / (1 - share) and counts the stretch as lost", () => {
+  const sim = new EventClock();
+  const guest = new SampledGuest(
+    machineOf(16, 1),
+    { ...WORK, writeFraction: 0, touchCycles: 100, jobTouches: 6 },
+    1,
+    { ...QUIET, onJobDone: (t) => (guest.haltAt = t) },
+  );
+  guest.attach(sim);
+  // A mechanism that throttles the guest by half at 150, and at 500 also
+  // finds it 1.5× slower per access.
+  const mechanism = sim.addAgent({
+    wake(clock: EventClock): void {
+      if (clock.now === 150) guest.throttle(0.5);
+      else guest.slowDown(1.5);
+    },
+  });
+  sim.schedule(150, mechanism);
+  sim.schedule(500, mechanism);
+  guest.unblock(0, 0);
+  sim.run();
+  assert.equal(guest.throttled, 0.5);
+  // Touches start at 0, 100 (full speed); 200, 400 (throttled: 200 each);
+  // 600, 900 (throttled and slowed: 300 each).
+  assert.equal(guest.jobDoneAt[0], 1200);
+  assert.equal(guest.lostUntil(1200), 2 * 100 + 2 * 200);
+  assert.throws(() => guest.throttle(1), /from 0 to below 1/);
+});
+
+Deno.test("SampledGuest.moveTo carries the guest onto another machine's memory and vCPUs", () => {
+  const sim = new EventClock();
+  const a = machineOf(32, 2);
+  const b = machineOf(32, 2);
+  const guest = new SampledGuest(a, { ...WORK, writeFraction: 1, jobTouches: 0 }, 3, QUIET);
+  guest.attach(sim);
+  guest.haltAt = 1000;
+  guest.unblock(0, 0);
+  guest.unblock(1, 0);
+  sim.run();
+  const before = a.guestMemory!.version.reduce((x, y) => x + y, 0);
+  guest.block(0, 1000);
+  guest.block(1, 1000);
+  guest.moveTo(b);
+  guest.haltAt = 2000;
+  guest.unblock(0, 1000);
+  guest.unblock(1, 1000);
+  sim.run();
+  assert.equal(a.guestMemory!.version.reduce((x, y) => x + y, 0), before);
+  assert.ok(b.guestMemory!.version.reduce((x, y) => x + y, 0) > 0);
+  assert.equal(guest.machine, b);
+  assert.throws(() => guest.moveTo(machineOf(16, 2)), /must track 32 pages/);
+  assert.throws(() => guest.moveTo(machineOf(32, 3)), /must have 2 vCPUs/);
+});

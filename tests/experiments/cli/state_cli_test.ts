@@ -59,7 +59,7 @@ Deno.test("deno task state prints a restore as a table", async () => {
 
 Deno.test("deno task state rejects bad input in one line naming the option, exit code 2", async (t) => {
   const cases: [string[], RegExp][] = [
-    [[], /^state: name a phase: snapshot or restore/],
+    [[], /^state: name a phase: snapshot, restore or migrate/],
     [["resume"], /^state: unknown phase "resume"/],
     [
       ["snapshot", "--batch-pages", "0"],
@@ -79,6 +79,34 @@ Deno.test("deno task state rejects bad input in one line naming the option, exit
     ],
     [["restore", "--saver-share", "0.5"], /^state: --saver-share applies to snapshot only$/],
     [
+      ["migrate", "--storage", "nvme-ssd"],
+      /^state: --storage applies to snapshot and restore only$/,
+    ],
+    [["snapshot", "--link", "1gbe"], /^state: --link applies to migrate only$/],
+    [["migrate", "--job-ms", "5"], /^state: --job-ms applies to snapshot and restore only$/],
+    [
+      ["migrate", "--method", "post-copy", "--stop-rule", "xen"],
+      /^state: --stop-rule: only pre-copy and hybrid use it, not post-copy$/,
+    ],
+    [
+      ["migrate", "--link", "carrier-pigeon"],
+      /^state: --link: expected one of 1gbe, 10gbe, 25gbe, or a JSON file of a link profile, got "carrier-pigeon"$/,
+    ],
+    [["migrate", "--link", "/nonexistent/link.json"], /^state: --link: cannot read/],
+    [
+      ["migrate", "--preempt", "on"],
+      /^state: --preempt: only post-copy and hybrid use it, not pre-copy$/,
+    ],
+    [
+      ["migrate", "--method", "post-copy", "--preempt", "maybe"],
+      /^state: --preempt: expected on or off, got "maybe"$/,
+    ],
+    [
+      ["migrate", "--dirty-rate=-1"],
+      /^state: --dirty-rate: expected a number from 0 to 1e6, got -1$/,
+    ],
+    [["migrate", "--memory", "1K"], /^state: --memory: expected a size from 4K to 1T/],
+    [
       ["snapshot", "--memory", "lots"],
       /^state: --memory: expected a size from 4K to 1T .*, got "lots"$/,
     ],
@@ -92,7 +120,10 @@ Deno.test("deno task state rejects bad input in one line naming the option, exit
     ],
     [["snapshot", "--seed=-1"], /^state: --seed: expected a non-negative integer, got -1$/],
     [["snapshot", "--storage", "/nonexistent/disk.json"], /^state: --storage: cannot read/],
-    [["restore", "--dirty-log", "pml"], /^state: --dirty-log applies to snapshot only$/],
+    [
+      ["restore", "--dirty-log", "pml"],
+      /^state: --dirty-log applies to snapshot and migrate only$/,
+    ],
     [
       ["snapshot", "--dirty-log", "pml"],
       /^state: --dirty-log: only dirty-precopy logs dirty pages, not concurrent-cow$/,
@@ -185,4 +216,65 @@ Deno.test("deno task state --json reports exits by reason and what dirty logging
   }
   assert.equal(byReason, row.exits, "the reasons add up to every exit");
   assert.ok(row.exits_kick > 0);
+});
+
+Deno.test("deno task state migrate prints a migration row: post-copy pauses less than stop-and-copy, nothing lost", async () => {
+  const run = async (...extra: string[]) => {
+    const { code, out } = await capture([
+      "migrate",
+      "--memory",
+      "16M",
+      "--translation-sample",
+      "1000",
+      ...extra,
+      "--json",
+    ]);
+    assert.equal(code, 0);
+    return JSON.parse(out);
+  };
+  const post = await run("--method", "post-copy", "--preempt", "on", "--link", "25gbe");
+  const stop = await run("--method", "stop-and-copy", "--link", "25gbe");
+  assert.equal(post.method, "post-copy");
+  assert.equal(post.link, "25gbe");
+  assert.equal(post.preempt, true);
+  assert.ok(post.downtime_ms < stop.downtime_ms);
+  assert.equal(post.lost_pages + stop.lost_pages, 0);
+  assert.equal(post.seed, 1);
+  const failed = await run("--method", "post-copy", "--link", "1gbe", "--link-fail", "50");
+  assert.equal(failed.vm_lost, true);
+  assert.equal(failed.total_ms, null);
+});
+
+Deno.test("deno task state migrate reads a link profile from a JSON file", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/slow.json`;
+  await Deno.writeTextFile(
+    path,
+    JSON.stringify({
+      name: "slow",
+      description: "a slow test link",
+      bytesPerSecond: 1e8,
+      roundTripUs: 200,
+      perMessageUs: 5,
+      perPageBytes: 8,
+      queueDepth: 8,
+    }),
+  );
+  const { code, out } = await capture([
+    "migrate",
+    "--memory",
+    "8M",
+    "--translation-sample",
+    "1000",
+    "--link",
+    path,
+    "--json",
+  ]);
+  assert.equal(code, 0);
+  assert.equal(JSON.parse(out).link, "slow");
+  await Deno.writeTextFile(path, JSON.stringify({ name: "slow" }));
+  const bad = await capture(["migrate", "--link", path]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /^state: --link: field "description"/);
+  await Deno.remove(dir, { recursive: true });
 });
