@@ -155,7 +155,9 @@ export function headline(rows: readonly Row[]): string {
     parts.push(
       stuck.length === 0
         ? "Pre-copy under QEMU's rule converged in every run."
-        : `Pre-copy under QEMU's rule did not converge in ${runs(stuck)} of ${
+        : `Pre-copy under QEMU's rule did not converge in ${
+          runs(stuck) - stuck.reduce((s, r) => s + runsWhere(r, "converged"), 0)
+        } of ${
           runs(qemu)
         } runs — each one whose writable working set exceeds what the link sends in ${DOWNTIME_LIMIT_MS} ms and whose guest dirtied it faster than the link sent it — and was paused at the lab's timeout with its whole working set left to send.`,
     );
