@@ -38,10 +38,7 @@ export const MIGRATION: TypedExperiment<MigrationPoint> = defineExperiment({
     "For a guest of a given memory size, dirty rate and writable working set and a given link, which migration method gives the shortest downtime, the shortest total time and the fewest bytes, how long is the guest degraded after the switch, when does pre-copy stop converging, and what does post-copy risk?",
   parameters: MIGRATION_PARAMETERS,
   grids: MIGRATION_GRIDS,
-  // A Worker per variant, link and memory size: each runs one method's code
-  // paths, and the quick grid's runs spread evenly over the Workers.
-  cell: (point) =>
-    `${point.phase}/${point.method}/${point.stop_rule}/${point.auto_converge}/${point.preempt}/${point.dirty_log}/${point.link}/${point.memory_gib}`,
+  cell: (point) => `${point.phase}/${point.method}/${point.link}/${point.memory_gib}`,
   run: runMigrationPoint,
   headline: migrationHeadline,
   sections: MIGRATION_SECTIONS,
