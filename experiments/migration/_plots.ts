@@ -43,6 +43,11 @@ function colourScale(rows: readonly Row[]): Plot.ScaleOptions {
   };
 }
 
+/** A tick label with thousands grouped and no exponent (1,000,000 rather than 1e+6). */
+function grouped(d: number): string {
+  return d.toLocaleString("en-US", { maximumFractionDigits: 3 });
+}
+
 /** Panel rows in order: memory, then a fitting working set before one that exceeds. */
 function panelOrder(rows: readonly Row[]): string[] {
   const sorted = [...rows].sort((a, b) =>
@@ -116,7 +121,7 @@ export function ratePlot(rows: readonly Row[], spec: RatePlotSpec): Plot.PlotOpt
         label: `↑ ${spec.yLabel} (log scale)`,
         grid: true,
         nice: true,
-        tickFormat: ",~g",
+        tickFormat: grouped,
       }
       : { type: "linear", label: `↑ ${spec.yLabel}`, grid: true, zero: true, nice: true },
     color: colourScale(shown),

@@ -12,7 +12,7 @@ import { LINK_PROFILES } from "../../core/transfer/link_profile.ts";
 import { formatNumber } from "../../reports/number_format.ts";
 import { formatMib } from "../size_format.ts";
 import type { Row } from "../experiment.ts";
-import { DOWNTIME_LIMIT_MS, type VariantName } from "./grid.ts";
+import { DOWNTIME_LIMIT_MS, linkMibS, type VariantName } from "./grid.ts";
 import { formatRate, guestLabel, linkLabel, variantShort, wwsFits } from "./_labels.ts";
 import {
   failureRows,
@@ -157,9 +157,11 @@ export function headline(rows: readonly Row[]): string {
         ? "Pre-copy under QEMU's rule converged in every run."
         : `Pre-copy under QEMU's rule did not converge in ${
           runs(stuck) - stuck.reduce((s, r) => s + runsWhere(r, "converged"), 0)
-        } of ${
-          runs(qemu)
-        } runs — each one whose writable working set exceeds what the link sends in ${DOWNTIME_LIMIT_MS} ms and whose guest dirtied it faster than the link sent it — and was paused at the lab's timeout with its whole working set left to send.`,
+        } of ${runs(qemu)} runs${
+          stuck.every((r) => !wwsFits(r) && Number(r.dirty_rate_mib_s) > linkMibS(String(r.link)))
+            ? ` — each one whose writable working set exceeds what the link sends in ${DOWNTIME_LIMIT_MS} ms and whose guest was given a dirty rate above the link's bandwidth —`
+            : ""
+        } and was paused at the lab's timeout with its working set left to send.`,
     );
   }
   const failure = failureSentence(rows);
