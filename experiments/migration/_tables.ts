@@ -303,7 +303,11 @@ export function loggingRows(rows: readonly Row[]): Row[] {
     const wp = group.find((r) => variantOf(r) === "pre-copy");
     const pml = group.find((r) => variantOf(r) === "pre-copy-pml");
     if (wp === undefined || pml === undefined) continue;
-    const rounds = (r: Row) => `${r.rounds}${r.converged === true ? "" : ` (${r.stop_reason})`}`;
+    // A summary's mean rounds over seeds may be fractional.
+    const rounds = (r: Row) =>
+      `${formatNumber(Number(r.rounds), Number.isInteger(Number(r.rounds)) ? 0 : 1)}${
+        r.converged === true ? "" : ` (${r.stop_reason})`
+      }`;
     const pair = (a: number, b: number, digits: number) =>
       `${formatNumber(a, digits)} / ${formatNumber(b, digits)}`;
     out.push({
