@@ -70,6 +70,13 @@ export {
   type SnapshotParameters,
   type SnapshotPoint,
 } from "./snapshot/point.ts";
+export { MIGRATION } from "./migration/experiment.ts";
+export {
+  MIGRATION_PARAMETERS,
+  MIGRATION_PHASES,
+  type MigrationParameters,
+  type MigrationPoint,
+} from "./migration/point.ts";
 export {
   describePoint,
   PROVENANCE_KEYS,

@@ -10,6 +10,7 @@ import { TRANSLATION } from "./translation/experiment.ts";
 import { SNAPSHOT } from "./snapshot/experiment.ts";
 import { LARGE_PAGES } from "./large_pages/experiment.ts";
 import { SHADOW } from "./shadow/experiment.ts";
+import { MIGRATION } from "./migration/experiment.ts";
 
 /**
  * The registered experiments, by id, in the order the index lists them.
@@ -27,4 +28,5 @@ export const EXPERIMENTS: Readonly<Record<string, Experiment>> = {
   shadow: SHADOW,
   "large-pages": LARGE_PAGES,
   snapshot: SNAPSHOT,
+  migration: MIGRATION,
 };
