@@ -41,3 +41,15 @@ export const XU_POSTCOPY_PREEMPT_2022 =
 /** The pre-copy model: rounds shrink geometrically by ρ = dirty rate / bandwidth; n* = ⌈ln(R·T/M) / ln ρ⌉ under QEMU's rule. */
 export const AKOUSH_MASCOTS_2010 =
   'Akoush, Sohan, Rice, Moore, Hopper, "Predicting the Performance of Virtual Machine Migration", MASCOTS 2010 (the iterative pre-copy model; n* as derived in shared/references/vm-state.md §0)';
+
+/** SnowFlock: sub-second VM cloning to hundreds of workers; children fetch the parent's memory on demand. */
+export const SNOWFLOCK_EUROSYS_2009 =
+  'Lagar-Cavilla, Whitney, Scannell, Patchin, Rumble, de Lara, Brudno, Satyanarayanan, "SnowFlock: Rapid Virtual Machine Cloning for Cloud Computing", EuroSys 2009, abstract: "sub-second VM cloning", scaling "to hundreds of workers"';
+
+/** SnowFlock's remote page fetch: 275 µs per page over gigabit Ethernet, 82 % of it in the network stack (a secondary source). */
+export const SNOWFLOCK_PAGE_FETCH =
+  "SnowFlock's on-demand page fetch as summarised by a third party (shared/references/vm-state.md §3, tag S: an unnamed repository's page \"Remote fetch in prior systems\"): 275 µs per 4 KiB page over Gigabit Ethernet, 82 % of it in the network stack";
+
+/** VMware Instant Clone: up to 64 clones on one host in under six seconds (a secondary source). */
+export const INSTANT_CLONE_RATE =
+  "VMware Instant Clone (vSphere 6.0, Project Fargo) as reported by the cloudconnectlive.com blog (shared/references/vm-state.md §3, tag S): up to 64 VMs on a single host in under six seconds";

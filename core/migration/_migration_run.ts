@@ -230,7 +230,10 @@ export class MigrationRun implements ClockAgent, SourceOwner, TrapHandler {
       pages_sent: src.pagesSent,
       zero_pages_sent: src.zeroPagesSent,
       rounds: src.rounds,
-      converged: src.stopReason === "" || src.stopReason === "converged",
+      // A method without iterations has nothing to converge; an iterating one
+      // converged only if its rule found the rest small (not a cap, a
+      // timeout, a switch to post-copy, or an abort before any decision).
+      converged: !iterates(s) || src.stopReason === "converged",
       stop_reason: src.stopReason === "" ? "none" : src.stopReason,
       throttle_max: src.throttleMax,
       achieved_dirty_rate_mib_s: src.rounds > 0 ? rate(src.liveDirtied / src.decidedAt) : 0,

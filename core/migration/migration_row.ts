@@ -57,7 +57,7 @@ export type MigrationRow = {
   zero_pages_sent: number;
   /** Live pre-copy rounds before the pause (round 0 sends all memory); 0 for stop-and-copy and post-copy. */
   rounds: number;
-  /** True when pre-copy stopped because what was left fit its rule, not at a cap or the lab's timeout; true for methods without iterations. */
+  /** True when pre-copy stopped because what was left fit its rule (not at a cap, the lab's timeout, a hybrid's switch to post-copy or an abort); true for methods without iterations. */
   converged: boolean;
   /**
    * Why pre-copy stopped iterating: `converged`, `round cap` or `byte cap`

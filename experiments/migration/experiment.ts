@@ -3,7 +3,8 @@
  * rate and writable working set and a given link, which live-migration
  * method gives the shortest downtime, the shortest total time, the fewest
  * bytes, and how long the guest is degraded after the switch; when
- * pre-copy stops converging, and what post-copy risks.
+ * pre-copy stops converging, and what post-copy risks; and how fast N
+ * children forked from one parent start.
  *
  * @module
  */
@@ -18,8 +19,9 @@ import { runMigrationPoint } from "./run.ts";
  * The `migration` experiment: stop-and-copy, pre-copy (QEMU's stop rule,
  * with and without auto-converge, with write protection or PML; Xen's
  * rules), post-copy (with and without a preempt channel) and hybrid, across
- * link, memory size, dirty rate and writable working set; and what each
- * method does when the link fails part-way.
+ * link, memory size, dirty rate and writable working set; what each
+ * method does when the link fails part-way; and VM fork: children × local
+ * or remote × working-set prefetch.
  *
  * @example Run one point in-process
  * ```ts
@@ -33,9 +35,9 @@ import { runMigrationPoint } from "./run.ts";
  */
 export const MIGRATION: TypedExperiment<MigrationPoint> = defineExperiment({
   id: "migration",
-  title: "Live migration: stop-and-copy, pre-copy, post-copy and hybrid",
+  title: "Live migration (stop-and-copy, pre-copy, post-copy, hybrid) and VM fork",
   question:
-    "For a guest of a given memory size, dirty rate and writable working set and a given link, which migration method gives the shortest downtime, the shortest total time and the fewest bytes, how long is the guest degraded after the switch, when does pre-copy stop converging, and what does post-copy risk?",
+    "For a guest of a given memory size, dirty rate and writable working set and a given link, which migration method gives the shortest downtime, the shortest total time and the fewest bytes, how long is the guest degraded after the switch, when does pre-copy stop converging, and what does post-copy risk? And how fast can N children forked from one parent start?",
   parameters: MIGRATION_PARAMETERS,
   grids: MIGRATION_GRIDS,
   cell: (point) => `${point.phase}/${point.method}/${point.link}/${point.memory_gib}`,

@@ -102,6 +102,7 @@ interface GridShape {
   /** Dirty rates as multiples of the link's bandwidth. */
   rateFactors: readonly number[];
   variants: readonly VariantName[];
+  forks: ForkShape;
 }
 
 /** The guest of the link-failure runs: 1 GiB on 10 GbE, half the link's bandwidth, a small writable working set. */
@@ -124,6 +125,51 @@ export const FAILURE_MS: number = Math.round(
   FAILURE_GUEST.memory_gib * 2 ** 30 / LINK_PROFILES[FAILURE_GUEST.link].bytesPerSecond * 500,
 );
 
+/** The fork fields of a migration point. */
+const NOT_A_FORK = { children: 0, placement: "none", prefetch: false, multicast: false } as const;
+
+/** Memory of a fork's parent (GiB): a small server, as the migrations' smaller guest. */
+export const FORK_MEMORY_GIB = 1;
+
+/** What varies between the quick and the full grid's forks. */
+interface ForkShape {
+  children: readonly number[];
+  /** `local`, or the link of remote children. */
+  places: readonly string[];
+  /** Also a multicast run of each remote point without prefetch. */
+  multicast: boolean;
+}
+
+/** Forks of a 1 GiB parent: children × placement (and link) × prefetch. */
+function forkPoints(shape: ForkShape): MigrationPoint[] {
+  const points: MigrationPoint[] = [];
+  for (const place of shape.places) {
+    const remote = place !== "local";
+    for (const children of shape.children) {
+      const casts = remote && shape.multicast ? [false, true] : [false];
+      for (const multicast of casts) {
+        for (const prefetch of multicast ? [false] : [false, true]) {
+          points.push({
+            phase: "fork",
+            method: "fork",
+            ...NO_OPTIONS,
+            link: remote ? place : "none",
+            memory_gib: FORK_MEMORY_GIB,
+            dirty_rate_mib_s: 0,
+            wws_fraction: 0,
+            link_fail_ms: 0,
+            children,
+            placement: remote ? "remote" : "local",
+            prefetch,
+            multicast,
+          });
+        }
+      }
+    }
+  }
+  return points;
+}
+
 function failurePoints(): MigrationPoint[] {
   const { link, memory_gib, wws_fraction } = FAILURE_GUEST;
   return FAILURE_VARIANTS.map((v) => ({
@@ -134,6 +180,7 @@ function failurePoints(): MigrationPoint[] {
     dirty_rate_mib_s: ratesOf(link, [0.5])[0],
     wws_fraction,
     link_fail_ms: FAILURE_MS,
+    ...NOT_A_FORK,
   }));
 }
 
@@ -152,13 +199,14 @@ function buildGrid(shape: GridShape): MigrationPoint[] {
               dirty_rate_mib_s,
               wws_fraction,
               link_fail_ms: 0,
+              ...NOT_A_FORK,
             });
           }
         }
       }
     }
   }
-  return [...points, ...failurePoints()];
+  return [...points, ...failurePoints(), ...forkPoints(shape.forks)];
 }
 
 /** The variants of the quick grid: all but Xen's legacy rule. */
@@ -176,12 +224,18 @@ export const MIGRATION_GRIDS: TypedGrids<MigrationPoint> = {
     memoriesGib: [1],
     rateFactors: [0.25, 1, 4],
     variants: QUICK_VARIANTS,
+    forks: { children: [1, 4, 16], places: ["local", "1gbe", "10gbe"], multicast: false },
   }),
   full: buildGrid({
     links: ["1gbe", "10gbe", "25gbe"],
     memoriesGib: [1, 4],
     rateFactors: [0.25, 0.5, 1, 2, 4],
     variants: VARIANT_NAMES,
+    forks: {
+      children: [1, 4, 16, 64],
+      places: ["local", "1gbe", "10gbe", "25gbe"],
+      multicast: true,
+    },
   }),
   default: "quick",
 };

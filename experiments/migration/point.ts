@@ -16,21 +16,22 @@ import {
   type StopRule,
 } from "../../core/migration/migration_params.ts";
 import { LINK_PROFILE_NAMES } from "../../core/transfer/link_profile.ts";
+import { FORK_OPTIONS_FIELDS, FORK_PLACEMENTS } from "../../core/migration/fork_params.ts";
 import { describeParameter } from "../experiment.ts";
 import type { ChoiceParameter, NumberParameter, PointOf } from "../parameters.ts";
 
-/**
- * What a point runs. Only live migration so far; VM fork (children started
- * from a suspended parent) is to come as a phase of its own.
- */
-export const MIGRATION_PHASES = ["migrate"] as const;
+/** What a point runs: a live migration, or a VM fork (children started from a suspended parent). */
+export const MIGRATION_PHASES = ["migrate", "fork"] as const;
+
+/** Where a fork's children run, or none for a migration. */
+export const PLACEMENTS = ["none", ...FORK_PLACEMENTS] as const;
 
 /** How {@linkcode MIGRATION_PARAMETERS} declares each parameter (written out for JSR's fast types). */
 export type MigrationParameters = {
-  /** What the point runs: a live migration. */
+  /** What the point runs: a live migration or a VM fork. */
   readonly phase: ChoiceParameter<typeof MIGRATION_PHASES[number]>;
-  /** The migration method. */
-  readonly method: ChoiceParameter<MigrationMethod>;
+  /** The migration method, or `fork`. */
+  readonly method: ChoiceParameter<MigrationMethod | "fork">;
   /** Pre-copy's stop rule, or none. */
   readonly stop_rule: ChoiceParameter<"none" | StopRule>;
   /** QEMU's auto-converge on or off. */
@@ -49,6 +50,14 @@ export type MigrationParameters = {
   readonly wws_fraction: NumberParameter;
   /** When the link fails, ms after the start; 0 for never. */
   readonly link_fail_ms: NumberParameter;
+  /** Children of a fork; 0 for a migration. */
+  readonly children: NumberParameter;
+  /** Where a fork's children run, or none. */
+  readonly placement: ChoiceParameter<typeof PLACEMENTS[number]>;
+  /** A fork's working-set prefetch on or off. */
+  readonly prefetch: ChoiceParameter<boolean>;
+  /** A remote fork's multicast on or off. */
+  readonly multicast: ChoiceParameter<boolean>;
 };
 
 /** The parameters of a `migration` point, in the order reports list them. */
@@ -56,12 +65,13 @@ export const MIGRATION_PARAMETERS: MigrationParameters = {
   phase: {
     kind: "choice",
     values: MIGRATION_PHASES,
-    description: "migrate: one live migration of a running guest to another host",
+    description:
+      "migrate: one live migration of a running guest to another host; fork: one suspended parent forked into children that fetch its memory on first touch",
   },
   method: {
     kind: "choice",
-    values: MIGRATION_METHODS,
-    description: describeParameter(MIGRATION_OPTIONS_FIELDS, "method"),
+    values: [...MIGRATION_METHODS, "fork"],
+    description: `${describeParameter(MIGRATION_OPTIONS_FIELDS, "method")}; fork for a fork`,
   },
   stop_rule: {
     kind: "choice",
@@ -93,10 +103,10 @@ export const MIGRATION_PARAMETERS: MigrationParameters = {
   },
   link: {
     kind: "choice",
-    values: LINK_PROFILE_NAMES,
+    values: ["none", ...LINK_PROFILE_NAMES],
     description: `${
       describeParameter(MIGRATION_OPTIONS_FIELDS, "link")
-    } (core/transfer/link_profile.ts)`,
+    } (core/transfer/link_profile.ts); for a fork, the link to the children's host, none for local children`,
   },
   memory_gib: {
     kind: "number",
@@ -120,6 +130,26 @@ export const MIGRATION_PARAMETERS: MigrationParameters = {
     // The option's own absence means "never"; a grid point needs a value.
     description:
       "the link fails for good this long after the migration starts, and what is in flight is lost (linkFailMs), in ms; 0: the link never fails",
+  },
+  children: {
+    kind: "integer",
+    min: 0,
+    description: `${describeParameter(FORK_OPTIONS_FIELDS, "children")}; 0 for a migration`,
+  },
+  placement: {
+    kind: "choice",
+    values: PLACEMENTS,
+    description: `${describeParameter(FORK_OPTIONS_FIELDS, "placement")}; none for a migration`,
+  },
+  prefetch: {
+    kind: "choice",
+    values: [false, true],
+    description: `${describeParameter(FORK_OPTIONS_FIELDS, "prefetch")}; fork only`,
+  },
+  multicast: {
+    kind: "choice",
+    values: [false, true],
+    description: `${describeParameter(FORK_OPTIONS_FIELDS, "multicast")}; remote fork only`,
   },
 };
 

@@ -22,6 +22,7 @@ import {
   translationRows,
 } from "./_tables.ts";
 import { migrationValidation } from "./_validation.ts";
+import { forkPlot, forkTableRows, forkText, forkValidation } from "./_fork.ts";
 
 export { headline as migrationHeadline } from "./_prose.ts";
 export { migrationValidation, type MigrationValidationRow } from "./_validation.ts";
@@ -46,8 +47,8 @@ export const MIGRATION_SECTIONS: readonly ReportSection[] = [
     kind: "validation",
     title: "Validation against published figures",
     intro:
-      "The lab's figures beside published ones for the closest cases: QEMU's downtime limit, published pre-copy downtimes on Xen and on tuned KVM over 10 GbE, post-copy page-request latency with and without QEMU's preempt channel, the pre-copy model's round count, and post-copy's pages sent and network faults. The published guests differ from the lab's (sizes, vCPUs, working sets); each note says how.",
-    cases: migrationValidation,
+      "The lab's figures beside published ones for the closest cases: QEMU's downtime limit, published pre-copy downtimes on Xen and on tuned KVM over 10 GbE, post-copy page-request latency with and without QEMU's preempt channel, the pre-copy model's round count, post-copy's pages sent and network faults, and VM fork's start latency and page fetch (SnowFlock, VMware Instant Clone). The published guests differ from the lab's (sizes, vCPUs, working sets); each note says how.",
+    cases: (rows) => [...migrationValidation(rows), ...forkValidation(rows)],
   },
   {
     kind: "plot",
@@ -222,6 +223,39 @@ export const MIGRATION_SECTIONS: readonly ReportSection[] = [
   },
   {
     kind: "text",
+    title: "VM fork: children that start before they hold the parent's memory",
+    text: forkText,
+  },
+  {
+    kind: "plot",
+    title: "VM fork: start latency and job time against children",
+    caption:
+      `Left: when the last child runs its first instruction after the fork; right: when every child has done its work (100 ms of guest work per vCPU, unhindered). One line per placement — local children share the parent's host and frames; remote ones fetch pages over the named link from the parent's host, one link for all — with and without prefetching the parent's working set before the first instruction. Log scales. ${SPREAD}`,
+    plot: forkPlot,
+  },
+  {
+    kind: "table",
+    title: "VM fork: what each child fetches and waits for",
+    caption:
+      "Per fork point: the mean and the last child's first instruction; per child, the pages it fetched or mapped and its faults on missing pages; the stall of one remote fault (from the touch to the vCPU running again); the stall per vCPU over its job; when every child's job was done; the bytes the parent's host sent; and the pages a child read with a version other than the parent's at the fork instant (0 unless the mechanism is broken).",
+    columns: [
+      { key: "placement", wrap: true },
+      { key: "prefetch" },
+      { key: "children" },
+      { key: "first", label: "first instruction", unit: "ms, mean", digits: 2 },
+      { key: "last", label: "last child starts", unit: "ms", digits: 2 },
+      { key: "fetched", label: "pages fetched", unit: "per child", digits: 0 },
+      { key: "faults", label: "faults", unit: "per child", digits: 0 },
+      { key: "stall_per_fault", label: "stall per remote fault", unit: "µs", digits: 0 },
+      { key: "stall", label: "stall", unit: "ms per vCPU", digits: 0 },
+      { key: "job", label: "job done", unit: "ms", digits: 0 },
+      { key: "bytes", label: "sent", unit: "MiB", digits: 0 },
+      { key: "lost_pages", label: "lost pages" },
+    ],
+    rows: forkTableRows,
+  },
+  {
+    kind: "text",
     title: "What is simulated access by access, and what is sampled",
     text: simulatedText,
   },
@@ -254,7 +288,7 @@ export const MIGRATION_SECTIONS: readonly ReportSection[] = [
       { key: "fits_mib", label: `sent in ${DOWNTIME_LIMIT_MS} ms`, unit: "MiB", digits: 0 },
       { key: "pass", label: "one pass over memory" },
     ],
-    rows: linkRows,
+    rows: (rows) => linkRows(rows.filter((r) => r.phase === "migrate")),
   },
   {
     kind: "table",

@@ -1,12 +1,15 @@
 /**
  * A `migration` point's run: one live migration of a running guest between
- * two hosts, as `runMigration` runs it.
+ * two hosts, as `runMigration` runs it, or one fork of a parent into
+ * children, as `runFork` runs it.
  *
  * @module
  */
 
 import { runMigration } from "../../core/migration/migration.ts";
 import type { MigrationOptions } from "../../core/migration/migration_params.ts";
+import { runFork } from "../../core/migration/fork.ts";
+import type { ForkOptions } from "../../core/migration/fork_params.ts";
 import type { Row, RunContext } from "../experiment.ts";
 import type { MigrationPoint } from "./point.ts";
 
@@ -17,6 +20,9 @@ import type { MigrationPoint } from "./point.ts";
  * options refuse a point that sets it for a method without it.
  */
 export function migrationOptions(point: MigrationPoint): MigrationOptions {
+  if (point.method === "fork" || point.children > 0 || point.placement !== "none") {
+    throw new RangeError("migration: a migration point has no fork fields");
+  }
   const iterates = point.method === "pre-copy" || point.method === "hybrid";
   if (iterates && (point.stop_rule === "none" || point.dirty_log === "none")) {
     throw new RangeError(
@@ -37,9 +43,29 @@ export function migrationOptions(point: MigrationPoint): MigrationOptions {
   };
 }
 
+/** The options of a fork point: its children, placement, link and prefetch. */
+export function forkOptions(point: MigrationPoint): ForkOptions {
+  const remote = point.placement === "remote";
+  if (point.placement === "none" || remote === (point.link === "none")) {
+    throw new RangeError(
+      `migration: a fork needs a placement, and a link exactly when remote; got ${point.placement} and ${point.link}`,
+    );
+  }
+  return {
+    children: point.children,
+    placement: point.placement,
+    memoryGib: point.memory_gib,
+    ...(remote ? { link: point.link } : {}),
+    ...(point.prefetch ? { prefetch: true } : {}),
+    ...(point.multicast ? { multicast: true } : {}),
+  };
+}
+
 /** Runs one `migration` point; returns the measurements, without the point's own fields. */
 export function runMigrationPoint(point: MigrationPoint, context: RunContext): Row {
-  const result = runMigration(migrationOptions(point), context.cost, context.seed);
+  const result = point.phase === "fork"
+    ? runFork(forkOptions(point), context.cost, context.seed)
+    : runMigration(migrationOptions(point), context.cost, context.seed);
   // A migration that did not complete leaves the times it could not measure
   // as NaN: they are left out of the row (empty in the CSV), never written
   // as numbers.

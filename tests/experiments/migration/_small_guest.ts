@@ -24,7 +24,7 @@ export const SMALL_FAIL_MS = Math.round(
   SMALL_GIB * 2 ** 30 / LINK_PROFILES["10gbe"].bytesPerSecond * 500 * 10,
 ) / 10;
 
-const quick = MIGRATION.grids.quick;
+const quick = MIGRATION.grids.quick.filter((p) => p.phase === "migrate");
 const rates = quick.filter((p) => p.link_fail_ms === 0).map((p) => p.dirty_rate_mib_s);
 
 /**
@@ -64,12 +64,24 @@ export const SLOW_LINK_POINTS: readonly MigrationPoint[] = [
   memory_gib: 1 / 8,
   wws_fraction: 0.5,
   link_fail_ms: 0,
+  children: 0,
+  placement: "none",
+  prefetch: false,
+  multicast: false,
 }));
+
+/** The quick grid's forks of up to 4 children, on a {@linkcode SMALL_GIB} parent. */
+export const SMALL_FORK_POINTS: readonly MigrationPoint[] = MIGRATION.grids.quick
+  .filter((p) => p.phase === "fork" && p.children <= 4)
+  .map((p) => ({ ...p, memory_gib: SMALL_GIB }));
 
 let rows: Promise<Row[]> | undefined;
 
-/** The rows of {@linkcode SMALL_POINTS} and {@linkcode SLOW_LINK_POINTS} (seed 1), run on first use. */
+/**
+ * The rows of {@linkcode SMALL_POINTS}, {@linkcode SLOW_LINK_POINTS} and
+ * {@linkcode SMALL_FORK_POINTS} (seed 1), run on first use.
+ */
 export function smallRows(): Promise<Row[]> {
-  rows ??= runPoints(MIGRATION, [...SMALL_POINTS, ...SLOW_LINK_POINTS]);
+  rows ??= runPoints(MIGRATION, [...SMALL_POINTS, ...SLOW_LINK_POINTS, ...SMALL_FORK_POINTS]);
   return rows;
 }

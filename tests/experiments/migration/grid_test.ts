@@ -14,7 +14,10 @@ import {
 import { variantOf } from "../../../experiments/migration/_labels.ts";
 import { EXPERIMENTS } from "../../../experiments/registry.ts";
 
-const { quick, full } = MIGRATION.grids;
+const grids = MIGRATION.grids;
+const migrations = (grid: typeof grids.quick) => grid.filter((p) => p.phase === "migrate");
+const quick = migrations(grids.quick);
+const full = migrations(grids.full);
 const migrating = (grid: typeof quick) => grid.filter((p) => p.link_fail_ms === 0);
 
 Deno.test("migration is registered; the quick grid runs every variant but Xen's legacy rule, the full grid every one", () => {
@@ -30,7 +33,28 @@ Deno.test("migration is registered; the quick grid runs every variant but Xen's 
   }
   assert.ok(full.every((p) => variantOf(p) !== "other"), "every point is one of the variants");
   assert.ok(full.some((p) => p.dirty_log === "pml"), "PML against write protection");
-  assert.ok(full.every((p) => p.phase === "migrate"));
+  for (const p of full) {
+    assert.deepEqual([p.children, p.placement, p.prefetch, p.multicast], [0, "none", false, false]);
+  }
+});
+
+Deno.test("migration's grids fork a parent into children, local and remote, with and without prefetch", () => {
+  for (
+    const [grid, children] of [[grids.quick, [1, 4, 16]], [grids.full, [1, 4, 16, 64]]] as const
+  ) {
+    const forks = grid.filter((p) => p.phase === "fork");
+    assert.deepEqual([...new Set(forks.map((p) => p.children))], children);
+    assert.deepEqual([...new Set(forks.map((p) => p.placement))], ["local", "remote"]);
+    assert.deepEqual([...new Set(forks.map((p) => p.prefetch))], [false, true]);
+    for (const p of forks) {
+      assert.equal(p.method, "fork");
+      assert.equal(p.link === "none", p.placement === "local");
+      assert.equal(variantOf(p), "other");
+    }
+    assert.ok(forks.some((p) => p.link === "1gbe"), "SnowFlock's gigabit link");
+  }
+  assert.ok(grids.full.some((p) => p.multicast));
+  assert.ok(!grids.quick.some((p) => p.multicast));
 });
 
 Deno.test("migration's quick grid keeps to 1 GiB on 10 GbE and stays small", () => {

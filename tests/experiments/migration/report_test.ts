@@ -18,7 +18,7 @@ Deno.test("migration's report renders every section from a small sweep", async (
   assert.match(record.headline, /with a preempt channel/);
   assert.match(record.headline, /post-copy lost the VM .* the guest ran on at the source/);
   assert.match(record.headline, /No run lost a page\./);
-  assert.equal(plots, 5);
+  assert.equal(plots, 6);
   for (const section of MIGRATION.sections) {
     assert.ok(page.includes(section.title.replaceAll("'", "&#39;")), section.title);
   }
@@ -30,6 +30,8 @@ Deno.test("migration's report renders every section from a small sweep", async (
     /moving 1 GiB over 1gbe takes 8\.6 s of guest time for pre-copy&#39;s round 0 alone/,
   );
   assert.match(page, /No page was lost\./);
+  assert.match(page, /VM fork: start latency and job time against children/);
+  assert.match(page, /SnowFlock: Rapid Virtual Machine Cloning/);
   const header = csv.split(/\r?\n/)[0].split(",");
   for (
     const column of [
@@ -79,7 +81,7 @@ Deno.test("migration's plots draw the spread over seeds where seeds disagree, an
   for (const [title, marks] of one) assert.ok(spread.get(title)! > marks, title);
   assert.deepEqual(spreadMarks(MIGRATION, twoSeedSummary(MIGRATION, rows, 1)), one);
   const { plots } = await renderReport(MIGRATION, twoSeedRows(MIGRATION, rows));
-  assert.equal(plots, 5);
+  assert.equal(plots, 6);
 });
 
 Deno.test("migration's tables count runs, not points, when a point ran with several seeds", () => {

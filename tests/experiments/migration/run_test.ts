@@ -6,7 +6,8 @@ import { VARIANT_NAMES } from "../../../experiments/migration/grid.ts";
 import { COST } from "../fixtures/small_sweep.ts";
 import { SMALL_POINTS, smallRows } from "./_small_guest.ts";
 
-const rows = await smallRows();
+const all = await smallRows();
+const rows = all.filter((r) => r.phase === "migrate");
 
 Deno.test("migration: a run of every variant completes and loses no page", () => {
   const variants = new Set(rows.map(variantOf));
@@ -91,4 +92,22 @@ Deno.test("migration: a point that contradicts its method fails with one line", 
         'Cannot use migration options: field "stopRule": only pre-copy and hybrid use it, not post-copy',
     },
   );
+});
+
+Deno.test("migration's forks: no child reads a wrong page; local children start before remote ones", () => {
+  const forks = all.filter((r) => r.phase === "fork");
+  assert.ok(forks.length >= 8);
+  for (const r of forks) {
+    assert.equal(r.lost_pages, 0);
+    assert.equal(r.finished, true);
+  }
+  const first = (placement: string, link: string, children: number) =>
+    Number(
+      forks.find((r) =>
+        r.placement === placement && r.link === link && r.children === children && !r.prefetch
+      )!.last_first_instruction_ms,
+    );
+  assert.ok(first("local", "none", 4) < first("remote", "10gbe", 4));
+  assert.ok(first("remote", "10gbe", 4) < first("remote", "1gbe", 4));
+  assert.ok(first("remote", "1gbe", 1) < first("remote", "1gbe", 4));
 });
