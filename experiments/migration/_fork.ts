@@ -67,9 +67,10 @@ export function forkPlot(rows: readonly Row[]): Plot.PlotOptions {
   const channels = { x: "children", y: "value", stroke: "line", fx: "panel" } as const;
   return {
     width: 1100,
-    height: 460,
+    height: 480,
     marginLeft: 70,
-    marginRight: 220,
+    marginRight: 30,
+    marginTop: 56,
     marginBottom: 48,
     style: { fontSize: "12px" },
     fx: { label: null, domain: FORK_MEASURES.map(([, label]) => label), padding: 0.1 },
@@ -119,10 +120,9 @@ export function forkTableRows(rows: readonly Row[]): Row[] {
     last: Number(r.last_first_instruction_ms),
     fetched: Number(r.pages_fetched) / Number(r.children),
     faults: (Number(r.remote_faults) + Number(r.local_faults)) / Number(r.children),
-    stall_per_fault: faultStallOf(r) * 1000,
-    stall: Number(r.stall_ms),
+    // Local children fault too, but wait for no network.
+    stall_per_fault: r.placement === "remote" ? faultStallOf(r) * 1000 : "—",
     job: Number(r.job_done_ms),
-    bytes: Number(r.bytes_sent) / 2 ** 20,
     lost_pages: Number(r.lost_pages),
   }));
 }

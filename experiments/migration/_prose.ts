@@ -6,6 +6,7 @@
  * @module
  */
 
+import { forkRows } from "./_fork.ts";
 import { MIGRATION_OPTIONS_FIELDS } from "../../core/migration/migration_params.ts";
 import { STATE_OPTIONS_FIELDS } from "../../core/snapshot/state_params.ts";
 import { LINK_PROFILES } from "../../core/transfer/link_profile.ts";
@@ -116,6 +117,24 @@ function failureSentence(rows: readonly Row[]): string {
   }.`;
 }
 
+/** The largest fork without prefetch: when its last child starts, locally and remotely. */
+function forkSentence(rows: readonly Row[]): string {
+  const forks = forkRows(rows).filter((r) => r.prefetch !== true && r.multicast !== true);
+  if (forks.length === 0) return "";
+  const most = Math.max(...forks.map((r) => Number(r.children)));
+  const widest = forks.filter((r) => Number(r.children) === most)
+    .sort((a, b) => Number(a.last_first_instruction_ms) - Number(b.last_first_instruction_ms));
+  return `Forked from one suspended ${
+    forks[0].memory_gib
+  } GiB parent, the last of ${most} children runs ${
+    andList(widest.map((r) =>
+      `${ms(Number(r.last_first_instruction_ms))} after the fork ${
+        r.placement === "local" ? "on the parent's host" : `over ${r.link}`
+      }`
+    ))
+  }.`;
+}
+
 /**
  * The finding: for the headline guest, each method's downtime, what
  * post-copy's guest pays after the switch, where pre-copy stops
@@ -166,6 +185,8 @@ export function headline(rows: readonly Row[]): string {
   }
   const failure = failureSentence(rows);
   if (failure !== "") parts.push(failure);
+  const fork = forkSentence(rows);
+  if (fork !== "") parts.push(fork);
   const lost = lostPages(rows);
   parts.push(
     lost === 0 ? "No run lost a page." : `${lost} pages were lost: a mechanism is broken.`,

@@ -237,9 +237,9 @@ export const MIGRATION_SECTIONS: readonly ReportSection[] = [
     kind: "table",
     title: "VM fork: what each child fetches and waits for",
     caption:
-      "Per fork point: the mean and the last child's first instruction; per child, the pages it fetched or mapped and its faults on missing pages; the stall of one remote fault (from the touch to the vCPU running again); the stall per vCPU over its job; when every child's job was done; the bytes the parent's host sent; and the pages a child read with a version other than the parent's at the fork instant (0 unless the mechanism is broken).",
+      "Per fork point: the mean and the last child's first instruction; per child, the pages it fetched or mapped (with prefetch, the parent's working set and the pages it writes) and its faults on missing pages; the stall of one remote fault (from the touch to the vCPU running again: the exit, the request, the page's wait on the shared link and its transfer, placing it); when every child's job was done; and the pages a child read with a version other than the parent's at the fork instant (0 unless the mechanism is broken). The CSV has the stall per vCPU and the bytes sent.",
     columns: [
-      { key: "placement", wrap: true },
+      { key: "placement" },
       { key: "prefetch" },
       { key: "children" },
       { key: "first", label: "first instruction", unit: "ms, mean", digits: 2 },
@@ -247,9 +247,7 @@ export const MIGRATION_SECTIONS: readonly ReportSection[] = [
       { key: "fetched", label: "pages fetched", unit: "per child", digits: 0 },
       { key: "faults", label: "faults", unit: "per child", digits: 0 },
       { key: "stall_per_fault", label: "stall per remote fault", unit: "µs", digits: 0 },
-      { key: "stall", label: "stall", unit: "ms per vCPU", digits: 0 },
       { key: "job", label: "job done", unit: "ms", digits: 0 },
-      { key: "bytes", label: "sent", unit: "MiB", digits: 0 },
       { key: "lost_pages", label: "lost pages" },
     ],
     rows: forkTableRows,

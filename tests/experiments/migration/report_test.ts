@@ -18,6 +18,7 @@ Deno.test("migration's report renders every section from a small sweep", async (
   assert.match(record.headline, /with a preempt channel/);
   assert.match(record.headline, /post-copy lost the VM .* the guest ran on at the source/);
   assert.match(record.headline, /No run lost a page\./);
+  assert.match(record.headline, /the last of 4 children runs [\d.]+ ms after the fork on the parent's host/);
   assert.equal(plots, 6);
   for (const section of MIGRATION.sections) {
     assert.ok(page.includes(section.title.replaceAll("'", "&#39;")), section.title);
