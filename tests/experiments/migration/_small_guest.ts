@@ -85,3 +85,21 @@ export function smallRows(): Promise<Row[]> {
   rows ??= runPoints(MIGRATION, [...SMALL_POINTS, ...SLOW_LINK_POINTS, ...SMALL_FORK_POINTS]);
   return rows;
 }
+
+/** The columns issue #13 asks `migration.csv` to have at least. */
+export const ISSUE_COLUMNS: readonly string[] = [
+  "method",
+  "memory_gib",
+  "dirty_rate_mib_s",
+  "link",
+  "downtime_ms",
+  "total_ms",
+  "bytes_sent",
+  "rounds",
+  "converged",
+  "degraded_ms",
+  "remote_faults",
+  "exits",
+  "lost_pages",
+  "vm_lost",
+];

@@ -4,7 +4,7 @@ import { migrationOptions } from "../../../experiments/migration/run.ts";
 import { variantOf } from "../../../experiments/migration/_labels.ts";
 import { VARIANT_NAMES } from "../../../experiments/migration/grid.ts";
 import { COST } from "../fixtures/small_sweep.ts";
-import { SMALL_POINTS, smallRows } from "./_small_guest.ts";
+import { ISSUE_COLUMNS, SMALL_POINTS, smallRows } from "./_small_guest.ts";
 
 const all = await smallRows();
 const rows = all.filter((r) => r.phase === "migrate");
@@ -41,22 +41,7 @@ Deno.test("migration rows carry the issue's CSV columns, none clashing with a pa
   for (const key of Object.keys(row)) assert.equal(key in point, false, key);
   const all = { ...point, ...row };
   for (
-    const key of [
-      "method",
-      "memory_gib",
-      "dirty_rate_mib_s",
-      "link",
-      "downtime_ms",
-      "total_ms",
-      "bytes_sent",
-      "rounds",
-      "converged",
-      "degraded_ms",
-      "remote_faults",
-      "exits",
-      "lost_pages",
-      "vm_lost",
-    ]
+    const key of ISSUE_COLUMNS
   ) assert.ok(key in all, `row lacks ${key}`);
   assert.deepEqual(await MIGRATION.run(point, { seed: 3, cost: COST }), row);
 });
