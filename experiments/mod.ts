@@ -74,6 +74,7 @@ export { MIGRATION } from "./migration/experiment.ts";
 export {
   MIGRATION_PARAMETERS,
   MIGRATION_PHASES,
+  MIGRATION_PLACEMENTS,
   type MigrationParameters,
   type MigrationPoint,
 } from "./migration/point.ts";

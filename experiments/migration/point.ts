@@ -24,7 +24,7 @@ import type { ChoiceParameter, NumberParameter, PointOf } from "../parameters.ts
 export const MIGRATION_PHASES = ["migrate", "fork"] as const;
 
 /** Where a fork's children run, or none for a migration. */
-export const PLACEMENTS = ["none", ...FORK_PLACEMENTS] as const;
+export const MIGRATION_PLACEMENTS = ["none", ...FORK_PLACEMENTS] as const;
 
 /** How {@linkcode MIGRATION_PARAMETERS} declares each parameter (written out for JSR's fast types). */
 export type MigrationParameters = {
@@ -53,7 +53,7 @@ export type MigrationParameters = {
   /** Children of a fork; 0 for a migration. */
   readonly children: NumberParameter;
   /** Where a fork's children run, or none. */
-  readonly placement: ChoiceParameter<typeof PLACEMENTS[number]>;
+  readonly placement: ChoiceParameter<typeof MIGRATION_PLACEMENTS[number]>;
   /** A fork's working-set prefetch on or off. */
   readonly prefetch: ChoiceParameter<boolean>;
   /** A remote fork's multicast on or off. */
@@ -138,7 +138,7 @@ export const MIGRATION_PARAMETERS: MigrationParameters = {
   },
   placement: {
     kind: "choice",
-    values: PLACEMENTS,
+    values: MIGRATION_PLACEMENTS,
     description: `${describeParameter(FORK_OPTIONS_FIELDS, "placement")}; none for a migration`,
   },
   prefetch: {
