@@ -120,6 +120,7 @@ export * from "./platforms/shadow/pv_shootdown.ts";
 export * from "./machine/machine_config.ts";
 export * from "./machine/build_machine.ts";
 export * from "./machine/machine.ts";
+export * from "./machine/exit_counts.ts";
 export * from "./machine/vcpu.ts";
 export * from "./machine/first_touch_guest.ts";
 export * from "./machine/world.ts";

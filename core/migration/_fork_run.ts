@@ -1,17 +1,23 @@
 // A VM fork with lazy child memory, run on one clock (private to
 // core/migration): the parent, its children, the link between their hosts.
 
-import { EXIT_REASON_NAMES, ExitReason } from "../base/exit_reason.ts";
+import { ExitReason } from "../base/exit_reason.ts";
 import { PAGE_BYTES as PAGE_SIZE_BYTES, PageSize } from "../base/page_size.ts";
 import { Prng } from "../base/prng.ts";
 import { cyclesFromSeconds, msFromCycles } from "../clock/cycle_time.ts";
 import { type ClockAgent, EventClock } from "../clock/event_clock.ts";
 import type { CostModel } from "../cost/cost_model.ts";
 import { buildMachine } from "../machine/build_machine.ts";
+import { exitCounts } from "../machine/exit_counts.ts";
 import type { Machine } from "../machine/machine.ts";
 import { type GuestMemory, PageMode } from "../mem/guest_memory.ts";
 import { NetworkLink } from "../transfer/network_link.ts";
-import { type GuestWorkload, SampledGuest, type TrapHandler } from "../workload/sampled_guest.ts";
+import {
+  type GuestWorkload,
+  SampledGuest,
+  touchCyclesOf,
+  type TrapHandler,
+} from "../workload/sampled_guest.ts";
 import { ForkImage } from "./fork_image.ts";
 import { ForkLayout, guestTablePages } from "./fork_layout.ts";
 import type { ForkSettings } from "./fork_params.ts";
@@ -145,7 +151,7 @@ export class ForkRun implements ClockAgent {
       s.freshFraction,
       seed,
     );
-    const touchCycles = Math.max(1, Math.round(s.accessesPerTouch * cost.baseCyclesPerAccess));
+    const touchCycles = touchCyclesOf(s.accessesPerTouch, cost);
     this.#jobTouches = Math.ceil(s.jobMs * cost.clockGhz * 1e6 / touchCycles);
     const workload = (guestSeed: number): GuestWorkload => ({
       writeFraction: s.writeFraction,
@@ -569,23 +575,8 @@ export class ForkRun implements ClockAgent {
   /** Pages, over the children and a running parent, whose version is not the one promised. */
   #lostPages(): number {
     let lost = 0;
-    const check = (mem: GuestMemory, guest: SampledGuest, expected: Uint32Array): void => {
-      const writes = guest.writeCount!;
-      const bad = guest.badAccess!;
-      const version = mem.version;
-      const mode = mem.mode;
-      for (let p = 0; p < mem.pages; p++) {
-        const held = mode[p] !== PageMode.ABSENT || writes[p] !== 0;
-        if (bad[p] === 1 || (held && version[p] !== ((expected[p] + writes[p]) >>> 0))) lost++;
-      }
-    };
-    for (let c = 0; c < this.#s.children; c++) {
-      check(this.#mems[c], this.#guests[c], this.#expected);
-    }
-    if (this.#parentGuest !== null) {
-      check(this.#parent.guestMemory!, this.#parentGuest, this.#forkVersions);
-    }
-    return lost;
+    for (const guest of this.#guests) lost += guest.wrongPages();
+    return lost + (this.#parentGuest?.wrongPages() ?? 0);
   }
 
   #row(gaveUp: boolean): ForkRow {
@@ -609,17 +600,7 @@ export class ForkRun implements ClockAgent {
         stallSum += (this.#lostAtDone[c] - this.#vcpus * at) / this.#vcpus;
       }
     }
-    const counters: Record<string, number> = {};
-    for (const m of [this.#parent, ...this.#machines]) {
-      const report = m.report().counters;
-      counters.vm_exits = (counters.vm_exits ?? 0) + report.vm_exits;
-      for (const name of EXIT_REASON_NAMES) {
-        const key = `exits_${name}`;
-        counters[key] = (counters[key] ?? 0) + report[key];
-      }
-    }
-    const byReason: Record<string, number> = {};
-    for (const name of EXIT_REASON_NAMES) byReason[`exits_${name}`] = counters[`exits_${name}`];
+    const exits = exitCounts([this.#parent, ...this.#machines]);
     const left = started < n
       ? `${started} of ${n} children started, ${this.#done} done their job`
       : `${this.#done} of ${n} children done their job`;
@@ -650,10 +631,9 @@ export class ForkRun implements ClockAgent {
       parent_cow_copies: this.#image.copies,
       stall_ms: gaveUp ? NaN : ms(stallSum / n),
       job_done_ms: gaveUp ? NaN : ms(doneMax),
-      exits: counters.vm_exits,
-      ...byReason,
-      exits_nested_fault: counters.exits_nested_fault,
-      exits_write_protect: counters.exits_write_protect,
+      ...exits,
+      exits_nested_fault: exits.exits_nested_fault,
+      exits_write_protect: exits.exits_write_protect,
       lost_pages: this.#lostPages(),
       finished: !gaveUp,
       gave_up_reason: gaveUp

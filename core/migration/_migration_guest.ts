@@ -7,7 +7,7 @@ import type { CostModel } from "../cost/cost_model.ts";
 import type { Machine } from "../machine/machine.ts";
 import type { MachineConfig } from "../machine/machine_config.ts";
 import { World } from "../machine/world.ts";
-import { buildWorkingSet, type GuestWorkload } from "../workload/sampled_guest.ts";
+import { buildWorkingSet, type GuestWorkload, touchCyclesOf } from "../workload/sampled_guest.ts";
 import type { MigrationSettings } from "./migration_params.ts";
 
 /** Bytes in a guest page (migration moves 4 KiB pages). */
@@ -91,7 +91,7 @@ export function migrationWorkload(
 ): MigrationWorkload {
   const hz = cost.clockGhz * 1e9;
   const writesPerVcpu = s.dirtyRateMibS * 1048576 / PAGE_BYTES / s.vcpus;
-  let touchCycles = Math.max(1, Math.round(s.accessesPerTouch * cost.baseCyclesPerAccess));
+  let touchCycles = touchCyclesOf(s.accessesPerTouch, cost);
   if (writesPerVcpu * 2 * touchCycles > hz) {
     touchCycles = Math.max(1, Math.floor(hz / (2 * writesPerVcpu)));
   }

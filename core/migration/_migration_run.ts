@@ -4,12 +4,11 @@
 // asked, and the check that the destination holds what the source held at
 // the switch.
 
-import { EXIT_REASON_NAMES } from "../base/exit_reason.ts";
 import { cyclesFromSeconds, msFromCycles } from "../clock/cycle_time.ts";
 import type { ClockAgent, EventClock } from "../clock/event_clock.ts";
 import type { CostModel } from "../cost/cost_model.ts";
+import { exitCounts } from "../machine/exit_counts.ts";
 import type { Machine } from "../machine/machine.ts";
-import { PageMode } from "../mem/guest_memory.ts";
 import { NetworkLink } from "../transfer/network_link.ts";
 import { SampledGuest, type TrapHandler } from "../workload/sampled_guest.ts";
 import { coldStartCycles, cyclesPerAccessOf } from "../workload/translation_sample.ts";
@@ -198,13 +197,6 @@ export class MigrationRun implements ClockAgent, SourceOwner, TrapHandler {
     const v = s.vcpus;
     const completed = this.#totalAt >= 0;
     const resumed = this.#switchAt >= 0;
-    // Exits of the guest's vCPUs on both machines.
-    const a = this.#sourceMachine.report().counters;
-    const b = this.#destMachine.report().counters;
-    const exits: Record<string, number> = {};
-    for (const name of EXIT_REASON_NAMES) {
-      exits[`exits_${name}`] = a[`exits_${name}`] + b[`exits_${name}`];
-    }
     const lost = this.#lostPages(completed, resumed);
     const rate = (pagesPerCycle: number): number => pagesPerCycle * PAGE_BYTES * ghz * 1e9 / MIB;
     return {
@@ -245,8 +237,8 @@ export class MigrationRun implements ClockAgent, SourceOwner, TrapHandler {
       guest_slowdown: completed && this.#totalAt > 0
         ? Math.min(1, this.#guest.lostUntil(this.#totalAt) / (v * this.#totalAt))
         : NaN,
-      exits: a.vm_exits + b.vm_exits,
-      ...exits,
+      // Exits of the guest's vCPUs on both machines.
+      ...exitCounts([this.#sourceMachine, this.#destMachine]),
       host_pages_split: this.#splits,
       translation_slowdown: this.#loggingCpa > 0 ? this.#loggingCpa / this.#sourceCpa : 1,
       dest_translation_slowdown: this.#destCpa / this.#sourceCpa,
@@ -266,21 +258,7 @@ export class MigrationRun implements ClockAgent, SourceOwner, TrapHandler {
    * destination's own writes; a page some access saw wrong counts too.
    */
   #lostPages(completed: boolean, resumed: boolean): number {
-    if (!resumed) return 0;
-    const expected = this.#source.expected!;
-    const writes = this.#guest.writeCount!;
-    const bad = this.#guest.badAccess!;
-    const mem = this.#dest.mem;
-    let lost = 0;
-    for (let p = 0; p < expected.length; p++) {
-      const present = mem.mode[p] !== PageMode.ABSENT;
-      if (
-        bad[p] === 1 ||
-        (present && mem.version[p] !== ((expected[p] + writes[p]) >>> 0)) ||
-        (completed && !present)
-      ) lost++;
-    }
-    return lost;
+    return resumed ? this.#guest.wrongPages(completed) : 0;
   }
 
   #outcome(completed: boolean): string {

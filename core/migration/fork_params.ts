@@ -15,7 +15,12 @@ import {
   type ObjectCheck,
   validateConfig,
 } from "../base/config_fields.ts";
-import { SNAPSHOT_OPTIONS_FIELDS, STATE_OPTIONS_FIELDS } from "../snapshot/state_params.ts";
+import {
+  checkGuestMemory,
+  pagesOfGib,
+  SNAPSHOT_OPTIONS_FIELDS,
+  STATE_OPTIONS_FIELDS,
+} from "../snapshot/state_params.ts";
 import { LINK_PROFILE_FIELDS, LINK_PROFILES, type LinkProfile } from "../transfer/link_profile.ts";
 import { freshPages, workingSetPages, writablePages } from "./fork_layout.ts";
 
@@ -49,8 +54,6 @@ export const MAX_CHILDREN = 256;
  * 64 GiB of child memory costs about 200 MB of the simulator's.
  */
 export const MAX_CHILD_MEMORY_GIB = 64;
-
-const PAGES_PER_GIB = 262144;
 
 /** The fields of {@linkcode ForkOptions}. */
 export const FORK_OPTIONS_FIELDS = {
@@ -245,13 +248,11 @@ const FIELD_USES: Readonly<Record<string, FieldUse>> = {
 
 /** Field uses, memory sizes, and the fresh pages' room outside the working set. */
 const checkFork: ObjectCheck = (values, given, fail) => {
+  checkGuestMemory(values, given, fail);
   const gib = values.memoryGib as number;
-  const pages = Math.round(gib * PAGES_PER_GIB);
-  if (pages < 1) {
-    fail("memoryGib", `expected at least one 4 KiB page (${1 / PAGES_PER_GIB} GiB), got ${gib}`);
-  }
+  const pages = pagesOfGib(gib);
   const children = values.children as number;
-  if (children * pages > MAX_CHILD_MEMORY_GIB * PAGES_PER_GIB) {
+  if (children * pages > pagesOfGib(MAX_CHILD_MEMORY_GIB)) {
     fail(
       "children",
       `expected at most ${MAX_CHILD_MEMORY_GIB} GiB of child memory in all (children × memoryGib), got ${children} × ${gib} GiB`,
@@ -302,7 +303,7 @@ export function resolveForkOptions(o: ForkOptions): ForkSettings {
   });
   return {
     ...v,
-    pages: Math.round(v.memoryGib * PAGES_PER_GIB),
+    pages: pagesOfGib(v.memoryGib),
     link: v.placement === "remote" ? v.link : null,
   };
 }

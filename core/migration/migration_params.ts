@@ -16,7 +16,12 @@ import {
   validateConfig,
 } from "../base/config_fields.ts";
 import { DIRTY_LOG_METHODS } from "../machine/machine_config.ts";
-import { SNAPSHOT_OPTIONS_FIELDS, STATE_OPTIONS_FIELDS } from "../snapshot/state_params.ts";
+import {
+  checkGuestMemory,
+  pagesOfGib,
+  SNAPSHOT_OPTIONS_FIELDS,
+  STATE_OPTIONS_FIELDS,
+} from "../snapshot/state_params.ts";
 import { LINK_PROFILE_FIELDS, LINK_PROFILES, type LinkProfile } from "../transfer/link_profile.ts";
 
 /** Migration methods. */
@@ -45,8 +50,6 @@ export type StopRule = typeof STOP_RULES[number];
 const ITERATING: readonly MigrationMethod[] = ["pre-copy", "hybrid"];
 /** Methods that run the guest on the destination before all its memory is there. */
 const POSTCOPY: readonly MigrationMethod[] = ["post-copy", "hybrid"];
-
-const PAGES_PER_GIB = 262144;
 
 /** The fields of {@linkcode MigrationOptions}. */
 export const MIGRATION_OPTIONS_FIELDS = {
@@ -267,10 +270,7 @@ const METHOD_FIELDS: Readonly<Record<string, readonly MigrationMethod[]>> = {
 };
 
 const checkMigration: ObjectCheck = (values, given, fail) => {
-  const gib = values.memoryGib as number;
-  if (Math.round(gib * PAGES_PER_GIB) < 1) {
-    fail("memoryGib", `expected at least one 4 KiB page (${1 / PAGES_PER_GIB} GiB), got ${gib}`);
-  }
+  checkGuestMemory(values, given, fail);
   const method = values.method as MigrationMethod;
   for (const [field, methods] of Object.entries(METHOD_FIELDS)) {
     if (given[field] !== undefined && !methods.includes(method)) {
@@ -315,5 +315,5 @@ export function resolveMigrationOptions(o: MigrationOptions): MigrationSettings 
     component: "migration options",
     check: checkMigration,
   });
-  return { ...v, pages: Math.round(v.memoryGib * PAGES_PER_GIB) };
+  return { ...v, pages: pagesOfGib(v.memoryGib) };
 }

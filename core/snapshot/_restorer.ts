@@ -95,16 +95,7 @@ export class Restorer extends StateRun<RestoreSettings> implements PageMoverClie
     // Every page the guest saw or wrote, and every restored page, must hold
     // the image's version plus the guest's own writes (up to the limit, for
     // a run that gave up).
-    const mem = this.mem;
-    const writes = this.guest.writeCount!;
-    const bad = this.guest.badAccess!;
-    let lost = 0;
-    for (let p = 0; p < s.pages; p++) {
-      const touched = mem.mode[p] !== PageMode.ABSENT || writes[p] !== 0;
-      if (bad[p] === 1 || (touched && mem.version[p] !== ((this.#image[p] + writes[p]) >>> 0))) {
-        lost++;
-      }
-    }
+    const lost = this.guest.wrongPages();
     const first = this.#firstInstruction >= 0 || !gaveUp ? this.#firstInstruction : NaN;
     const job = this.jobDone >= 0 ? "" : ", the guest's job not done";
     const left = this.done >= 0

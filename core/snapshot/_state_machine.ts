@@ -6,7 +6,7 @@ import type { CostModel } from "../cost/cost_model.ts";
 import { buildMachine } from "../machine/build_machine.ts";
 import type { DirtyLogMethod } from "../machine/machine_config.ts";
 import type { Machine } from "../machine/machine.ts";
-import type { GuestWorkload } from "../workload/sampled_guest.ts";
+import { type GuestWorkload, touchCyclesOf } from "../workload/sampled_guest.ts";
 import type { StateSettings } from "./state_params.ts";
 
 /** Bytes in a guest page (the state mechanisms move 4 KiB pages). */
@@ -39,7 +39,7 @@ export function buildStateMachine(
  * `accessesPerTouch` accesses of unhindered work.
  */
 export function workloadOf(s: StateSettings, cost: CostModel): GuestWorkload {
-  const touchCycles = Math.max(1, Math.round(s.accessesPerTouch * cost.baseCyclesPerAccess));
+  const touchCycles = touchCyclesOf(s.accessesPerTouch, cost);
   const jobCycles = s.jobMs * cost.clockGhz * 1e6;
   return {
     writeFraction: s.writeFraction,

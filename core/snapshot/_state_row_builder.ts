@@ -1,8 +1,8 @@
 // Assembling a state run's result row (private to core/snapshot).
 
-import { EXIT_REASON_NAMES } from "../base/exit_reason.ts";
 import { msFromCycles } from "../clock/cycle_time.ts";
 import type { CostModel } from "../cost/cost_model.ts";
+import { exitCounts } from "../machine/exit_counts.ts";
 import type { Machine } from "../machine/machine.ts";
 import type { LoggingStart } from "../workload/translation_sample.ts";
 import { PAGE_BYTES } from "./_state_machine.ts";
@@ -57,9 +57,7 @@ export function buildRow(
   t: RunTotals,
 ): StateRow {
   const ms = (c: number): number => msFromCycles(c, cost.clockGhz);
-  const counters = machine.report().counters;
-  const byReason: Record<string, number> = {};
-  for (const name of EXIT_REASON_NAMES) byReason[`exits_${name}`] = counters[`exits_${name}`];
+  const exits = exitCounts([machine]);
   const v = s.vcpus;
   const known = t.finished || t.done >= 0;
   return {
@@ -80,12 +78,11 @@ export function buildRow(
     platform: s.platform,
     host_page: s.hostPage,
     dirty_log: t.dirtyLog,
-    exits: counters.vm_exits,
-    ...byReason,
-    exits_write_protect: counters.exits_write_protect,
-    exits_nested_fault: counters.exits_nested_fault,
-    exits_pml_full: counters.exits_pml_full,
-    exits_kick: counters.exits_kick,
+    ...exits,
+    exits_write_protect: exits.exits_write_protect,
+    exits_nested_fault: exits.exits_nested_fault,
+    exits_pml_full: exits.exits_pml_full,
+    exits_kick: exits.exits_kick,
     host_pages_split: t.logging.splits,
     translation_slowdown: t.logging.slowdown,
     access_cycles_before_split: t.logging.cyclesBefore,

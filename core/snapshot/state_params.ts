@@ -382,13 +382,29 @@ export type SnapshotSettings =
 /** {@linkcode RestoreOptions} resolved. */
 export type RestoreSettings = ConfigValues<typeof RESTORE_OPTIONS_FIELDS> & StatePages;
 
-/** Guest memory must hold at least one page. */
-const checkState: ObjectCheck = (values, _given, fail) => {
+/**
+ * The rule of every state mechanism's `memoryGib`: guest memory holds at
+ * least one 4 KiB page.
+ *
+ * @example
+ * ```ts
+ * import { checkGuestMemory } from "./state_params.ts";
+ * import assert from "node:assert/strict";
+ * const fail = (field: string, problem: string): never => {
+ *   throw new Error(`${field}: ${problem}`);
+ * };
+ * assert.throws(() => checkGuestMemory({ memoryGib: 1e-9 }, {}, fail), /^Error: memoryGib: expected at least one 4 KiB page/);
+ * checkGuestMemory({ memoryGib: 1 }, {}, fail);
+ * ```
+ */
+export const checkGuestMemory: ObjectCheck = (values, _given, fail) => {
   const gib = values.memoryGib as number;
-  if (Math.round(gib * PAGES_PER_GIB) < 1) {
+  if (pagesOfGib(gib) < 1) {
     fail("memoryGib", `expected at least one 4 KiB page (${1 / PAGES_PER_GIB} GiB), got ${gib}`);
   }
 };
+
+const checkState = checkGuestMemory;
 
 /**
  * The snapshot fields only some methods use. Giving one to another method is
@@ -424,7 +440,16 @@ const checkSnapshot: ObjectCheck = (values, given, fail) => {
   }
 };
 
-function pagesOf(memoryGib: number): number {
+/**
+ * 4 KiB pages in `memoryGib` GiB of guest memory, rounded to the nearest.
+ *
+ * @example
+ * ```ts
+ * import { pagesOfGib } from "./state_params.ts";
+ * if (pagesOfGib(0.5) !== 131072) throw new Error();
+ * ```
+ */
+export function pagesOfGib(memoryGib: number): number {
   return Math.round(memoryGib * PAGES_PER_GIB);
 }
 
@@ -445,7 +470,7 @@ export function resolveStateOptions(o: StateOptions): StateSettings {
     component: "snapshot/restore options",
     check: checkState,
   });
-  return { ...v, pages: pagesOf(v.memoryGib) };
+  return { ...v, pages: pagesOfGib(v.memoryGib) };
 }
 
 /**
@@ -470,7 +495,7 @@ export function resolveSnapshotOptions(o: SnapshotOptions): SnapshotSettings {
   });
   return {
     ...v,
-    pages: pagesOf(v.memoryGib),
+    pages: pagesOfGib(v.memoryGib),
     dirtyLog: v.method === "dirty-precopy" ? v.dirtyLog : null,
   };
 }
@@ -495,5 +520,5 @@ export function resolveRestoreOptions(o: RestoreOptions): RestoreSettings {
     component: "restore options",
     check: checkState,
   });
-  return { ...v, pages: pagesOf(v.memoryGib) };
+  return { ...v, pages: pagesOfGib(v.memoryGib) };
 }

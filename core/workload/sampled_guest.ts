@@ -28,6 +28,7 @@ import type { Machine } from "../machine/machine.ts";
 import type { Vcpu } from "../machine/vcpu.ts";
 import { ExitReason } from "../base/exit_reason.ts";
 import type { ClockAgent, EventClock } from "../clock/event_clock.ts";
+import type { CostModel } from "../cost/cost_model.ts";
 
 /** What the guest does; all fields validated by the caller. */
 export interface GuestWorkload {
@@ -234,6 +235,31 @@ export class SampledGuest implements ClockAgent {
     this.#expected = expected;
     this.writeCount = new Uint32Array(this.memory.pages);
     this.badAccess = new Uint8Array(this.memory.pages);
+  }
+
+  /**
+   * After a run with the data check on ({@linkcode SampledGuest.verifyAgainst}):
+   * the pages of the guest's memory whose contents are wrong — an access saw
+   * a wrong version, or a page that is present (or that the guest wrote)
+   * does not hold its expected version plus the guest's writes since; with
+   * `everyPage`, a page still absent counts too (a mechanism that promised
+   * all of memory by now). 0 without the data check.
+   */
+  wrongPages(everyPage: boolean = false): number {
+    const expected = this.#expected;
+    if (expected === null) return 0;
+    const writes = this.writeCount!;
+    const bad = this.badAccess!;
+    const { mode, version } = this.memory;
+    let wrong = 0;
+    for (let p = 0; p < expected.length; p++) {
+      const held = mode[p] !== PageMode.ABSENT || writes[p] !== 0;
+      if (
+        bad[p] === 1 || (held && version[p] !== ((expected[p] + writes[p]) >>> 0)) ||
+        (everyPage && !held)
+      ) wrong++;
+    }
+    return wrong;
   }
 
   /**
@@ -533,6 +559,22 @@ function checkWorkingSet(ws: Uint32Array, pages: number): void {
       );
     }
   }
+}
+
+/**
+ * Cycles of unhindered guest work one touch stands for: `accessesPerTouch`
+ * accesses at the profile's base cycles per access, at least one cycle.
+ *
+ * @example
+ * ```ts
+ * import { touchCyclesOf } from "./sampled_guest.ts";
+ * import { getProfile } from "../cost/profiles.ts";
+ * const cost = getProfile("intel-skylake-sp");
+ * if (touchCyclesOf(10000, cost) !== Math.round(10000 * cost.baseCyclesPerAccess)) throw new Error();
+ * ```
+ */
+export function touchCyclesOf(accessesPerTouch: number, cost: CostModel): number {
+  return Math.max(1, Math.round(accessesPerTouch * cost.baseCyclesPerAccess));
 }
 
 /**
