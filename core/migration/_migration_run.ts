@@ -11,17 +11,10 @@ import { exitCounts } from "../machine/exit_counts.ts";
 import type { Machine } from "../machine/machine.ts";
 import { NetworkLink } from "../transfer/network_link.ts";
 import { SampledGuest, type TrapHandler } from "../workload/sampled_guest.ts";
+import { fillMemory, steadyWriterWorkload } from "../workload/steady_writer.ts";
 import { coldStartCycles, cyclesPerAccessOf } from "../workload/translation_sample.ts";
 import { MigrationDestination } from "./_destination.ts";
-import {
-  buildHosts,
-  destHostPage,
-  fillMemory,
-  iterates,
-  migrationWorkload,
-  PAGE_BYTES,
-  postcopies,
-} from "./_migration_guest.ts";
+import { buildHosts, destHostPage, iterates, PAGE_BYTES, postcopies } from "./_migration_guest.ts";
 import { MigrationSource, type SourceOwner } from "./_source.ts";
 import type { MigrationSettings } from "./migration_params.ts";
 import type { MigrationRow } from "./migration_row.ts";
@@ -62,7 +55,7 @@ export class MigrationRun implements ClockAgent, SourceOwner, TrapHandler {
     this.#clock = world.clock;
     this.#sourceMachine = source;
     this.#destMachine = dest;
-    const { workload, writeFraction } = migrationWorkload(s, cost, seed);
+    const { workload, writeFraction } = steadyWriterWorkload(s, cost, seed);
     fillMemory(source.guestMemory!.version, s.zeroPageFraction, seed);
     const guest = new SampledGuest(source, workload, seed, this);
     this.#guest = guest;
