@@ -492,8 +492,8 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
     return {
       method: s.method,
       interval_ms: s.intervalMs,
-      memory_gib: s.memoryGib,
-      vcpus: v,
+      memory_gib: memory ? s.memoryGib : 0,
+      vcpus: memory ? v : 0,
       dirty_rate_mib_s: memory ? s.dirtyRateMibS : 0,
       wws_fraction: memory ? s.wwsFraction : 0,
       disk_write_mib_s: s.diskWriteMibS,
@@ -502,6 +502,7 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
       compression_ratio: s.compressionRatio,
       dirty_log: memory ? s.dirtyLog : "none",
       failure: s.failure,
+      failure_phase: failed ? this.#phaseAt(this.#productionFailedAt) : "none",
       fail_at_ms: s.failure === "none" ? NaN : s.failAtMs,
       link_outage_ms: s.linkOutageMs ?? 0,
       restore: !tookOver ? "none" : memory ? s.restore : "boot",
@@ -542,6 +543,18 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
       torn_checkpoints: tookOver && this.#backup.torn !== null ? 1 : 0,
       outcome: this.#outcome(tookOver),
     };
+  }
+
+  // Where replication was when the production host failed at `t`.
+  #phaseAt(t: number): string {
+    const { from, to } = this.#stops;
+    for (let i = 0; i < from.length; i++) if (t >= from[i] && t < to[i]) return "pause";
+    let last: Checkpoint | undefined;
+    for (const c of this.#checkpoints) if (c.captureAt <= t) last = c;
+    if (last === undefined || !this.#replicating && this.#stoppedAt <= t) return "running";
+    if (last.arrivedAt < 0 || last.arrivedAt > t) return "transfer";
+    if (last.ackAt < 0 || last.ackAt > t) return "commit";
+    return "running";
   }
 
   // The backup's image against the production host's state at the recovered

@@ -350,6 +350,10 @@ export type ReplicationSettings =
 
 /** Fields only some methods use: giving one to another method is refused, not ignored. */
 const METHOD_FIELDS: Readonly<Record<string, readonly ReplicationMethod[]>> = {
+  // Disk replication ships no memory and boots the guest: its memory and
+  // vCPUs take no part.
+  memoryGib: MEMORY_METHODS,
+  vcpus: MEMORY_METHODS,
   dirtyRateMibS: MEMORY_METHODS,
   wwsFraction: MEMORY_METHODS,
   workingSetFraction: MEMORY_METHODS,

@@ -16,7 +16,7 @@ const SMALL = { memoryGib: 1 / 256, diskGib: 1 / 256, translationSampleAccesses:
 function run(options: ReplicationOptions, seed = 1): ReplicationRow {
   const memory = options.method !== "disk";
   return runReplication(
-    { ...(memory ? SMALL : { memoryGib: SMALL.memoryGib, diskGib: SMALL.diskGib }), ...options },
+    { ...(memory ? SMALL : { diskGib: SMALL.diskGib }), ...options },
     COST,
     seed,
   );
@@ -250,5 +250,46 @@ Deno.test("options a method or failure cannot use are refused, naming the field"
   assert.match(
     msg({ failure: "backup", failAtMs: 10, durationMs: 5 }),
     /field "failAtMs": the backup must fail before the run ends/,
+  );
+});
+
+Deno.test("a failure in each phase of a checkpoint: in its pause, on the wire, awaiting its acknowledgement, between checkpoints", () => {
+  // 1 GbE, every checkpoint the whole writable working set (1,638 pages: the
+  // guest dirties twice that in an interval) and no disk writes, so every
+  // checkpoint takes the same ~60 ms to commit; captures at 200, 400, 600 ms.
+  const o = {
+    intervalMs: 200,
+    dirtyRateMibS: 64,
+    wwsFraction: 0.1,
+    diskWriteMibS: 0,
+    link: "1gbe",
+  } as const;
+  const first = run({ ...o, memoryGib: 1 / 16, failure: "none", durationMs: 700 });
+  assert.ok(
+    first.commit_ms > 20 && first.commit_ms < 150 && first.dirty_pages_per_checkpoint === 1638,
+    JSON.stringify(first),
+  );
+  assert.ok(first.pause_ms_per_checkpoint > 0.1 && first.effective_interval_ms === 200);
+  const at = (ms: number): ReplicationRow =>
+    run({ ...o, memoryGib: 1 / 16, failAtMs: ms, heartbeatMs: 20 });
+  const cases: [number, string][] = [
+    [400 + first.pause_ms_per_checkpoint / 2, "pause"],
+    [400 + first.commit_ms / 2, "transfer"],
+    [400 + first.commit_ms - 0.05, "commit"],
+    [400 + first.commit_ms + 20, "running"],
+  ];
+  for (const [ms, phase] of cases) {
+    const row = at(ms);
+    assert.equal(row.failure_phase, phase, `${ms} ms: ${row.outcome}`);
+    assert.equal(row.lost_pages + row.lost_blocks + row.torn_checkpoints, 0);
+    // Until checkpoint 1's acknowledgement the backup may hold checkpoint 0 or 1, never a mix.
+    assert.match(row.outcome, phase === "running" ? /checkpoint 1$/ : /checkpoint [01]$/);
+  }
+});
+
+Deno.test("disk replication runs no guest memory: memoryGib and vcpus are refused", () => {
+  assert.throws(
+    () => resolveReplicationOptions({ method: "disk", memoryGib: 2 }),
+    /field "memoryGib": only remus and async use it, not disk/,
   );
 });
