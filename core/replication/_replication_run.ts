@@ -354,6 +354,12 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
 
   /** The backup applied `c`: its acknowledgement crosses the link back. */
   applied(c: Checkpoint, now: number): void {
+    // The checkpoint `c` supersedes can no longer be recovered: free its copies.
+    if (c.index > 0) {
+      const before = this.#checkpoints[c.index - 1];
+      before.memoryAt = null;
+      before.diskAt = null;
+    }
     const arrives = this.#link.delayed(now, now + this.#link.link.messageLatency);
     this.#clock.schedule(arrives, this.#id, TAG_ACK + 2 * c.index);
   }
@@ -569,7 +575,7 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
       for (let p = 0; p < want.length; p++) if (image[p] !== want[p]) lostPages++;
     }
     let lostBlocks = 0;
-    const wantDisk = c === null ? this.#initialDisk : c.diskAt;
+    const wantDisk = c === null ? this.#initialDisk : c.diskAt!;
     const disk = this.#backup.disk;
     for (let b = 0; b < wantDisk.length; b++) if (disk[b] !== wantDisk[b]) lostBlocks++;
     return { lostPages, lostBlocks };
