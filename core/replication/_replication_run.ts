@@ -635,9 +635,12 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
       return `gave up: the backup had not taken over within ${this.#s.simTimeLimitS} s of simulated time`;
     }
     if (this.#backupFailedAt >= 0) {
-      return `unprotected: the backup failed at ${
-        ms(this.#backupFailedAt)
-      }; the production host noticed at ${ms(this.#stoppedAt)} and runs on without replication`;
+      const failedAt = `unprotected: the backup failed at ${ms(this.#backupFailedAt)}`;
+      return this.#stoppedAt === Infinity
+        ? `${failedAt}; the production host had not noticed by the end of the run`
+        : `${failedAt}; the production host noticed at ${
+          ms(this.#stoppedAt)
+        } and runs on without replication`;
     }
     if (this.#stopReason === "gave up") {
       return `unprotected: a checkpoint went unacknowledged for ${this.#s.giveUpMs} ms; replication stopped at ${
