@@ -81,6 +81,7 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
   #waitingForAck = false;
   #lateCaptures = 0;
   #lastProgress = 0;
+  #wireArrived = 0;
   #replicating = true;
   #stoppedAt = Infinity;
   #stopReason = "";
@@ -347,6 +348,7 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
     // Device state is queued with key 0 and no pages; a batch names its checkpoint.
     const c = batch.count > 0 ? this.#checkpoints[batch.key] : this.#sending!;
     this.#lastProgress = now;
+    this.#wireArrived += batch.bytes + batch.count * this.#s.link.perPageBytes;
     this.#backup.receive(c, batch.pages, batch.count, now);
   }
 
@@ -468,7 +470,6 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
     const sent = cps.filter((c) => c.wireBytes > 0 || c.messages === 0);
     const mean = (xs: number[]): number =>
       xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
-    const wire = cps.reduce((a, c) => a + c.wireBytes, 0);
     const checkpointBytes = mean(sent.map((c) => c.wireBytes));
     const recovered = this.#backup.recovered;
     const recoveredAt = recovered === null ? 0 : recovered.captureAt;
@@ -491,8 +492,8 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
     return {
       method: s.method,
       interval_ms: s.intervalMs,
-      memory_gib: s.memoryGib,
-      vcpus: v,
+      memory_gib: memory ? s.memoryGib : 0,
+      vcpus: memory ? v : 0,
       dirty_rate_mib_s: memory ? s.dirtyRateMibS : 0,
       wws_fraction: memory ? s.wwsFraction : 0,
       disk_write_mib_s: s.diskWriteMibS,
@@ -501,6 +502,7 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
       compression_ratio: s.compressionRatio,
       dirty_log: memory ? s.dirtyLog : "none",
       failure: s.failure,
+      failure_phase: failed ? this.#phaseAt(this.#productionFailedAt) : "none",
       fail_at_ms: s.failure === "none" ? NaN : s.failAtMs,
       link_outage_ms: s.linkOutageMs ?? 0,
       restore: !tookOver ? "none" : memory ? s.restore : "boot",
@@ -512,9 +514,10 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
       dirty_pages_per_checkpoint: mean(cps.map((c) => c.pages.length)),
       checkpoint_mib: checkpointBytes / MIB,
       commit_ms: ms(mean(acked.map((c) => c.ackAt - c.captureAt))),
-      // Link use from the first capture (before it nothing is sent) to the end.
+      // Link use: what crossed it from the first capture (before it nothing
+      // is sent) to the end.
       bandwidth_mib_s: cps.length > 0 && end > cps[0].captureAt
-        ? wire / MIB / ((end - cps[0].captureAt) / (ghz * 1e9))
+        ? this.#wireArrived / MIB / ((end - cps[0].captureAt) / (ghz * 1e9))
         : 0,
       bandwidth_needed_mib_s: checkpointBytes / MIB / (s.intervalMs * 1e-3),
       link_saturated: cps.length > 1 && this.#lateCaptures * 2 > cps.length - 1,
@@ -540,6 +543,18 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
       torn_checkpoints: tookOver && this.#backup.torn !== null ? 1 : 0,
       outcome: this.#outcome(tookOver),
     };
+  }
+
+  // Where replication was when the production host failed at `t`.
+  #phaseAt(t: number): string {
+    const { from, to } = this.#stops;
+    for (let i = 0; i < from.length; i++) if (t >= from[i] && t < to[i]) return "pause";
+    let last: Checkpoint | undefined;
+    for (const c of this.#checkpoints) if (c.captureAt <= t) last = c;
+    if (last === undefined || !this.#replicating && this.#stoppedAt <= t) return "running";
+    if (last.arrivedAt < 0 || last.arrivedAt > t) return "transfer";
+    if (last.ackAt < 0 || last.ackAt > t) return "commit";
+    return "running";
   }
 
   // The backup's image against the production host's state at the recovered
