@@ -134,15 +134,15 @@ Deno.test("deno task state replicate --restore full|lazy reads the image from --
 
 Deno.test("deno task state replicate --method disk boots the guest from its replica disk in --boot s", async () => {
   const disk = ["--method", "disk", "--interval", "1000", "--fail-at", "2500"];
-  const ten = await replicateWith(SIZES, ...disk);
-  const one = await replicateWith(SIZES, ...disk, "--boot", "1");
+  const ten = await replicateWith(["--disk", "64M"], ...disk);
+  const one = await replicateWith(["--disk", "64M"], ...disk, "--boot", "1");
   assert.equal(ten.restore, "boot");
   assert.equal(ten.dirty_log, "none");
   assert.equal(ten.lost_blocks, 0);
   assert.ok(Math.abs(Number(ten.restore_ms) - Number(one.restore_ms) - 9000) < 1e-6);
   // The row has no disk size; a 16-block disk shows in fewer distinct blocks per
   // checkpoint, so fewer messages and their headers (every write still ships).
-  const tiny = await replicateWith(["--memory", "64M", "--disk", "64K"], ...disk);
+  const tiny = await replicateWith(["--disk", "64K"], ...disk);
   assert.ok(
     Number(tiny.checkpoint_mib) < Number(ten.checkpoint_mib) - 0.005,
     `${tiny.checkpoint_mib} vs ${ten.checkpoint_mib}`,
@@ -215,11 +215,11 @@ Deno.test("deno task state replicate rejects bad input in one line naming the op
     ],
     [
       ["replicate", "--link-outage-at", "100"],
-      /^state: --link-outage-at: give --link-outage-at and --link-outage together$/,
+      /^state: --link-outage-at: needs --link-outage too: how long the link stays down$/,
     ],
     [
       ["replicate", "--link-outage", "100"],
-      /^state: --link-outage: give --link-outage-at and --link-outage together$/,
+      /^state: --link-outage: needs --link-outage-at too: when the link goes down$/,
     ],
     [
       ["replicate", "--link-outage-at", "100", "--link-outage", "0"],
@@ -268,6 +268,14 @@ Deno.test("deno task state replicate rejects bad input in one line naming the op
     ],
     [["replicate", "--disk", "1K"], /^state: --disk: expected a size from 4K to 64T .*, got "1K"$/],
     [["replicate", "--disk", "lots"], /^state: --disk: expected a size .*, got "lots"$/],
+    [
+      ["replicate", "--method", "disk", "--memory", "1G"],
+      /^state: --memory: only remus and async use it, not disk$/,
+    ],
+    [
+      ["replicate", "--method", "disk", "--vcpus", "4"],
+      /^state: --vcpus: only remus and async use it, not disk$/,
+    ],
     [["replicate", "--memory", "2K"], /^state: --memory: expected a size from 4K to 1T/],
     [
       ["replicate", "--job-ms", "5"],
