@@ -7,6 +7,7 @@ import {
   resolveReplicationOptions,
 } from "../../../core/replication/replication_params.ts";
 import type { ReplicationRow } from "../../../core/replication/replication_row.ts";
+import { TRANSLATION_COSTS } from "../../../core/replication/_replication_run.ts";
 import { Prng } from "../../../core/base/prng.ts";
 
 const COST = getProfile("intel-skylake-sp");
@@ -292,4 +293,20 @@ Deno.test("disk replication runs no guest memory: memoryGib and vcpus are refuse
     () => resolveReplicationOptions({ method: "disk", memoryGib: 2 }),
     /field "memoryGib": only remus and async use it, not disk/,
   );
+});
+
+Deno.test("a translation measurement taken from the cache gives the same row as one measured afresh", () => {
+  const o: ReplicationOptions = {
+    intervalMs: 50,
+    failAtMs: 170,
+    dirtyRateMibS: 64,
+    hostPage: "2m",
+  };
+  TRANSLATION_COSTS.clear();
+  const fresh = run(o, 9);
+  assert.equal(TRANSLATION_COSTS.size, 1);
+  const cached = run(o, 9);
+  assert.equal(TRANSLATION_COSTS.size, 1);
+  assert.deepEqual(cached, fresh);
+  assert.ok(fresh.host_pages_split > 0);
 });
