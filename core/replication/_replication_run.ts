@@ -94,6 +94,7 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
   #lateCaptures = 0;
   #lastProgress = 0;
   #wireArrived = 0;
+  #lastHeard = 0;
   #replicating = true;
   #stoppedAt = Infinity;
   #stopReason = "";
@@ -248,7 +249,7 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
     if (tag === TAG_CAPTURE) this.#captureDue(t);
     else if (tag === TAG_RESUME) this.#resume(t);
     else if (tag === TAG_FAIL) this.#productionFails(t);
-    else if (tag === TAG_DETECT) this.#backup.takeOver(() => this.#failOver(this.#clock.now));
+    else if (tag === TAG_DETECT) this.#detect(t);
     else if (tag === TAG_RUNNING) {
       this.#runningAt = t;
       this.#end(t);
@@ -386,6 +387,7 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
     const c = batch.count > 0 ? this.#checkpoints[batch.key] : this.#sending!;
     this.#lastProgress = now;
     this.#wireArrived += batch.bytes + batch.count * this.#s.link.perPageBytes;
+    this.#lastHeard = now;
     this.#backup.receive(c, batch.pages, batch.count, now);
   }
 
@@ -435,15 +437,34 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
     this.#productionFailedAt = t;
     if (this.#guest !== null) this.#guest.haltAt = t;
     if (this.#backupFailedAt >= 0) return;
-    // The backup hears the last heartbeat sent before the failure, then
-    // declares the production host failed after `missedBeats` silent intervals.
-    const hb = cyclesFromSeconds(this.#s.heartbeatMs * 1e-3, this.#cost.clockGhz);
-    const lastBeat = Math.floor(t / hb) * hb;
-    this.#detectAt = Math.max(
-      t,
-      lastBeat + this.#link.link.messageLatency + this.#s.missedBeats * hb,
-    );
+    this.#detectAt = this.#silentUntil(t);
     this.#clock.schedule(this.#detectAt, this.#id, TAG_DETECT);
+  }
+
+  // When the backup declares the production host failed, as it stands at
+  // `now`: `missedBeats` heartbeat intervals after it last heard from it — the
+  // last heartbeat sent before the failure or, for Remus, whose detector is
+  // a timeout on the replication stream itself (NSDI 2008, §2.6), the last
+  // message of the stream too.
+  #silentUntil(now: number): number {
+    const hb = cyclesFromSeconds(this.#s.heartbeatMs * 1e-3, this.#cost.clockGhz);
+    const lastBeat = Math.floor(this.#productionFailedAt / hb) * hb +
+      this.#link.link.messageLatency;
+    const heard = this.#s.method === "remus" && this.#lastHeard > lastBeat
+      ? this.#lastHeard
+      : lastBeat;
+    return Math.max(now, heard + this.#s.missedBeats * hb);
+  }
+
+  #detect(t: number): void {
+    // A message of the stream that arrived after the failure (it left before) restarts Remus's timeout.
+    const until = this.#silentUntil(t);
+    if (until > t) {
+      this.#detectAt = until;
+      this.#clock.schedule(until, this.#id, TAG_DETECT);
+      return;
+    }
+    this.#backup.takeOver(() => this.#failOver(this.#clock.now));
   }
 
   #backupFails(t: number): void {

@@ -320,3 +320,23 @@ Deno.test("a backup failure the production host has not noticed by the run's end
   const outage = run({ failAtMs: 400, linkOutageAtMs: 100, linkOutageMs: 200 });
   assert.ok(Number.isNaN(outage.rpo_bound_ms), "no bound once the link did not keep up");
 });
+
+Deno.test("Remus's detector is a timeout on its stream: a second after the last message; a cluster's heartbeats leave up to one interval less", () => {
+  for (const failAtMs of [130, 155, 171]) {
+    const remus = run({ intervalMs: 25, failAtMs, heartbeatMs: 1000, missedBeats: 1 });
+    // The last message arrives at most one commit after the failure (it had left
+    // before it), and messages come at least once an interval.
+    assert.ok(
+      remus.detect_ms >= 1000 - 1 && remus.detect_ms <= 1000 + remus.commit_ms,
+      String(remus.detect_ms),
+    );
+    const cluster = run({
+      method: "async",
+      intervalMs: 25,
+      failAtMs,
+      heartbeatMs: 1000,
+      missedBeats: 1,
+    });
+    assert.ok(Math.abs(cluster.detect_ms - (1000 - failAtMs)) < 1, String(cluster.detect_ms));
+  }
+});
