@@ -3,7 +3,7 @@
  * platform (native, nested, shadow), vCPUs with their own TLBs and walk
  * caches, guest and host memory — cost profiles, seeded workloads and trace
  * readers, the discrete-event clock, transports, the snapshot and restore
- * mechanisms and live migration. Pure TypeScript with no I/O, so it runs anywhere JavaScript does.
+ * mechanisms, live migration and replication to a backup host. Pure TypeScript with no I/O, so it runs anywhere JavaScript does.
  *
  * This entry holds the public API and the types its signatures name.
  * Implementations chosen by name stay internal (the native, nested and
@@ -146,9 +146,13 @@ export * from "./transfer/link_profile.ts";
 export * from "./transfer/network_link.ts";
 export * from "./transfer/page_mover.ts";
 export * from "./transfer/preempt_channel.ts";
+export * from "./transfer/link_outage.ts";
 
 // Concurrent snapshot and batched restore.
 export * from "./snapshot/mod.ts";
 
 // Live migration between two hosts.
 export * from "./migration/mod.ts";
+
+// Replication to a backup host and failover.
+export * from "./replication/mod.ts";

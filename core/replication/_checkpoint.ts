@@ -23,10 +23,14 @@ export interface Checkpoint {
   readonly stateBytes: number;
   /** Messages the checkpoint crosses the link in. */
   readonly messages: number;
-  /** The production memory's versions at the capture (null for disk replication). */
-  readonly memoryAt: Uint32Array | null;
-  /** The production disk's versions at the capture. */
-  readonly diskAt: Uint32Array;
+  /**
+   * The production memory's versions at the capture, kept to check the
+   * backup against (null for disk replication, and once a later checkpoint
+   * was applied: then it can no longer be the one recovered).
+   */
+  memoryAt: Uint32Array | null;
+  /** The production disk's versions at the capture (null, as `memoryAt`, once superseded). */
+  diskAt: Uint32Array | null;
   /** Items (pages, then blocks) put in a message so far. */
   sent: number;
   /** Bytes put on the wire, headers included. */

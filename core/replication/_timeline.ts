@@ -81,7 +81,8 @@ export function outputFates(t: OutputTimeline): OutputFates {
   let cover = 0;
   for (let j = 1;; j++) {
     let o = j * step + stopped;
-    while (stop < from.length && from[stop] <= o) {
+    // An output made at the instant a stop begins is made before it.
+    while (stop < from.length && from[stop] < o) {
       stopped += to[stop] - from[stop];
       o += to[stop] - from[stop];
       stop++;

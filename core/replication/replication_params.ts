@@ -168,7 +168,8 @@ export const REPLICATION_OPTIONS_FIELDS = {
     above: 0,
     max: 1,
     default: 1,
-    description: "share of the link's bandwidth the replication stream may use",
+    description:
+      "share of the link's bandwidth the stream's pages and blocks may use (the device state goes unpaced)",
   },
   link: {
     kind: "preset",
@@ -349,6 +350,10 @@ export type ReplicationSettings =
 
 /** Fields only some methods use: giving one to another method is refused, not ignored. */
 const METHOD_FIELDS: Readonly<Record<string, readonly ReplicationMethod[]>> = {
+  // Disk replication ships no memory and boots the guest: its memory and
+  // vCPUs take no part.
+  memoryGib: MEMORY_METHODS,
+  vcpus: MEMORY_METHODS,
   dirtyRateMibS: MEMORY_METHODS,
   wwsFraction: MEMORY_METHODS,
   workingSetFraction: MEMORY_METHODS,
@@ -401,11 +406,11 @@ const checkReplication: ObjectCheck = (values, given, fail) => {
   if (given.storage !== undefined && values.restore === "resident") {
     fail("storage", "a resident restore reads nothing from storage: use restore full or lazy");
   }
-  if ((given.linkOutageAtMs === undefined) !== (given.linkOutageMs === undefined)) {
-    fail(
-      given.linkOutageAtMs === undefined ? "linkOutageMs" : "linkOutageAtMs",
-      "give linkOutageAtMs and linkOutageMs together",
-    );
+  if (given.linkOutageAtMs !== undefined && given.linkOutageMs === undefined) {
+    fail("linkOutageAtMs", "needs linkOutageMs too: how long the link stays down");
+  }
+  if (given.linkOutageMs !== undefined && given.linkOutageAtMs === undefined) {
+    fail("linkOutageMs", "needs linkOutageAtMs too: when the link goes down");
   }
   if (failure === "backup" && (values.failAtMs as number) >= (values.durationMs as number)) {
     fail("failAtMs", `the backup must fail before the run ends (durationMs ${values.durationMs})`);

@@ -16,9 +16,9 @@ export type ReplicationRow = {
   method: string;
   /** Checkpoint interval asked for (ms). */
   interval_ms: number;
-  /** Guest memory (GiB). */
+  /** Guest memory (GiB; 0 for disk replication, which does not model the guest's memory). */
   memory_gib: number;
-  /** vCPUs of the guest. */
+  /** vCPUs of the guest (0 for disk replication). */
   vcpus: number;
   /** Distinct-page dirty rate the guest was given, unhindered (MiB/s; 0 for disk replication, which ships no memory). */
   dirty_rate_mib_s: number;
@@ -36,6 +36,13 @@ export type ReplicationRow = {
   dirty_log: string;
   /** What failed: `production`, `backup` or `none`. */
   failure: string;
+  /**
+   * What replication was doing when the production host failed: `pause`
+   * (a checkpoint being captured), `transfer` (one on its way), `commit`
+   * (applied or being applied, its acknowledgement not yet back),
+   * `running` (between checkpoints), `none` (no production failure).
+   */
+  failure_phase: string;
   /** When it failed (ms after replication started; NaN without a failure). */
   fail_at_ms: number;
   /** Length of the link outage (ms; 0 without one). */
