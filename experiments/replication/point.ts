@@ -31,7 +31,7 @@ export type ReplicationParameters = {
   readonly method: ChoiceParameter<ReplicationMethod>;
   /** Checkpoint interval, ms. */
   readonly interval_ms: NumberParameter;
-  /** Guest memory, GiB. */
+  /** Guest memory, GiB; 0 for disk replication. */
   readonly memory_gib: NumberParameter;
   /** Distinct-page dirty rate, MiB/s; 0 for disk replication. */
   readonly dirty_rate_mib_s: NumberParameter;
@@ -66,7 +66,9 @@ export const REPLICATION_PARAMETERS: ReplicationParameters = {
   memory_gib: {
     kind: "number",
     min: 0,
-    description: describeParameter(REPLICATION_OPTIONS_FIELDS, "memoryGib"),
+    description: `${
+      describeParameter(REPLICATION_OPTIONS_FIELDS, "memoryGib")
+    }; 0 for disk replication, which does not model the guest's memory`,
   },
   dirty_rate_mib_s: {
     kind: "number",
@@ -113,7 +115,7 @@ export const REPLICATION_PARAMETERS: ReplicationParameters = {
     kind: "integer",
     min: 0,
     description:
-      "which stratum k of the failure window the failure falls in: the failing host fails at window start + window × (k + u) / instants, u in [0, 1) drawn from the seed (the window: the fourth interval, or the last interval of a link outage)",
+      "which stratum k of the failure window the failure falls in: the failing host fails at window start + interval × (k + u) / instants, u in [0, 1) drawn from the seed; the window is one interval, 3 + j intervals in (j a whole number of intervals below one heartbeat, drawn from the seed), or the last interval of a link outage",
   },
   instants: {
     kind: "integer",

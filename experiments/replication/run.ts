@@ -28,17 +28,36 @@ export function outageAtMs(point: ReplicationPoint): number {
   return WARM_INTERVALS * point.interval_ms;
 }
 
+/** The heartbeat interval of a point's hosts (ms): the option's default. */
+function heartbeatMs(point: ReplicationPoint): number {
+  return resolveReplicationOptions({ method: point.method }).heartbeatMs;
+}
+
 /**
- * The window the failure falls in (ms from the start): the interval after
- * {@linkcode WARM_INTERVALS}, or, with a link outage, the last interval of
- * the outage (the longest the backup has been cut off).
+ * The window the failure falls in (ms from the start), one interval long:
+ * with a link outage, the last interval of the outage (the longest the
+ * backup has been cut off); otherwise the interval that starts
+ * {@linkcode WARM_INTERVALS} + j intervals in, j a whole number of
+ * intervals below one heartbeat drawn from the seed. A failure's recovery
+ * point depends on where it falls between two captures, which whole
+ * intervals do not move; its detection depends on where it falls between
+ * two heartbeats, which j spreads over the whole heartbeat, as it is for a
+ * host that has run for a while (without j every Remus failure would fall
+ * in the first heartbeat interval, and its detection would shrink as the
+ * interval grows).
  */
-export function failureWindow(point: ReplicationPoint): { start: number; span: number } {
+export function failureWindow(
+  point: ReplicationPoint,
+  seed: number,
+): { start: number; span: number } {
   const span = point.interval_ms;
   if (point.link_outage_ms > 0) {
     return { start: outageAtMs(point) + Math.max(0, point.link_outage_ms - span), span };
   }
-  return { start: WARM_INTERVALS * point.interval_ms, span };
+  const perBeat = Math.ceil(heartbeatMs(point) / span);
+  // Its own stream, apart from the strata's u.
+  const j = Math.floor(new Prng(seed, 0x10000 + point.instant).next() * perBeat);
+  return { start: (WARM_INTERVALS + j) * span, span };
 }
 
 /**
@@ -46,7 +65,7 @@ export function failureWindow(point: ReplicationPoint): { start: number; span: n
  * the point's stratum k of F, u drawn from the seed's stream k. Every
  * configuration of one seed shares its u (common random numbers), so that
  * curves over intervals compare like with like; over the F strata the mean
- * recovery point is that of a failure uniform over the window.
+ * recovery point is that of a failure uniform over an interval.
  */
 export function failureInstantMs(point: ReplicationPoint, seed: number): number {
   if (point.instant >= point.instants) {
@@ -55,7 +74,7 @@ export function failureInstantMs(point: ReplicationPoint, seed: number): number 
     );
   }
   const u = new Prng(seed, point.instant).next();
-  const { start, span } = failureWindow(point);
+  const { start, span } = failureWindow(point, seed);
   // Whole microseconds: the instant reads cleanly in the CSV.
   return Math.round((start + span * (point.instant + u) / point.instants) * 1000) / 1000;
 }
@@ -83,7 +102,7 @@ export function replicationOptions(point: ReplicationPoint, seed: number): Repli
   const options: ReplicationOptions = {
     method: point.method,
     intervalMs: point.interval_ms,
-    memoryGib: point.memory_gib,
+    ...(memory || point.memory_gib !== 0 ? { memoryGib: point.memory_gib } : {}),
     link: point.link,
     failure: point.failure,
     ...(failAtMs !== undefined ? { failAtMs } : {}),
@@ -112,7 +131,11 @@ export function replicationOptions(point: ReplicationPoint, seed: number): Repli
 
 /** Runs one `replication` point; returns the measurements, without the point's own fields. */
 export function runReplicationPoint(point: ReplicationPoint, context: RunContext): Row {
-  const result = runReplication(replicationOptions(point, context.seed), context.cost, context.seed);
+  const result = runReplication(
+    replicationOptions(point, context.seed),
+    context.cost,
+    context.seed,
+  );
   // Figures a run could not measure (a recovery point without failover) are
   // NaN: they are left out of the row (empty in the CSV), never written as
   // numbers.
