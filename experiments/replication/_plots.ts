@@ -9,7 +9,7 @@
 
 import * as Plot from "@observablehq/plot";
 import type { Row } from "../experiment.ts";
-import { METHODS } from "./grid.ts";
+import { INTERVALS, METHODS } from "./grid.ts";
 import {
   duration,
   linkLabel,
@@ -41,16 +41,26 @@ function methodScale(rows: readonly Row[]): Plot.ScaleOptions {
   };
 }
 
-/** Interval ticks of the rows, labelled as durations. */
-function intervalAxis(intervals: readonly number[], label: string): Plot.ScaleOptions {
+/**
+ * A log x scale over checkpoint intervals, and its axis: a tick at every
+ * interval of the rows, labelled as a duration. The axis is an explicit
+ * mark because Plot thins the labels of a log scale's ticks (keeping only
+ * those whose leading digit is small) whatever function formats them.
+ */
+function intervalAxis(
+  intervals: readonly number[],
+  label: string,
+): { x: Plot.ScaleOptions; axis: Plot.Markish } {
+  const ticks = [...new Set(intervals)].sort((a, b) => a - b);
   return {
-    type: "log",
-    label,
-    labelAnchor: "center",
-    ticks: [...new Set(intervals)].sort((a, b) => a - b),
-    tickFormat: duration,
-    tickRotate: -35,
-    inset: 10,
+    x: { type: "log", inset: 10 },
+    axis: Plot.axisX(ticks, {
+      text: (d: number) => duration(d),
+      tickRotate: -50,
+      fontSize: 10,
+      label,
+      labelAnchor: "center",
+    }),
   };
 }
 
@@ -116,9 +126,10 @@ export function rpoPlot(rows: readonly Row[]): Plot.PlotOptions {
   const channels = { x: "interval", stroke: "method", fx: "link", fy: "panel" } as const;
   const intervals = data.map((d) => d.interval);
   const diagonal = [Math.min(...intervals), Math.max(...intervals)];
+  const { x, axis } = intervalAxis(intervals, "Checkpoint interval (log scale) →");
   return {
     ...tradeoffFrame(shown, rates),
-    x: intervalAxis(intervals, "Checkpoint interval (log scale) →"),
+    x,
     y: {
       type: "log",
       label: "↑ Recovery point, RPO (ms, log scale)",
@@ -127,6 +138,7 @@ export function rpoPlot(rows: readonly Row[]): Plot.PlotOptions {
     },
     marks: [
       Plot.frame({ stroke: "#d8dce1" }),
+      axis,
       Plot.line(diagonal, { x: (d) => d, y: (d) => d, stroke: "#999", strokeDasharray: "1,3" }),
       Plot.areaY(data, {
         x: "interval",
@@ -163,12 +175,13 @@ export function overheadPlot(rows: readonly Row[]): Plot.PlotOptions {
     panel: ratePanel(Number(c.first.dirty_rate_mib_s)),
   })).sort((a, b) => a.interval - b.interval);
   const channels = { x: "interval", stroke: "method", fx: "link", fy: "panel" } as const;
+  const { x, axis } = intervalAxis(
+    data.map((d) => d.interval),
+    "Checkpoint interval (log scale) →",
+  );
   return {
     ...tradeoffFrame(shown, rates),
-    x: intervalAxis(
-      data.map((d) => d.interval),
-      "Checkpoint interval (log scale) →",
-    ),
+    x,
     y: {
       label: "↑ Guest slowdown (fraction of progress lost)",
       grid: true,
@@ -177,6 +190,7 @@ export function overheadPlot(rows: readonly Row[]): Plot.PlotOptions {
     },
     marks: [
       Plot.frame({ stroke: "#d8dce1" }),
+      axis,
       Plot.line(split, { ...channels, y: "value", strokeDasharray: "5,4", strokeWidth: 1.2 }),
       Plot.areaY(data, {
         x: "interval",
@@ -233,7 +247,15 @@ export function bandwidthPlot(rows: readonly Row[]): Plot.PlotOptions {
       ).map((c) => series(c.first)),
     ),
   ];
-  const palette = ["#c2410c", "#f59e0b", "#be185d", "#7c2d12", "#1d4ed8", "#60a5fa", "#4338ca"];
+  // Shades of the method's colour, lighter for shorter intervals.
+  const shades = {
+    remus: ["#fb923c", "#ea580c", "#c2410c", "#7c2d12"],
+    async: ["#60a5fa", "#2563eb", "#1d4ed8", "#1e3a8a"],
+  } as const;
+  const colourOf = (c: (typeof kept)[number]) => {
+    const m = methodOf(c.first) === "remus" ? "remus" : "async";
+    return shades[m][Math.max(0, INTERVALS[m].indexOf(Number(c.first.interval_ms))) % 4];
+  };
   const channels = { x: "rate", stroke: "series", fx: "link" } as const;
   const rates = [...new Set(data.map((d) => d.rate))].sort((a, b) => a - b);
   return {
@@ -256,13 +278,18 @@ export function bandwidthPlot(rows: readonly Row[]): Plot.PlotOptions {
     y: {
       type: "log",
       label: "↑ Replication stream (MiB/s, log scale)",
+      // Room above the fastest link's bandwidth for its label.
+      domain: [
+        0.8 * Math.min(...data.flatMap((d) => [d.used, d.needed]), ...rates),
+        1.5 * Math.max(...data.flatMap((d) => [d.used, d.needed]), ...links.map(linkMibS)),
+      ],
       grid: true,
       tickFormat: (d: number) => d.toLocaleString("en-US", { maximumFractionDigits: 1 }),
     },
     color: {
       legend: true,
       domain: seriesNames,
-      range: seriesNames.map((_, i) => palette[i % palette.length]),
+      range: seriesNames.map((name) => colourOf(kept.find((c) => series(c.first) === name)!)),
     },
     marks: [
       Plot.frame({ stroke: "#d8dce1" }),
@@ -282,6 +309,8 @@ export function bandwidthPlot(rows: readonly Row[]): Plot.PlotOptions {
         fill: "#666",
         fontSize: 10,
       }),
+      // The guest's dirty rate itself: what a stream of every dirtied page would need.
+      Plot.line(rates, { x: (d) => d, y: (d) => d, stroke: "#999", strokeDasharray: "1,3" }),
       Plot.line(data, { ...channels, y: "needed", strokeDasharray: "5,4", strokeWidth: 1.2 }),
       Plot.line(data, { ...channels, y: "used", strokeWidth: 1.8 }),
       Plot.dot(data, { ...channels, y: "used", fill: "series", r: 3 }),
@@ -319,6 +348,7 @@ export function outputDelayPlot(rows: readonly Row[]): Plot.PlotOptions {
   const intervals = data.map((d) => d.interval);
   const diagonal = [Math.min(...intervals), Math.max(...intervals)];
   const channels = { x: "interval", stroke: "rate", fx: "link" } as const;
+  const { x, axis } = intervalAxis(intervals, "Remus's checkpoint interval (log scale) →");
   return {
     width: 1100,
     height: 440,
@@ -328,11 +358,12 @@ export function outputDelayPlot(rows: readonly Row[]): Plot.PlotOptions {
     marginBottom: 64,
     style: { fontSize: "12px" },
     fx: { label: null, domain: linksOf(remus).map(linkLabel), padding: 0.08 },
-    x: intervalAxis(intervals, "Remus's checkpoint interval (log scale) →"),
+    x,
     y: {
       type: "log",
       label: "↑ Output held before release (ms, log scale)",
       grid: true,
+      nice: true,
       tickFormat: duration,
     },
     color: {
@@ -343,6 +374,7 @@ export function outputDelayPlot(rows: readonly Row[]): Plot.PlotOptions {
     },
     marks: [
       Plot.frame({ stroke: "#d8dce1" }),
+      axis,
       Plot.line(diagonal, { x: (d) => d, y: (d) => d, stroke: "#999", strokeDasharray: "1,3" }),
       Plot.line(data, { ...channels, y: "max", strokeDasharray: "5,4", strokeWidth: 1.2 }),
       Plot.line(data, { ...channels, y: "mean", strokeWidth: 1.8 }),

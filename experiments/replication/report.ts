@@ -52,7 +52,7 @@ export const REPLICATION_SECTIONS: readonly ReportSection[] = [
     caption:
       `Memory methods at the intervals the sweep ran at two dirty rates or more (writable working set ${
         100 * BASE_GUEST.wws_fraction
-      } % of memory), one panel per link. Solid: the stream's bytes over the run's time up to the failure (bandwidth_mib_s); dashed: what the checkpoints needed, their mean size over the interval asked for (bandwidth_needed_mib_s); grey: the link's bandwidth. A cross marks a configuration whose link was saturated (link_saturated: most checkpoints waited for the previous one's acknowledgement, so the epochs stretched past the interval). Log scales; means over the failure instants.`,
+      } % of memory), one panel per link. Solid: the stream's bytes over the run's time up to the failure (bandwidth_mib_s); dashed: what the checkpoints needed, their mean size over the interval asked for (bandwidth_needed_mib_s); grey: the link's bandwidth; dotted grey: the dirty rate itself. Once the link saturates, each checkpoint carries a stretched epoch's pages, so what it "needed" over the interval asked for overstates the guest's demand. A cross marks a configuration whose link was saturated (link_saturated: most checkpoints waited for the previous one's acknowledgement, so the epochs stretched past the interval). Log scales; means over the failure instants.`,
     plot: bandwidthPlot,
   },
   {
@@ -93,7 +93,7 @@ export const REPLICATION_SECTIONS: readonly ReportSection[] = [
     kind: "plot",
     title: "Recovery time by restore",
     caption:
-      `From the failure to the guest's first instruction on the backup, per method and restore, mean over every failover with the link up: detection (the heartbeats of a ${
+      `From the failure to the guest's first instruction on the backup, per method and restore, mean over the failovers with the link up (where a method ran some failures with several restores, over those failures only, so that its bars differ by the restore alone): detection (the heartbeats of a ${
         duration(REPLICATION_OPTIONS_FIELDS.heartbeatMs.default)
       } period: one missed for Remus, ten for the others), activation (${
         duration(REPLICATION_OPTIONS_FIELDS.activationMs.default)
