@@ -529,6 +529,8 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
     });
     const { lostPages, lostBlocks } = this.#verify(tookOver);
     const maxCommit = Math.max(0, ...acked.map((c) => c.ackAt - c.captureAt));
+    const saturated = cps.length > 1 && this.#lateCaptures * 2 > cps.length - 1;
+    const outageBefore = s.linkOutageAtMs !== undefined && this.#link.downAt < end;
     const guest = this.#guest;
     const v = s.vcpus;
     const memory = s.method !== "disk";
@@ -536,6 +538,7 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
       method: s.method,
       interval_ms: s.intervalMs,
       memory_gib: memory ? s.memoryGib : 0,
+      disk_gib: s.diskGib,
       vcpus: memory ? v : 0,
       dirty_rate_mib_s: memory ? s.dirtyRateMibS : 0,
       wws_fraction: memory ? s.wwsFraction : 0,
@@ -563,7 +566,7 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
         ? this.#wireArrived / MIB / ((end - cps[0].captureAt) / (ghz * 1e9))
         : 0,
       bandwidth_needed_mib_s: checkpointBytes / MIB / (s.intervalMs * 1e-3),
-      link_saturated: cps.length > 1 && this.#lateCaptures * 2 > cps.length - 1,
+      link_saturated: saturated,
       pause_ms_per_checkpoint: memory ? ms(mean(cps.map((c) => c.resumeAt - c.captureAt))) : 0,
       guest_slowdown: guest !== null && end > 0 ? Math.min(1, guest.lostUntil(end) / (v * end)) : 0,
       output_delay_ms: fates.released > 0 ? ms(fates.delaySum / fates.released) : 0,
@@ -572,7 +575,8 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
       outputs_released: fates.released,
       released_outputs_lost: fates.releasedLost,
       rpo_ms: tookOver ? ms(this.#stops.runTime(recoveredAt, this.#productionFailedAt)) : NaN,
-      rpo_bound_ms: tookOver ? s.intervalMs + ms(maxCommit) : NaN,
+      // The bound holds while the link keeps up: not after an outage began or with epochs stretched.
+      rpo_bound_ms: tookOver && !saturated && !outageBefore ? s.intervalMs + ms(maxCommit) : NaN,
       rto_ms: tookOver ? ms(this.#runningAt - this.#productionFailedAt) : NaN,
       detect_ms: tookOver ? ms(this.#detectAt - this.#productionFailedAt) : NaN,
       restore_ms: tookOver ? ms(this.#restoreCycles) : NaN,
@@ -631,9 +635,12 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
       return `gave up: the backup had not taken over within ${this.#s.simTimeLimitS} s of simulated time`;
     }
     if (this.#backupFailedAt >= 0) {
-      return `unprotected: the backup failed at ${
-        ms(this.#backupFailedAt)
-      }; the production host noticed at ${ms(this.#stoppedAt)} and runs on without replication`;
+      const failedAt = `unprotected: the backup failed at ${ms(this.#backupFailedAt)}`;
+      return this.#stoppedAt === Infinity
+        ? `${failedAt}; the production host had not noticed by the end of the run`
+        : `${failedAt}; the production host noticed at ${
+          ms(this.#stoppedAt)
+        } and runs on without replication`;
     }
     if (this.#stopReason === "gave up") {
       return `unprotected: a checkpoint went unacknowledged for ${this.#s.giveUpMs} ms; replication stopped at ${

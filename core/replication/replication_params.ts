@@ -224,20 +224,6 @@ export const REPLICATION_OPTIONS_FIELDS = {
     unit: "ms",
     description: "when the failing host fails, after replication starts",
   },
-  durationMs: {
-    kind: "number",
-    above: 0,
-    max: 1e9,
-    default: (v: ResolvedSoFar) =>
-      v.failure === "none"
-        ? 5 * (v.intervalMs as number)
-        : 2 * (v.failAtMs as number) + 5 * (v.intervalMs as number),
-    defaultText:
-      "5 intervals, or twice the failure instant plus 5 intervals after a backup failure",
-    unit: "ms",
-    description:
-      "how long the run lasts when the production host does not fail (when it does, the run ends once the guest runs on the backup)",
-  },
   linkOutageAtMs: {
     kind: "number",
     min: 0,
@@ -286,6 +272,21 @@ export const REPLICATION_OPTIONS_FIELDS = {
     defaultText: "remus 1 (a one-second timeout on the stream), async and disk 10 (WSFC 2016)",
     unit: "beats",
     description: "heartbeats missed in a row before a host is declared failed",
+  },
+  durationMs: {
+    kind: "number",
+    above: 0,
+    max: 1e9,
+    // After a backup failure the run goes on until the production host has
+    // noticed it (missed heartbeats) and then for 5 more intervals.
+    default: (v: ResolvedSoFar) =>
+      v.failure === "none" ? 5 * (v.intervalMs as number) : (v.failAtMs as number) +
+        ((v.missedBeats as number) + 1) * (v.heartbeatMs as number) + 5 * (v.intervalMs as number),
+    defaultText:
+      "5 intervals; after a backup failure, until the production host notices it and 5 intervals more",
+    unit: "ms",
+    description:
+      "how long the run lasts when the production host does not fail (when it does, the run ends once the guest runs on the backup)",
   },
   activationMs: {
     kind: "number",

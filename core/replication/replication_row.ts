@@ -18,6 +18,8 @@ export type ReplicationRow = {
   interval_ms: number;
   /** Guest memory (GiB; 0 for disk replication, which does not model the guest's memory). */
   memory_gib: number;
+  /** The guest's disk (GiB). */
+  disk_gib: number;
   /** vCPUs of the guest (0 for disk replication). */
   vcpus: number;
   /** Distinct-page dirty rate the guest was given, unhindered (MiB/s; 0 for disk replication, which ships no memory). */
@@ -83,7 +85,7 @@ export type ReplicationRow = {
   released_outputs_lost: number;
   /** Recovery point: guest run time from the capture of the checkpoint the backup recovered to the failure (ms). */
   rpo_ms: number;
-  /** The bound the model gives while the link keeps up: interval + the recovered checkpoint's commit time, and the pauses in between (ms). */
+  /** The bound the model gives while the link keeps up: interval + the longest commit time (ms); NaN without a failover, or once the link did not keep up (an outage before the failure, or saturated). */
   rpo_bound_ms: number;
   /** Recovery time: from the failure to the guest's first instruction on the backup (ms). */
   rto_ms: number;

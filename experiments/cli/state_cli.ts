@@ -1,8 +1,9 @@
 /**
  * `deno task state`: one snapshot, one restore or one live migration of a
- * running guest, or one fork of a parent VM into children, printing its
- * pause or downtime, total time, what the guest paid, exits, bytes moved
- * and the lost-data check, as a table or as one JSON object.
+ * running guest, one fork of a parent VM into children, or one run of
+ * replication to a backup host with a failure at a chosen instant, printing
+ * its pause or downtime, total time, what the guest paid, exits, bytes
+ * moved and the lost-data check, as a table or as one JSON object.
  *
  * @module
  */
@@ -38,6 +39,11 @@ import {
 import { resolveProfile } from "./profile_option.ts";
 import { UsageError } from "./usage_error.ts";
 import { runCommand } from "./command.ts";
+import { runReplication } from "../../core/replication/replication.ts";
+import {
+  REPLICATION_OPTIONS_FIELDS,
+  type ReplicationOptions,
+} from "../../core/replication/replication_params.ts";
 
 /** The command's own fields: guest memory as a size, and the seed of the run. */
 const STATE_CLI_FIELDS = {
@@ -56,11 +62,23 @@ const STATE_CLI_FIELDS = {
   },
 } as const satisfies ConfigFields;
 
+/** Replication's own command-line field: the guest's disk as a size, like `--memory`. */
+const REPLICATE_CLI_FIELDS = {
+  disk: {
+    kind: "size",
+    min: 4096,
+    max: 2 ** 46,
+    default: 8 * 2 ** 30,
+    description: REPLICATION_OPTIONS_FIELDS.diskGib.description,
+  },
+} as const satisfies ConfigFields;
+
 const SHARED = STATE_OPTIONS_FIELDS;
 const SNAPSHOT = SNAPSHOT_OPTIONS_FIELDS;
 const RESTORE = RESTORE_OPTIONS_FIELDS;
 const MIGRATE = MIGRATION_OPTIONS_FIELDS;
 const FORK = FORK_OPTIONS_FIELDS;
+const REPLICATE = REPLICATION_OPTIONS_FIELDS;
 
 const LINK_EXPECTED = `one of ${LINK_PROFILE_NAMES.join(", ")}, or a JSON file of a link profile`;
 
@@ -73,6 +91,11 @@ const SNAPSHOT_METHOD: FieldOption = {
 };
 const RESTORE_METHOD: FieldOption = { ...SNAPSHOT_METHOD, fields: RESTORE, scope: "restore" };
 const MIGRATE_METHOD: FieldOption = { ...SNAPSHOT_METHOD, fields: MIGRATE, scope: "migrate" };
+const REPLICATE_METHOD: FieldOption = {
+  ...SNAPSHOT_METHOD,
+  fields: REPLICATE,
+  scope: "replicate",
+};
 
 const FORK_OPTIONS: readonly FieldOption[] = [
   { name: "children", meta: "N", fields: FORK, field: "children" },
@@ -137,6 +160,37 @@ const MIGRATE_OPTIONS: readonly FieldOption[] = [
   { name: "zero-fraction", meta: "F", fields: MIGRATE, field: "zeroPageFraction" },
   { name: "compression", meta: "X", fields: MIGRATE, field: "compressionRatio" },
   { name: "link-fail", meta: "MS", fields: MIGRATE, field: "linkFailMs" },
+];
+
+const REPLICATE_OPTIONS: readonly FieldOption[] = [
+  { name: "interval", meta: "MS", fields: REPLICATE, field: "intervalMs" },
+  { ...LINK_OPTION, fields: REPLICATE },
+  { name: "bandwidth-share", meta: "F", fields: REPLICATE, field: "bandwidthShare" },
+  { name: "batch-pages", meta: "B", fields: REPLICATE, field: "batchPages" },
+  { name: "compression", meta: "X", fields: REPLICATE, field: "compressionRatio" },
+  { name: "device-state", meta: "SIZE", fields: REPLICATE, field: "deviceStateBytes" },
+  { name: "checkpoint-fixed", meta: "US", fields: REPLICATE, field: "checkpointFixedUs" },
+  { name: "dirty-log", meta: "D", fields: REPLICATE, field: "dirtyLog" },
+  { name: "failure", meta: "F", fields: REPLICATE, field: "failure" },
+  { name: "fail-at", meta: "MS", fields: REPLICATE, field: "failAtMs" },
+  { name: "duration", meta: "MS", fields: REPLICATE, field: "durationMs" },
+  { name: "link-outage-at", meta: "MS", fields: REPLICATE, field: "linkOutageAtMs" },
+  { name: "link-outage", meta: "MS", fields: REPLICATE, field: "linkOutageMs" },
+  { name: "give-up", meta: "MS", fields: REPLICATE, field: "giveUpMs" },
+  { name: "heartbeat", meta: "MS", fields: REPLICATE, field: "heartbeatMs" },
+  { name: "missed-beats", meta: "N", fields: REPLICATE, field: "missedBeats" },
+  { name: "activation", meta: "MS", fields: REPLICATE, field: "activationMs" },
+  { name: "restore", meta: "R", fields: REPLICATE, field: "restore" },
+  { ...STORAGE_OPTION, fields: REPLICATE },
+  { name: "boot", meta: "S", fields: REPLICATE, field: "bootS" },
+];
+
+const REPLICATE_GUEST_OPTIONS: readonly FieldOption[] = [
+  { name: "dirty-rate", meta: "MIBS", fields: REPLICATE, field: "dirtyRateMibS" },
+  { name: "wws", meta: "F", fields: REPLICATE, field: "wwsFraction" },
+  { name: "disk", meta: "SIZE", fields: REPLICATE_CLI_FIELDS, field: "disk" },
+  { name: "disk-write", meta: "MIBS", fields: REPLICATE, field: "diskWriteMibS" },
+  { name: "outputs", meta: "N", fields: REPLICATE, field: "outputsPerS" },
 ];
 
 const MACHINE_OPTIONS: readonly FieldOption[] = [
@@ -214,6 +268,16 @@ const PHASES: Readonly<Record<string, Phase>> = {
     ],
     run: (o, cost, seed) => runFork(o as ForkOptions, cost, seed),
   },
+  replicate: {
+    options: [
+      REPLICATE_METHOD,
+      ...REPLICATE_OPTIONS,
+      ...sharedFor(REPLICATE, MACHINE_OPTIONS),
+      ...sharedFor(REPLICATE, GUEST_OPTIONS),
+      ...REPLICATE_GUEST_OPTIONS,
+    ],
+    run: (o, cost, seed) => runReplication(o as ReplicationOptions, cost, seed),
+  },
 };
 
 const PHASE_NAMES = Object.keys(PHASES);
@@ -230,10 +294,11 @@ function listed(names: readonly string[], last = "and"): string {
     : `${names.slice(0, -1).join(", ")} ${last} ${names[names.length - 1]}`;
 }
 
-const USAGE = `Usage: deno task state snapshot|restore|migrate|fork [options]
+const USAGE = `Usage: deno task state snapshot|restore|migrate|fork|replicate [options]
 
-Runs one snapshot, one restore, one live migration of a running guest, or
-one fork of a parent VM into children, and prints what it cost.
+Runs one snapshot, one restore, one live migration of a running guest, one
+fork of a parent VM into children, or one run of replication to a backup
+host with a failure at a chosen instant, and prints what it cost.
 
 Snapshot and restore:
 ${optionHelp(SNAPSHOT_METHOD)}
@@ -247,6 +312,11 @@ ${optionsHelp(MIGRATE_GUEST_OPTIONS)}
 
 Fork:
 ${optionsHelp(FORK_OPTIONS)}
+
+Replicate:
+${optionHelp(REPLICATE_METHOD)}
+${optionsHelp(REPLICATE_OPTIONS)}
+${optionsHelp(REPLICATE_GUEST_OPTIONS)}
 
 Machine (every phase):
 ${optionsHelp(MACHINE_OPTIONS)}
@@ -298,6 +368,23 @@ const OPTIONS = {
   writable: { type: "string" },
   multicast: { type: "string" },
   wws: { type: "string" },
+  interval: { type: "string" },
+  "bandwidth-share": { type: "string" },
+  "checkpoint-fixed": { type: "string" },
+  failure: { type: "string" },
+  "fail-at": { type: "string" },
+  duration: { type: "string" },
+  "link-outage-at": { type: "string" },
+  "link-outage": { type: "string" },
+  "give-up": { type: "string" },
+  heartbeat: { type: "string" },
+  "missed-beats": { type: "string" },
+  activation: { type: "string" },
+  restore: { type: "string" },
+  boot: { type: "string" },
+  disk: { type: "string" },
+  "disk-write": { type: "string" },
+  "outputs": { type: "string" },
   platform: { type: "string" },
   "host-page": { type: "string" },
   "translation-sample": { type: "string" },
@@ -337,6 +424,37 @@ const MEMORY_IN_GIB: FieldOption = {
   field: "memoryGib",
 };
 
+/** `--disk` as the field it sets, for errors about that field. */
+const DISK_IN_GIB: FieldOption = {
+  name: "disk",
+  meta: "SIZE",
+  fields: REPLICATE,
+  field: "diskGib",
+};
+
+/**
+ * Replication's problems name other fields bare ("give linkOutageAtMs and
+ * linkOutageMs together"), not as `field "X"`, which is what
+ * {@linkcode asOptionError} rewrites: say them as the options that set them.
+ * Only camelCase names are rewritten, so that words like "restore" stay.
+ */
+function replicationProblemInOptions(error: unknown): unknown {
+  if (!(error instanceof UsageError)) return error;
+  const options = [...PHASES.replicate.options, DISK_IN_GIB, {
+    ...MEMORY_IN_GIB,
+    fields: REPLICATE,
+  }];
+  const message = error.message.replace(/\b[a-z]+[A-Z]\w*\b/g, (word) => {
+    const option = options.find((o) => o.field === word);
+    return option === undefined ? word : `--${option.name}`;
+  });
+  return message === error.message ? error : new UsageError(message);
+}
+
+const REPLICATE_CLI_OPTIONS: readonly FieldOption[] = REPLICATE_GUEST_OPTIONS.filter((o) =>
+  o.fields === REPLICATE_CLI_FIELDS
+);
+
 /**
  * Runs the command with `args`; returns the exit code. User mistakes print
  * one line on stderr and return 2.
@@ -362,6 +480,19 @@ function resolveCliOptions(values: Values) {
     });
   } catch (error) {
     throw asOptionError(error, CLI_OPTIONS, values);
+  }
+}
+
+/** Replication's own command-line options, validated; errors name the option. */
+function resolveReplicateCliOptions(values: Values) {
+  try {
+    return validateConfig(
+      REPLICATE_CLI_FIELDS,
+      configFromOptions(REPLICATE_CLI_OPTIONS, values),
+      { component: "replicate options" },
+    );
+  } catch (error) {
+    throw asOptionError(error, REPLICATE_CLI_OPTIONS, values);
   }
 }
 
@@ -393,8 +524,15 @@ async function run(args: string[]): Promise<void> {
   }
   const cost = await resolveProfile(values.profile);
   const cli = resolveCliOptions(values);
-  const options = configFromOptions(phase.options, values);
+  // The command's own sizes are converted below, not passed as fields.
+  const options = configFromOptions(
+    phase.options.filter((o) => o.fields !== REPLICATE_CLI_FIELDS),
+    values,
+  );
   if (values.memory !== undefined) options.memoryGib = cli.memory / 2 ** 30;
+  if (values.disk !== undefined) {
+    options.diskGib = resolveReplicateCliOptions(values).disk / 2 ** 30;
+  }
   if (values.storage !== undefined) options.storage = await profileFile("storage", values.storage);
   if (values.link !== undefined) options.link = await profileFile("link", values.link);
   let row: object;
@@ -402,7 +540,8 @@ async function run(args: string[]): Promise<void> {
     row = phase.run(options, cost, cli.seed);
   } catch (error) {
     const memory = { ...MEMORY_IN_GIB, fields: phase.options[0].fields };
-    throw asOptionError(error, [...phase.options, memory], values);
+    const usage = asOptionError(error, [...phase.options, memory, DISK_IN_GIB], values);
+    throw name === "replicate" ? replicationProblemInOptions(usage) : usage;
   }
   if (values.json) {
     console.log(JSON.stringify({ ...row, profile: cost.name, seed: cli.seed }, null, 2));

@@ -310,3 +310,13 @@ Deno.test("a translation measurement taken from the cache gives the same row as 
   assert.deepEqual(cached, fresh);
   assert.ok(fresh.host_pages_split > 0);
 });
+
+Deno.test("a backup failure the production host has not noticed by the run's end says so", () => {
+  const row = run({ intervalMs: 50, failure: "backup", failAtMs: 120, durationMs: 300 });
+  assert.equal(
+    row.outcome,
+    "unprotected: the backup failed at 120 ms; the production host had not noticed by the end of the run",
+  );
+  const outage = run({ failAtMs: 400, linkOutageAtMs: 100, linkOutageMs: 200 });
+  assert.ok(Number.isNaN(outage.rpo_bound_ms), "no bound once the link did not keep up");
+});

@@ -59,7 +59,7 @@ Deno.test("deno task state prints a restore as a table", async () => {
 
 Deno.test("deno task state rejects bad input in one line naming the option, exit code 2", async (t) => {
   const cases: [string[], RegExp][] = [
-    [[], /^state: name a phase: snapshot, restore, migrate or fork/],
+    [[], /^state: name a phase: snapshot, restore, migrate, fork or replicate \(see --help\)$/],
     [["resume"], /^state: unknown phase "resume"/],
     [
       ["snapshot", "--batch-pages", "0"],
@@ -80,16 +80,16 @@ Deno.test("deno task state rejects bad input in one line naming the option, exit
     [["restore", "--saver-share", "0.5"], /^state: --saver-share applies to snapshot only$/],
     [
       ["migrate", "--storage", "nvme-ssd"],
-      /^state: --storage applies to snapshot and restore only$/,
+      /^state: --storage applies to snapshot, restore and replicate only$/,
     ],
-    [["snapshot", "--link", "1gbe"], /^state: --link applies to migrate and fork only$/],
+    [["snapshot", "--link", "1gbe"], /^state: --link applies to migrate, fork and replicate only$/],
     [["migrate", "--children", "4"], /^state: --children applies to fork only$/],
     [
       ["fork", "--placement", "local", "--link", "1gbe"],
       /^state: --link: /,
     ],
     [["fork", "--children", "0"], /^state: --children: expected an integer from 1 to 256, got 0$/],
-    [["fork", "--dirty-rate", "5"], /^state: --dirty-rate applies to migrate only$/],
+    [["fork", "--dirty-rate", "5"], /^state: --dirty-rate applies to migrate and replicate only$/],
     [["migrate", "--job-ms", "5"], /^state: --job-ms applies to snapshot, restore and fork only$/],
     [
       ["migrate", "--method", "post-copy", "--stop-rule", "xen"],
@@ -129,7 +129,7 @@ Deno.test("deno task state rejects bad input in one line naming the option, exit
     [["snapshot", "--storage", "/nonexistent/disk.json"], /^state: --storage: cannot read/],
     [
       ["restore", "--dirty-log", "pml"],
-      /^state: --dirty-log applies to snapshot and migrate only$/,
+      /^state: --dirty-log applies to snapshot, migrate and replicate only$/,
     ],
     [
       ["snapshot", "--dirty-log", "pml"],
