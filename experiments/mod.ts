@@ -81,6 +81,7 @@ export {
 export { REPLICATION } from "./replication/experiment.ts";
 export {
   POINT_RESTORES,
+  type PointRestore,
   REPLICATION_PARAMETERS,
   type ReplicationParameters,
   type ReplicationPoint,
