@@ -157,9 +157,11 @@ export function headline(rows: readonly Row[]): string {
     } outputs (1,000 a second) whose work asynchronous and disk replication then lost${
       remusOut === 0
         ? ", and none under Remus."
-        : `, and ${
-          formatNumber(remusOut)
-        } under Remus, all once a link outage outlasted its patience.`
+        : `, and ${formatNumber(remusOut)} under Remus, ${
+          remusOut === outputsLost(outageRows(rows), "remus")
+            ? "all once a link outage outlasted its patience"
+            : "some of them with the link up: a mechanism is broken"
+        }.`
     }`,
   );
   return parts.join(" ");
