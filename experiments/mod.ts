@@ -78,6 +78,14 @@ export {
   type MigrationParameters,
   type MigrationPoint,
 } from "./migration/point.ts";
+export { REPLICATION } from "./replication/experiment.ts";
+export {
+  POINT_RESTORES,
+  type PointRestore,
+  REPLICATION_PARAMETERS,
+  type ReplicationParameters,
+  type ReplicationPoint,
+} from "./replication/point.ts";
 export {
   describePoint,
   PROVENANCE_KEYS,

@@ -53,3 +53,19 @@ export const SNOWFLOCK_PAGE_FETCH =
 /** VMware Instant Clone: up to 64 clones on one host in under six seconds (a secondary source). */
 export const INSTANT_CLONE_RATE =
   "VMware Instant Clone (vSphere 6.0, Project Fargo) as reported by the cloudconnectlive.com blog (shared/references/vm-state.md §3, tag S): up to 64 VMs on a single host in under six seconds";
+
+/** Remus: Xen checkpoints of a running VM to a backup up to 40 times a second, outputs held until acknowledged. */
+export const REMUS_NSDI_2008 =
+  'Cully et al., "Remus: High Availability via Asynchronous Virtual Machine Replication", NSDI 2008 (IBM x306, 3.2 GHz Pentium 4, Xen 3.1.2, a 512 MB protected VM, GbE replication link, §3.1)';
+
+/** RemusDB: Remus protecting a DBMS costs up to 32 % of its performance; optimised, failover takes 3 s. */
+export const REMUSDB_VLDBJ_2013 =
+  'Minhas et al., "RemusDB: transparent high availability for database systems", VLDB J. 22(1):29–45, 2013, abstract: Remus\'s overhead for a DBMS "up to 32 %"; optimised, 3 s failover downtime';
+
+/** Hyper-V Replica's replication frequencies: 30 s, 5 min or 15 min. */
+export const HYPERV_REPLICA_FREQUENCY =
+  'MS Learn, Azure Local "replication-failover-virtual-machines", and Azure Site Recovery Hyper-V docs ("copy frequency"): Hyper-V Replica sends changes every 30 s, 5 min or 15 min';
+
+/** Azure Site Recovery (Azure to Azure): crash-consistent recovery points every five minutes. */
+export const ASR_RECOVERY_POINTS =
+  'MicrosoftDocs/azure-docs, site-recovery concepts (A2A architecture / recovery points): "Site Recovery creates crash-consistent recovery points every five minutes by default. This setting can\'t be modified."';

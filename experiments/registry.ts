@@ -11,6 +11,7 @@ import { SNAPSHOT } from "./snapshot/experiment.ts";
 import { LARGE_PAGES } from "./large_pages/experiment.ts";
 import { SHADOW } from "./shadow/experiment.ts";
 import { MIGRATION } from "./migration/experiment.ts";
+import { REPLICATION } from "./replication/experiment.ts";
 
 /**
  * The registered experiments, by id, in the order the index lists them.
@@ -29,4 +30,5 @@ export const EXPERIMENTS: Readonly<Record<string, Experiment>> = {
   "large-pages": LARGE_PAGES,
   snapshot: SNAPSHOT,
   migration: MIGRATION,
+  replication: REPLICATION,
 };

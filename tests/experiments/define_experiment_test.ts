@@ -6,6 +6,7 @@ import { LARGE_PAGES } from "../../experiments/large_pages/experiment.ts";
 import { SHADOW } from "../../experiments/shadow/experiment.ts";
 import { SNAPSHOT } from "../../experiments/snapshot/experiment.ts";
 import { MIGRATION } from "../../experiments/migration/experiment.ts";
+import { REPLICATION } from "../../experiments/replication/experiment.ts";
 import { TRANSLATION } from "../../experiments/translation/experiment.ts";
 import { COST } from "./fixtures/small_sweep.ts";
 
@@ -98,7 +99,7 @@ Deno.test("defineExperiment() refuses a malformed point at run, cell and withTra
   assert.deepEqual(seen, { run: [], cell: [], traces: [] }, "typed code never saw them");
 });
 
-for (const experiment of [TRANSLATION, SHADOW, LARGE_PAGES, SNAPSHOT, MIGRATION]) {
+for (const experiment of [TRANSLATION, SHADOW, LARGE_PAGES, SNAPSHOT, MIGRATION, REPLICATION]) {
   Deno.test(`${experiment.id}: every grid point round-trips through JSON to the same typed point`, () => {
     assert.equal(EXPERIMENTS[experiment.id], experiment, "registered");
     for (const point of [...experiment.grids.quick, ...experiment.grids.full]) {
