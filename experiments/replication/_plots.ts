@@ -385,7 +385,7 @@ export function outputDelayPlot(rows: readonly Row[]): Plot.PlotOptions {
 
 /** The parts of the recovery time, in the order they are stacked. */
 const RTO_PARTS = [
-  ["detect", "detection (missed heartbeats)", "#94a3b8"],
+  ["detect", "detection (stream timeout or missed heartbeats)", "#94a3b8"],
   ["activation", "activation (fencing, addresses, preparing the guest)", "#f59e0b"],
   ["restore_ms", "restore (reading memory) or boot", "#7c3aed"],
 ] as const;

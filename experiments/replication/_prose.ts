@@ -139,7 +139,7 @@ export function headline(rows: readonly Row[]): string {
     parts.push(
       `The guest runs again ${
         duration(resident)
-      } after the failure on average with Remus (a resident copy, one missed heartbeat) and ${
+      } after the failure on average with Remus (a resident copy, a one-second timeout on its stream) and ${
         duration(boot)
       } with disk replication (ten missed heartbeats, then a boot).`,
     );
@@ -220,8 +220,10 @@ export function reading(rows: readonly Row[]): string {
   const sat = saturationSentence(rows);
   paragraphs.push(
     `The link: a checkpoint carries the distinct pages dirtied in its epoch (at most the writable working set), the epoch's disk writes, message headers and the device state, so the stream needs about the dirty rate at short intervals and less at long ones, where pages rewritten within an epoch are sent once and the working set caps what an epoch can dirty. Every checkpoint also carries the CPU and device state (${
-      formatNumber(REPLICATION_OPTIONS_FIELDS.deviceStateBytes.default / 2 ** 20)
-    } MiB, an estimate taken from a whole snapshot's): at 25 ms that alone is 40 MiB/s, which is why Remus's stream exceeds a slow guest's dirty rate several times over and why its commit on 1 GbE is never below about 8 ms. ${sat} Where the link keeps up, the stream uses a little more than the checkpoints need (bandwidth_mib_s over the run up to the failure, which includes the checkpoint in flight).`,
+      formatNumber(REPLICATION_OPTIONS_FIELDS.deviceStateBytes.default / 1024)
+    } KiB, an estimate under the ~55 KB that Remus's one-page checkpoint could carry in its 0.5 ms on GbE): at 25 ms that alone is ${
+      formatNumber(REPLICATION_OPTIONS_FIELDS.deviceStateBytes.default / 2 ** 20 / 0.025)
+    } MiB/s. ${sat} Where the link keeps up, the stream uses a little more than the checkpoints need (bandwidth_mib_s over the run up to the failure, which includes the checkpoint in flight).`,
   );
   const remus = ofMethod(main, "remus");
   if (remus.length > 0) {
@@ -236,7 +238,7 @@ export function reading(rows: readonly Row[]): string {
   const bars = rtoBars(rows);
   if (bars.length > 0) {
     paragraphs.push(
-      `Recovery time is detection, activation and restore. Detection waits for missed heartbeats of a 1 s period: one for Remus (a timeout on its stream), ten for the others (a failover cluster's default), so it takes up to 1 s and up to 10 s after the failure. A resident restore only unpauses the copy the backup kept up to date; a full restore reads the whole image from the backup's storage first; a lazy one reads the device state, starts the guest and reads the rest behind it (${
+      `Recovery time is detection, activation and restore. Detection waits a second of silence on Remus's stream (its timeout restarts with every message, so it is the whole second after the last one), and ten missed heartbeats of a 1 s period for the others (a failover cluster's default), up to 10 s after the failure. A resident restore only unpauses the copy the backup kept up to date; a full restore reads the whole image from the backup's storage first; a lazy one reads the device state, starts the guest and reads the rest behind it (${
         andList(
           bars.map((b) => `${b.label} ${duration(b.rto)}`),
         )

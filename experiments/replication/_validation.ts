@@ -150,7 +150,7 @@ function failoverCase(rows: readonly Row[]): ValidationCase | undefined {
       of.reduce((s, r) => s + runsOf(r), 0)
     } runs; ${duration(rto.low)} to ${
       duration(rto.high)
-    }): detection, when a heartbeat of the 1 s period goes missing (so anywhere from nothing to 1 s after the failure, half a second on average), plus 100 ms of activation. Remus detects the failure by a timeout on the replication stream whose value it does not publish; the core stands in one missed beat of heartbeats sent every second from the start, so a failure waits only for the next beat that does not come: anywhere from 0.1 to 1.1 s, about half Remus's "approximately one second" on average. A timeout on the stream restarts with every message (every few ms under Remus), so Remus's detection was the whole timeout after the failure; a one-second stream timeout would put the lab at about 1.1 s.`,
+    }): detection, a one-second timeout on the replication stream restarted by every message (so the whole second after the last message, which arrives at most a commit after the failure), plus 100 ms of activation. Remus's timeout value is not published; the core's one second is corosync's token timeout before 2020, and Remus's own figure includes its detection and activation together.`,
   };
 }
 

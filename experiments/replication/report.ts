@@ -93,9 +93,9 @@ export const REPLICATION_SECTIONS: readonly ReportSection[] = [
     kind: "plot",
     title: "Recovery time by restore",
     caption:
-      `From the failure to the guest's first instruction on the backup, per method and restore, mean over the failovers with the link up (where a method ran some failures with several restores, over those failures only, so that its bars differ by the restore alone): detection (the heartbeats of a ${
+      `From the failure to the guest's first instruction on the backup, per method and restore, mean over the failovers with the link up (where a method ran some failures with several restores, over those failures only, so that its bars differ by the restore alone): detection (for Remus a ${
         duration(REPLICATION_OPTIONS_FIELDS.heartbeatMs.default)
-      } period: one missed for Remus, ten for the others), activation (${
+      } timeout on its stream, restarted by every message; for the others ten missed heartbeats of that period), activation (${
         duration(REPLICATION_OPTIONS_FIELDS.activationMs.default)
       }, an estimate), and the restore: nothing for a resident copy, the whole image from the backup's storage for a full restore, the device state for a lazy one (which reads the rest behind the running guest), or a boot from the replica disk for disk replication (${REPLICATION_OPTIONS_FIELDS.bootS.default} s, an estimate).`,
     plot: rtoPlot,
