@@ -15,15 +15,8 @@ import { formatMib } from "../size_format.ts";
 import type { Row } from "../experiment.ts";
 import { DOWNTIME_LIMIT_MS, linkMibS, type VariantName } from "./grid.ts";
 import { formatRate, guestLabel, linkLabel, variantShort, wwsFits } from "./_labels.ts";
-import {
-  failureRows,
-  linksOf,
-  mainRows,
-  ofVariants,
-  runsOf,
-  runsTotal,
-  runsWhere,
-} from "./_tables.ts";
+import { failureRows, linksOf, mainRows, ofVariants } from "./_tables.ts";
+import { runsOf, runsTotal, runsWhere } from "../seed_runs.ts";
 
 /** Milliseconds written with sensible digits, in seconds from 1 s up. */
 export function ms(value: number): string {

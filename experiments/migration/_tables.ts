@@ -19,29 +19,7 @@ import {
   wwsFits,
   wwsSize,
 } from "./_labels.ts";
-
-/** Runs a row stands for: its seeds when summarised over several, else 1. */
-export function runsOf(r: Row): number {
-  return typeof r.seeds === "number" ? r.seeds : 1;
-}
-
-/**
- * Runs of a row for which a boolean measure held. A summarised row whose
- * seeds disagree says for how many it held in `KEY_seeds`, e.g. `"2 of 3"`.
- */
-export function runsWhere(r: Row, key: string): number {
-  if (r[key] === true) return runsOf(r);
-  const held = typeof r[`${key}_seeds`] === "string"
-    ? /^(\d+) of \d+$/.exec(String(r[`${key}_seeds`]))
-    : null;
-  return held ? Number(held[1]) : 0;
-}
-
-/** The sum over `rows` of a measure over all their runs (a summarised row's mean times its seeds). */
-export function runsTotal(rows: readonly Row[], key: string): number {
-  // Rounded: a mean of whole counts times the seeds is whole up to rounding.
-  return rows.reduce((s, r) => s + Math.round(Number(r[key] ?? 0) * runsOf(r)), 0);
-}
+import { runsOf, runsTotal, runsWhere } from "../seed_runs.ts";
 
 /** The sweep's migrations whose link never fails: what the plots show. */
 export function mainRows(rows: readonly Row[]): Row[] {

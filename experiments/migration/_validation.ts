@@ -21,8 +21,9 @@ import { DOWNTIME_LIMIT_MS, type VariantName } from "./grid.ts";
 import { formatRate, guestLabel, linkLabel, wwsFits, wwsSize } from "./_labels.ts";
 import { LINK_PROFILES } from "../../core/transfer/link_profile.ts";
 import { formatMib } from "../size_format.ts";
-import { linksOf, mainRows, modelRoundsOf, ofVariants, rhoOf, runsOf } from "./_tables.ts";
+import { linksOf, mainRows, modelRoundsOf, ofVariants, rhoOf } from "./_tables.ts";
 import { MIGRATION_OPTIONS_FIELDS } from "../../core/migration/migration_params.ts";
+import { runsOf } from "../seed_runs.ts";
 
 /** One case of the validation: the lab's figure beside the published one. */
 export type MigrationValidationRow = ValidationCase;

@@ -21,10 +21,9 @@ import {
   ofMethod,
   outageRows,
   rtoBars,
-  runsOf,
-  runsTotal,
   statOf,
 } from "./_tables.ts";
+import { runsOf, runsTotal } from "../seed_runs.ts";
 
 /** "a, b and c". */
 function andList(items: readonly string[]): string {

@@ -11,25 +11,7 @@ import { LINK_PROFILE_NAMES } from "../../core/transfer/link_profile.ts";
 import type { Row } from "../experiment.ts";
 import { BASE_GUEST, METHODS } from "./grid.ts";
 import { duration, METHOD_SHORT, methodOf } from "./_labels.ts";
-
-/** Runs a row stands for: its seeds when summarised over several, else 1. */
-export function runsOf(r: Row): number {
-  return typeof r.seeds === "number" ? r.seeds : 1;
-}
-
-/** Runs of a row for which a boolean measure held (a summary says `"2 of 3"` in `KEY_seeds`). */
-export function runsWhere(r: Row, key: string): number {
-  if (r[key] === true) return runsOf(r);
-  const held = typeof r[`${key}_seeds`] === "string"
-    ? /^(\d+) of \d+$/.exec(String(r[`${key}_seeds`]))
-    : null;
-  return held ? Number(held[1]) : 0;
-}
-
-/** The sum of a count over all the rows' runs (a summarised row's mean times its seeds), rounded. */
-export function runsTotal(rows: readonly Row[], key: string): number {
-  return rows.reduce((s, r) => s + Math.round(Number(r[key] ?? 0) * runsOf(r)), 0);
-}
+import { runsOf, runsTotal, runsWhere } from "../seed_runs.ts";
 
 /** The production host fails, the link stays up: the trade-off's rows, every restore. */
 export function failoverRows(rows: readonly Row[]): Row[] {

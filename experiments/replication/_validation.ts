@@ -21,8 +21,9 @@ import {
 } from "../published_sources.ts";
 import { BASE_GUEST } from "./grid.ts";
 import { duration, guestLabel, pct } from "./_labels.ts";
-import { type Config, configsOf, mainRows, meanOf, ofMethod, runsOf, statOf } from "./_tables.ts";
+import { type Config, configsOf, mainRows, meanOf, ofMethod, statOf } from "./_tables.ts";
 import { formatNumber } from "../../reports/number_format.ts";
+import { runsOf } from "../seed_runs.ts";
 
 /** One case of the validation: the lab's figure beside the published one. */
 export type ReplicationValidationRow = ValidationCase;

@@ -12,14 +12,8 @@ import type { Row } from "../experiment.ts";
 import { distinct, mean } from "../rows.ts";
 import { formatMib } from "../size_format.ts";
 import { DID_NOT_FINISH, variantOf } from "./_labels.ts";
-import {
-  faultStallUs,
-  gaveUp,
-  lazyVersusFullRows,
-  plotted,
-  runsGaveUp,
-  runsOf,
-} from "./_tables.ts";
+import { faultStallUs, gaveUp, lazyVersusFullRows, plotted, runsGaveUp } from "./_tables.ts";
+import { runsOf } from "../seed_runs.ts";
 
 /** The plotted guest in words: memory, vCPUs, writes and working set. */
 function describeGuest(rows: readonly Row[]): string {

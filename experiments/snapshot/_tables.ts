@@ -17,6 +17,7 @@ import {
   SNAPSHOT_VARIANTS,
   variantOf,
 } from "./_labels.ts";
+import { runsOf, runsTotal } from "../seed_runs.ts";
 
 /**
  * True for a run that gave up at its simulated-time limit; for a row
@@ -25,11 +26,6 @@ import {
  */
 export function gaveUp(r: Row): boolean {
   return r.finished === false;
-}
-
-/** Runs a row stands for: its seeds when summarised over several, else 1. */
-export function runsOf(r: Row): number {
-  return typeof r.seeds === "number" ? r.seeds : 1;
 }
 
 /**
@@ -42,12 +38,6 @@ export function runsGaveUp(r: Row): number {
     ? /^(\d+) of (\d+)$/.exec(r.finished_seeds)
     : null;
   return held ? Number(held[2]) - Number(held[1]) : runsOf(r);
-}
-
-/** The sum over `rows` of a measure over all their runs (a summarised row's mean times its seeds). */
-function runsTotal(rows: readonly Row[], key: string): number {
-  // Rounded: a mean of whole counts times the seeds is whole up to rounding.
-  return rows.reduce((s, r) => s + Math.round(Number(r[key] ?? 0) * runsOf(r)), 0);
 }
 
 /**
