@@ -111,6 +111,42 @@ export type ObjectCheck = (
   fail: (field: string, problem: string) => never,
 ) => void;
 
+/**
+ * Refuses every field of `table` given although the mode `value` is not
+ * among the modes that use it: "only A and B use it, not C". Options a mode
+ * cannot use are mistakes, refused rather than ignored.
+ *
+ * @example
+ * ```ts
+ * import { refuseOtherModes } from "./config_fields.ts";
+ * import assert from "node:assert/strict";
+ * const fail = (field: string, problem: string): never => {
+ *   throw new Error(`${field}: ${problem}`);
+ * };
+ * const table = { preempt: ["post-copy", "hybrid"] };
+ * assert.throws(
+ *   () => refuseOtherModes(table, "pre-copy", { preempt: true }, fail),
+ *   /^Error: preempt: only post-copy and hybrid use it, not pre-copy$/,
+ * );
+ * refuseOtherModes(table, "hybrid", { preempt: true }, fail);
+ * ```
+ */
+export function refuseOtherModes(
+  table: Readonly<Record<string, readonly string[]>>,
+  value: string,
+  given: ResolvedSoFar,
+  fail: (field: string, problem: string) => never,
+): void {
+  for (const [field, modes] of Object.entries(table)) {
+    if (given[field] !== undefined && !modes.includes(value)) {
+      fail(
+        field,
+        `only ${modes.join(" and ")} ${modes.length > 1 ? "use" : "uses"} it, not ${value}`,
+      );
+    }
+  }
+}
+
 /** A nested record of fields. */
 export interface ObjectField extends FieldBase {
   /** The kind. */

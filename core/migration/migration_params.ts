@@ -13,11 +13,13 @@ import {
   type ConfigInput,
   type ConfigValues,
   type ObjectCheck,
+  refuseOtherModes,
   validateConfig,
 } from "../base/config_fields.ts";
 import { DIRTY_LOG_METHODS } from "../machine/machine_config.ts";
 import {
   checkGuestMemory,
+  checkPmlPlatform,
   pagesOfGib,
   SNAPSHOT_OPTIONS_FIELDS,
   STATE_OPTIONS_FIELDS,
@@ -272,26 +274,14 @@ const METHOD_FIELDS: Readonly<Record<string, readonly MigrationMethod[]>> = {
 const checkMigration: ObjectCheck = (values, given, fail) => {
   checkGuestMemory(values, given, fail);
   const method = values.method as MigrationMethod;
-  for (const [field, methods] of Object.entries(METHOD_FIELDS)) {
-    if (given[field] !== undefined && !methods.includes(method)) {
-      fail(
-        field,
-        `only ${methods.join(" and ")} ${methods.length > 1 ? "use" : "uses"} it, not ${method}`,
-      );
-    }
-  }
+  refuseOtherModes(METHOD_FIELDS, method, given, fail);
   if (given.downtimeLimitMs !== undefined && values.stopRule !== "qemu") {
     fail("downtimeLimitMs", `only the qemu stop rule uses it, not ${values.stopRule}`);
   }
   if (values.autoConverge === true && values.stopRule !== "qemu") {
     fail("autoConverge", `auto-converge is QEMU's; the ${values.stopRule} stop rule has none`);
   }
-  if (given.dirtyLog === "pml" && values.platform !== "nested") {
-    fail(
-      "dirtyLog",
-      "pml logs what the processor marks dirty in the nested (EPT) table: use platform nested",
-    );
-  }
+  checkPmlPlatform(values, given, fail);
 };
 
 /**

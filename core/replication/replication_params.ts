@@ -13,12 +13,14 @@ import {
   type ConfigInput,
   type ConfigValues,
   type ObjectCheck,
+  refuseOtherModes,
   type ResolvedSoFar,
   validateConfig,
 } from "../base/config_fields.ts";
 import { DIRTY_LOG_METHODS } from "../machine/machine_config.ts";
 import {
   checkGuestMemory,
+  checkPmlPlatform,
   pagesOfGib,
   SNAPSHOT_OPTIONS_FIELDS,
   STATE_OPTIONS_FIELDS,
@@ -401,14 +403,7 @@ const checkReplication: ObjectCheck = (values, given, fail) => {
   checkGuestMemory(values, given, fail);
   const method = values.method as ReplicationMethod;
   const failure = values.failure as Failure;
-  for (const [field, methods] of Object.entries(METHOD_FIELDS)) {
-    if (given[field] !== undefined && !methods.includes(method)) {
-      fail(
-        field,
-        `only ${methods.join(" and ")} ${methods.length > 1 ? "use" : "uses"} it, not ${method}`,
-      );
-    }
-  }
+  refuseOtherModes(METHOD_FIELDS, method, given, fail);
   for (const [field, failures] of Object.entries(FAILURE_FIELDS)) {
     if (given[field] !== undefined && !failures.includes(failure)) {
       fail(
@@ -429,12 +424,7 @@ const checkReplication: ObjectCheck = (values, given, fail) => {
   if (failure === "backup" && (values.failAtMs as number) >= (values.durationMs as number)) {
     fail("failAtMs", `the backup must fail before the run ends (durationMs ${values.durationMs})`);
   }
-  if (given.dirtyLog === "pml" && values.platform !== "nested") {
-    fail(
-      "dirtyLog",
-      "pml logs what the processor marks dirty in the nested (EPT) table: use platform nested",
-    );
-  }
+  checkPmlPlatform(values, given, fail);
 };
 
 /**

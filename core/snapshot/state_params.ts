@@ -13,6 +13,7 @@ import {
   type ConfigInput,
   type ConfigValues,
   type ObjectCheck,
+  refuseOtherModes,
   validateConfig,
 } from "../base/config_fields.ts";
 import { PAGE_SIZE_NAMES } from "../base/page_size.ts";
@@ -407,6 +408,30 @@ export const checkGuestMemory: ObjectCheck = (values, _given, fail) => {
 const checkState = checkGuestMemory;
 
 /**
+ * Refuses `dirtyLog: "pml"` off the nested platform: PML logs what the
+ * processor marks dirty in the nested (EPT) table, which shadow paging has
+ * not.
+ *
+ * @example
+ * ```ts
+ * import { checkPmlPlatform } from "./state_params.ts";
+ * import assert from "node:assert/strict";
+ * const fail = (field: string, problem: string): never => {
+ *   throw new Error(`${field}: ${problem}`);
+ * };
+ * assert.throws(() => checkPmlPlatform({ platform: "shadow" }, { dirtyLog: "pml" }, fail), /^Error: dirtyLog: pml/);
+ * ```
+ */
+export const checkPmlPlatform: ObjectCheck = (values, given, fail) => {
+  if (given.dirtyLog === "pml" && values.platform !== "nested") {
+    fail(
+      "dirtyLog",
+      "pml logs what the processor marks dirty in the nested (EPT) table: use platform nested",
+    );
+  }
+};
+
+/**
  * The snapshot fields only some methods use. Giving one to another method is
  * a mistake, refused rather than ignored.
  */
@@ -430,14 +455,8 @@ const checkSnapshot: ObjectCheck = (values, given, fail) => {
   if (given.dirtyLog !== undefined && method !== "dirty-precopy") {
     fail("dirtyLog", `only dirty-precopy logs dirty pages, not ${method}`);
   }
-  for (const [field, methods] of Object.entries(METHOD_FIELDS)) {
-    if (given[field] !== undefined && !methods.includes(method)) {
-      fail(
-        field,
-        `only ${methods.join(" and ")} ${methods.length > 1 ? "use" : "uses"} it, not ${method}`,
-      );
-    }
-  }
+  refuseOtherModes(METHOD_FIELDS, method, given, fail);
+  checkPmlPlatform(values, given, fail);
 };
 
 /**

@@ -44,6 +44,8 @@ const snapshotArb: fc.Arbitrary<SnapshotOptions> = fc.record({
     const own: SnapshotOptions = { ...o };
     if (o.method !== "concurrent-cow") { for (const f of COW_ONLY) delete own[f]; }
     if (o.method !== "dirty-precopy") { for (const f of PRECOPY_ONLY) delete own[f]; }
+    // PML is the nested (EPT) table's: shadow paging refuses it.
+    if (own.dirtyLog === "pml" && own.platform === "shadow") own.dirtyLog = "write-protect";
     return own;
   });
 
@@ -344,6 +346,15 @@ Deno.test("snapshot options a method cannot use are refused", () => {
   assert.throws(
     () => runSnapshot({ method: "concurrent-cow", dirtyLog: "pml" }, TEST_PROFILE, 1),
     /"dirtyLog": only dirty-precopy logs dirty pages, not concurrent-cow/,
+  );
+  assert.throws(
+    () =>
+      runSnapshot(
+        { method: "dirty-precopy", dirtyLog: "pml", platform: "shadow" },
+        TEST_PROFILE,
+        1,
+      ),
+    /"dirtyLog": pml logs what the processor marks dirty in the nested \(EPT\) table: use platform nested/,
   );
   assert.throws(
     () => runSnapshot({ platform: "native" }, TEST_PROFILE, 1),
