@@ -7,7 +7,7 @@
 // broken one that applies each message as it arrives.
 
 import type { ClockAgent, EventClock } from "../clock/event_clock.ts";
-import type { Checkpoint } from "./_checkpoint.ts";
+import { type Checkpoint, itemsOf } from "./_checkpoint.ts";
 
 /** What the backup tells the production side. */
 export interface BackupPeer {
@@ -74,7 +74,7 @@ export class Backup implements ClockAgent {
     this.#staging = null;
     this.#applying = c;
     this.#clock.schedule(
-      now + this.#applyCyclesPerItem * (c.pages.length + c.blocks.length),
+      now + this.#applyCyclesPerItem * itemsOf(c),
       this.#id,
       0,
     );
@@ -86,7 +86,7 @@ export class Backup implements ClockAgent {
     this.#applying = null;
     if (this.dead) return;
     if (!this.#broken) {
-      for (let i = 0; i < c.pages.length + c.blocks.length; i++) this.#applyItem(c, i);
+      for (let i = 0; i < itemsOf(c); i++) this.#applyItem(c, i);
     }
     this.torn = null;
     c.appliedAt = clock.now;

@@ -9,14 +9,16 @@ export interface Checkpoint {
   readonly captureAt: number;
   /** When the guest ran again (the pause ended; the capture instant for disk replication). */
   readonly resumeAt: number;
-  /** Memory pages dirtied since the previous capture, ascending. */
-  readonly pages: Uint32Array;
+  /** Memory pages dirtied since the previous capture (kept after the payload is released). */
+  readonly pageCount: number;
+  /** Memory pages dirtied since the previous capture, ascending (empty once released). */
+  pages: Uint32Array;
   /** Their versions at the capture. */
-  readonly pageVersions: Uint32Array;
-  /** Disk blocks written since the previous capture, ascending. */
-  readonly blocks: Uint32Array;
+  pageVersions: Uint32Array;
+  /** Disk blocks written since the previous capture, ascending (empty once released). */
+  blocks: Uint32Array;
   /** Their versions at the capture. */
-  readonly blockVersions: Uint32Array;
+  blockVersions: Uint32Array;
   /** Wire bytes of one disk block: its writes' bytes shared over the distinct blocks, compressed. */
   readonly blockBytes: number;
   /** CPU and device state bytes (0 for disk replication). */
@@ -41,6 +43,22 @@ export interface Checkpoint {
   appliedAt: number;
   /** When its acknowledgement reached the production host. */
   ackAt: number;
+}
+
+const NONE = new Uint32Array(0);
+
+/**
+ * Drops what checkpoint `c` carried and the state copies kept to check it:
+ * once a later checkpoint is applied, `c` can no longer be the one the
+ * backup recovers, and a long run would otherwise keep every epoch.
+ */
+export function releaseCheckpoint(c: Checkpoint): void {
+  c.pages = NONE;
+  c.pageVersions = NONE;
+  c.blocks = NONE;
+  c.blockVersions = NONE;
+  c.memoryAt = null;
+  c.diskAt = null;
 }
 
 /** Items of a checkpoint: its pages, then its blocks. */

@@ -31,7 +31,7 @@ import {
   startDirtyLogging,
 } from "../workload/translation_sample.ts";
 import { Backup, type BackupPeer } from "./_backup.ts";
-import { type Checkpoint, itemsOf } from "./_checkpoint.ts";
+import { type Checkpoint, itemsOf, releaseCheckpoint } from "./_checkpoint.ts";
 import { ProductionDisk } from "./_disk.ts";
 import { outputFates, Stops } from "./_timeline.ts";
 import type { ReplicationSettings } from "./replication_params.ts";
@@ -82,6 +82,7 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
   readonly #checkpoints: Checkpoint[] = [];
   readonly #interval: number;
   readonly #giveUp: number;
+  readonly #heartbeat: number;
   readonly #oneWay: number;
   readonly #logging: LoggingStart;
   readonly #refillCycles: number;
@@ -122,6 +123,7 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
     this.#production.backGuestMemory(s.pages);
     this.#interval = cyclesFromSeconds(s.intervalMs * 1e-3, ghz);
     this.#giveUp = cyclesFromSeconds(s.giveUpMs * 1e-3, ghz);
+    this.#heartbeat = cyclesFromSeconds(s.heartbeatMs * 1e-3, ghz);
     this.#oneWay = cyclesFromSeconds(s.link.roundTripUs * 0.5e-6, ghz);
     this.#list = new Uint32Array(s.pages);
     this.#disk = new ProductionDisk(
@@ -306,6 +308,7 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
       index,
       captureAt: t,
       resumeAt: t + pause,
+      pageCount: pages.length,
       pages,
       pageVersions,
       blocks: disk.blocks,
@@ -393,12 +396,7 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
 
   /** The backup applied `c`: its acknowledgement crosses the link back. */
   applied(c: Checkpoint, now: number): void {
-    // The checkpoint `c` supersedes can no longer be recovered: free its copies.
-    if (c.index > 0) {
-      const before = this.#checkpoints[c.index - 1];
-      before.memoryAt = null;
-      before.diskAt = null;
-    }
+    if (c.index > 0) releaseCheckpoint(this.#checkpoints[c.index - 1]);
     const arrives = this.#link.delayed(now, now + this.#link.link.messageLatency);
     this.#clock.schedule(arrives, this.#id, TAG_ACK + 2 * c.index);
   }
@@ -441,19 +439,21 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
     this.#clock.schedule(this.#detectAt, this.#id, TAG_DETECT);
   }
 
-  // When the backup declares the production host failed, as it stands at
-  // `now`: `missedBeats` heartbeat intervals after it last heard from it — the
-  // last heartbeat sent before the failure or, for Remus, whose detector is
-  // a timeout on the replication stream itself (NSDI 2008, §2.6), the last
-  // message of the stream too.
+  // When a host that failed at `failedAt` is declared failed, as it stands
+  // at `now`: `missedBeats` heartbeat intervals after the other last heard
+  // from it — its last heartbeat before the failure or, when `heard` is
+  // later, another message (Remus's detector is a timeout on the
+  // replication stream itself, NSDI 2008, §2.6).
+  #declaredFailedAt(failedAt: number, heard: number, now: number): number {
+    const hb = this.#heartbeat;
+    const lastBeat = Math.floor(failedAt / hb) * hb + this.#link.link.messageLatency;
+    return Math.max(now, (heard > lastBeat ? heard : lastBeat) + this.#s.missedBeats * hb);
+  }
+
+  // When the backup declares the production host failed, as it stands at `now`.
   #silentUntil(now: number): number {
-    const hb = cyclesFromSeconds(this.#s.heartbeatMs * 1e-3, this.#cost.clockGhz);
-    const lastBeat = Math.floor(this.#productionFailedAt / hb) * hb +
-      this.#link.link.messageLatency;
-    const heard = this.#s.method === "remus" && this.#lastHeard > lastBeat
-      ? this.#lastHeard
-      : lastBeat;
-    return Math.max(now, heard + this.#s.missedBeats * hb);
+    const heard = this.#s.method === "remus" ? this.#lastHeard : -Infinity;
+    return this.#declaredFailedAt(this.#productionFailedAt, heard, now);
   }
 
   #detect(t: number): void {
@@ -470,12 +470,7 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
   #backupFails(t: number): void {
     this.#backupFailedAt = t;
     this.#backup.dead = true;
-    const hb = cyclesFromSeconds(this.#s.heartbeatMs * 1e-3, this.#cost.clockGhz);
-    const lastBeat = Math.floor(t / hb) * hb;
-    this.#detectAt = Math.max(
-      t,
-      lastBeat + this.#link.link.messageLatency + this.#s.missedBeats * hb,
-    );
+    this.#detectAt = this.#declaredFailedAt(t, -Infinity, t);
     // The production host runs on unprotected once it notices.
     this.#clock.schedule(this.#detectAt, this.#id, TAG_BACKUP_NOTICED);
   }
@@ -549,7 +544,7 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
       recovered: tookOver ? recoveredAt : -1,
     });
     const { lostPages, lostBlocks } = this.#verify(tookOver);
-    const maxCommit = Math.max(0, ...acked.map((c) => c.ackAt - c.captureAt));
+    const maxCommit = acked.reduce((m, c) => Math.max(m, c.ackAt - c.captureAt), 0);
     const saturated = cps.length > 1 && this.#lateCaptures * 2 > cps.length - 1;
     const outageBefore = s.linkOutageAtMs !== undefined && this.#link.downAt < end;
     const guest = this.#guest;
@@ -578,7 +573,7 @@ export class ReplicationRun implements ClockAgent, PageMoverClient, BackupPeer, 
       effective_interval_ms: cps.length > 1
         ? ms((cps[cps.length - 1].captureAt - cps[0].captureAt) / (cps.length - 1))
         : NaN,
-      dirty_pages_per_checkpoint: mean(cps.map((c) => c.pages.length)),
+      dirty_pages_per_checkpoint: mean(cps.map((c) => c.pageCount)),
       checkpoint_mib: checkpointBytes / MIB,
       commit_ms: ms(mean(acked.map((c) => c.ackAt - c.captureAt))),
       // Link use: what crossed it from the first capture (before it nothing
