@@ -36,6 +36,9 @@ export const EXIT_REASON_NAMES = [
   // a remote TLB flush after it write-protected guest memory or cleared dirty
   // bits (KVM_REQ_TLB_FLUSH), draining a PML buffer before the dirty log is read.
   "kick",
+  // The guest halted its vCPU (HLT) with nothing to do: a partition-bus
+  // reader waiting for a signal.
+  "hlt",
 ] as const;
 
 /** Name of an exit reason. */

@@ -64,15 +64,17 @@ export class CacheHierarchy {
    * Builds empty caches.
    * @param costs geometry and latencies (a cost profile's `caches`)
    * @param vcpus the machine's vCPUs
+   * @param shared a last-level cache to share with another machine on the
+   *   same socket (partitions of one host), instead of one of its own
    */
-  constructor(costs: CacheCosts, vcpus: number) {
+  constructor(costs: CacheCosts, vcpus: number, shared?: LineCache) {
     const { l1d, l2, llc } = costs;
     const mlp = costs.memoryLevelParallelism;
     if (!(mlp >= 1)) {
       throw new RangeError(`memory-level parallelism must be at least 1, got ${mlp}`);
     }
     this.memoryLevelParallelism = mlp;
-    this.llc = new LineCache(sharedLlcLines(costs, vcpus), llc.ways);
+    this.llc = shared ?? new LineCache(sharedLlcLines(costs, vcpus), llc.ways);
     const walk = [costs.l1dHitCycles, costs.l2HitCycles, costs.llcHitCycles, costs.dramCycles];
     const data = walk.map((cycles, level) => (level === 0 ? cycles : cycles / mlp));
     const ports: CachePort[] = [];

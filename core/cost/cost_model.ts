@@ -10,6 +10,7 @@
 
 import type { ConfigFields, FieldsOf, FieldSpec, ObjectCheck } from "../base/config_fields.ts";
 import { EXIT_REASON_COUNT, EXIT_REASON_NAMES, type ExitReasonName } from "../base/exit_reason.ts";
+import { BUS_COST_FIELDS, type BusCosts } from "./bus_costs.ts";
 
 /** Geometry of a set-associative structure. `entries: 0` disables it. */
 export interface Geometry {
@@ -105,6 +106,8 @@ export interface CostModel {
   pteCache: Geometry;
   /** The cache hierarchy data accesses and walk references go through (caches on). */
   caches: CacheCosts;
+  /** The partition bus: signalling, remapping and copying between partitions. */
+  bus: BusCosts;
 }
 
 /**
@@ -294,5 +297,12 @@ export const COST_MODEL_FIELDS: FieldsOf<CostModel> & ConfigFields = {
     required: true,
     description:
       "the cache hierarchy (caches on): per-vCPU L1D and L2, a shared last-level cache, DRAM; 64-byte lines, true LRU, fill on miss into every level",
+  },
+  bus: {
+    kind: "object",
+    fields: BUS_COST_FIELDS,
+    required: true,
+    description:
+      "the partition bus: signalling hypercalls, interrupt delivery, remapping pages between partitions, TLB shootdowns, copies",
   },
 };

@@ -108,6 +108,13 @@ export const HANDLER_CYCLES: Readonly<Record<string, number>> = {
   // 511 entries at the 10 cycles each that pml_full assumes). No primary
   // measurement was found; about a fifth of a full PML drain.
   kick: 1000,
+  // Estimate: KVM's HLT handler (kvm_emulate_halt) marks the vCPU halted and
+  // its thread blocks in kvm_vcpu_block, a trip into the host scheduler; the
+  // wake-up that ends it is the bus's haltWakeCycles. KVM's halt-polling
+  // documentation (Documentation/virt/kvm/halt-polling.rst) puts a trip
+  // through the scheduler at "a few micro-seconds"; the way in is taken as
+  // one of them, ≈ 1 µs at about 2 GHz.
+  hlt: 2000,
 };
 
 /** Guest page-fault handling without the data copy (cycles). */

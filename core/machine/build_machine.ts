@@ -10,6 +10,7 @@
 
 import { ConfigError } from "../base/config_error.ts";
 import { CacheHierarchy } from "../caches/cache_hierarchy.ts";
+import type { LineCache } from "../caches/line_cache.ts";
 import { type CostModel, exitCycleTable } from "../cost/cost_model.ts";
 import { FixedSizeMapper } from "../mmu/demand_mapper.ts";
 import { BumpFrameAllocator, type FrameAllocator } from "../mem/frame_allocator.ts";
@@ -35,7 +36,9 @@ const HOST_FIELDS: readonly string[] = ["fragmentation", "hostMemoryMib"];
  * Builds a machine. Without `host` the machine gets a host of its own:
  * unbounded, or of `memory.hostMemoryMib` fragmented by `memory.fragmentation`.
  * On a given host (partitions of one host) the host's size and
- * fragmentation are the host's.
+ * fragmentation are the host's. With `llc`, the machine's vCPUs share that
+ * last-level cache (another machine's on the same socket) instead of one
+ * of their own.
  *
  * @example A nested machine translates one page in one 2-D walk
  * ```ts
@@ -47,7 +50,12 @@ const HOST_FIELDS: readonly string[] = ["fragmentation", "hostMemoryMib"];
  * ```
  * @throws {ConfigError} for an invalid configuration
  */
-export function buildMachine(config: MachineConfig, cost: CostModel, host?: HostMemory): Machine {
+export function buildMachine(
+  config: MachineConfig,
+  cost: CostModel,
+  host?: HostMemory,
+  llc?: LineCache,
+): Machine {
   const resolved = resolveMachineConfig(config, cost);
   const kind = PLATFORMS[resolved.platform];
   const machineCost: CostModel = { ...cost, tlb: resolved.tlb };
@@ -130,7 +138,7 @@ export function buildMachine(config: MachineConfig, cost: CostModel, host?: Host
     walkCache: resolved.walkCache,
     nestedTlb: resolved.nestedTlb,
     pteCache: resolved.pteCache,
-    caches: resolved.caches ? new CacheHierarchy(machineCost.caches, vcpus) : null,
+    caches: resolved.caches ? new CacheHierarchy(machineCost.caches, vcpus, llc) : null,
     pcid: resolved.pcid ?? true,
     stats,
     kernel,

@@ -66,15 +66,26 @@ export class World {
   }
 
   /**
-   * Builds a machine on `host` (a new host of its own when omitted).
+   * Builds a machine on `host` (a new host of its own when omitted); with
+   * `sameSocketAs`, a machine of the same host whose last-level cache its
+   * vCPUs share (partitions running on one socket).
    * @throws {ConfigError} for an invalid configuration
    * @throws {WorldError} for a host of another world
    */
-  addMachine(config: MachineConfig, cost: CostModel, host?: HostMemory): Machine {
+  addMachine(
+    config: MachineConfig,
+    cost: CostModel,
+    host?: HostMemory,
+    sameSocketAs?: Machine,
+  ): Machine {
     if (host !== undefined && !this.hosts.includes(host)) {
       throw new WorldError("the host is not one of this world's (use addHost)");
     }
-    const machine = buildMachine(config, cost, host);
+    if (sameSocketAs !== undefined && sameSocketAs.hostMemory !== host) {
+      throw new WorldError("machines on one socket must be on one host");
+    }
+    const llc = sameSocketAs?.vcpus[0].mmu.caches?.llc;
+    const machine = buildMachine(config, cost, host, llc);
     // Pages move between the machines of a world: their contents are tracked.
     machine.trackVersions();
     if (host === undefined) this.hosts.push(machine.hostMemory);
@@ -133,11 +144,26 @@ export class World {
    * @throws WorldError unless both machines have a host layer on the same host
    */
   handOver(from: Machine, gfn: number, to: Machine, toGfn: number): number {
+    const frame = this.remap(from, gfn, to, toGfn);
+    this.#invalidated(from, gfn);
+    return frame;
+  }
+
+  /**
+   * The host-map half of {@linkcode World.handOver}: the frame behind `gfn`
+   * of `from` is unmapped from it (split from a large page first) and
+   * mapped into `to` at `toGfn`, and nothing else — the giver's vCPUs may
+   * still hold translations to the frame until the caller shoots them down
+   * (`from.platform.unmapped(gfn)`), and nothing is charged: a mechanism
+   * that remaps pages (the partition bus) charges its own costs.
+   * @returns the host frame moved
+   * @throws WorldError unless both machines have a host layer on the same host
+   */
+  remap(from: Machine, gfn: number, to: Machine, toGfn: number): number {
     const frame = this.#link(from, gfn, to, toGfn, "hand over");
     this.#split(from, gfn);
     from.hostTable!.unmap(gfn);
     from.memory?.host?.taken(gfn);
-    this.#invalidated(from, gfn);
     return frame;
   }
 

@@ -9,6 +9,7 @@
 import type { AccessChunk } from "../base/access_chunk.ts";
 import { AccessKind } from "../base/access_chunk.ts";
 import type { CachePort } from "../caches/cache_port.ts";
+import { CacheLevel } from "../caches/cache_level.ts";
 import type { PageVersions } from "../mem/page_versions.ts";
 import { Counter, Cycle, type Stats } from "../cost/stats.ts";
 import { LEVEL_SPAN } from "./page_table.ts";
@@ -220,6 +221,46 @@ export class Mmu {
    */
   data(frame: number, offset: number, size: number): void {
     if (this.#caches !== null) this.#data(frame, offset, offset + (size === 0 ? 1 : size));
+  }
+
+  /**
+   * Runs bytes `offset` to `offset + size - 1` of machine frame `frame`
+   * through the vCPU's caches as a copy streams them: each line is looked
+   * up, filled where it missed, and counted by the level that served it,
+   * but not charged its latency — a streaming copy's cost is its
+   * throughput, which the caller charges (prefetchers hide the latency of
+   * sequential lines). Nothing with caches off.
+   * @returns lines served by DRAM (with caches off: every line)
+   */
+  stream(frame: number, offset: number, size: number): number {
+    const first = frame * 64 + (offset >>> 6);
+    const last = frame * 64 + ((offset + (size === 0 ? 1 : size) - 1) >>> 6);
+    if (this.#caches === null) return last - first + 1;
+    const counters = this.stats.counters;
+    let dram = 0;
+    for (let line = first; line <= last; line++) {
+      const level = this.#caches.access(line);
+      counters[Counter.DATA_REFS]++;
+      counters[Counter.DATA_L1D + level]++;
+      if (level === CacheLevel.DRAM) dram++;
+    }
+    return dram;
+  }
+
+  /**
+   * Whether a TLB still holds a translation of 4 KiB page `vpn` of `tag`
+   * (a look that changes nothing: no LRU update, nothing counted): what a
+   * shootdown must have removed.
+   */
+  holds(vpn: number, tag: number): boolean {
+    if (vpn === this.#lastVpn && tag === this.#lastTag) return true;
+    for (let size = 0; size < 3; size++) {
+      const span = LEVEL_SPAN[size];
+      const page = size === 0 ? vpn : Math.floor(vpn / span);
+      if (this.#l1[size].probe(page, size, tag) >= 0) return true;
+      if (this.#l2.probe(page, size, tag) >= 0) return true;
+    }
+    return false;
   }
 
   /** The lines of bytes `from` (inclusive) to `to` (exclusive) of `frame`, `to` at most 4096. */

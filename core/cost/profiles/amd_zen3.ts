@@ -106,4 +106,19 @@ export const AMD_ZEN3: CostModel = {
     // Estimate, the same as intel-skylake-sp's (see there): 2.
     memoryLevelParallelism: 2,
   },
+  // PENDING: sourced values come from the research.
+  bus: {
+    signalHandlerCycles: 500,
+    interruptInjectionCycles: 800,
+    interruptEntryCycles: 1000,
+    haltWakeCycles: 10000,
+    pteUpdateCycles: 300,
+    remapHypercallCycles: 500,
+    shootdownIpiCycles: 3000,
+    tlbFlushCycles: 200,
+    copyCyclesPerByte: 0.0625,
+    copyDramCyclesPerByte: 0.35,
+    copySetupCycles: 50,
+    grantCopyOpCycles: 600,
+  },
 };
