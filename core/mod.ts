@@ -3,7 +3,7 @@
  * platform (native, nested, shadow), vCPUs with their own TLBs and walk
  * caches, guest and host memory — cost profiles, seeded workloads and trace
  * readers, the discrete-event clock, transports, the snapshot and restore
- * mechanisms, live migration and replication to a backup host. Pure TypeScript with no I/O, so it runs anywhere JavaScript does.
+ * mechanisms, live migration, replication to a backup host and the partition bus. Pure TypeScript with no I/O, so it runs anywhere JavaScript does.
  *
  * This entry holds the public API and the types its signatures name.
  * Implementations chosen by name stay internal (the native, nested and
@@ -54,6 +54,7 @@ export * from "./base/config_fields.ts";
 
 // Costs: the cost model, named profiles, JSON profiles, counters and cycle categories.
 export * from "./cost/cost_model.ts";
+export * from "./cost/bus_costs.ts";
 export * from "./cost/profiles.ts";
 export * from "./cost/profile_reader.ts";
 export * from "./cost/stats.ts";
@@ -156,3 +157,6 @@ export * from "./migration/mod.ts";
 
 // Replication to a backup host and failover.
 export * from "./replication/mod.ts";
+
+// The partition bus between a guest and the host partition.
+export * from "./bus/mod.ts";

@@ -43,4 +43,18 @@ export const TEST_PROFILE: CostModel = {
     dramCycles: 100,
     memoryLevelParallelism: 2,
   },
+  bus: {
+    signalHandlerCycles: 500,
+    interruptInjectionCycles: 500,
+    interruptEntryCycles: 1000,
+    haltWakeCycles: 5000,
+    pteUpdateCycles: 200,
+    remapHypercallCycles: 1000,
+    shootdownIpiCycles: 3000,
+    tlbFlushCycles: 200,
+    copyCyclesPerByte: 0.125,
+    copyDramCyclesPerByte: 0.5,
+    copySetupCycles: 50,
+    grantCopyOpCycles: 500,
+  },
 };

@@ -12,6 +12,7 @@
  */
 
 import type { CostModel } from "./cost_model.ts";
+import type { BusCosts } from "./bus_costs.ts";
 
 /**
  * Hypervisor cycles to resynchronise one out-of-sync guest table page with
@@ -153,4 +154,74 @@ export const SOFTWARE_COSTS: SoftwareCosts = {
   shadowResyncPageCycles: RESYNC_PAGE_CYCLES,
   shadowPrefetchEntryCycles: PREFETCH_ENTRY_CYCLES,
   shadowPropagatePageCycles: PROPAGATE_PAGE_CYCLES,
+};
+
+/**
+ * The partition bus's software costs, the same in every profile: the
+ * hypervisor's work to signal, inject, remap and grant-copy, and the
+ * guest's to take an interrupt. No primary per-operation measurement was
+ * found for any of them; each says what its estimate rests on. The
+ * hardware's (halt wake-up, flush, copy rates) are in each profile.
+ */
+export const BUS_SOFTWARE_COSTS: Pick<
+  BusCosts,
+  | "signalHandlerCycles"
+  | "interruptInjectionCycles"
+  | "interruptEntryCycles"
+  | "pteUpdateCycles"
+  | "remapHypercallCycles"
+  | "shootdownIpiCycles"
+  | "grantCopyOpCycles"
+> = {
+  // Estimate: KVM handles HvSignalEvent as a fast hypercall (kvm_hv_hypercall
+  // -> kvm_hvcall_signal_event in arch/x86/kvm/hyperv.c: look up the
+  // connection id's eventfd, eventfd_signal, which may wake a host thread);
+  // dispatch as exitHandlerCycles.hypercall (300, itself an estimate) plus
+  // about 500 for the lookup and the eventfd wake-up. No per-call measurement
+  // was found (kvm-unit-tests' vmcall times only the round trip). Wanpeng Li's
+  // ICR-write fast path (Linux commit 1e9e2622a1, Skylake server) cut "more
+  // than 200+ cpu cycles" from a virtual IPI: handler paths cost hundreds.
+  signalHandlerCycles: 800,
+  // Estimate: with posted interrupts (Intel APICv, AMD AVIC) the hypervisor
+  // sets the vector in the target's posted-interrupt descriptor, sets ON and
+  // sends one notification IPI; a running target takes the vector with no
+  // exit ("KVM: VMX: Add the deliver posted interrupt algorithm", Yang
+  // Zhang). About 500 cycles: two atomics on a shared line and an ICR write.
+  interruptInjectionCycles: 500,
+  // Estimate: the receiving guest takes one interrupt: IDT vectoring, kernel
+  // entry and exit, the handler's prologue and epilogue, IRET, and an EOI
+  // that APICv/AVIC virtualise without an exit. No measurement on a server
+  // core was reached; a third of ipiRoundTripCycles (3,000, send + handler +
+  // ack), and above a single INVLPG's 260 (tlbFlushCycles' source).
+  interruptEntryCycles: 1000,
+  // Estimate: change one EPT/NPT leaf of a frame the hypervisor owns: the
+  // KVM TDP MMU does it under mmu_lock with one cmpxchg
+  // (tdp_mmu_set_spte_atomic) and handle_changed_spte's bookkeeping; a
+  // locked cmpxchg on a cached line, a memslot lookup, a few stores. No
+  // per-entry measurement was found. Flushes are charged apart.
+  pteUpdateCycles: 200,
+  // Estimate: fixed work of one remap (or grant-copy) hypercall beyond the
+  // round trip: Xen's gnttab_transfer (xen/common/grant_table.c) copies the
+  // op in, looks up the frame, steals the page, removes and adds physmap
+  // entries under the domains' locks and writes the grant entry back;
+  // dispatch (exitHandlerCycles.hypercall, 300) plus about 700 for lookups,
+  // ownership changes and locks. Xen flushes after every page it transfers;
+  // the bus flushes once per hypercall, a design choice.
+  remapHypercallCycles: 1000,
+  // Estimate: initiator cycles per remote vCPU of a hypervisor TLB
+  // shootdown: KVM's kvm_flush_remote_tlbs IPIs every pCPU running a vCPU of
+  // the VM and waits until each has left guest mode: the native IPI round
+  // trip (ipiRoundTripCycles, 3,000) plus half a VM-exit round trip (1,360 /
+  // 2 = 680). Sanity check: Dave Hansen's tracepoints (linux-mm, Feb 2014,
+  // "x86: mm: set TLB flush tunable to sane value") average 1,276 cycles for
+  // a one-page native flush_tlb_mm_range and 2,283 for a full one.
+  shootdownIpiCycles: 3680,
+  // Estimate bounded by a measurement: Xen's work per GNTTABOP_copy op beyond
+  // its bytes (gnttab_copy_one: copy the op in, lock, acquire the grant,
+  // get_page, map the frames, release, write the status back). Joao Martins'
+  // xen-netback commit "use gref mappings for Rx requests" measured 2.04 Mpps
+  // with mapped grants against about half with grant copy (pktgen, 64-byte
+  // packets): grant copy adds ≈ 0.49 µs per packet, ≈ 1,000 cycles at 2.1
+  // GHz with the hypercall's entry and exit; 600 for the op alone.
+  grantCopyOpCycles: 600,
 };

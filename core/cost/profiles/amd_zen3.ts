@@ -4,7 +4,7 @@
  * @module
  */
 
-import { SOFTWARE_COSTS } from "../hypervisor_work.ts";
+import { BUS_SOFTWARE_COSTS, SOFTWARE_COSTS } from "../hypervisor_work.ts";
 import type { CostModel } from "../cost_model.ts";
 
 /** The `amd-zen3` profile; every number cites its source. */
@@ -106,19 +106,26 @@ export const AMD_ZEN3: CostModel = {
     // Estimate, the same as intel-skylake-sp's (see there): 2.
     memoryLevelParallelism: 2,
   },
-  // PENDING: sourced values come from the research.
+  // The partition bus: software costs shared by every profile
+  // (hypervisor_work.ts), then this core's.
   bus: {
-    signalHandlerCycles: 500,
-    interruptInjectionCycles: 800,
-    interruptEntryCycles: 1000,
-    haltWakeCycles: 10000,
-    pteUpdateCycles: 300,
-    remapHypercallCycles: 500,
-    shootdownIpiCycles: 3000,
-    tlbFlushCycles: 200,
+    ...BUS_SOFTWARE_COSTS,
+    // Derived estimate: KVM's halt-polling document (Documentation/virt/kvm/
+    // halt-polling.rst): a trip through the scheduler is "a few
+    // micro-seconds"; 3 µs × 2.45 GHz = 7,350 cycles.
+    haltWakeCycles: 7350,
+    // As intel-skylake-sp: no INVEPT/NPT flush latency was found; one INVLPG,
+    // 260 cycles (Ingo Molnar, linux-mm, 8 Jun 2015; he notes INVLPG is slow
+    // "on most Intel and AMD CPUs").
+    tlbFlushCycles: 260,
+    // Estimate: no Zen 3 in-cache copy rate was reached; intel-skylake-sp's
+    // 0.0625 cycles/byte is taken (Zen 3 also stores one 256-bit vector per cycle).
     copyCyclesPerByte: 0.0625,
-    copyDramCyclesPerByte: 0.35,
-    copySetupCycles: 50,
-    grantCopyOpCycles: 600,
+    // Secondary: an EPYC 7763 single thread reaches about 31 GB/s (a blog
+    // summary of a published figure, vengineer.hatenablog.com, 2023-03-26);
+    // read and write counted, about 15.5 GB/s of payload: 2.45 / 15.5 ≈ 0.16.
+    copyDramCyclesPerByte: 0.16,
+    // Estimate: AMD publishes no REP MOVSB start-up cost; intel-skylake-sp's 40.
+    copySetupCycles: 40,
   },
 };

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { SOFTWARE_COSTS } from "../hypervisor_work.ts";
+import { BUS_SOFTWARE_COSTS, SOFTWARE_COSTS } from "../hypervisor_work.ts";
 import type { CostModel } from "../cost_model.ts";
 
 /** The `intel-skylake-sp` profile; every number cites its source. */
@@ -123,19 +123,31 @@ export const INTEL_SKYLAKE_SP: CostModel = {
     // of independent random loads more. Walk references are not divided.
     memoryLevelParallelism: 2,
   },
-  // PENDING: sourced values come from the research.
+  // The partition bus: software costs shared by every profile
+  // (hypervisor_work.ts), then this core's.
   bus: {
-    signalHandlerCycles: 500,
-    interruptInjectionCycles: 800,
-    interruptEntryCycles: 1000,
-    haltWakeCycles: 10000,
-    pteUpdateCycles: 300,
-    remapHypercallCycles: 500,
-    shootdownIpiCycles: 3000,
-    tlbFlushCycles: 200,
+    ...BUS_SOFTWARE_COSTS,
+    // Derived estimate: from an interrupt to a HLT-exited vCPU running again
+    // when host halt-polling does not catch it: KVM's halt-polling document
+    // (Documentation/virt/kvm/halt-polling.rst) puts the trip through the
+    // scheduler polling saves at "a few micro-seconds"; 3 µs × 2.1 GHz =
+    // 6,300 cycles (the host CPU's C-state exit not included).
+    haltWakeCycles: 6300,
+    // No INVEPT/INVVPID latency was found; taken equal to one INVLPG, 260
+    // cycles in Ingo Molnar's measurements (linux-mm, 8 Jun 2015, "Re: [PATCH
+    // 0/3] TLB flush multiple pages per IPI v5"; CPU not named; a CR3-write
+    // full flush took 96). The refills after a flush are simulated.
+    tlbFlushCycles: 260,
+    // 4 cycles per 64 bytes = 0.0625 cycles/byte for lines in L1/L2: the Intel
+    // Optimization Reference Manual §2.4.6 "REP String Enhancement" (as quoted
+    // in a Q&A thread, not read directly, and written for an older core).
     copyCyclesPerByte: 0.0625,
+    // AnandTech, "Sizing Up Servers: Intel's Skylake-SP Xeon versus AMD's EPYC
+    // 7000" (2017), bandwidth page (read in translation): single-thread STREAM
+    // on the Xeon 8176 reaches "only 12 GB/s"; a copy reads and writes, so
+    // about 6 GB/s of payload: 2.1 / 6 ≈ 0.35 cycles/byte.
     copyDramCyclesPerByte: 0.35,
-    copySetupCycles: 50,
-    grantCopyOpCycles: 600,
+    // The ~35-40-cycle REP MOVS start-up (same manual section, same quote).
+    copySetupCycles: 40,
   },
 };
