@@ -210,8 +210,8 @@ export class BusWorld {
       const chunk = Math.min(left, 4096 - sIn, 4096 - dIn, src.wrap - s, dst.wrap - d);
       const sFrame = this.#frameOf(vcpu, src, s, hypervisor);
       const dFrame = this.#frameOf(vcpu, dst, d, hypervisor);
-      dram += mmu.stream(sFrame, sIn, chunk);
-      mmu.stream(dFrame, dIn, chunk);
+      // A line of the copy comes at the DRAM rate when either end missed.
+      dram += Math.max(mmu.stream(sFrame, sIn, chunk), mmu.stream(dFrame, dIn, chunk));
       left -= chunk;
       s = (s + chunk) % src.wrap;
       d = (d + chunk) % dst.wrap;

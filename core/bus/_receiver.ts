@@ -55,7 +55,10 @@ export class Receiver implements ClockAgent {
   #run: BusRun;
   #cpu: Vcpu;
   #phase: Phase = Phase.HALTED;
+  // An interrupt came while it ran: it must drain once more before halting.
   #pendingIrq = false;
+  // Handler cycles of interrupts taken while running, charged at its next step.
+  #handlerCycles = 0;
   #spinFrom = 0;
   // Completions put in the completion ring and not yet published, and the
   // remapped messages among them whose pages must go back first.
@@ -76,6 +79,10 @@ export class Receiver implements ClockAgent {
     const run = this.#run;
     const cpu = this.#cpu;
     const before = cpu.stats.totalCycles();
+    if (this.#handlerCycles > 0) {
+      run.bw.work(cpu, this.#handlerCycles, Spend.SIGNAL, true);
+      this.#handlerCycles = 0;
+    }
     const signal = this.#step();
     const took = cpu.stats.totalCycles() - before + run.jitter();
     this.busyCycles += took;
@@ -102,18 +109,20 @@ export class Receiver implements ClockAgent {
 
   /**
    * The sender signalled at cycle `at`: a halted receiver wakes after the
-   * halt's wake-up time; a running one takes the interrupt at its next
-   * step (a second one before then is folded into the first).
+   * halt's wake-up time; a running one takes the interrupt at once (its
+   * handler's cycles are charged at its next step) and drains once more
+   * before it may halt.
    */
   interrupt(at: number): void {
+    if (this.#phase === Phase.DONE) return;
+    this.interrupts++;
     if (this.#phase === Phase.HALTED) {
-      this.interrupts++;
       this.#phase = Phase.WAKE;
       this.#run.bw.world.clock.schedule(at + this.#run.bw.bus.haltWakeCycles, this.agent);
-    } else if (!this.#pendingIrq && this.#phase !== Phase.DONE) {
-      this.interrupts++;
-      this.#pendingIrq = true;
+      return;
     }
+    this.#handlerCycles += this.#run.bw.bus.interruptEntryCycles;
+    this.#pendingIrq = true;
   }
 
   /** Polling: the sender published at the current cycle; the spinning receiver sees it one look later. */
@@ -183,13 +192,12 @@ export class Receiver implements ClockAgent {
 
   /**
    * Halts the vCPU (an HLT exit), unless an interrupt came while it ran:
-   * then the halt returns at once, the handler runs, and it drains again
-   * (the interrupt may be for a packet published after its last look).
+   * then it drains again instead (the interrupt may be for a packet
+   * published after its last look).
    */
   #halt(): boolean {
     if (this.#pendingIrq) {
       this.#pendingIrq = false;
-      this.#run.bw.work(this.#cpu, this.#run.bw.bus.interruptEntryCycles, Spend.SIGNAL, true);
       this.#phase = Phase.BEGIN;
       return false;
     }

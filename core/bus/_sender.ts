@@ -207,19 +207,15 @@ export class Sender implements ClockAgent {
   }
 
   /**
-   * A signal from the receiver reached the sender at cycle `at`: a blocked
-   * sender takes the interrupt and goes on; a running one takes it at its
-   * next step (a second one before then is folded into the first).
+   * A signal from the receiver reached the sender at cycle `at`: it takes
+   * the interrupt (its handler's cycles charged at its next step), and a
+   * blocked sender goes on.
    */
   interrupt(at: number): void {
-    if (this.#blocked) {
-      this.interrupts++;
-      this.#pendingIrq = true;
-      this.#unblock(at);
-    } else if (!this.#pendingIrq) {
-      this.interrupts++;
-      this.#pendingIrq = true;
-    }
+    if (this.#phase === Phase.DONE) return;
+    this.interrupts++;
+    this.#pendingIrq = true;
+    if (this.#blocked) this.#unblock(at);
   }
 
   /**

@@ -154,9 +154,11 @@ export const BUS_OPTIONS_FIELDS = {
   },
   receiverTouches: {
     kind: "boolean",
-    default: true,
+    default: false,
+    // The guest sends to the host partition, whose service (a VMBus VSP)
+    // passes the payload to the real device by DMA without reading it.
     description:
-      "the receiver reads every byte of each payload (false: it passes the data on untouched, e.g. to a device)",
+      "the receiver reads every byte of each payload; off by default: the host partition's service hands the payload to the real device without reading it",
   },
   policyThresholdBytes: {
     kind: "integer",

@@ -194,12 +194,14 @@ export const BUS_SOFTWARE_COSTS: Pick<
   // core was reached; a third of ipiRoundTripCycles (3,000, send + handler +
   // ack), and above a single INVLPG's 260 (tlbFlushCycles' source).
   interruptEntryCycles: 1000,
-  // Estimate: change one EPT/NPT leaf of a frame the hypervisor owns: the
-  // KVM TDP MMU does it under mmu_lock with one cmpxchg
-  // (tdp_mmu_set_spte_atomic) and handle_changed_spte's bookkeeping; a
-  // locked cmpxchg on a cached line, a memslot lookup, a few stores. No
-  // per-entry measurement was found. Flushes are charged apart.
-  pteUpdateCycles: 200,
+  // Estimate: change one EPT/NPT leaf of a frame the hypervisor owns, in a
+  // batch: the KVM TDP MMU sets it with one locked cmpxchg
+  // (tdp_mmu_set_spte_atomic; LOCK CMPXCHG m64 measures ≈ 19 cycles of
+  // throughput on recent Intel cores, uops.info "CMPXCHG_LOCK (M64, R64)")
+  // and handle_changed_spte's bookkeeping (dirty and accessed tracking), a
+  // few more stores to cached lines: ≈ 50. The memslot lookup and the lock
+  // are per hypercall (remapHypercallCycles), the flush is charged apart.
+  pteUpdateCycles: 50,
   // Estimate: fixed work of one remap (or grant-copy) hypercall beyond the
   // round trip: Xen's gnttab_transfer (xen/common/grant_table.c) copies the
   // op in, looks up the frame, steals the page, removes and adds physmap
