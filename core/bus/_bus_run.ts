@@ -18,7 +18,6 @@ import type { Machine } from "../machine/machine.ts";
 import type { Vcpu } from "../machine/vcpu.ts";
 import {
   BusWorld,
-  COMPLETION_BYTES,
   completionRingBytes,
   type CopyEnd,
   Region,
