@@ -163,7 +163,7 @@ export const BUS_OPTIONS_FIELDS = {
   policyThresholdBytes: {
     kind: "integer",
     min: 1,
-    max: MAX_MESSAGE_BYTES + 1,
+    max: MAX_MESSAGE_BYTES,
     defaultText:
       "derived from the cost profile: where a remap's estimated cost falls below a copy's",
     unit: "bytes",
@@ -249,7 +249,9 @@ const checkBus: ObjectCheck = (values, given, fail) => {
   if (method === "inline" && packetBytes(bytes, 0) >= ringBytes) {
     fail(
       "messageBytes",
-      `an inline message must fit the ring: ${bytes} bytes do not fit ${ringPages} pages (use transfer-pages, or more ringPages)`,
+      `an inline message must fit the ring: ${bytes} bytes do not fit ${ringPages} ${
+        ringPages === 1 ? "page" : "pages"
+      } (use transfer-pages, or more ringPages)`,
     );
   }
   const pages = Math.ceil(bytes / 4096);
@@ -261,7 +263,12 @@ const checkBus: ObjectCheck = (values, given, fail) => {
     );
   }
   if (method !== "inline" && packetBytes(0, pages) >= ringBytes) {
-    fail("ringPages", `the packet listing ${pages} pages does not fit ${ringPages} ring pages`);
+    fail(
+      "ringPages",
+      `the packet listing ${pages} pages does not fit ${ringPages} ring ${
+        ringPages === 1 ? "page" : "pages"
+      }`,
+    );
   }
 };
 

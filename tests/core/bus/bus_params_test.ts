@@ -25,7 +25,7 @@ const bad: [BusOptions, RegExp][] = [
   ],
   [
     { method: "remap", messageBytes: 2 << 20, ringPages: 1 },
-    /"ringPages": the packet listing 512 pages does not fit 1 ring pages/,
+    /"ringPages": the packet listing 512 pages does not fit 1 ring page$/,
   ],
   [{ signalling: "interrupts" }, /"signalling"/],
   [{ offeredMsgsS: 0 }, /"offeredMsgsS"/],
