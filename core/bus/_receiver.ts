@@ -248,12 +248,15 @@ export class Receiver implements ClockAgent {
       data.available()
     );
     if (run.methodOf(ids[0]) === "hypervisor-copy") {
-      bw.exit(
-        this.#cpu,
-        ExitReason.HYPERCALL,
-        bw.bus.remapHypercallCycles + pages * bw.bus.grantCopyOpCycles,
-        Spend.COPY,
-      );
+      // One grant-copy op per page, at most a batch of them per hypercall.
+      for (let ops = pages; ops > 0; ops -= BATCH_OPS) {
+        bw.exit(
+          this.#cpu,
+          ExitReason.HYPERCALL,
+          bw.bus.remapHypercallCycles + Math.min(ops, BATCH_OPS) * bw.bus.grantCopyOpCycles,
+          Spend.COPY,
+        );
+      }
     }
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
