@@ -3,7 +3,10 @@
  * running guest, one fork of a parent VM into children, or one run of
  * replication to a backup host with a failure at a chosen instant, printing
  * its pause or downtime, total time, what the guest paid, exits, bytes
- * moved and the lost-data check, as a table or as one JSON object.
+ * moved and the lost-data check, as a table or as one JSON object; or one
+ * configuration of the partition bus between a guest and the host
+ * partition, printing its throughput, latency, exits and cycles per message
+ * and the delivery check.
  *
  * @module
  */
@@ -44,6 +47,8 @@ import {
   REPLICATION_OPTIONS_FIELDS,
   type ReplicationOptions,
 } from "../../core/replication/replication_params.ts";
+import { runBus } from "../../core/bus/bus.ts";
+import { BUS_OPTIONS_FIELDS, type BusOptions } from "../../core/bus/bus_params.ts";
 
 /** The command's own fields: guest memory as a size, and the seed of the run. */
 const STATE_CLI_FIELDS = {
@@ -79,6 +84,7 @@ const RESTORE = RESTORE_OPTIONS_FIELDS;
 const MIGRATE = MIGRATION_OPTIONS_FIELDS;
 const FORK = FORK_OPTIONS_FIELDS;
 const REPLICATE = REPLICATION_OPTIONS_FIELDS;
+const BUS = BUS_OPTIONS_FIELDS;
 
 const LINK_EXPECTED = `one of ${LINK_PROFILE_NAMES.join(", ")}, or a JSON file of a link profile`;
 
@@ -185,6 +191,53 @@ const REPLICATE_OPTIONS: readonly FieldOption[] = [
   { name: "boot", meta: "S", fields: REPLICATE, field: "bootS" },
 ];
 
+/**
+ * The bus's integer byte counts as the command line writes them: sizes
+ * (`4K`, `64KiB`) like `--memory`, under the bus's own field names, their
+ * ranges, defaults and descriptions the bus's.
+ */
+const BUS_CLI_FIELDS = {
+  messageBytes: {
+    kind: "size",
+    min: BUS.messageBytes.min,
+    max: BUS.messageBytes.max,
+    default: BUS.messageBytes.default,
+    description: BUS.messageBytes.description,
+  },
+  policyThresholdBytes: {
+    kind: "size",
+    min: BUS.policyThresholdBytes.min,
+    max: BUS.policyThresholdBytes.max,
+    defaultText: BUS.policyThresholdBytes.defaultText,
+    description: BUS.policyThresholdBytes.description,
+  },
+} as const satisfies ConfigFields;
+
+const MESSAGE_BYTES: FieldOption = {
+  name: "message-bytes",
+  meta: "SIZE",
+  fields: BUS_CLI_FIELDS,
+  field: "messageBytes",
+};
+
+// The bus's "for tests only" fields (a broken remap or reader, jitter) are
+// not options, as replication's brokenApplyPartial is not.
+const BUS_OPTIONS: readonly FieldOption[] = [
+  { ...SNAPSHOT_METHOD, fields: BUS, scope: "bus" },
+  MESSAGE_BYTES,
+  { name: "offered-msgs-s", meta: "R", fields: BUS, field: "offeredMsgsS" },
+  { name: "batch", meta: "N", fields: BUS, field: "batch" },
+  { name: "signalling", meta: "S", fields: BUS, field: "signalling" },
+  { name: "messages", meta: "N", fields: BUS, field: "messages" },
+  { name: "ring-pages", meta: "N", fields: BUS, field: "ringPages" },
+  { name: "buffer-mib", meta: "MIB", fields: BUS, field: "bufferMib" },
+  { name: "receiver-touches", meta: "on|off", fields: BUS, field: "receiverTouches" },
+  { ...MESSAGE_BYTES, name: "policy-threshold-bytes", field: "policyThresholdBytes" },
+  { name: "caches", meta: "on|off", fields: BUS, field: "caches" },
+  { name: "vcpus", meta: "N", fields: BUS, field: "vcpus", scope: "bus" },
+  { name: "platform", meta: "P", fields: BUS, field: "platform", scope: "bus" },
+];
+
 const REPLICATE_GUEST_OPTIONS: readonly FieldOption[] = [
   { name: "dirty-rate", meta: "MIBS", fields: REPLICATE, field: "dirtyRateMibS" },
   { name: "wws", meta: "F", fields: REPLICATE, field: "wwsFraction" },
@@ -278,13 +331,20 @@ const PHASES: Readonly<Record<string, Phase>> = {
     ],
     run: (o, cost, seed) => runReplication(o as ReplicationOptions, cost, seed),
   },
+  bus: {
+    options: BUS_OPTIONS,
+    run: (o, cost, seed) => runBus(o as BusOptions, cost, seed),
+  },
 };
 
 const PHASE_NAMES = Object.keys(PHASES);
 
-/** The phases an option applies to. */
+/** The phases an option applies to (`--memory`: those with guest memory). */
 function phasesOf(name: string): string[] {
-  return PHASE_NAMES.filter((p) => PHASES[p].options.some((o) => o.name === name));
+  return PHASE_NAMES.filter((p) =>
+    PHASES[p].options.some((o) => o.name === name) ||
+    (name === MEMORY_IN_GIB.name && Object.hasOwn(PHASES[p].options[0].fields, MEMORY_IN_GIB.field))
+  );
 }
 
 /** `a`, `a and b`, `a, b and c`. */
@@ -294,11 +354,13 @@ function listed(names: readonly string[], last = "and"): string {
     : `${names.slice(0, -1).join(", ")} ${last} ${names[names.length - 1]}`;
 }
 
-const USAGE = `Usage: deno task state snapshot|restore|migrate|fork|replicate [options]
+const USAGE = `Usage: deno task state snapshot|restore|migrate|fork|replicate|bus [options]
 
 Runs one snapshot, one restore, one live migration of a running guest, one
-fork of a parent VM into children, or one run of replication to a backup
-host with a failure at a chosen instant, and prints what it cost.
+fork of a parent VM into children, one run of replication to a backup host
+with a failure at a chosen instant, or one configuration of the partition
+bus carrying messages from a guest to the host partition, and prints what
+it cost.
 
 Snapshot and restore:
 ${optionHelp(SNAPSHOT_METHOD)}
@@ -318,7 +380,10 @@ ${optionHelp(REPLICATE_METHOD)}
 ${optionsHelp(REPLICATE_OPTIONS)}
 ${optionsHelp(REPLICATE_GUEST_OPTIONS)}
 
-Machine (every phase):
+Bus (of the machine and guest options below, only --seed: the seed of the arrivals):
+${optionsHelp(BUS_OPTIONS)}
+
+Machine (every phase but bus):
 ${optionsHelp(MACHINE_OPTIONS)}
 
 Guest (every phase but where --help says otherwise):
@@ -385,6 +450,16 @@ const OPTIONS = {
   disk: { type: "string" },
   "disk-write": { type: "string" },
   "outputs": { type: "string" },
+  "message-bytes": { type: "string" },
+  "offered-msgs-s": { type: "string" },
+  batch: { type: "string" },
+  signalling: { type: "string" },
+  messages: { type: "string" },
+  "ring-pages": { type: "string" },
+  "buffer-mib": { type: "string" },
+  "receiver-touches": { type: "string" },
+  "policy-threshold-bytes": { type: "string" },
+  caches: { type: "string" },
   platform: { type: "string" },
   "host-page": { type: "string" },
   "translation-sample": { type: "string" },
@@ -433,22 +508,38 @@ const DISK_IN_GIB: FieldOption = {
 };
 
 /**
- * Replication's problems name other fields bare ("give linkOutageAtMs and
- * linkOutageMs together"), not as `field "X"`, which is what
- * {@linkcode asOptionError} rewrites: say them as the options that set them.
- * Only camelCase names are rewritten, so that words like "restore" stay.
+ * Replication's and the bus's problems name other fields bare ("give
+ * linkOutageAtMs and linkOutageMs together", "or more ringPages"), not as
+ * `field "X"`, which is what {@linkcode asOptionError} rewrites: say them
+ * as the options that set them. Only camelCase names are rewritten, so
+ * that words like "restore" stay.
  */
-function replicationProblemInOptions(error: unknown): unknown {
+function fieldsInOptions(error: unknown, options: readonly FieldOption[]): unknown {
   if (!(error instanceof UsageError)) return error;
-  const options = [...PHASES.replicate.options, DISK_IN_GIB, {
-    ...MEMORY_IN_GIB,
-    fields: REPLICATE,
-  }];
   const message = error.message.replace(/\b[a-z]+[A-Z]\w*\b/g, (word) => {
     const option = options.find((o) => o.field === word);
     return option === undefined ? word : `--${option.name}`;
   });
   return message === error.message ? error : new UsageError(message);
+}
+
+/** Replication's problems in options. */
+function replicationProblemInOptions(error: unknown): unknown {
+  return fieldsInOptions(error, [...PHASES.replicate.options, DISK_IN_GIB, {
+    ...MEMORY_IN_GIB,
+    fields: REPLICATE,
+  }]);
+}
+
+/**
+ * The bus's problems in options. A problem with a field left at its default
+ * (`--method inline` with too few `--ring-pages` for the default message)
+ * names the option too, rather than the field: every bus field but the
+ * tests-only ones has an option.
+ */
+function busProblemInOptions(error: unknown, given: Readonly<Record<string, unknown>>): unknown {
+  const all = Object.fromEntries(BUS_OPTIONS.map((o) => [o.name, given[o.name] ?? ""]));
+  return fieldsInOptions(asOptionError(error, BUS_OPTIONS, all), BUS_OPTIONS);
 }
 
 const REPLICATE_CLI_OPTIONS: readonly FieldOption[] = REPLICATE_GUEST_OPTIONS.filter((o) =>
@@ -496,6 +587,21 @@ function resolveReplicateCliOptions(values: Values) {
   }
 }
 
+const BUS_CLI_OPTIONS: readonly FieldOption[] = BUS_OPTIONS.filter((o) =>
+  o.fields === BUS_CLI_FIELDS
+);
+
+/** The bus's sizes, validated, those given only; errors name the option. */
+function resolveBusCliOptions(values: Values): Record<string, number> {
+  const given = configFromOptions(BUS_CLI_OPTIONS, values);
+  try {
+    const sizes = validateConfig(BUS_CLI_FIELDS, given, { component: "bus options" });
+    return Object.fromEntries(Object.keys(given).map((k) => [k, sizes[k as keyof typeof sizes]!]));
+  } catch (error) {
+    throw asOptionError(error, BUS_CLI_OPTIONS, values);
+  }
+}
+
 async function run(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true });
   if (values.help) {
@@ -526,9 +632,10 @@ async function run(args: string[]): Promise<void> {
   const cli = resolveCliOptions(values);
   // The command's own sizes are converted below, not passed as fields.
   const options = configFromOptions(
-    phase.options.filter((o) => o.fields !== REPLICATE_CLI_FIELDS),
+    phase.options.filter((o) => o.fields !== REPLICATE_CLI_FIELDS && o.fields !== BUS_CLI_FIELDS),
     values,
   );
+  if (name === "bus") Object.assign(options, resolveBusCliOptions(values));
   if (values.memory !== undefined) options.memoryGib = cli.memory / 2 ** 30;
   if (values.disk !== undefined) {
     options.diskGib = resolveReplicateCliOptions(values).disk / 2 ** 30;
@@ -539,6 +646,7 @@ async function run(args: string[]): Promise<void> {
   try {
     row = phase.run(options, cost, cli.seed);
   } catch (error) {
+    if (name === "bus") throw busProblemInOptions(error, values);
     const memory = { ...MEMORY_IN_GIB, fields: phase.options[0].fields };
     const usage = asOptionError(error, [...phase.options, memory, DISK_IN_GIB], values);
     throw name === "replicate" ? replicationProblemInOptions(usage) : usage;

@@ -30,7 +30,7 @@ function replicate(...extra: string[]): Promise<Record<string, unknown>> {
 Deno.test("deno task state --help describes replicate's options from their declarations", async () => {
   const { code, out } = await capture(["--help"]);
   assert.equal(code, 0);
-  assert.match(out, /^Usage: deno task state snapshot\|restore\|migrate\|fork\|replicate /);
+  assert.match(out, /^Usage: deno task state snapshot\|restore\|migrate\|fork\|replicate\|bus /);
   const section = out.slice(out.indexOf("\nReplicate:\n"), out.indexOf("\nMachine"));
   assert.match(section, /--method M +replicate: remus /);
   for (

@@ -59,7 +59,10 @@ Deno.test("deno task state prints a restore as a table", async () => {
 
 Deno.test("deno task state rejects bad input in one line naming the option, exit code 2", async (t) => {
   const cases: [string[], RegExp][] = [
-    [[], /^state: name a phase: snapshot, restore, migrate, fork or replicate \(see --help\)$/],
+    [
+      [],
+      /^state: name a phase: snapshot, restore, migrate, fork, replicate or bus \(see --help\)$/,
+    ],
     [["resume"], /^state: unknown phase "resume"/],
     [
       ["snapshot", "--batch-pages", "0"],
