@@ -194,7 +194,7 @@ Deno.test("deno task state bus rejects bad input in one line naming the option, 
     ],
     [
       ["bus", "--policy-threshold-bytes", "0"],
-      /^state: --policy-threshold-bytes: expected a size from 1 to 16777217/,
+      /^state: --policy-threshold-bytes: expected a size from 1 to 16M/,
     ],
     // The core's problems relating fields, in option names, given or not.
     [
