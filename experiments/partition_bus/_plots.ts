@@ -261,7 +261,19 @@ export function notificationPlot(rows: readonly Row[]): Plot.PlotOptions {
       ticksAxis(rates, rateLabel, "Offered rate (messages/s, log scale) →"),
       Plot.ruleY([1], { stroke: "#999", strokeDasharray: "1,3" }),
       spreadBars(data, channels),
-      Plot.line(data, { ...channels, y: "value", strokeWidth: 1.6 }),
+      // vmbus's rule and the event index often give the same counts: vmbus
+      // is drawn wide and faint under the others so that both stay visible.
+      Plot.line(data.filter((d) => d.mode === SIGNALLING_LABELS.vmbus), {
+        ...channels,
+        y: "value",
+        strokeWidth: 6,
+        strokeOpacity: 0.45,
+      }),
+      Plot.line(data.filter((d) => d.mode !== SIGNALLING_LABELS.vmbus), {
+        ...channels,
+        y: "value",
+        strokeWidth: 1.6,
+      }),
       Plot.dot(data, { ...channels, y: "value", fill: "mode", r: 2.5 }),
       Plot.text(measures.map(([, l]) => ({ measure: l })), {
         fy: "measure",
@@ -313,7 +325,18 @@ export function latencyPlot(rows: readonly Row[]): Plot.PlotOptions {
       Plot.frame({ stroke: "#d8dce1" }),
       ticksAxis(rates, rateLabel, "Offered rate (messages/s, log scale) →"),
       Plot.line(data, { ...channels, y: "p99", strokeDasharray: "5,4", strokeWidth: 1.2 }),
-      Plot.line(data, { ...channels, y: "p50", strokeWidth: 1.8 }),
+      // As in the notification plot: vmbus wide and faint under event-idx.
+      Plot.line(data.filter((d) => d.mode === SIGNALLING_LABELS.vmbus), {
+        ...channels,
+        y: "p50",
+        strokeWidth: 6,
+        strokeOpacity: 0.45,
+      }),
+      Plot.line(data.filter((d) => d.mode !== SIGNALLING_LABELS.vmbus), {
+        ...channels,
+        y: "p50",
+        strokeWidth: 1.8,
+      }),
       Plot.dot(data, { ...channels, y: "p50", fill: "mode", r: 2.5 }),
     ],
   };

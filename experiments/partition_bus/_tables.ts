@@ -39,13 +39,19 @@ export function signallingRows(rows: readonly Row[]): Row[] {
   );
 }
 
-/** The vCPU slice's rows: copy and remap at the crossover's rate, vmbus, batch 1. */
+/**
+ * The vCPU slice's rows: copy and remap at the crossover's rate, vmbus,
+ * batch 1, at the sizes run with more than one vCPU (the crossover slice's
+ * other sizes have one vCPU only).
+ */
 export function vcpuRows(rows: readonly Row[]): Row[] {
-  return rows.filter((r) =>
+  const of = rows.filter((r) =>
     VCPU_METHODS.includes(String(r.method) as BusMethod) && r.signalling === "vmbus" &&
     Number(r.batch) === 1 && r.receiver_touches === false &&
     Number(r.offered_msgs_s) === crossoverRate(Number(r.message_bytes))
-  ).sort((a, b) =>
+  );
+  const sizes = new Set(of.filter((r) => Number(r.vcpus) > 1).map((r) => Number(r.message_bytes)));
+  return of.filter((r) => sizes.has(Number(r.message_bytes))).sort((a, b) =>
     String(a.method).localeCompare(String(b.method)) ||
     Number(a.message_bytes) - Number(b.message_bytes) || Number(a.vcpus) - Number(b.vcpus)
   );

@@ -68,7 +68,7 @@ function crossoverCase(rows: readonly Row[]): ValidationCase | undefined {
         sizeLabel(c.firstBytes)
       }; the policy's threshold, estimated from the cost profile alone, is ${
         formatNumber(c.thresholdBytes)
-      } bytes). A lab remap is two hypercalls (map, and give back on completion), each an exit round trip with a TLB flush, and the refill walks they cause — several thousand cycles before the first page — against a copy at the DRAM rate (0.35 c/B on the default profile, some 1,500 cycles a page): it pays off only from a few pages. Remus mapped foreign pages in bulk for its checkpoints on a 2008 Pentium 4 whose copies were several times slower per byte, so one mapping cost about one page's copy.`,
+      } bytes). A lab remap is two hypercalls (map, and give back on completion), each an exit round trip with a TLB flush, and the refill walks they cause — several thousand cycles before the first page — against a copy at the DRAM rate (0.35 c/B on the default profile, some 1,500 cycles a page): it pays off only from a few pages. Remus's remark is about mapping a domain's pages for its checkpoints on Xen 3.1 and a Pentium 4, whose balance of copy bandwidth and mapping cost differs, and how many pages each of its mapping calls covered is not published.`,
   };
 }
 
