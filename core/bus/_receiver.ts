@@ -14,7 +14,8 @@ import { ExitReason } from "../base/exit_reason.ts";
 import type { ClockAgent, EventClock } from "../clock/event_clock.ts";
 import type { Vcpu } from "../machine/vcpu.ts";
 import { COMPLETION_BYTES, Region, Spend } from "./_bus_world.ts";
-import { type BusRun, Taken } from "./_bus_run.ts";
+import type { BusRun } from "./_bus_run.ts";
+import { Taken } from "./_payloads.ts";
 import { RingHeader } from "./ring.ts";
 import { readerBegins, readerEnds, readerMustSignalSpace, writerMustSignal } from "./signalling.ts";
 
@@ -87,12 +88,15 @@ export class Receiver implements ClockAgent {
     const took = cpu.stats.totalCycles() - before + run.jitter();
     this.busyCycles += took;
     const end = clock.now + took;
-    for (const id of run.finished) run.doneAt[id] = end;
-    run.finished.length = 0;
+    for (const id of run.payloads.finished) run.doneAt[id] = end;
+    run.payloads.finished.length = 0;
     if (signal) run.sender.interrupt(end);
     if (run.s.signalling === "poll" && this.#signalSpace) run.sender.changed(end);
     this.#signalSpace = false;
-    if (run.delivered + run.duplicated >= run.s.messages && this.#phase !== Phase.TAKE) {
+    if (
+      run.payloads.delivered + run.payloads.duplicated >= run.s.messages &&
+      this.#phase !== Phase.TAKE
+    ) {
       this.#flush();
       this.#phase = Phase.DONE;
     }
@@ -253,7 +257,7 @@ export class Receiver implements ClockAgent {
     }
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
-      const taken = run.receive(this.#cpu, id, offsets[i]);
+      const taken = run.payloads.receive(this.#cpu, id, offsets[i]);
       if (taken === Taken.DONE) continue;
       if (taken === Taken.GIVE_BACK) this.#returns.push(id);
       const at = run.completions.put(id, COMPLETION_BYTES);
@@ -292,7 +296,7 @@ export class Receiver implements ClockAgent {
     if (this.#completions === 0) return false;
     const run = this.#run;
     const bw = run.bw;
-    if (this.#returns.length > 0) run.giveBack(this.#cpu, this.#returns);
+    if (this.#returns.length > 0) run.payloads.giveBack(this.#cpu, this.#returns);
     this.#returns = [];
     const ring = run.completions;
     this.#oldPublished = ring.published;

@@ -146,7 +146,7 @@ export class Sender implements ClockAgent {
           this.#phase = Phase.RING_RECHECK;
           return false;
         }
-        run.send(this.#cpu, id, bytes);
+        run.payloads.send(this.#cpu, id, bytes);
         this.next++;
         this.#put++;
         const more = this.#put < run.s.batch && this.#arrived(now);

@@ -127,7 +127,7 @@ export const BUS_OPTIONS_FIELDS = {
     kind: "integer",
     min: 1,
     max: 10_000_000,
-    default: (v: Readonly<Record<string, unknown>>) =>
+    default: (v: Readonly<Record<string, unknown>>): number =>
       Math.max(100, Math.min(2000, Math.floor(DEFAULT_PAYLOAD_BYTES / (v.messageBytes as number)))),
     defaultText: "2000, fewer for large messages so that a run moves at most 64 MiB (at least 100)",
     description: "messages sent in the run",

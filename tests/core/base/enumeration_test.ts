@@ -50,6 +50,7 @@ const PINNED: [string, Readonly<Record<string, number>>, Record<string, number>]
     PML_FULL: 9,
     IO: 10,
     KICK: 11,
+    HLT: 12,
   }],
   ["Counter", Counter, {
     ACCESSES: 0,

@@ -279,7 +279,7 @@ const BAD_CASES: [string, unknown, string][] = [
   [
     "an unknown top-level field",
     { vmExitCycle: 1 },
-    `field "vmExitCycle": unknown field; known fields: base, name, description, clockGhz, baseCyclesPerAccess, l1TlbHitCycles, l2TlbHitCycles, walkCacheHitCycles, pteCacheHitCycles, pteMemoryCycles, nestedTlbHitCycles, vmExitCycles, exitHandlerCycles, guestPageFaultCycles, pageCopyCycles, ipiRoundTripCycles, shadowResyncPageCycles, shadowPrefetchEntryCycles, shadowPropagatePageCycles, tlb, walkCache, nestedTlb, pteCache, caches`,
+    `field "vmExitCycle": unknown field; known fields: base, name, description, clockGhz, baseCyclesPerAccess, l1TlbHitCycles, l2TlbHitCycles, walkCacheHitCycles, pteCacheHitCycles, pteMemoryCycles, nestedTlbHitCycles, vmExitCycles, exitHandlerCycles, guestPageFaultCycles, pageCopyCycles, ipiRoundTripCycles, shadowResyncPageCycles, shadowPrefetchEntryCycles, shadowPropagatePageCycles, tlb, walkCache, nestedTlb, pteCache, caches, bus`,
   ],
   [
     "an unknown TLB",
@@ -320,7 +320,7 @@ const BAD_CASES: [string, unknown, string][] = [
   [
     "a __proto__ key from JSON.parse",
     JSON.parse('{"__proto__": {"clockGhz": 1}}'),
-    `field "__proto__": unknown field; known fields: base, name, description, clockGhz, baseCyclesPerAccess, l1TlbHitCycles, l2TlbHitCycles, walkCacheHitCycles, pteCacheHitCycles, pteMemoryCycles, nestedTlbHitCycles, vmExitCycles, exitHandlerCycles, guestPageFaultCycles, pageCopyCycles, ipiRoundTripCycles, shadowResyncPageCycles, shadowPrefetchEntryCycles, shadowPropagatePageCycles, tlb, walkCache, nestedTlb, pteCache, caches`,
+    `field "__proto__": unknown field; known fields: base, name, description, clockGhz, baseCyclesPerAccess, l1TlbHitCycles, l2TlbHitCycles, walkCacheHitCycles, pteCacheHitCycles, pteMemoryCycles, nestedTlbHitCycles, vmExitCycles, exitHandlerCycles, guestPageFaultCycles, pageCopyCycles, ipiRoundTripCycles, shadowResyncPageCycles, shadowPrefetchEntryCycles, shadowPropagatePageCycles, tlb, walkCache, nestedTlb, pteCache, caches, bus`,
   ],
   [
     "a vCPU's LLC share smaller than one set",

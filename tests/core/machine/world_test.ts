@@ -147,3 +147,23 @@ Deno.test("stores bump the version of the frame they land in only once a machine
   assert.equal(machine.hostMemory.versions.of(frame), 1);
   assert.equal(machine.hostMemory.versions.of(mmu.translate(0x10001, 0)), 1);
 });
+
+Deno.test("remap moves the frame and charges nothing; the giver's TLB keeps its entry until its translations are dropped", () => {
+  const world = new World();
+  const host = world.addHost();
+  const from = world.addMachine({ platform: "nested", vcpus: 2 }, cost, host);
+  const to = world.addMachine({ platform: "nested" }, cost, host, from);
+  assert.equal(to.vcpus[0].mmu.caches!.llc, from.vcpus[0].mmu.caches!.llc, "one socket, one LLC");
+  const mmu = from.vcpus[1].mmu;
+  const vpn = 0x20000;
+  const frame = mmu.translate(vpn, 0);
+  const gfn = from.guestTable!.translate(vpn);
+  const before = from.report().cycles.total;
+  assert.equal(world.remap(from, gfn, to, 0x500), frame);
+  assert.equal(from.report().cycles.total, before, "nothing charged");
+  assert.equal(to.hostTable!.translate(0x500), frame);
+  assert.equal(from.hostTable!.translate(gfn), -1);
+  assert.ok(mmu.holds(vpn, 0), "stale until shot down");
+  from.platform.unmapped(gfn);
+  assert.ok(!mmu.holds(vpn, 0));
+});

@@ -205,3 +205,23 @@ Deno.test("WalkCache agrees with per-level reference caches", () => {
     ),
   );
 });
+
+Deno.test("stream fills lines without charging them and counts those from DRAM; holds looks without touching", async () => {
+  const { buildMachine } = await import("../../../core/machine/build_machine.ts");
+  const { getProfile } = await import("../../../core/cost/profiles.ts");
+  const machine = buildMachine({ platform: "nested" }, getProfile("intel-skylake-sp"));
+  const mmu = machine.vcpus[0].mmu;
+  const cycles = machine.report().cycles.total;
+  assert.equal(mmu.stream(77, 0, 4096), 64, "cold: every line from DRAM");
+  assert.equal(mmu.stream(77, 0, 4096), 0, "then cached");
+  assert.equal(mmu.stream(77, 64, 1), 0);
+  assert.equal(machine.report().cycles.total, cycles, "not charged");
+  assert.equal(machine.report().counters.data_refs, 129);
+  assert.ok(!mmu.holds(0x300, 0));
+  mmu.translate(0x300, 0);
+  const counters = machine.report().counters.translations;
+  assert.ok(mmu.holds(0x300, 0));
+  assert.equal(machine.report().counters.translations, counters, "holds counts nothing");
+  mmu.flushAll();
+  assert.ok(!mmu.holds(0x300, 0));
+});
