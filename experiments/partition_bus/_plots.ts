@@ -153,7 +153,7 @@ export function cyclesPerBytePlot(rows: readonly Row[]): Plot.PlotOptions {
       marks.push({
         bytes: c.firstBytes,
         panel,
-        text: `measured crossover: remap cheaper from ${sizeLabel(c.firstBytes)}`,
+        text: `measured crossover ${sizeLabel(c.firstBytes)}`,
         dash: "none",
       });
     }
@@ -190,9 +190,10 @@ export function cyclesPerBytePlot(rows: readonly Row[]): Plot.PlotOptions {
           fx: "panel",
           text: "text",
           frameAnchor: "top",
-          textAnchor: m.dash === "none" ? "start" : "end",
-          dx: m.dash === "none" ? 4 : -4,
-          dy: 6 + 14 * (i % 2),
+          // Left of its rule, one label a line, so that neither runs into the next panel.
+          textAnchor: "end",
+          dx: -4,
+          dy: 6 + 14 * i,
           fill: "#333",
           fontSize: 10,
           stroke: "white",

@@ -82,9 +82,10 @@ export function headline(rows: readonly Row[]): string {
     const table = policyTableRows(rows).filter((r) => r.receiver === "passes on");
     if (table.length > 0) {
       const worst = Math.max(...table.map((r) => Number(r.ratio)));
+      const over = 100 * (worst - 1);
       parts.push(
         `The policy stays within ${
-          formatNumber(100 * (worst - 1), 1)
+          over < 0.1 ? "0.1" : formatNumber(over, 1)
         } % of the better of the two at every size.`,
       );
     }
