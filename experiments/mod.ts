@@ -86,6 +86,12 @@ export {
   type ReplicationParameters,
   type ReplicationPoint,
 } from "./replication/point.ts";
+export { PARTITION_BUS } from "./partition_bus/experiment.ts";
+export {
+  PARTITION_BUS_PARAMETERS,
+  type PartitionBusParameters,
+  type PartitionBusPoint,
+} from "./partition_bus/point.ts";
 export {
   describePoint,
   PROVENANCE_KEYS,

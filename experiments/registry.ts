@@ -12,6 +12,7 @@ import { LARGE_PAGES } from "./large_pages/experiment.ts";
 import { SHADOW } from "./shadow/experiment.ts";
 import { MIGRATION } from "./migration/experiment.ts";
 import { REPLICATION } from "./replication/experiment.ts";
+import { PARTITION_BUS } from "./partition_bus/experiment.ts";
 
 /**
  * The registered experiments, by id, in the order the index lists them.
@@ -31,4 +32,5 @@ export const EXPERIMENTS: Readonly<Record<string, Experiment>> = {
   snapshot: SNAPSHOT,
   migration: MIGRATION,
   replication: REPLICATION,
+  "partition-bus": PARTITION_BUS,
 };
