@@ -23,6 +23,7 @@ import {
   touchesLabel,
 } from "./_labels.ts";
 import {
+  capacityRows,
   crossoverOf,
   crossoverRows,
   signallingRows,
@@ -70,8 +71,8 @@ function ticksAxis(
 }
 
 /** One point of a size plot: a method's measure at a size, with its spread over seeds. */
-function sizePoints(rows: readonly Row[], key: string) {
-  return crossoverRows(rows).map((r) => ({
+function sizePoints(rows: readonly Row[], key: string, slice = crossoverRows) {
+  return slice(rows).map((r) => ({
     bytes: Number(r.message_bytes),
     value: Number(r[key]),
     ...spreadOf(r, key),
@@ -97,36 +98,29 @@ function sizeFrame(rows: readonly Row[]) {
   };
 }
 
-/** Throughput delivered against message size, per method (log–log); dotted grey: what was offered. */
+/**
+ * What each method can carry, against message size (log–log): the
+ * capacity slice's throughput, every message offered at once.
+ */
 export function throughputPlot(rows: readonly Row[]): Plot.PlotOptions {
-  const data = sizePoints(rows, "throughput_mib_s");
-  if (data.length === 0) throw new Error("no crossover rows");
-  const channels = { x: "bytes", stroke: "method", fx: "panel" } as const;
-  const sizes = sizesOf(crossoverRows(rows));
-  const offered = touchesPanels(rows).flatMap((panel) =>
-    sizes.map((bytes) => {
-      const r = crossoverRows(rows).find((r) => Number(r.message_bytes) === bytes)!;
-      return { bytes, panel, mib: Number(r.offered_msgs_s) * bytes / 2 ** 20 };
-    })
-  );
+  const data = sizePoints(rows, "throughput_mib_s", capacityRows);
+  if (data.length === 0) throw new Error("no capacity rows");
+  const channels = { x: "bytes", stroke: "method" } as const;
+  const sizes = sizesOf(capacityRows(rows));
   return {
     ...sizeFrame(rows),
+    fx: undefined,
+    width: 760,
+    color: methodScale(capacityRows(rows)),
     y: {
       type: "log",
-      label: "↑ Payload delivered (MiB/s, log scale)",
+      label: "↑ Payload carried (MiB/s, log scale)",
       grid: true,
       tickFormat: (d: number) => d.toLocaleString("en-US", { maximumFractionDigits: 1 }),
     },
     marks: [
       Plot.frame({ stroke: "#d8dce1" }),
       ticksAxis(sizes, sizeLabel, "Message size (log scale) →"),
-      Plot.line(offered, {
-        x: "bytes",
-        y: "mib",
-        fx: "panel",
-        stroke: "#999",
-        strokeDasharray: "1,3",
-      }),
       spreadBars(data, channels),
       Plot.line(data, { ...channels, y: "value", strokeWidth: 1.6 }),
       Plot.dot(data, { ...channels, y: "value", fill: "method", r: 2.5 }),

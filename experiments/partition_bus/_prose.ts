@@ -13,6 +13,7 @@ import { runsOf } from "../seed_runs.ts";
 import { CROSSOVER_MAX_BYTES_S, CROSSOVER_MAX_MSGS_S, SIGNAL_BYTES } from "./grid.ts";
 import { rateLabel, sizeLabel } from "./_labels.ts";
 import {
+  capacityRows,
   crossoverOf,
   crossoverRows,
   crossoverValue,
@@ -146,6 +147,8 @@ export function reading(rows: readonly Row[]): string {
       }`,
     );
   }
+  const capacity = capacitySentence(rows);
+  if (capacity !== "") paragraphs.push(capacity);
   const sig = signallingRows(rows);
   if (sig.length > 0) {
     const low = Math.min(...sig.map((r) => Number(r.offered_msgs_s)));
@@ -215,4 +218,41 @@ export function modelText(_rows: readonly Row[]): string {
     `Transfer methods: inline copies the payload into the ring and out of it; transfer pages copy it into a buffer shared once (16 MiB, netvsc's receive buffer) and the receiver copies it out; remap has the hypervisor unmap the sender's pages from its partition, map them into the receiver's, shoot down all the sender's vCPUs (INVEPT flushes whole TLBs: every vCPU but the asking one costs an IPI and its acknowledgement) and give the pages back the same way on completion; a hypervisor copy is a grant-copy hypercall by the receiver. Copies are charged at the profile's copy rates: in-cache, or the DRAM rate when either end missed. By default the receiver passes the payload on untouched, as the host's service hands it to the device by DMA; receiverTouches makes it read every byte. The policy picks transfer pages below its threshold and remap from it, the threshold estimated from the cost profile before the run.`,
     `Not modelled: multi-channel (vRSS) and several queues; interrupt coalescing timers and NAPI budgets (the receiver drains the ring whole); the host-to-guest direction (the guest always sends); the device behind the host's service; Xen's one flush per page of gnttab_transfer (the lab's remap flushes once per message).`,
   ].join("\n\n");
+}
+
+/**
+ * The capacity slice in a sentence: which method carries the most at the
+ * smallest and the largest size, and by how much.
+ */
+function capacitySentence(rows: readonly Row[]): string {
+  const cap = capacityRows(rows);
+  if (cap.length === 0) return "";
+  const sizes = sizesOf(cap);
+  const best = (bytes: number) => {
+    const byMethod = new Map<string, number>();
+    for (const r of cap.filter((r) => Number(r.message_bytes) === bytes && r.method !== "policy")) {
+      const method = String(r.method);
+      byMethod.set(
+        method,
+        meanOf(
+          cap.filter((q) => q.method === method && Number(q.message_bytes) === bytes),
+          "throughput_mib_s",
+        ),
+      );
+    }
+    const ranked = [...byMethod.entries()].sort((a, b) => b[1] - a[1]);
+    return { ranked, bytes };
+  };
+  const phrase = ({ ranked, bytes }: ReturnType<typeof best>) =>
+    ranked.length < 2
+      ? ""
+      : `at ${sizeLabel(bytes)} ${ranked[0][0]} carries the most, ${
+        formatNumber(ranked[0][1], 0)
+      } MiB/s, ${formatNumber(ranked[0][1] / ranked[1][1], 2)}× the next (${ranked[1][0]})`;
+  const first = phrase(best(sizes[0]));
+  const last = phrase(best(sizes[sizes.length - 1]));
+  const said = [first, last].filter((p) => p !== "").join("; ");
+  return `The capacity slice offers every message at once (1e9 messages/s), so that the bus drains a full queue as fast as its busier side allows: what each method can carry. ${
+    said.charAt(0).toUpperCase() + said.slice(1)
+  }. Small messages are bound by the cost per message — descriptors, signals, the receiver's halts and wake-ups, fewer under load since suppression leaves the receiver draining — large ones by the cost per byte.`;
 }

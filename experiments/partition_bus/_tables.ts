@@ -12,6 +12,7 @@ import { runsOf, runsTotal } from "../seed_runs.ts";
 import {
   crossoverRate,
   METHODS,
+  SATURATING_MSGS_S,
   SIGNAL_BYTES,
   SIGNAL_METHOD,
   SIGNALLINGS,
@@ -27,11 +28,20 @@ export function crossoverRows(rows: readonly Row[]): Row[] {
   );
 }
 
-/** The signalling slice's rows: small transfer-pages messages, one vCPU. */
+/** The capacity slice's rows: every method at every size, all messages offered at once. */
+export function capacityRows(rows: readonly Row[]): Row[] {
+  return rows.filter((r) =>
+    r.signalling === "vmbus" && Number(r.batch) === 1 && Number(r.vcpus) === 1 &&
+    Number(r.offered_msgs_s) === SATURATING_MSGS_S
+  );
+}
+
+/** The signalling slice's rows: small transfer-pages messages, one vCPU (not the capacity slice's). */
 export function signallingRows(rows: readonly Row[]): Row[] {
   return rows.filter((r) =>
     r.method === SIGNAL_METHOD && Number(r.message_bytes) === SIGNAL_BYTES &&
-    Number(r.vcpus) === 1 && r.receiver_touches === false
+    Number(r.vcpus) === 1 && r.receiver_touches === false &&
+    Number(r.offered_msgs_s) !== SATURATING_MSGS_S
   ).sort((a, b) =>
     SIGNALLINGS.indexOf(String(a.signalling) as never) -
       SIGNALLINGS.indexOf(String(b.signalling) as never) ||

@@ -1,7 +1,8 @@
 /**
- * The grids of the `partition-bus` experiment, as three slices rather than
+ * The grids of the `partition-bus` experiment, as four slices rather than
  * one product: the crossover (every method at every message size, where
- * copying stops paying), signalling (every mode at rising offered rates,
+ * copying stops paying), capacity (the same at a rate no method carries:
+ * what each can), signalling (every mode at rising offered rates,
  * with and without batching, on small messages), and vCPUs (the sender's
  * vCPU count a remap must shoot down).
  *
@@ -57,6 +58,13 @@ export function crossoverRate(bytes: number): number {
   return Math.min(CROSSOVER_MAX_MSGS_S, Math.floor(CROSSOVER_MAX_BYTES_S / bytes));
 }
 
+/**
+ * Offered rate of the capacity slice (msgs/s): every message there at
+ * once, so that the bus drains a full queue as fast as its busier side
+ * allows and the throughput measured is what the method can carry.
+ */
+export const SATURATING_MSGS_S = 1e9;
+
 /** Message size of the signalling slice (bytes): a small packet. */
 export const SIGNAL_BYTES = 256;
 
@@ -111,6 +119,12 @@ function buildGrid(shape: GridShape): PartitionBusPoint[] {
         if (method === "inline" && !inlineFits(bytes)) continue;
         points.push(point(method, bytes, { receiver_touches }));
       }
+    }
+  }
+  for (const bytes of CROSSOVER_SIZES) {
+    for (const method of METHODS) {
+      if (method === "inline" && !inlineFits(bytes)) continue;
+      points.push(point(method, bytes, { offered_msgs_s: SATURATING_MSGS_S }));
     }
   }
   for (const signalling of SIGNALLINGS) {

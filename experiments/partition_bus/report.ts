@@ -33,9 +33,9 @@ export const PARTITION_BUS_SECTIONS: readonly ReportSection[] = [
   { kind: "text", title: "Finding", text: reading },
   {
     kind: "plot",
-    title: "Throughput against message size",
+    title: "Throughput against message size: what each method can carry",
     caption:
-      `Payload delivered per second of the run, per method, for the crossover slice (vmbus signalling, batch 1, one sender vCPU), one panel per receiver setting. Dotted grey: what was offered, 100,000 messages/s or 2 GiB/s of payload, whichever is less. Every method carries what is offered: this plot shows that the cycles-per-byte plot below compares equal work. Log scales. ${SPREAD}`,
+      `Payload delivered per second per method in the capacity slice: every message offered at once (1e9 messages/s), vmbus signalling, batch 1, one sender vCPU, the receiver passing the payload on; the bus drains the queue as fast as its busier side allows. Log scales. ${SPREAD}`,
     plot: throughputPlot,
   },
   {

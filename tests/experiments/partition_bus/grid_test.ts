@@ -7,11 +7,13 @@ import {
   crossoverRate,
   inlineFits,
   METHODS,
+  SATURATING_MSGS_S,
   SIGNAL_BYTES,
   SIGNALLINGS,
 } from "../../../experiments/partition_bus/grid.ts";
 import type { Row } from "../../../experiments/experiment.ts";
 import {
+  capacityRows,
   crossoverRows,
   signallingRows,
   vcpuRows,
@@ -81,8 +83,8 @@ Deno.test("partition-bus's vCPU slice: copy and remap at 1 to 8 vCPUs", () => {
   assert.ok(distinct(vcpuRows(full), (r) => r.message_bytes).length >= 3);
 });
 
-Deno.test("partition-bus's grids stay small: the quick one under 100 points, the full one a superset", () => {
-  assert.ok(quick.length <= 100, `${quick.length} points`);
+Deno.test("partition-bus's grids stay small: the quick one under 130 points, the full one a superset", () => {
+  assert.ok(quick.length <= 130, `${quick.length} points`);
   const keys = new Set(full.map((p) => JSON.stringify(p)));
   for (const p of quick) assert.ok(keys.has(JSON.stringify(p)), JSON.stringify(p));
 });
@@ -93,4 +95,22 @@ Deno.test("partition-bus's parameters are described as the bus options declare t
     describeParameter(BUS_OPTIONS_FIELDS, "messageBytes"),
   );
   assert.match(PARTITION_BUS.parameters.offered_msgs_s, /msgs\/s/);
+});
+
+Deno.test("partition-bus's capacity slice offers every method at every size all at once, and no other slice takes its rows", () => {
+  for (const grid of [quick, full]) {
+    const capacity = capacityRows(grid);
+    for (const method of METHODS) {
+      const sizes = distinct(capacity.filter((p) => p.method === method), (p) => p.message_bytes)
+        .sort((a, b) => Number(a) - Number(b));
+      assert.deepEqual(
+        sizes,
+        method === "inline" ? CROSSOVER_SIZES.filter(inlineFits) : [...CROSSOVER_SIZES],
+      );
+    }
+    assert.ok(capacity.every((p) => p.offered_msgs_s === SATURATING_MSGS_S));
+    for (const slice of [crossoverRows, signallingRows, vcpuRows]) {
+      assert.ok(slice(grid).every((p) => p.offered_msgs_s !== SATURATING_MSGS_S));
+    }
+  }
 });
