@@ -31,3 +31,26 @@ export function cartesian<const S extends Readonly<Record<string, readonly Value
   }
   return points as { [K in keyof S]: S[K][number] }[];
 }
+
+/**
+ * The points of a grid made of slices that meet, each point once, in the
+ * order first met: two points are one when every parameter is equal.
+ *
+ * @example
+ * ```ts
+ * import { distinctPoints } from "./cartesian.ts";
+ * const points = distinctPoints([{ a: 1, b: 2 }, { a: 1, b: 3 }, { a: 1, b: 2 }]);
+ * if (points.length !== 2 || points[1].b !== 3) throw new Error();
+ * ```
+ */
+export function distinctPoints<P extends Readonly<Record<string, Value>>>(
+  points: readonly P[],
+): P[] {
+  const seen = new Set<string>();
+  return points.filter((p) => {
+    const key = JSON.stringify(p);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -185,34 +185,14 @@ export class Payloads {
           versions.set(bw.frame(host, dest + p), this.#carried[at + p]);
         }
         break;
-      case "transfer-pages": {
-        const shared = Region.SHARED + at;
-        bw.copy(
-          cpu,
-          { machine: host, base: shared, offset: 0, wrap: Infinity },
-          destEnd,
-          s.messageBytes,
-          false,
-        );
-        for (let p = 0; p < s.messagePages; p++) {
-          versions.set(bw.frame(host, dest + p), versions.of(bw.frame(host, shared + p)));
-        }
+      case "transfer-pages":
+        // The receiver copies out of the transfer pages both partitions map.
+        this.#copyOut(cpu, host, Region.SHARED + at, dest, false);
         break;
-      }
-      case "hypervisor-copy": {
-        const source = Region.PRIVATE + at;
-        bw.copy(
-          cpu,
-          { machine: guest, base: source, offset: 0, wrap: Infinity },
-          destEnd,
-          s.messageBytes,
-          true,
-        );
-        for (let p = 0; p < s.messagePages; p++) {
-          versions.set(bw.frame(host, dest + p), versions.of(bw.frame(guest, source + p)));
-        }
+      case "hypervisor-copy":
+        // The hypervisor copies from the sender's granted pages.
+        this.#copyOut(cpu, guest, Region.PRIVATE + at, dest, true);
         break;
-      }
       case "remap":
         page = Region.RECEIVE + at;
         break;
@@ -224,6 +204,28 @@ export class Payloads {
     }
     this.#check(id, page, at);
     return method === "inline" ? Taken.DONE : method === "remap" ? Taken.GIVE_BACK : Taken.COMPLETE;
+  }
+
+  /**
+   * A copy of the payload from pages `from`.. of `machine` into the
+   * receiver's pages `dest`.. by `cpu` (or by the hypervisor on it), the
+   * destination's frames taking the versions of the source's.
+   */
+  #copyOut(cpu: Vcpu, machine: Machine, from: number, dest: number, hypervisor: boolean): void {
+    const s = this.#run.s;
+    const bw = this.#run.bw;
+    const host = bw.host;
+    const versions = host.hostMemory.versions;
+    bw.copy(
+      cpu,
+      { machine, base: from, offset: 0, wrap: Infinity },
+      { machine: host, base: dest, offset: 0, wrap: Infinity },
+      s.messageBytes,
+      hypervisor,
+    );
+    for (let p = 0; p < s.messagePages; p++) {
+      versions.set(bw.frame(host, dest + p), versions.of(bw.frame(machine, from + p)));
+    }
   }
 
   #check(id: number, page: number, at: number): void {

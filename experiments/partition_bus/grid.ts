@@ -15,6 +15,7 @@ import {
   packetBytes,
   type Signalling,
 } from "../../core/bus/bus_params.ts";
+import { distinctPoints } from "../cartesian.ts";
 import type { TypedGrids } from "../define_experiment.ts";
 import type { PartitionBusPoint } from "./point.ts";
 
@@ -141,13 +142,7 @@ function buildGrid(shape: GridShape): PartitionBusPoint[] {
   }
   // The slices meet (the crossover's one-vCPU points are the vCPU slice's
   // first; 256 B at 100,000 msgs/s is in the signalling slice): each point once.
-  const seen = new Set<string>();
-  return points.filter((p) => {
-    const key = JSON.stringify(p);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return distinctPoints(points);
 }
 
 // A run of a message up to 16 KiB takes tens of ms; from 64 KiB up a few

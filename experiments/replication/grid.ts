@@ -9,6 +9,7 @@
  */
 
 import type { ReplicationMethod } from "../../core/replication/replication_params.ts";
+import { distinctPoints } from "../cartesian.ts";
 import type { TypedGrids } from "../define_experiment.ts";
 import type { PointRestore, ReplicationPoint } from "./point.ts";
 
@@ -142,13 +143,7 @@ function buildGrid(shape: GridShape): ReplicationPoint[] {
   }
   // Slices overlap (the saturation slice meets the trade-off at its rates):
   // each point once.
-  const seen = new Set<string>();
-  return points.filter((p) => {
-    const key = JSON.stringify(p);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return distinctPoints(points);
 }
 
 // A memory-method run costs about 0.6 s of wall time (most of it measuring
