@@ -141,8 +141,8 @@ export interface SpreadBandChannels {
  * if (spreadBand([{ x: 1, low: 2, high: 2 }], { x: "x" }) !== null) throw new Error();
  * ```
  */
-export function spreadBand(
-  points: readonly (Spread & Record<string, unknown>)[],
+export function spreadBand<P extends Spread>(
+  points: readonly P[],
   channels: SpreadBandChannels,
 ): Plot.Markish | null {
   if (!hasSpread(points)) return null;

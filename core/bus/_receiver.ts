@@ -65,8 +65,8 @@ export class Receiver implements ClockAgent {
   // remapped messages among them whose pages must go back first.
   #completions = 0;
   #returns: number[] = [];
-  #published = 0;
-  #oldPublished = 0;
+  // Polling: whether this step freed something the sender may be spinning on.
+  #signalSpace = false;
 
   /** Creates the receiver of `run`; polling, it starts spinning at once. */
   constructor(run: BusRun) {
@@ -107,9 +107,6 @@ export class Receiver implements ClockAgent {
     }
     clock.schedule(end, this.agent);
   }
-
-  // Polling: whether this step freed something the sender may be spinning on.
-  #signalSpace = false;
 
   /**
    * The sender signalled at cycle `at`: a halted receiver wakes after the
@@ -302,9 +299,8 @@ export class Receiver implements ClockAgent {
     if (this.#returns.length > 0) run.payloads.giveBack(this.#cpu, this.#returns);
     this.#returns = [];
     const ring = run.completions;
-    this.#oldPublished = ring.published;
+    const oldPublished = ring.published;
     const oldWrite = ring.publish();
-    this.#published += this.#completions;
     this.#completions = 0;
     bw.store(this.#cpu, Region.COMPLETION_RING, RingHeader.WRITE_INDEX, 4);
     const mode = run.s.signalling;
@@ -318,7 +314,7 @@ export class Receiver implements ClockAgent {
     } else if (mode === "event-idx") {
       bw.load(this.#cpu, Region.COMPLETION_RING, RingHeader.EVENT_INDEX, 4);
     }
-    if (!writerMustSignal(mode, ring, oldWrite, this.#oldPublished)) return false;
+    if (!writerMustSignal(mode, ring, oldWrite, oldPublished)) return false;
     run.signals++;
     bw.signal(this.#cpu);
     return true;

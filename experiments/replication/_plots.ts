@@ -9,6 +9,7 @@
 
 import * as Plot from "@observablehq/plot";
 import type { Row } from "../experiment.ts";
+import { spreadBand } from "../seed_spread.ts";
 import { INTERVALS, METHODS } from "./grid.ts";
 import {
   duration,
@@ -140,16 +141,7 @@ export function rpoPlot(rows: readonly Row[]): Plot.PlotOptions {
       Plot.frame({ stroke: "#d8dce1" }),
       axis,
       Plot.line(diagonal, { x: (d) => d, y: (d) => d, stroke: "#999", strokeDasharray: "1,3" }),
-      Plot.areaY(data, {
-        x: "interval",
-        y1: "low",
-        y2: "high",
-        fill: "method",
-        z: "method",
-        fx: "link",
-        fy: "panel",
-        fillOpacity: 0.15,
-      }),
+      spreadBand(data, { x: "interval", fill: "method", fx: "link", fy: "panel" }),
       Plot.line(data, { ...channels, y: "bound", strokeDasharray: "5,4", strokeWidth: 1.2 }),
       Plot.line(data, { ...channels, y: "value", strokeWidth: 1.8 }),
       Plot.dot(data, { ...channels, y: "value", fill: "method", r: 3 }),
@@ -192,16 +184,7 @@ export function overheadPlot(rows: readonly Row[]): Plot.PlotOptions {
       Plot.frame({ stroke: "#d8dce1" }),
       axis,
       Plot.line(split, { ...channels, y: "value", strokeDasharray: "5,4", strokeWidth: 1.2 }),
-      Plot.areaY(data, {
-        x: "interval",
-        y1: "low",
-        y2: "high",
-        fill: "method",
-        z: "method",
-        fx: "link",
-        fy: "panel",
-        fillOpacity: 0.15,
-      }),
+      spreadBand(data, { x: "interval", fill: "method", fx: "link", fy: "panel" }),
       Plot.line(data, { ...channels, y: "value", strokeWidth: 1.8 }),
       Plot.dot(data, { ...channels, y: "value", fill: "method", r: 3 }),
     ],
