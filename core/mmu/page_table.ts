@@ -34,6 +34,12 @@ export const ENTRIES_PER_TABLE = 512;
 /** 4 KiB pages spanned by one entry at each level (index = level − 1). */
 export const LEVEL_SPAN: readonly number[] = [1, 512, 262144, 134217728, 68719476736];
 
+/**
+ * Per level (1 to 3, where leaves may sit): the mask of the 4 KiB page
+ * number's bits that select the 4 KiB page inside a leaf of that level.
+ */
+export const LEAF_OFFSET_MASK: Int32Array = Int32Array.from([0, 0, 511, 262143, 0, 0]);
+
 /** Thrown when a mapping request conflicts with the table's current contents. */
 export class MappingError extends Error {
   /**

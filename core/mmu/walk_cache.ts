@@ -25,9 +25,10 @@ import { Tlb } from "./tlb.ts";
 export class WalkCache {
   /** Table id found by the last hit of {@linkcode WalkCache.lookup}. */
   table = 0;
+  /** Whether the caches hold anything at all (false: 0 entries per level). */
+  readonly enabled: boolean;
   #levels: number;
   #caches: Tlb[];
-  #enabled: boolean;
 
   /**
    * Creates empty caches, one per cached upper level.
@@ -37,7 +38,7 @@ export class WalkCache {
    */
   constructor(levels: number, entries: number, ways: number) {
     this.#levels = levels;
-    this.#enabled = entries > 0;
+    this.enabled = entries > 0;
     this.#caches = [];
     for (let level = 0; level <= levels; level++) {
       this.#caches.push(new Tlb(level >= 2 ? entries : 0, ways));
@@ -49,7 +50,7 @@ export class WalkCache {
    * @returns the level the walk must start at (its table id in {@linkcode WalkCache.table}), or 0 on a miss
    */
   lookup(vpn: number, tag: number): number {
-    if (!this.#enabled) return 0;
+    if (!this.enabled) return 0;
     for (let level = 2; level <= this.#levels; level++) {
       const cache = this.#caches[level];
       const slot = cache.lookup(Math.floor(vpn / LEVEL_SPAN[level - 1]), 0, tag);
@@ -63,7 +64,7 @@ export class WalkCache {
 
   /** Caches that the level-`level` entry on `vpn`'s path points to table `table`. */
   insert(level: number, vpn: number, tag: number, table: number): void {
-    if (!this.#enabled) return;
+    if (!this.enabled) return;
     this.#caches[level].insert(Math.floor(vpn / LEVEL_SPAN[level - 1]), 0, tag, table, 0);
   }
 

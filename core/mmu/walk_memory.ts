@@ -38,6 +38,8 @@ export class WalkMemory {
   #memoryCycles: number;
   #port: CachePort | null;
   #cacheable: boolean;
+  // No PTE cache and no caches: every reference goes to memory.
+  #uncached: boolean;
 
   /**
    * Creates the walk memory with an empty PTE cache, or over a vCPU's caches.
@@ -52,6 +54,7 @@ export class WalkMemory {
       new LineCache(this.#port === null ? options.lines : 0, options.ways);
     this.#hitCycles = options.hitCycles;
     this.#memoryCycles = options.memoryCycles;
+    this.#uncached = this.#port === null && this.#cache.entries === 0;
   }
 
   /**
@@ -88,6 +91,11 @@ export class WalkMemory {
   ref(frame: number, index: number): void {
     const counters = this.#stats.counters;
     counters[Counter.WALK_REFS]++;
+    if (this.#uncached) {
+      counters[Counter.WALK_REFS_MEMORY]++;
+      this.#stats.cycles[Cycle.WALK_MEMORY] += this.#memoryCycles;
+      return;
+    }
     const line = frame * 64 + (index >>> 3);
     if (this.#port !== null) {
       this.#throughCaches(this.#port, line);
