@@ -40,6 +40,9 @@ export const LEVEL_SPAN: readonly number[] = [1, 512, 262144, 134217728, 6871947
  */
 export const LEAF_OFFSET_MASK: Int32Array = Int32Array.from([0, 0, 511, 262143, 0, 0]);
 
+/** Largest entry value a table keeps in 32 bits. */
+const INT32_ENTRY_MAX = 0x7fffffff;
+
 /** Thrown when a mapping request conflicts with the table's current contents. */
 export class MappingError extends Error {
   /**
@@ -96,8 +99,15 @@ export function radixIndex(lo: number, hi: number, level: number): number {
 export class PageTable {
   /** Radix depth: 4 or 5. */
   readonly levels: number;
-  /** Per entry: child table id (non-leaf) or first 4 KiB frame of the page (leaf). */
-  entries: Float64Array;
+  /**
+   * Per entry: child table id (non-leaf) or first 4 KiB frame of the page
+   * (leaf). Held in 32 bits while every value fits (frames below 2^31, 8 TiB):
+   * a walk's leaf entry is a cache miss, and half the bytes per entry make
+   * it a nearer one (with 1 Mi leaves, a 4 MiB array instead of 8 MiB).
+   * Widened to 64-bit floats, in place, the first time a larger frame is
+   * written: only the element type changes, never a value.
+   */
+  entries: Int32Array | Float64Array;
   /** Per entry: `PTE_*` flags. */
   flags: Uint8Array;
   /** Per table id: physical 4 KiB frame holding the table page. */
@@ -132,7 +142,7 @@ export class PageTable {
     this.levels = levels;
     this.#frames = frames;
     const capacity = 16;
-    this.entries = new Float64Array(capacity * ENTRIES_PER_TABLE);
+    this.entries = new Int32Array(capacity * ENTRIES_PER_TABLE);
     this.flags = new Uint8Array(capacity * ENTRIES_PER_TABLE);
     this.tableFrame = new Float64Array(capacity);
     this.tableLevel = new Uint8Array(capacity);
@@ -147,6 +157,7 @@ export class PageTable {
   #newTable(level: number): number {
     if (this.tableCount === this.tableFrame.length) this.#grow(this.tableFrame.length * 2);
     const id = this.tableCount++;
+    this.#fit(id);
     this.tableFrame[id] = this.#frames.alloc(PageSize.SIZE_4K);
     this.tableLevel[id] = level;
     return id;
@@ -173,7 +184,9 @@ export class PageTable {
 
   /** Room for `capacity` table pages (more than now), their contents kept. */
   #grow(capacity: number): void {
-    const entries = new Float64Array(capacity * ENTRIES_PER_TABLE);
+    const entries = this.entries instanceof Int32Array
+      ? new Int32Array(capacity * ENTRIES_PER_TABLE)
+      : new Float64Array(capacity * ENTRIES_PER_TABLE);
     entries.set(this.entries);
     this.entries = entries;
     const flags = new Uint8Array(capacity * ENTRIES_PER_TABLE);
@@ -185,6 +198,12 @@ export class PageTable {
     const tableLevel = new Uint8Array(capacity);
     tableLevel.set(this.tableLevel);
     this.tableLevel = tableLevel;
+  }
+  /** Makes room for entry value `value` (a frame): 32 bits while it fits. */
+  #fit(value: number): void {
+    if (value > INT32_ENTRY_MAX && this.entries instanceof Int32Array) {
+      this.entries = Float64Array.from(this.entries);
+    }
   }
 
   /**
@@ -229,6 +248,7 @@ export class PageTable {
     if ((f & PTE_PRESENT) !== 0 && (f & PTE_LEAF) === 0) {
       throw new MappingError(`page ${vpn}: a table is mapped where a ${size} leaf should go`);
     }
+    this.#fit(frame);
     this.entries[e] = frame;
     this.flags[e] = (flags | PTE_PRESENT | PTE_LEAF) & 0xff;
   }
@@ -312,7 +332,7 @@ export class PageTable {
       }
       // The table of leaves is there: fill it up to its end or the range's.
       const stop = Math.min(end, page - page % tableSpan + tableSpan);
-      const entries = this.entries;
+      let entries = this.entries;
       const entryFlags = this.flags;
       let e = table * ENTRIES_PER_TABLE + radixIndex(lo, hi, leafLevel);
       for (; page < stop; page += span, e++) {
@@ -325,7 +345,12 @@ export class PageTable {
           }
           continue;
         }
-        entries[e] = frames.alloc(size);
+        const frame = frames.alloc(size);
+        if (frame > INT32_ENTRY_MAX) {
+          this.#fit(frame);
+          entries = this.entries;
+        }
+        entries[e] = frame;
         entryFlags[e] = leafFlags;
         mapped++;
       }
@@ -432,6 +457,7 @@ export class PageTable {
       this.releasedTables++;
       this.#dropCursor();
     }
+    this.#fit(frame);
     this.entries[e] = frame;
     this.flags[e] = (flags | PTE_PRESENT | PTE_LEAF) & 0xff;
     return released;
@@ -496,6 +522,7 @@ export class PageTable {
     const child = this.#newTable(level - 1);
     const span = LEVEL_SPAN[level - 2];
     const base = child * ENTRIES_PER_TABLE;
+    this.#fit(first + (ENTRIES_PER_TABLE - 1) * span);
     for (let i = 0; i < ENTRIES_PER_TABLE; i++) {
       this.entries[base + i] = first + i * span;
       this.flags[base + i] = f;
