@@ -7,12 +7,20 @@
  * @module
  */
 
-import { LEVEL_SPAN } from "./page_table.ts";
-import { Tlb } from "./tlb.ts";
+/** 2^(−9 (level − 1)): the prefix of a 4 KiB page number at `level` is `floor(vpn × this)`, exactly. */
+const PREFIX_SCALE: Float64Array = Float64Array.from([0, 1, 2 ** -9, 2 ** -18, 2 ** -27, 2 ** -36]);
 
 /**
  * The page-walk caches of one walker. A hit at level `L` yields the id of the
  * level `L − 1` table, so the walk reads only levels `L − 1` down to the leaf.
+ *
+ * Each level is a set-associative, true-LRU cache that behaves exactly like
+ * a {@linkcode Tlb} of the same geometry keyed by the level's prefix (same
+ * sets, same victims: tests check it against a reference TLB per level),
+ * but every level lives in one set of flat arrays, the prefix is taken by
+ * an exact multiplication rather than a division, and the last hit of each
+ * level is remembered so that a walk that takes the same upper entries as
+ * the previous one finds them without a scan.
  *
  * @example Cache the PD pointer of a walk and skip to it
  * ```ts
@@ -28,7 +36,21 @@ export class WalkCache {
   /** Whether the caches hold anything at all (false: 0 entries per level). */
   readonly enabled: boolean;
   #levels: number;
-  #caches: Tlb[];
+  #ways: number;
+  #sets: number;
+  // Sets − 1 when a power of two (index by mask), else −1 (index by modulo).
+  #mask: number;
+  // Per slot (level L's slots start at (L − 2) × entries): prefix, or −1 when empty.
+  #keys: Float64Array;
+  #tags: Int32Array;
+  #values: Float64Array;
+  #stamps: Float64Array;
+  #clock = 0;
+  // Per level: the slot of its last hit or fill, and the prefix and tag it held then
+  // (−1: none). Cleared with the slot whenever the slot changes hands.
+  #lastSlot: Int32Array;
+  #lastKey: Float64Array;
+  #lastTag: Int32Array;
 
   /**
    * Creates empty caches, one per cached upper level.
@@ -37,12 +59,31 @@ export class WalkCache {
    * @param ways associativity of each level's cache
    */
   constructor(levels: number, entries: number, ways: number) {
+    if (!Number.isInteger(entries) || entries < 0) {
+      throw new RangeError(`walk cache entries must be a non-negative integer, got ${entries}`);
+    }
+    if (entries > 0 && (!Number.isInteger(ways) || ways < 1 || entries % ways !== 0)) {
+      throw new RangeError(`walk cache ways must divide entries (${entries}), got ${ways}`);
+    }
     this.#levels = levels;
     this.enabled = entries > 0;
-    this.#caches = [];
-    for (let level = 0; level <= levels; level++) {
-      this.#caches.push(new Tlb(level >= 2 ? entries : 0, ways));
-    }
+    this.#ways = entries === 0 ? 1 : ways;
+    this.#sets = entries === 0 ? 0 : entries / ways;
+    this.#mask = (this.#sets & (this.#sets - 1)) === 0 ? this.#sets - 1 : -1;
+    const slots = entries * (levels - 1);
+    this.#keys = new Float64Array(slots).fill(-1);
+    this.#tags = new Int32Array(slots);
+    this.#values = new Float64Array(slots);
+    this.#stamps = new Float64Array(slots);
+    this.#lastSlot = new Int32Array(levels + 1).fill(-1);
+    this.#lastKey = new Float64Array(levels + 1).fill(-1);
+    this.#lastTag = new Int32Array(levels + 1);
+  }
+
+  /** First slot of the set of `prefix` at `level`. */
+  #base(level: number, prefix: number): number {
+    const set = this.#mask >= 0 ? (prefix >>> 0) & this.#mask : prefix % this.#sets;
+    return ((level - 2) * this.#sets + set) * this.#ways;
   }
 
   /**
@@ -52,29 +93,90 @@ export class WalkCache {
   lookup(vpn: number, tag: number): number {
     if (!this.enabled) return 0;
     for (let level = 2; level <= this.#levels; level++) {
-      const cache = this.#caches[level];
-      const slot = cache.lookup(Math.floor(vpn / LEVEL_SPAN[level - 1]), 0, tag);
+      const slot = this.#find(level, Math.floor(vpn * PREFIX_SCALE[level]), tag);
       if (slot >= 0) {
-        this.table = cache.values[slot];
+        this.table = this.#values[slot];
         return level - 1;
       }
     }
     return 0;
   }
 
+  /** The slot holding `prefix` of `tag` at `level`, made most recently used; −1 if none. */
+  #find(level: number, prefix: number, tag: number): number {
+    const last = this.#lastSlot[level];
+    if (last >= 0 && this.#lastKey[level] === prefix && this.#lastTag[level] === tag) {
+      this.#stamps[last] = ++this.#clock;
+      return last;
+    }
+    const base = this.#base(level, prefix);
+    const end = base + this.#ways;
+    const keys = this.#keys;
+    for (let i = base; i < end; i++) {
+      if (keys[i] === prefix && this.#tags[i] === tag) {
+        this.#stamps[i] = ++this.#clock;
+        this.#remember(level, i, prefix, tag);
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  #remember(level: number, slot: number, prefix: number, tag: number): void {
+    this.#lastSlot[level] = slot;
+    this.#lastKey[level] = prefix;
+    this.#lastTag[level] = tag;
+  }
+
   /** Caches that the level-`level` entry on `vpn`'s path points to table `table`. */
   insert(level: number, vpn: number, tag: number, table: number): void {
     if (!this.enabled) return;
-    this.#caches[level].insert(Math.floor(vpn / LEVEL_SPAN[level - 1]), 0, tag, table, 0);
+    const prefix = Math.floor(vpn * PREFIX_SCALE[level]);
+    const keys = this.#keys;
+    const stamps = this.#stamps;
+    let victim = this.#lastSlot[level];
+    if (victim < 0 || this.#lastKey[level] !== prefix || this.#lastTag[level] !== tag) {
+      // As a TLB fill: the slot already holding the prefix, else the set's
+      // first empty slot, else its least recently used.
+      const base = this.#base(level, prefix);
+      const end = base + this.#ways;
+      victim = -1;
+      let oldest = Infinity;
+      for (let i = base; i < end; i++) {
+        const k = keys[i];
+        if (k === prefix && this.#tags[i] === tag) {
+          victim = i;
+          break;
+        }
+        if (k < 0) {
+          if (oldest > -1) {
+            victim = i;
+            oldest = -1;
+          }
+        } else if (stamps[i] < oldest) {
+          victim = i;
+          oldest = stamps[i];
+        }
+      }
+      this.#remember(level, victim, prefix, tag);
+    }
+    keys[victim] = prefix;
+    this.#tags[victim] = tag;
+    this.#values[victim] = table;
+    stamps[victim] = ++this.#clock;
   }
 
   /** Empties every level. */
   flushAll(): void {
-    for (const cache of this.#caches) cache.flushAll();
+    this.#keys.fill(-1);
+    this.#lastSlot.fill(-1);
   }
 
   /** Empties every level's entries of one tag. */
   flushTag(tag: number): void {
-    for (const cache of this.#caches) cache.flushTag(tag);
+    for (let i = 0; i < this.#keys.length; i++) {
+      if (this.#tags[i] === tag) this.#keys[i] = -1;
+    }
+    this.#lastSlot.fill(-1);
   }
 }

@@ -156,22 +156,35 @@ Deno.test("cycles are charged exactly on a hand-checked native run with caches o
 });
 
 Deno.test("WalkCache agrees with per-level reference caches", () => {
+  // Mostly a few pages (so that prefixes repeat and hit), now and then any 45-bit page number.
+  const vpn = fc.oneof(
+    { weight: 4, arbitrary: fc.integer({ min: 0, max: 7 }).map((i) => i * 300007) },
+    { weight: 1, arbitrary: fc.nat(2 ** 45 - 1) },
+  );
   const op = fc.oneof(
-    fc.record({ op: fc.constant("lookup" as const), vpn: fc.nat(2 ** 30), tag: fc.nat(2) }),
-    fc.record({
-      op: fc.constant("insert" as const),
-      level: fc.integer({ min: 2, max: 5 }),
-      vpn: fc.nat(2 ** 30),
-      tag: fc.nat(2),
-      table: fc.nat(1000),
-    }),
-    fc.record({ op: fc.constant("flush" as const) }),
+    {
+      weight: 8,
+      arbitrary: fc.record({ op: fc.constant("lookup" as const), vpn, tag: fc.nat(1) }),
+    },
+    {
+      weight: 8,
+      arbitrary: fc.record({
+        op: fc.constant("insert" as const),
+        level: fc.integer({ min: 2, max: 5 }),
+        vpn,
+        tag: fc.nat(1),
+        table: fc.nat(1000),
+      }),
+    },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant("flush" as const) }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant("flushTag" as const), tag: fc.nat(1) }) },
   );
   fc.assert(
     fc.property(
       fc.constantFrom(4, 5),
-      fc.constantFrom(0, 4, 8),
-      fc.array(op, { maxLength: 200 }),
+      fc.constantFrom(0, 2, 4, 8, 12),
+      // Long streams: evictions of a level's last hit need several fills of one set.
+      fc.array(op, { minLength: 50, maxLength: 200 }),
       (levels, entries, ops) => {
         const fast = new WalkCache(levels, entries, entries === 0 ? 1 : 2);
         const ref = Array.from(
@@ -196,6 +209,9 @@ Deno.test("WalkCache agrees with per-level reference caches", () => {
             if (o.level > levels) continue;
             fast.insert(o.level, o.vpn, o.tag, o.table);
             ref[o.level].insert(Math.floor(o.vpn / 512 ** (o.level - 1)), 0, o.tag, o.table, false);
+          } else if (o.op === "flushTag") {
+            fast.flushTag(o.tag);
+            for (const r of ref) r.flushTag(o.tag);
           } else {
             fast.flushAll();
             for (const r of ref) r.flushAll();
@@ -203,6 +219,7 @@ Deno.test("WalkCache agrees with per-level reference caches", () => {
         }
       },
     ),
+    { numRuns: 400 },
   );
 });
 
