@@ -116,12 +116,20 @@ export class NativeWalker implements PageWalker {
     const lo = vpn >>> 0;
     const hi = (vpn - lo) / 4294967296;
     const memory = this.#memory;
+    // Without any cache every reference goes to memory: they are counted
+    // once per walk (levels `uncounted` down to the current one), not one by one.
+    const uncached = memory.uncached;
+    let uncounted = level;
     for (;;) {
       const index = radixIndex(lo, hi, level);
-      memory.ref(pt.tableFrame[table], index);
+      if (!uncached) memory.ref(pt.tableFrame[table], index);
       const e = table * ENTRIES_PER_TABLE + index;
       let flags = pt.flags[e];
       if ((flags & PTE_PRESENT) === 0) {
+        if (uncached) {
+          memory.memoryRefs(uncounted - level + 1);
+          uncounted = level - 1;
+        }
         this.#mapper.map(pt, vpn);
         flags = pt.flags[e];
       }
@@ -129,6 +137,7 @@ export class NativeWalker implements PageWalker {
         // Set only when clear: a store per walk would dirty every leaf line read.
         if ((flags & PTE_ACCESSED) === 0) pt.flags[e] = flags | PTE_ACCESSED;
         this.leafSize = (level - 1) as PageSize;
+        if (uncached) memory.memoryRefs(uncounted - level + 1);
         return pt.entries[e] + (lo & LEAF_OFFSET_MASK[level]);
       }
       table = pt.entries[e];

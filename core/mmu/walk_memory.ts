@@ -38,8 +38,13 @@ export class WalkMemory {
   #memoryCycles: number;
   #port: CachePort | null;
   #cacheable: boolean;
-  // No PTE cache and no caches: every reference goes to memory.
-  #uncached: boolean;
+  /**
+   * No PTE cache and no caches: every reference goes to memory, and a walker
+   * may charge several at once with {@linkcode WalkMemory.memoryRefs}.
+   */
+  readonly uncached: boolean;
+  // Whether memory cycles are whole, so that n of them summed one by one equal n × them.
+  #wholeCycles: boolean;
 
   /**
    * Creates the walk memory with an empty PTE cache, or over a vCPU's caches.
@@ -54,7 +59,8 @@ export class WalkMemory {
       new LineCache(this.#port === null ? options.lines : 0, options.ways);
     this.#hitCycles = options.hitCycles;
     this.#memoryCycles = options.memoryCycles;
-    this.#uncached = this.#port === null && this.#cache.entries === 0;
+    this.uncached = this.#port === null && this.#cache.entries === 0;
+    this.#wholeCycles = Number.isInteger(this.#memoryCycles);
   }
 
   /**
@@ -91,7 +97,7 @@ export class WalkMemory {
   ref(frame: number, index: number): void {
     const counters = this.#stats.counters;
     counters[Counter.WALK_REFS]++;
-    if (this.#uncached) {
+    if (this.uncached) {
       counters[Counter.WALK_REFS_MEMORY]++;
       this.#stats.cycles[Cycle.WALK_MEMORY] += this.#memoryCycles;
       return;
@@ -108,6 +114,31 @@ export class WalkMemory {
       counters[Counter.WALK_REFS_MEMORY]++;
       this.#stats.cycles[Cycle.WALK_MEMORY] += this.#memoryCycles;
     }
+  }
+
+  /**
+   * Charges `count` references of an {@linkcode WalkMemory.uncached} walk
+   * memory at once: what `count` calls of {@linkcode WalkMemory.ref} would
+   * charge, to the last bit (one by one where memory cycles are fractional).
+   *
+   * @example
+   * ```ts
+   * import { WalkMemory } from "./walk_memory.ts";
+   * import { Counter, Cycle, Stats } from "../cost/stats.ts";
+   * const stats = new Stats();
+   * new WalkMemory(stats, { lines: 0, ways: 1, hitCycles: 14, memoryCycles: 189 }).memoryRefs(4);
+   * if (stats.counters[Counter.WALK_REFS_MEMORY] !== 4 || stats.cycles[Cycle.WALK_MEMORY] !== 756) {
+   *   throw new Error();
+   * }
+   * ```
+   */
+  memoryRefs(count: number): void {
+    const counters = this.#stats.counters;
+    counters[Counter.WALK_REFS] += count;
+    counters[Counter.WALK_REFS_MEMORY] += count;
+    const cycles = this.#stats.cycles;
+    if (this.#wholeCycles) cycles[Cycle.WALK_MEMORY] += count * this.#memoryCycles;
+    else for (let i = 0; i < count; i++) cycles[Cycle.WALK_MEMORY] += this.#memoryCycles;
   }
 
   #throughCaches(port: CachePort, line: number): void {

@@ -4,7 +4,8 @@ import { buildMachine } from "../../../core/machine/build_machine.ts";
 import type { Machine } from "../../../core/machine/machine.ts";
 import { configFor } from "../_machine.ts";
 import type { MachineConfig, PageSizeName } from "../../../core/machine/machine_config.ts";
-import { Counter } from "../../../core/cost/stats.ts";
+import { Counter, Stats } from "../../../core/cost/stats.ts";
+import { WalkMemory } from "../../../core/mmu/walk_memory.ts";
 import { WalkCache } from "../../../core/mmu/walk_cache.ts";
 import { TEST_PROFILE } from "../../_test_profile.ts";
 import { ReferenceTlb } from "./_reference_tlb.ts";
@@ -241,4 +242,27 @@ Deno.test("stream fills lines without charging them and counts those from DRAM; 
   assert.equal(machine.report().counters.translations, counters, "holds counts nothing");
   mmu.flushAll();
   assert.ok(!mmu.holds(0x300, 0));
+});
+
+Deno.test("WalkMemory.memoryRefs charges to the bit what as many refs would, whole cycles or not", () => {
+  fc.assert(
+    fc.property(
+      fc.oneof(fc.integer({ min: 0, max: 400 }), fc.double({ min: 0, max: 400, noNaN: true })),
+      fc.array(fc.integer({ min: 0, max: 6 }), { maxLength: 50 }),
+      (memoryCycles, counts) => {
+        const options = { lines: 0, ways: 1, hitCycles: 1, memoryCycles };
+        const batched = new Stats();
+        const oneByOne = new Stats();
+        const a = new WalkMemory(batched, options);
+        const b = new WalkMemory(oneByOne, options);
+        assert.ok(a.uncached);
+        for (const n of counts) {
+          a.memoryRefs(n);
+          for (let i = 0; i < n; i++) b.ref(100, i);
+        }
+        assert.deepEqual(batched.counters, oneByOne.counters);
+        assert.deepEqual(batched.cycles, oneByOne.cycles);
+      },
+    ),
+  );
 });
