@@ -16,6 +16,7 @@ import { Counter, Cycle, type Stats } from "../cost/stats.ts";
 import type { NativeWalker } from "./native_walker.ts";
 import {
   ENTRIES_PER_TABLE,
+  LEAF_OFFSET_MASK,
   LEVEL_SPAN,
   type PageTable,
   PTE_ACCESSED,
@@ -27,6 +28,9 @@ import type { PageWalker } from "./page_walker.ts";
 import type { Tlb } from "./tlb.ts";
 import type { WalkCache } from "./walk_cache.ts";
 import type { WalkMemory } from "./walk_memory.ts";
+
+/** 512^−size: the page of a 4 KiB frame in pages of `size` is `floor(frame × this)`, exactly. */
+const PAGE_SCALE: Float64Array = Float64Array.from([1, 2 ** -9, 2 ** -18]);
 
 /** Parts and costs a {@linkcode NestedWalker} works with. */
 export interface NestedWalkerOptions {
@@ -129,30 +133,38 @@ export class NestedWalker implements PageWalker {
     const pt = this.guest;
     let level = pt.levels;
     let table = pt.root;
-    const start = this.#pwc.lookup(vpn, tag);
-    if (start > 0) {
-      level = start;
-      table = this.#pwc.table;
-      this.#stats.counters[Counter.WALK_CACHE_HITS]++;
-      this.#stats.cycles[Cycle.WALK_CACHE] += this.#pwcCycles;
+    const pwc = this.#pwc;
+    if (pwc.enabled) {
+      const start = pwc.lookup(vpn, tag);
+      if (start > 0) {
+        level = start;
+        table = pwc.table;
+        this.#stats.counters[Counter.WALK_CACHE_HITS]++;
+        this.#stats.cycles[Cycle.WALK_CACHE] += this.#pwcCycles;
+      }
     }
     const lo = vpn >>> 0;
     const hi = (vpn - lo) / 4294967296;
+    const memory = this.#memory;
     for (;;) {
       const index = radixIndex(lo, hi, level);
-      this.#memory.ref(this.#hostFrame(pt.tableFrame[table]), index);
+      memory.ref(this.#hostFrame(pt.tableFrame[table]), index);
       const e = table * ENTRIES_PER_TABLE + index;
-      if ((pt.flags[e] & PTE_PRESENT) === 0) this.#mapper.map(pt, vpn);
-      const flags = pt.flags[e];
+      let flags = pt.flags[e];
+      if ((flags & PTE_PRESENT) === 0) {
+        this.#mapper.map(pt, vpn);
+        flags = pt.flags[e];
+      }
       if ((flags & PTE_LEAF) !== 0) {
-        pt.flags[e] = flags | PTE_ACCESSED;
+        // Set only when clear: a store per walk would dirty every leaf line read.
+        if ((flags & PTE_ACCESSED) === 0) pt.flags[e] = flags | PTE_ACCESSED;
         const guestSize = level - 1;
-        const data = this.#hostFrame(pt.entries[e] + (lo & (LEVEL_SPAN[guestSize] - 1)));
+        const data = this.#hostFrame(pt.entries[e] + (lo & LEAF_OFFSET_MASK[level]));
         this.leafSize = (guestSize < this.#hostSize ? guestSize : this.#hostSize) as PageSize;
         return data;
       }
       table = pt.entries[e];
-      this.#pwc.insert(level, vpn, tag, table);
+      if (pwc.enabled) pwc.insert(level, vpn, tag, table);
       level--;
     }
   }
@@ -174,22 +186,20 @@ export class NestedWalker implements PageWalker {
     const ntlb = this.#ntlb;
     for (let size = 0; size < 3; size++) {
       if (ntlb.sizeCounts[size] === 0) continue;
-      const span = LEVEL_SPAN[size];
-      const page = Math.floor(frame / span);
+      const page = size === 0 ? frame : Math.floor(frame * PAGE_SCALE[size]);
       const slot = ntlb.lookup(page, size, 0);
       if (slot >= 0) {
         this.#stats.counters[Counter.NESTED_TLB_HITS]++;
         this.#stats.cycles[Cycle.NESTED_TLB] += this.#ntlbCycles;
         this.#hostSize = size as PageSize;
-        return ntlb.values[slot] + (frame - page * span);
+        return ntlb.values[slot] + (frame - page * LEVEL_SPAN[size]);
       }
     }
     this.#stats.counters[Counter.NESTED_TLB_MISSES]++;
     const host = this.#host.walk(frame, 0);
     const size = this.#host.leafSize;
-    const span = LEVEL_SPAN[size];
-    const page = Math.floor(frame / span);
-    ntlb.insert(page, size, 0, host - (frame - page * span), 0);
+    const page = size === 0 ? frame : Math.floor(frame * PAGE_SCALE[size]);
+    ntlb.insert(page, size, 0, host - (frame - page * LEVEL_SPAN[size]), 0);
     this.#hostSize = size;
     return host;
   }
