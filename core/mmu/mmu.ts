@@ -16,6 +16,13 @@ import { LEVEL_SPAN } from "./page_table.ts";
 import type { PageWalker } from "./page_walker.ts";
 import type { Tlb } from "./tlb.ts";
 
+// 1 for the access kinds that write, by kind code: a table rather than a
+// test, whose branch a random mix of loads and stores mispredicts often
+// enough to cost the TLB-hit path a tenth of its time.
+const WRITES_OF_KIND = new Uint8Array(256);
+WRITES_OF_KIND[AccessKind.STORE] = 1;
+WRITES_OF_KIND[AccessKind.MODIFY] = 1;
+
 /** The TLBs and costs an {@linkcode Mmu} works with. */
 export interface MmuOptions {
   /** L1 TLBs indexed by page-size code (4K, 2M, 1G); a 0-entry TLB is skipped. */
@@ -153,8 +160,6 @@ export class Mmu {
     const n = chunk.length;
     const { vpn, offset, size, kind, space } = chunk;
     const l1 = this.#l1_4k;
-    const store = AccessKind.STORE;
-    const modify = AccessKind.MODIFY;
     let writes = 0;
     let hits = 0;
     let straddles = 0;
@@ -164,8 +169,7 @@ export class Mmu {
     for (let i = 0; i < n; i++) {
       const page = vpn[i];
       const tag = space[i];
-      const k = kind[i];
-      if (k === store || k === modify) writes++;
+      writes += WRITES_OF_KIND[kind[i]];
       if (page === lastVpn && tag === lastTag) hits++;
       else {
         const slot = l1.lookup(page, 0, tag);
@@ -199,8 +203,6 @@ export class Mmu {
     const n = chunk.length;
     const { vpn, offset, size, kind, space } = chunk;
     const l1 = this.#l1_4k;
-    const store = AccessKind.STORE;
-    const modify = AccessKind.MODIFY;
     let writes = 0;
     let hits = 0;
     let straddles = 0;
@@ -211,8 +213,7 @@ export class Mmu {
     for (let i = 0; i < n; i++) {
       const page = vpn[i];
       const tag = space[i];
-      const k = kind[i];
-      if (k === store || k === modify) writes++;
+      writes += WRITES_OF_KIND[kind[i]];
       if (page === lastVpn && tag === lastTag) hits++;
       else {
         const slot = l1.lookup(page, 0, tag);

@@ -83,7 +83,9 @@ export class UniformRandomGenerator extends SeededGenerator {
       s2 = t2 ^ (s1 << 9);
       s1 ^= t2;
       s3 = (t3 << 11) | (t3 >>> 21);
-      kind[i] = draw < threshold ? AccessKind.STORE : AccessKind.LOAD;
+      // STORE is 1 and LOAD 0: the comparison as a number, without a branch
+      // that a random mix of loads and stores mispredicts.
+      kind[i] = +(draw < threshold);
     }
     state[0] = s0;
     state[1] = s1;
