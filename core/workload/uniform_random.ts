@@ -51,6 +51,9 @@ export class UniformRandomGenerator extends SeededGenerator {
     // generator is part of every run's work, and locals stay in registers
     // where the Prng's fields are loaded and stored on every draw.
     const shift = Math.clz32(slots - 1);
+    // A power-of-two access size divides pages into slots: shifts, not float arithmetic.
+    const slotShift = 31 - Math.clz32(accessBytes);
+    const pageShift = (accessBytes & (accessBytes - 1)) === 0 ? 12 - slotShift : -1;
     const state = this.#state;
     this.rng.getState(state);
     let s0 = state[0];
@@ -71,10 +74,15 @@ export class UniformRandomGenerator extends SeededGenerator {
           s3 = (t3 << 11) | (t3 >>> 21);
         } while (slot >= slots);
       }
-      const byte = slot * accessBytes;
-      const page = Math.floor(byte / 4096);
-      vpn[i] = baseVpn + page;
-      offset[i] = byte - page * 4096;
+      if (pageShift >= 0) {
+        vpn[i] = baseVpn + (slot >>> pageShift);
+        offset[i] = (slot << slotShift) & 4095;
+      } else {
+        const byte = slot * accessBytes;
+        const page = Math.floor(byte / 4096);
+        vpn[i] = baseVpn + page;
+        offset[i] = byte - page * 4096;
+      }
       const t2 = s2 ^ s0;
       const t3 = s3 ^ s1;
       const m = Math.imul(s1, 5);
