@@ -67,16 +67,18 @@ export class LineCache {
     const base = (this.#mask >= 0 ? (line >>> 0) & this.#mask : line % this.sets) * this.ways;
     const lines = this.lines;
     if (lines[base] === line) return true;
+    // One pass: each line moves back a way until the one accessed (a hit),
+    // or to the end, where the last (the victim) falls off (a miss).
     const end = base + this.ways;
-    let i = base + 1;
-    while (i < end && lines[i] !== line) i++;
-    const hit = i < end;
-    // Shift back by one the lines used more recently than the hit, or on a
-    // miss all but the last (the victim).
-    if (!hit) i = end - 1;
-    for (; i > base; i--) lines[i] = lines[i - 1];
+    let moving = lines[base];
     lines[base] = line;
-    return hit;
+    for (let i = base + 1; i < end; i++) {
+      const held = lines[i];
+      lines[i] = moving;
+      if (held === line) return true;
+      moving = held;
+    }
+    return false;
   }
 
   /** Empties the cache. */
