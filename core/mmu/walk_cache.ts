@@ -92,40 +92,33 @@ export class WalkCache {
    */
   lookup(vpn: number, tag: number): number {
     if (!this.enabled) return 0;
+    const keys = this.#keys;
+    const tags = this.#tags;
+    const lastSlot = this.#lastSlot;
     for (let level = 2; level <= this.#levels; level++) {
-      const slot = this.#find(level, Math.floor(vpn * PREFIX_SCALE[level]), tag);
-      if (slot >= 0) {
-        this.table = this.#values[slot];
-        return level - 1;
+      const prefix = Math.floor(vpn * PREFIX_SCALE[level]);
+      let slot = lastSlot[level];
+      if (slot < 0 || this.#lastKey[level] !== prefix || this.#lastTag[level] !== tag) {
+        // Not the level's last hit: scan its set.
+        const base = this.#base(level, prefix);
+        const end = base + this.#ways;
+        slot = -1;
+        for (let i = base; i < end; i++) {
+          if (keys[i] === prefix && tags[i] === tag) {
+            slot = i;
+            break;
+          }
+        }
+        if (slot < 0) continue;
+        lastSlot[level] = slot;
+        this.#lastKey[level] = prefix;
+        this.#lastTag[level] = tag;
       }
+      this.#stamps[slot] = ++this.#clock;
+      this.table = this.#values[slot];
+      return level - 1;
     }
     return 0;
-  }
-
-  /** The slot holding `prefix` of `tag` at `level`, made most recently used; −1 if none. */
-  #find(level: number, prefix: number, tag: number): number {
-    const last = this.#lastSlot[level];
-    if (last >= 0 && this.#lastKey[level] === prefix && this.#lastTag[level] === tag) {
-      this.#stamps[last] = ++this.#clock;
-      return last;
-    }
-    const base = this.#base(level, prefix);
-    const end = base + this.#ways;
-    const keys = this.#keys;
-    for (let i = base; i < end; i++) {
-      if (keys[i] === prefix && this.#tags[i] === tag) {
-        this.#stamps[i] = ++this.#clock;
-        this.#remember(level, i, prefix, tag);
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  #remember(level: number, slot: number, prefix: number, tag: number): void {
-    this.#lastSlot[level] = slot;
-    this.#lastKey[level] = prefix;
-    this.#lastTag[level] = tag;
   }
 
   /** Caches that the level-`level` entry on `vpn`'s path points to table `table`. */
@@ -140,11 +133,12 @@ export class WalkCache {
       // first empty slot, else its least recently used.
       const base = this.#base(level, prefix);
       const end = base + this.#ways;
+      const tags = this.#tags;
       victim = -1;
       let oldest = Infinity;
       for (let i = base; i < end; i++) {
         const k = keys[i];
-        if (k === prefix && this.#tags[i] === tag) {
+        if (k === prefix && tags[i] === tag) {
           victim = i;
           break;
         }
@@ -158,7 +152,9 @@ export class WalkCache {
           oldest = stamps[i];
         }
       }
-      this.#remember(level, victim, prefix, tag);
+      this.#lastSlot[level] = victim;
+      this.#lastKey[level] = prefix;
+      this.#lastTag[level] = tag;
     }
     keys[victim] = prefix;
     this.#tags[victim] = tag;
