@@ -14,13 +14,16 @@ const PREFIX_SCALE: Float64Array = Float64Array.from([0, 1, 2 ** -9, 2 ** -18, 2
  * The page-walk caches of one walker. A hit at level `L` yields the id of the
  * level `L − 1` table, so the walk reads only levels `L − 1` down to the leaf.
  *
- * Each level is a set-associative, true-LRU cache that behaves exactly like
- * a {@linkcode Tlb} of the same geometry keyed by the level's prefix (same
- * sets, same victims: tests check it against a reference TLB per level),
- * but every level lives in one set of flat arrays, the prefix is taken by
- * an exact multiplication rather than a division, and the last hit of each
- * level is remembered so that a walk that takes the same upper entries as
- * the previous one finds them without a scan.
+ * Each level is a set-associative, true-LRU cache that holds exactly what a
+ * {@linkcode Tlb} of the same geometry keyed by the level's prefix would
+ * (tests check it against a reference TLB per level), but every level lives
+ * in one set of flat arrays, the prefix is taken by an exact multiplication
+ * rather than a division, and each set keeps its entries in order of last
+ * use, most recent first: a hit moves its entry to the front, a fill takes
+ * the set's first empty slot or else its last entry (the least recently
+ * used) and puts the new one in front. No time stamps: no search for the
+ * oldest, and a walk that takes the same upper entry as the one before
+ * finds it in the first way.
  *
  * @example Cache the PD pointer of a walk and skip to it
  * ```ts
@@ -44,13 +47,6 @@ export class WalkCache {
   #keys: Float64Array;
   #tags: Int32Array;
   #values: Float64Array;
-  #stamps: Float64Array;
-  #clock = 0;
-  // Per level: the slot of its last hit or fill, and the prefix and tag it held then
-  // (−1: none). Cleared with the slot whenever the slot changes hands.
-  #lastSlot: Int32Array;
-  #lastKey: Float64Array;
-  #lastTag: Int32Array;
 
   /**
    * Creates empty caches, one per cached upper level.
@@ -74,10 +70,6 @@ export class WalkCache {
     this.#keys = new Float64Array(slots).fill(-1);
     this.#tags = new Int32Array(slots);
     this.#values = new Float64Array(slots);
-    this.#stamps = new Float64Array(slots);
-    this.#lastSlot = new Int32Array(levels + 1).fill(-1);
-    this.#lastKey = new Float64Array(levels + 1).fill(-1);
-    this.#lastTag = new Int32Array(levels + 1);
   }
 
   /** First slot of the set of `prefix` at `level`. */
@@ -94,29 +86,18 @@ export class WalkCache {
     if (!this.enabled) return 0;
     const keys = this.#keys;
     const tags = this.#tags;
-    const lastSlot = this.#lastSlot;
     for (let level = 2; level <= this.#levels; level++) {
       const prefix = Math.floor(vpn * PREFIX_SCALE[level]);
-      let slot = lastSlot[level];
-      if (slot < 0 || this.#lastKey[level] !== prefix || this.#lastTag[level] !== tag) {
-        // Not the level's last hit: scan its set.
-        const base = this.#base(level, prefix);
-        const end = base + this.#ways;
-        slot = -1;
-        for (let i = base; i < end; i++) {
-          if (keys[i] === prefix && tags[i] === tag) {
-            slot = i;
-            break;
-          }
+      const base = this.#base(level, prefix);
+      const end = base + this.#ways;
+      for (let i = base; i < end; i++) {
+        if (keys[i] === prefix && tags[i] === tag) {
+          const table = this.#values[i];
+          this.#toFront(base, i, prefix, tag, table);
+          this.table = table;
+          return level - 1;
         }
-        if (slot < 0) continue;
-        lastSlot[level] = slot;
-        this.#lastKey[level] = prefix;
-        this.#lastTag[level] = tag;
       }
-      this.#stamps[slot] = ++this.#clock;
-      this.table = this.#values[slot];
-      return level - 1;
     }
     return 0;
   }
@@ -125,47 +106,43 @@ export class WalkCache {
   insert(level: number, vpn: number, tag: number, table: number): void {
     if (!this.enabled) return;
     const prefix = Math.floor(vpn * PREFIX_SCALE[level]);
+    const base = this.#base(level, prefix);
+    const end = base + this.#ways;
     const keys = this.#keys;
-    const stamps = this.#stamps;
-    let victim = this.#lastSlot[level];
-    if (victim < 0 || this.#lastKey[level] !== prefix || this.#lastTag[level] !== tag) {
-      // As a TLB fill: the slot already holding the prefix, else the set's
-      // first empty slot, else its least recently used.
-      const base = this.#base(level, prefix);
-      const end = base + this.#ways;
-      const tags = this.#tags;
-      victim = -1;
-      let oldest = Infinity;
-      for (let i = base; i < end; i++) {
-        const k = keys[i];
-        if (k === prefix && tags[i] === tag) {
-          victim = i;
-          break;
-        }
-        if (k < 0) {
-          if (oldest > -1) {
-            victim = i;
-            oldest = -1;
-          }
-        } else if (stamps[i] < oldest) {
-          victim = i;
-          oldest = stamps[i];
-        }
+    // As a TLB fill: the entry already holding the prefix, else the first
+    // empty slot, else the last entry, the least recently used.
+    let slot = end - 1;
+    let empty = -1;
+    for (let i = base; i < end; i++) {
+      const k = keys[i];
+      if (k === prefix && this.#tags[i] === tag) {
+        slot = i;
+        empty = -1;
+        break;
       }
-      this.#lastSlot[level] = victim;
-      this.#lastKey[level] = prefix;
-      this.#lastTag[level] = tag;
+      if (k < 0 && empty < 0) empty = i;
     }
-    keys[victim] = prefix;
-    this.#tags[victim] = tag;
-    this.#values[victim] = table;
-    stamps[victim] = ++this.#clock;
+    this.#toFront(base, empty >= 0 ? empty : slot, prefix, tag, table);
+  }
+
+  /** Drops slot `slot` of the set at `base`, moves the ones before it back a way, and puts the entry in front. */
+  #toFront(base: number, slot: number, prefix: number, tag: number, table: number): void {
+    const keys = this.#keys;
+    const tags = this.#tags;
+    const values = this.#values;
+    for (let i = slot; i > base; i--) {
+      keys[i] = keys[i - 1];
+      tags[i] = tags[i - 1];
+      values[i] = values[i - 1];
+    }
+    keys[base] = prefix;
+    tags[base] = tag;
+    values[base] = table;
   }
 
   /** Empties every level. */
   flushAll(): void {
     this.#keys.fill(-1);
-    this.#lastSlot.fill(-1);
   }
 
   /** Empties every level's entries of one tag. */
@@ -173,6 +150,5 @@ export class WalkCache {
     for (let i = 0; i < this.#keys.length; i++) {
       if (this.#tags[i] === tag) this.#keys[i] = -1;
     }
-    this.#lastSlot.fill(-1);
   }
 }
