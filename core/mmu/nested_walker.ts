@@ -17,7 +17,6 @@ import type { NativeWalker } from "./native_walker.ts";
 import {
   ENTRIES_PER_TABLE,
   LEAF_OFFSET_MASK,
-  LEVEL_SPAN,
   type PageTable,
   PTE_ACCESSED,
   PTE_LEAF,
@@ -25,12 +24,9 @@ import {
   radixIndex,
 } from "./page_table.ts";
 import type { PageWalker } from "./page_walker.ts";
-import type { Tlb } from "./tlb.ts";
+import type { NestedTlb } from "./nested_tlb.ts";
 import type { WalkCache } from "./walk_cache.ts";
 import type { WalkMemory } from "./walk_memory.ts";
-
-/** 512^−size: the page of a 4 KiB frame in pages of `size` is `floor(frame × this)`, exactly. */
-const PAGE_SCALE: Float64Array = Float64Array.from([1, 2 ** -9, 2 ** -18]);
 
 /** Parts and costs a {@linkcode NestedWalker} works with. */
 export interface NestedWalkerOptions {
@@ -49,7 +45,7 @@ export interface NestedWalkerOptions {
   /** Walker of the host table (guest-physical → host-physical), with its own caches. */
   host: NativeWalker;
   /** Nested TLB: guest-physical → host-physical translations (0 entries disables it). */
-  nestedTlb: Tlb;
+  nestedTlb: NestedTlb;
   /** Where references are served from and charged. */
   memory: WalkMemory;
   /** Counters and cycles. */
@@ -68,7 +64,7 @@ export interface NestedWalkerOptions {
  * import { NestedWalker } from "./nested_walker.ts";
  * import { NativeWalker } from "./native_walker.ts";
  * import { PageTable } from "./page_table.ts";
- * import { Tlb } from "./tlb.ts";
+ * import { NestedTlb } from "./nested_tlb.ts";
  * import { WalkCache } from "./walk_cache.ts";
  * import { WalkMemory } from "./walk_memory.ts";
  * import { BumpFrameAllocator } from "../mem/frame_allocator.ts";
@@ -83,7 +79,7 @@ export interface NestedWalkerOptions {
  * });
  * const walker = new NestedWalker(new PageTable(4, guestFrames), {
  *   guestFrames, guestPageSize: 0, guestWalkCache: new WalkCache(4, 0, 1), host,
- *   nestedTlb: new Tlb(0, 1), memory, stats, walkCacheHitCycles: 1, nestedTlbHitCycles: 1,
+ *   nestedTlb: new NestedTlb(0, 1), memory, stats, walkCacheHitCycles: 1, nestedTlbHitCycles: 1,
  * });
  * walker.walk(0x1234, 0);
  * if (stats.counters[Counter.WALK_REFS] !== 24) throw new Error();
@@ -97,7 +93,7 @@ export class NestedWalker implements PageWalker {
   #mapper: DemandMapper;
   #pwc: WalkCache;
   #host: NativeWalker;
-  #ntlb: Tlb;
+  #ntlb: NestedTlb;
   #memory: WalkMemory;
   #stats: Stats;
   #pwcCycles: number;
@@ -184,22 +180,17 @@ export class NestedWalker implements PageWalker {
   /** Guest-physical frame → host frame, through the nested TLB or a host walk. */
   #hostFrame(frame: number): number {
     const ntlb = this.#ntlb;
-    for (let size = 0; size < 3; size++) {
-      if (ntlb.sizeCounts[size] === 0) continue;
-      const page = size === 0 ? frame : Math.floor(frame * PAGE_SCALE[size]);
-      const slot = ntlb.lookup(page, size, 0);
-      if (slot >= 0) {
-        this.#stats.counters[Counter.NESTED_TLB_HITS]++;
-        this.#stats.cycles[Cycle.NESTED_TLB] += this.#ntlbCycles;
-        this.#hostSize = size as PageSize;
-        return ntlb.values[slot] + (frame - page * LEVEL_SPAN[size]);
-      }
+    const cached = ntlb.translate(frame);
+    if (cached >= 0) {
+      this.#stats.counters[Counter.NESTED_TLB_HITS]++;
+      this.#stats.cycles[Cycle.NESTED_TLB] += this.#ntlbCycles;
+      this.#hostSize = ntlb.size as PageSize;
+      return cached;
     }
     this.#stats.counters[Counter.NESTED_TLB_MISSES]++;
     const host = this.#host.walk(frame, 0);
     const size = this.#host.leafSize;
-    const page = size === 0 ? frame : Math.floor(frame * PAGE_SCALE[size]);
-    ntlb.insert(page, size, 0, host - (frame - page * LEVEL_SPAN[size]), 0);
+    ntlb.insert(frame, size, host);
     this.#hostSize = size;
     return host;
   }
