@@ -39,12 +39,11 @@ export class WalkMemory {
   #port: CachePort | null;
   #cacheable: boolean;
   /**
-   * No PTE cache and no caches: every reference goes to memory, and a walker
-   * may charge several at once with {@linkcode WalkMemory.memoryRefs}.
+   * Every reference goes to memory (caches off and no PTE cache, or caches
+   * on with page-table entries not cacheable): a walker may then charge
+   * several at once with {@linkcode WalkMemory.memoryRefs}.
    */
   readonly uncached: boolean;
-  // Whether memory cycles are whole, so that n of them summed one by one equal n × them.
-  #wholeCycles: boolean;
 
   /**
    * Creates the walk memory with an empty PTE cache, or over a vCPU's caches.
@@ -59,8 +58,7 @@ export class WalkMemory {
       new LineCache(this.#port === null ? options.lines : 0, options.ways);
     this.#hitCycles = options.hitCycles;
     this.#memoryCycles = options.memoryCycles;
-    this.uncached = this.#port === null && this.#cache.entries === 0;
-    this.#wholeCycles = Number.isInteger(this.#memoryCycles);
+    this.uncached = this.#port === null ? this.#cache.entries === 0 : !this.#cacheable;
   }
 
   /**
@@ -97,17 +95,16 @@ export class WalkMemory {
   ref(frame: number, index: number): void {
     const counters = this.#stats.counters;
     counters[Counter.WALK_REFS]++;
+    if (this.#port !== null) {
+      this.#throughCaches(this.#port, frame * 64 + (index >>> 3));
+      return;
+    }
     if (this.uncached) {
       counters[Counter.WALK_REFS_MEMORY]++;
       this.#stats.cycles[Cycle.WALK_MEMORY] += this.#memoryCycles;
       return;
     }
-    const line = frame * 64 + (index >>> 3);
-    if (this.#port !== null) {
-      this.#throughCaches(this.#port, line);
-      return;
-    }
-    if (this.#cache.access(line)) {
+    if (this.#cache.access(frame * 64 + (index >>> 3))) {
       counters[Counter.WALK_REFS_PTE_CACHE]++;
       this.#stats.cycles[Cycle.WALK_PTE_CACHE] += this.#hitCycles;
     } else {
@@ -136,9 +133,15 @@ export class WalkMemory {
     const counters = this.#stats.counters;
     counters[Counter.WALK_REFS] += count;
     counters[Counter.WALK_REFS_MEMORY] += count;
+    let each = this.#memoryCycles;
+    if (this.#port !== null) {
+      counters[Counter.WALK_REFS_L1D + CacheLevel.DRAM] += count;
+      each = this.#port.walkCycles[CacheLevel.DRAM];
+    }
     const cycles = this.#stats.cycles;
-    if (this.#wholeCycles) cycles[Cycle.WALK_MEMORY] += count * this.#memoryCycles;
-    else for (let i = 0; i < count; i++) cycles[Cycle.WALK_MEMORY] += this.#memoryCycles;
+    // Whole cycles sum exactly in any grouping; fractional ones are added one by one, as ref does.
+    if (Number.isInteger(each)) cycles[Cycle.WALK_MEMORY] += count * each;
+    else for (let i = 0; i < count; i++) cycles[Cycle.WALK_MEMORY] += each;
   }
 
   #throughCaches(port: CachePort, line: number): void {

@@ -6,6 +6,8 @@ import { configFor } from "../_machine.ts";
 import type { MachineConfig, PageSizeName } from "../../../core/machine/machine_config.ts";
 import { Counter, Stats } from "../../../core/cost/stats.ts";
 import { WalkMemory } from "../../../core/mmu/walk_memory.ts";
+import { CachePort } from "../../../core/caches/cache_port.ts";
+import { LineCache } from "../../../core/caches/line_cache.ts";
 import { WalkCache } from "../../../core/mmu/walk_cache.ts";
 import { TEST_PROFILE } from "../../_test_profile.ts";
 import { ReferenceTlb } from "./_reference_tlb.ts";
@@ -245,16 +247,35 @@ Deno.test("stream fills lines without charging them and counts those from DRAM; 
 });
 
 Deno.test("WalkMemory.memoryRefs charges to the bit what as many refs would, whole cycles or not", () => {
+  const cycles = fc.oneof(
+    fc.integer({ min: 0, max: 400 }),
+    fc.double({ min: 0, max: 400, noNaN: true }),
+  );
   fc.assert(
     fc.property(
-      fc.oneof(fc.integer({ min: 0, max: 400 }), fc.double({ min: 0, max: 400, noNaN: true })),
+      cycles,
+      fc.boolean(),
       fc.array(fc.integer({ min: 0, max: 6 }), { maxLength: 50 }),
-      (memoryCycles, counts) => {
-        const options = { lines: 0, ways: 1, hitCycles: 1, memoryCycles };
+      (memoryCycles, overCaches, counts) => {
+        // Caches off without a PTE cache, or caches on with entries not cacheable.
+        const options = (stats: Stats) =>
+          new WalkMemory(stats, {
+            lines: 0,
+            ways: 1,
+            hitCycles: 1,
+            memoryCycles: overCaches ? 3 : memoryCycles,
+            cacheable: false,
+            caches: overCaches
+              ? new CachePort(new LineCache(8, 2), new LineCache(16, 4), new LineCache(32, 4), {
+                data: [4, 7, 25, 95],
+                walk: [4, 14, 50, memoryCycles],
+              })
+              : null,
+          });
         const batched = new Stats();
         const oneByOne = new Stats();
-        const a = new WalkMemory(batched, options);
-        const b = new WalkMemory(oneByOne, options);
+        const a = options(batched);
+        const b = options(oneByOne);
         assert.ok(a.uncached);
         for (const n of counts) {
           a.memoryRefs(n);
