@@ -130,6 +130,8 @@ export class NativeWalker implements PageWalker {
           memory.memoryRefs(uncounted - level + 1);
           uncounted = level - 1;
         }
+        // A first touch: the mapping it makes need not descend again.
+        if (level === 1) pt.atLeafTable(vpn, table);
         this.#mapper.map(pt, vpn);
         flags = pt.flags[e];
       }

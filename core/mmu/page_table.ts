@@ -386,6 +386,31 @@ export class PageTable {
     return -1;
   }
 
+  /**
+   * Tells the table that `table` is the table of 4K leaves for the 512 pages
+   * around 4 KiB page `vpn`, as a walk that just descended to it knows: a
+   * mapping or lookup of those pages that follows (the first-touch mapping
+   * of an entry the walk found not present) then skips the descent. `table`
+   * must be linked on that path (a walk's word for it, not a guess).
+   *
+   * @example
+   * ```ts
+   * import { PageTable } from "./page_table.ts";
+   * import { BumpFrameAllocator } from "../mem/frame_allocator.ts";
+   * const table = new PageTable(4, new BumpFrameAllocator());
+   * table.map(0x1200, 7, 0, 0); // creates the table of leaves for pages 0x1200-0x13ff
+   * const leaves = table.tableCount - 1;
+   * table.map(0x999000, 8, 0, 0); // elsewhere
+   * table.atLeafTable(0x1234, leaves);
+   * table.map(0x1234, 9, 0, 0);
+   * if (table.translate(0x1234) !== 9) throw new Error();
+   * ```
+   */
+  atLeafTable(vpn: number, table: number): void {
+    const lo = vpn >>> 0;
+    this.#moveCursor(lo, (vpn - lo) / 4294967296, table);
+  }
+
   /** The table of 4K leaves for the 512 pages of `lo`, `hi` is `table`. */
   #moveCursor(lo: number, hi: number, table: number): void {
     this.#cursorLo = lo >>> 9;
