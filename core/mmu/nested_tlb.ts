@@ -44,6 +44,9 @@ export class NestedTlb {
   #values: Float64Array;
   // Valid entries per size code, so that lookups skip sizes not held.
   #sizeCounts: Int32Array = new Int32Array(3);
+  // The frame the last translate missed (−1: none since, or a fill or flush
+  // came between): its fill needs no search, the page being absent at any size.
+  #missed = -1;
 
   /**
    * Creates an empty nested TLB.
@@ -90,10 +93,12 @@ export class NestedTlb {
           const first = this.#values[i];
           this.#toFront(base, i, key, first);
           this.size = size;
+          this.#missed = -1;
           return first + (frame - page * LEVEL_SPAN[size]);
         }
       }
     }
+    this.#missed = frame;
     return -1;
   }
 
@@ -112,12 +117,15 @@ export class NestedTlb {
     // (the least recently used, or empty: nothing is emptied but whole
     // sets, so empty slots are always a set's last).
     let slot = end - 1;
-    for (let i = base; i < end; i++) {
-      if (keys[i] === key) {
-        slot = i;
-        break;
+    if (frame !== this.#missed) {
+      for (let i = base; i < end; i++) {
+        if (keys[i] === key) {
+          slot = i;
+          break;
+        }
       }
     }
+    this.#missed = -1;
     const old = keys[slot];
     if (old >= 0) this.#sizeCounts[old & 3]--;
     this.#sizeCounts[size]++;
@@ -140,5 +148,6 @@ export class NestedTlb {
   flushAll(): void {
     this.#keys.fill(-1);
     this.#sizeCounts.fill(0);
+    this.#missed = -1;
   }
 }
