@@ -47,6 +47,13 @@ export class WalkCache {
   #keys: Float64Array;
   #tags: Int32Array;
   #values: Float64Array;
+  // Per level: the prefix and tag its last lookup missed (−1: none since, or
+  // a fill came between). A walk that misses a level fills it next; while no
+  // set has an empty slot before a full one (only flushTag leaves such holes),
+  // that fill takes the set's last slot without a search.
+  #missKey: Float64Array;
+  #missTag: Int32Array;
+  #holes = false;
 
   /**
    * Creates empty caches, one per cached upper level.
@@ -70,6 +77,8 @@ export class WalkCache {
     this.#keys = new Float64Array(slots).fill(-1);
     this.#tags = new Int32Array(slots);
     this.#values = new Float64Array(slots);
+    this.#missKey = new Float64Array(levels + 1).fill(-1);
+    this.#missTag = new Int32Array(levels + 1);
   }
 
   /** First slot of the set of `prefix` at `level`. */
@@ -98,6 +107,8 @@ export class WalkCache {
           return level - 1;
         }
       }
+      this.#missKey[level] = prefix;
+      this.#missTag[level] = tag;
     }
     return 0;
   }
@@ -113,15 +124,18 @@ export class WalkCache {
     // empty slot, else the last entry, the least recently used.
     let slot = end - 1;
     let empty = -1;
-    for (let i = base; i < end; i++) {
-      const k = keys[i];
-      if (k === prefix && this.#tags[i] === tag) {
-        slot = i;
-        empty = -1;
-        break;
+    if (this.#holes || this.#missKey[level] !== prefix || this.#missTag[level] !== tag) {
+      for (let i = base; i < end; i++) {
+        const k = keys[i];
+        if (k === prefix && this.#tags[i] === tag) {
+          slot = i;
+          empty = -1;
+          break;
+        }
+        if (k < 0 && empty < 0) empty = i;
       }
-      if (k < 0 && empty < 0) empty = i;
     }
+    this.#missKey[level] = -1;
     this.#toFront(base, empty >= 0 ? empty : slot, prefix, tag, table);
   }
 
@@ -143,6 +157,8 @@ export class WalkCache {
   /** Empties every level. */
   flushAll(): void {
     this.#keys.fill(-1);
+    this.#missKey.fill(-1);
+    this.#holes = false;
   }
 
   /** Empties every level's entries of one tag. */
@@ -150,5 +166,6 @@ export class WalkCache {
     for (let i = 0; i < this.#keys.length; i++) {
       if (this.#tags[i] === tag) this.#keys[i] = -1;
     }
+    this.#holes = true;
   }
 }
