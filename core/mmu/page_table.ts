@@ -199,6 +199,7 @@ export class PageTable {
     tableLevel.set(this.tableLevel);
     this.tableLevel = tableLevel;
   }
+
   /** Makes room for entry value `value` (a frame): 32 bits while it fits. */
   #fit(value: number): void {
     if (value > INT32_ENTRY_MAX && this.entries instanceof Int32Array) {
