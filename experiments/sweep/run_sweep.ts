@@ -235,7 +235,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
         if (reply.kind === "done") return close();
         const point = grid[reply.index] ?? {};
         if (reply.kind === "error") {
-          const where = `experiment "${experiment.id}" failed at point ${describePoint(point)}`;
+          const where = reply.index < 0
+            ? `experiment "${experiment.id}" could not load its run`
+            : `experiment "${experiment.id}" failed at point ${describePoint(point)}`;
           return fail(new SweepError(`${where}: ${reply.message}`, reply.stack));
         }
         try {
@@ -271,6 +273,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       const request: CellRequest = {
         registryUrl: options.registryUrl,
         experimentId: experiment.id,
+        ...(experiment.runModule ? { runModule: experiment.runModule } : {}),
         cost,
         points: indices.map((index) => ({ index, point: grid[index], seed: runs[index].seed })),
       };

@@ -49,6 +49,7 @@ export const TRANSLATION: TypedExperiment<TranslationPoint> = defineExperiment({
       point.workload,
     ].join("/"),
   run: runTranslation,
+  runModule: new URL("./run.ts", import.meta.url).href,
   headline: translationHeadline,
   sections: TRANSLATION_SECTIONS,
 });
