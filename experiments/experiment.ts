@@ -77,8 +77,9 @@ export interface Experiment {
   /**
    * Groups points that may share one Worker: points with equal keys run one
    * after the other in the same fresh Worker, so hot call sites see one
-   * implementation per cell (see STYLE.md, point 13). Default: every point
-   * gets its own Worker.
+   * implementation per cell (see STYLE.md, point 13); with several Workers
+   * a cell much larger than the others is cut into consecutive pieces, each
+   * in its own fresh Worker. Default: every point gets its own Worker.
    */
   cell?(point: Point): string;
   /**
