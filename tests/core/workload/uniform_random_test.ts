@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { AccessKind } from "../../../core/base/access_chunk.ts";
+import { Prng } from "../../../core/base/prng.ts";
 import { UniformRandomGenerator } from "../../../core/workload/uniform_random.ts";
+import { writeThreshold } from "../../../core/workload/workload_options.ts";
 import { assertWellFormed, collect, smallOptions } from "./_collect.ts";
 
 Deno.test("UniformRandomGenerator emits aligned in-range accesses for any options and chunk size", () => {
@@ -44,4 +46,39 @@ Deno.test("UniformRandomGenerator reaches the top of a 64 GiB footprint", () => 
   );
   assert.ok(got.byte.every((b) => b >= 0 && b + 8 <= footprintBytes && b % 8 === 0));
   assert.ok(got.byte.some((b) => b > footprintBytes * 0.99));
+});
+
+/** The stream drawn the obvious way, through Prng's own methods: the reference for the fast fill. */
+function referenceStream(
+  options: { accesses: number; footprintBytes: number; seed: number; accessBytes: number },
+): { byte: number[]; kind: number[] } {
+  const rng = new Prng(options.seed);
+  const slots = Math.floor(options.footprintBytes / options.accessBytes);
+  const threshold = writeThreshold(0.3);
+  const byte: number[] = [];
+  const kind: number[] = [];
+  for (let i = 0; i < options.accesses; i++) {
+    byte.push(rng.below(slots) * options.accessBytes);
+    kind.push(rng.nextU32() < threshold ? AccessKind.STORE : AccessKind.LOAD);
+  }
+  return { byte, kind };
+}
+
+Deno.test("UniformRandomGenerator draws the same stream as Prng.below and Prng.nextU32", () => {
+  fc.assert(
+    fc.property(smallOptions(), fc.integer({ min: 1, max: 600 }), (options, capacity) => {
+      const got = collect(new UniformRandomGenerator(options), options.baseVpn, capacity);
+      const want = referenceStream(options);
+      assert.deepEqual(got.byte, want.byte);
+      assert.deepEqual(got.kind, want.kind);
+    }),
+    { numRuns: 80 },
+  );
+  // Footprints of 2^32 slots (no shift) and above (two words a draw).
+  for (const footprintBytes of [2 ** 35, 2 ** 36]) {
+    const options = { accesses: 500, footprintBytes, seed: 5, accessBytes: 8 };
+    const got = collect(new UniformRandomGenerator(options), 0x10000);
+    assert.deepEqual(got.byte, referenceStream(options).byte, `footprint ${footprintBytes}`);
+    assert.deepEqual(got.kind, referenceStream(options).kind, `footprint ${footprintBytes}`);
+  }
 });
