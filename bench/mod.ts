@@ -166,6 +166,7 @@ for (const [i, { module, index, bench }] of selected.entries()) {
   const stats = await measureInWorker({ module, index });
   const result = {
     name: bench.name,
+    command: bench.command,
     unit: bench.unit,
     ops: bench.ops,
     target: bench.target,
@@ -183,8 +184,9 @@ console.log(table(results));
 console.log();
 for (const r of results) if (r.command) console.log(`${r.name}: each sample times ${r.command}`);
 console.log();
-for (const line of goalLines(results)) console.log(line);
-console.log();
+const goals = goalLines(results);
+for (const line of goals) console.log(line);
+if (goals.length > 0) console.log();
 console.log(JSON.stringify(
   {
     benchmarks: results.map((r) => ({

@@ -33,6 +33,8 @@ interface SimStream {
   accesses: number;
   /** Populate the footprint before the run, untimed (sim's `--populate on`). */
   populate: boolean;
+  /** mitata samples, each a whole run (default 3). */
+  samples?: number;
 }
 
 /** The sim command line of a stream, for the benchmark's name. */
@@ -65,6 +67,7 @@ function simCase(label: string, stream: SimStream): BenchCase {
     ops: stream.accesses,
     unit: "accesses",
     setup: () => ({
+      samples: stream.samples,
       fresh(): Run {
         const machine = buildMachine(config, cost);
         const { footprintBytes, accesses } = stream;
@@ -109,6 +112,8 @@ export const CASES: readonly BenchCase[] = [
     footprintBytes: 128 * 1024,
     accesses: 4_000_000,
     populate: false,
+    // A run takes ~60 ms: more samples for a stable mean.
+    samples: 10,
   }),
   simCase(STREAMS.walk, {
     options: { "walk-cache": "off", ...WALK_TLBS, ...TRANSLATION_ONLY },
