@@ -8,12 +8,15 @@
  */
 
 /**
- * A line cache in flat typed arrays: per slot a line number (-1 when empty)
- * and a time of last use (0 when empty, so that the least recently used slot
- * of a set is its first empty one while it has one). It behaves exactly like a {@linkcode Tlb} on which
- * every access is a `lookup` followed, on a miss, by an `insert` (same sets,
- * same victims), but needs one scan instead of two and a third of the
- * memory, since a line has no tag, value or flags.
+ * A line cache in one flat typed array: each set's ways hold its lines in
+ * order of last use, most recent first, empty slots (-1) last. A hit moves
+ * its line to the front; a miss drops the set's last line (its least
+ * recently used, or an empty slot while it has one) and puts the new line
+ * at the front. It behaves exactly like a {@linkcode Tlb} on which every
+ * access is a `lookup` followed, on a miss, by an `insert` (the same lines
+ * in each set after every access, so the same hits), but keeps no time
+ * stamps: one array to scan instead of two, a hit on a recently used line
+ * ends its scan early, and a set's lines sit in half the memory.
  *
  * @example A second access to the same line hits
  * ```ts
@@ -30,12 +33,9 @@ export class LineCache {
   readonly ways: number;
   /** Number of sets. */
   readonly sets: number;
-  /** Per slot: the line number held, or -1 when empty. */
+  /** Per slot: the line number held, or -1 when empty; each set most recently used first. */
   readonly lines: Float64Array;
-  /** Per slot: time of last use, for LRU; 0 while empty. */
-  readonly stamps: Float64Array;
   #mask: number;
-  #clock = 0;
 
   /**
    * Creates an empty cache.
@@ -54,44 +54,35 @@ export class LineCache {
     this.sets = entries === 0 ? 0 : entries / ways;
     this.#mask = (this.sets & (this.sets - 1)) === 0 ? this.sets - 1 : -1;
     this.lines = new Float64Array(entries).fill(-1);
-    this.stamps = new Float64Array(entries);
   }
 
   /**
    * Accesses non-negative line number `line`: on a hit marks it most
-   * recently used, on a miss fills it into the set's first empty slot or
-   * over its least recently used line.
+   * recently used, on a miss fills it over the set's least recently used
+   * line (or an empty slot).
    * @returns whether the line was present
    */
   access(line: number): boolean {
     if (this.entries === 0) return false;
     const base = (this.#mask >= 0 ? (line >>> 0) & this.#mask : line % this.sets) * this.ways;
-    const end = base + this.ways;
     const lines = this.lines;
-    const stamps = this.stamps;
-    for (let i = base; i < end; i++) {
-      if (lines[i] === line) {
-        stamps[i] = ++this.#clock;
-        return true;
-      }
-    }
-    let victim = base;
-    let oldest = stamps[base];
+    if (lines[base] === line) return true;
+    // One pass: each line moves back a way until the one accessed (a hit),
+    // or to the end, where the last (the victim) falls off (a miss).
+    const end = base + this.ways;
+    let moving = lines[base];
+    lines[base] = line;
     for (let i = base + 1; i < end; i++) {
-      const t = stamps[i];
-      if (t < oldest) {
-        victim = i;
-        oldest = t;
-      }
+      const held = lines[i];
+      lines[i] = moving;
+      if (held === line) return true;
+      moving = held;
     }
-    lines[victim] = line;
-    stamps[victim] = ++this.#clock;
     return false;
   }
 
   /** Empties the cache. */
   flushAll(): void {
     this.lines.fill(-1);
-    this.stamps.fill(0);
   }
 }

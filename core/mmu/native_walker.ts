@@ -11,7 +11,7 @@ import { PageSize } from "../base/page_size.ts";
 import { Counter, Cycle, type Stats } from "../cost/stats.ts";
 import {
   ENTRIES_PER_TABLE,
-  LEVEL_SPAN,
+  LEAF_OFFSET_MASK,
   type PageTable,
   PTE_ACCESSED,
   PTE_LEAF,
@@ -103,28 +103,47 @@ export class NativeWalker implements PageWalker {
     const pt = this.table;
     let level = pt.levels;
     let table = pt.root;
-    const start = this.#pwc.lookup(vpn, tag);
-    if (start > 0) {
-      level = start;
-      table = this.#pwc.table;
-      this.#stats.counters[Counter.WALK_CACHE_HITS]++;
-      this.#stats.cycles[Cycle.WALK_CACHE] += this.#pwcCycles;
+    const pwc = this.#pwc;
+    if (pwc.enabled) {
+      const start = pwc.lookup(vpn, tag);
+      if (start > 0) {
+        level = start;
+        table = pwc.table;
+        this.#stats.counters[Counter.WALK_CACHE_HITS]++;
+        this.#stats.cycles[Cycle.WALK_CACHE] += this.#pwcCycles;
+      }
     }
     const lo = vpn >>> 0;
     const hi = (vpn - lo) / 4294967296;
+    const memory = this.#memory;
+    // Without any cache every reference goes to memory: they are counted
+    // once per walk (levels `uncounted` down to the current one), not one by one.
+    const uncached = memory.uncached;
+    let uncounted = level;
     for (;;) {
       const index = radixIndex(lo, hi, level);
-      this.#memory.ref(pt.tableFrame[table], index);
+      if (!uncached) memory.ref(pt.tableFrame[table], index);
       const e = table * ENTRIES_PER_TABLE + index;
-      if ((pt.flags[e] & PTE_PRESENT) === 0) this.#mapper.map(pt, vpn);
-      const flags = pt.flags[e];
+      let flags = pt.flags[e];
+      if ((flags & PTE_PRESENT) === 0) {
+        if (uncached) {
+          memory.memoryRefs(uncounted - level + 1);
+          uncounted = level - 1;
+        }
+        // A first touch: the mapping it makes need not descend again.
+        if (level === 1) pt.atLeafTable(vpn, table);
+        this.#mapper.map(pt, vpn);
+        flags = pt.flags[e];
+      }
       if ((flags & PTE_LEAF) !== 0) {
-        pt.flags[e] = flags | PTE_ACCESSED;
+        // Set only when clear: a store per walk would dirty every leaf line read.
+        if ((flags & PTE_ACCESSED) === 0) pt.flags[e] = flags | PTE_ACCESSED;
         this.leafSize = (level - 1) as PageSize;
-        return pt.entries[e] + (lo & (LEVEL_SPAN[level - 1] - 1));
+        if (uncached) memory.memoryRefs(uncounted - level + 1);
+        return pt.entries[e] + (lo & LEAF_OFFSET_MASK[level]);
       }
       table = pt.entries[e];
-      this.#pwc.insert(level, vpn, tag, table);
+      if (pwc.enabled) pwc.insert(level, vpn, tag, table);
       level--;
     }
   }

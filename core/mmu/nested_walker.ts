@@ -16,7 +16,7 @@ import { Counter, Cycle, type Stats } from "../cost/stats.ts";
 import type { NativeWalker } from "./native_walker.ts";
 import {
   ENTRIES_PER_TABLE,
-  LEVEL_SPAN,
+  LEAF_OFFSET_MASK,
   type PageTable,
   PTE_ACCESSED,
   PTE_LEAF,
@@ -24,7 +24,7 @@ import {
   radixIndex,
 } from "./page_table.ts";
 import type { PageWalker } from "./page_walker.ts";
-import type { Tlb } from "./tlb.ts";
+import type { NestedTlb } from "./nested_tlb.ts";
 import type { WalkCache } from "./walk_cache.ts";
 import type { WalkMemory } from "./walk_memory.ts";
 
@@ -45,7 +45,7 @@ export interface NestedWalkerOptions {
   /** Walker of the host table (guest-physical → host-physical), with its own caches. */
   host: NativeWalker;
   /** Nested TLB: guest-physical → host-physical translations (0 entries disables it). */
-  nestedTlb: Tlb;
+  nestedTlb: NestedTlb;
   /** Where references are served from and charged. */
   memory: WalkMemory;
   /** Counters and cycles. */
@@ -64,7 +64,7 @@ export interface NestedWalkerOptions {
  * import { NestedWalker } from "./nested_walker.ts";
  * import { NativeWalker } from "./native_walker.ts";
  * import { PageTable } from "./page_table.ts";
- * import { Tlb } from "./tlb.ts";
+ * import { NestedTlb } from "./nested_tlb.ts";
  * import { WalkCache } from "./walk_cache.ts";
  * import { WalkMemory } from "./walk_memory.ts";
  * import { BumpFrameAllocator } from "../mem/frame_allocator.ts";
@@ -79,7 +79,7 @@ export interface NestedWalkerOptions {
  * });
  * const walker = new NestedWalker(new PageTable(4, guestFrames), {
  *   guestFrames, guestPageSize: 0, guestWalkCache: new WalkCache(4, 0, 1), host,
- *   nestedTlb: new Tlb(0, 1), memory, stats, walkCacheHitCycles: 1, nestedTlbHitCycles: 1,
+ *   nestedTlb: new NestedTlb(0, 1), memory, stats, walkCacheHitCycles: 1, nestedTlbHitCycles: 1,
  * });
  * walker.walk(0x1234, 0);
  * if (stats.counters[Counter.WALK_REFS] !== 24) throw new Error();
@@ -93,7 +93,7 @@ export class NestedWalker implements PageWalker {
   #mapper: DemandMapper;
   #pwc: WalkCache;
   #host: NativeWalker;
-  #ntlb: Tlb;
+  #ntlb: NestedTlb;
   #memory: WalkMemory;
   #stats: Stats;
   #pwcCycles: number;
@@ -129,30 +129,38 @@ export class NestedWalker implements PageWalker {
     const pt = this.guest;
     let level = pt.levels;
     let table = pt.root;
-    const start = this.#pwc.lookup(vpn, tag);
-    if (start > 0) {
-      level = start;
-      table = this.#pwc.table;
-      this.#stats.counters[Counter.WALK_CACHE_HITS]++;
-      this.#stats.cycles[Cycle.WALK_CACHE] += this.#pwcCycles;
+    const pwc = this.#pwc;
+    if (pwc.enabled) {
+      const start = pwc.lookup(vpn, tag);
+      if (start > 0) {
+        level = start;
+        table = pwc.table;
+        this.#stats.counters[Counter.WALK_CACHE_HITS]++;
+        this.#stats.cycles[Cycle.WALK_CACHE] += this.#pwcCycles;
+      }
     }
     const lo = vpn >>> 0;
     const hi = (vpn - lo) / 4294967296;
+    const memory = this.#memory;
     for (;;) {
       const index = radixIndex(lo, hi, level);
-      this.#memory.ref(this.#hostFrame(pt.tableFrame[table]), index);
+      memory.ref(this.#hostFrame(pt.tableFrame[table]), index);
       const e = table * ENTRIES_PER_TABLE + index;
-      if ((pt.flags[e] & PTE_PRESENT) === 0) this.#mapper.map(pt, vpn);
-      const flags = pt.flags[e];
+      let flags = pt.flags[e];
+      if ((flags & PTE_PRESENT) === 0) {
+        this.#mapper.map(pt, vpn);
+        flags = pt.flags[e];
+      }
       if ((flags & PTE_LEAF) !== 0) {
-        pt.flags[e] = flags | PTE_ACCESSED;
+        // Set only when clear: a store per walk would dirty every leaf line read.
+        if ((flags & PTE_ACCESSED) === 0) pt.flags[e] = flags | PTE_ACCESSED;
         const guestSize = level - 1;
-        const data = this.#hostFrame(pt.entries[e] + (lo & (LEVEL_SPAN[guestSize] - 1)));
+        const data = this.#hostFrame(pt.entries[e] + (lo & LEAF_OFFSET_MASK[level]));
         this.leafSize = (guestSize < this.#hostSize ? guestSize : this.#hostSize) as PageSize;
         return data;
       }
       table = pt.entries[e];
-      this.#pwc.insert(level, vpn, tag, table);
+      if (pwc.enabled) pwc.insert(level, vpn, tag, table);
       level--;
     }
   }
@@ -172,24 +180,17 @@ export class NestedWalker implements PageWalker {
   /** Guest-physical frame → host frame, through the nested TLB or a host walk. */
   #hostFrame(frame: number): number {
     const ntlb = this.#ntlb;
-    for (let size = 0; size < 3; size++) {
-      if (ntlb.sizeCounts[size] === 0) continue;
-      const span = LEVEL_SPAN[size];
-      const page = Math.floor(frame / span);
-      const slot = ntlb.lookup(page, size, 0);
-      if (slot >= 0) {
-        this.#stats.counters[Counter.NESTED_TLB_HITS]++;
-        this.#stats.cycles[Cycle.NESTED_TLB] += this.#ntlbCycles;
-        this.#hostSize = size as PageSize;
-        return ntlb.values[slot] + (frame - page * span);
-      }
+    const cached = ntlb.translate(frame);
+    if (cached >= 0) {
+      this.#stats.counters[Counter.NESTED_TLB_HITS]++;
+      this.#stats.cycles[Cycle.NESTED_TLB] += this.#ntlbCycles;
+      this.#hostSize = ntlb.size as PageSize;
+      return cached;
     }
     this.#stats.counters[Counter.NESTED_TLB_MISSES]++;
     const host = this.#host.walk(frame, 0);
     const size = this.#host.leafSize;
-    const span = LEVEL_SPAN[size];
-    const page = Math.floor(frame / span);
-    ntlb.insert(page, size, 0, host - (frame - page * span), 0);
+    ntlb.insert(frame, size, host);
     this.#hostSize = size;
     return host;
   }

@@ -34,6 +34,15 @@ export const ENTRIES_PER_TABLE = 512;
 /** 4 KiB pages spanned by one entry at each level (index = level − 1). */
 export const LEVEL_SPAN: readonly number[] = [1, 512, 262144, 134217728, 68719476736];
 
+/**
+ * Per level (1 to 3, where leaves may sit): the mask of the 4 KiB page
+ * number's bits that select the 4 KiB page inside a leaf of that level.
+ */
+export const LEAF_OFFSET_MASK: Int32Array = Int32Array.from([0, 0, 511, 262143, 0, 0]);
+
+/** Largest entry value a table keeps in 32 bits. */
+const INT32_ENTRY_MAX = 0x7fffffff;
+
 /** Thrown when a mapping request conflicts with the table's current contents. */
 export class MappingError extends Error {
   /**
@@ -90,8 +99,15 @@ export function radixIndex(lo: number, hi: number, level: number): number {
 export class PageTable {
   /** Radix depth: 4 or 5. */
   readonly levels: number;
-  /** Per entry: child table id (non-leaf) or first 4 KiB frame of the page (leaf). */
-  entries: Float64Array;
+  /**
+   * Per entry: child table id (non-leaf) or first 4 KiB frame of the page
+   * (leaf). Held in 32 bits while every value fits (frames below 2^31, 8 TiB):
+   * a walk's leaf entry is a cache miss, and half the bytes per entry make
+   * it a nearer one (with 1 Mi leaves, a 4 MiB array instead of 8 MiB).
+   * Widened to 64-bit floats, in place, the first time a larger frame is
+   * written: only the element type changes, never a value.
+   */
+  entries: Int32Array | Float64Array;
   /** Per entry: `PTE_*` flags. */
   flags: Uint8Array;
   /** Per table id: physical 4 KiB frame holding the table page. */
@@ -126,7 +142,7 @@ export class PageTable {
     this.levels = levels;
     this.#frames = frames;
     const capacity = 16;
-    this.entries = new Float64Array(capacity * ENTRIES_PER_TABLE);
+    this.entries = new Int32Array(capacity * ENTRIES_PER_TABLE);
     this.flags = new Uint8Array(capacity * ENTRIES_PER_TABLE);
     this.tableFrame = new Float64Array(capacity);
     this.tableLevel = new Uint8Array(capacity);
@@ -141,6 +157,7 @@ export class PageTable {
   #newTable(level: number): number {
     if (this.tableCount === this.tableFrame.length) this.#grow(this.tableFrame.length * 2);
     const id = this.tableCount++;
+    this.#fit(id);
     this.tableFrame[id] = this.#frames.alloc(PageSize.SIZE_4K);
     this.tableLevel[id] = level;
     return id;
@@ -167,7 +184,9 @@ export class PageTable {
 
   /** Room for `capacity` table pages (more than now), their contents kept. */
   #grow(capacity: number): void {
-    const entries = new Float64Array(capacity * ENTRIES_PER_TABLE);
+    const entries = this.entries instanceof Int32Array
+      ? new Int32Array(capacity * ENTRIES_PER_TABLE)
+      : new Float64Array(capacity * ENTRIES_PER_TABLE);
     entries.set(this.entries);
     this.entries = entries;
     const flags = new Uint8Array(capacity * ENTRIES_PER_TABLE);
@@ -179,6 +198,13 @@ export class PageTable {
     const tableLevel = new Uint8Array(capacity);
     tableLevel.set(this.tableLevel);
     this.tableLevel = tableLevel;
+  }
+
+  /** Makes room for entry value `value` (a frame): 32 bits while it fits. */
+  #fit(value: number): void {
+    if (value > INT32_ENTRY_MAX && this.entries instanceof Int32Array) {
+      this.entries = Float64Array.from(this.entries);
+    }
   }
 
   /**
@@ -223,6 +249,7 @@ export class PageTable {
     if ((f & PTE_PRESENT) !== 0 && (f & PTE_LEAF) === 0) {
       throw new MappingError(`page ${vpn}: a table is mapped where a ${size} leaf should go`);
     }
+    this.#fit(frame);
     this.entries[e] = frame;
     this.flags[e] = (flags | PTE_PRESENT | PTE_LEAF) & 0xff;
   }
@@ -306,7 +333,7 @@ export class PageTable {
       }
       // The table of leaves is there: fill it up to its end or the range's.
       const stop = Math.min(end, page - page % tableSpan + tableSpan);
-      const entries = this.entries;
+      let entries = this.entries;
       const entryFlags = this.flags;
       let e = table * ENTRIES_PER_TABLE + radixIndex(lo, hi, leafLevel);
       for (; page < stop; page += span, e++) {
@@ -319,7 +346,12 @@ export class PageTable {
           }
           continue;
         }
-        entries[e] = frames.alloc(size);
+        const frame = frames.alloc(size);
+        if (frame > INT32_ENTRY_MAX) {
+          this.#fit(frame);
+          entries = this.entries;
+        }
+        entries[e] = frame;
         entryFlags[e] = leafFlags;
         mapped++;
       }
@@ -353,6 +385,31 @@ export class PageTable {
       table = this.entries[e];
     }
     return -1;
+  }
+
+  /**
+   * Tells the table that `table` is the table of 4K leaves for the 512 pages
+   * around 4 KiB page `vpn`, as a walk that just descended to it knows: a
+   * mapping or lookup of those pages that follows (the first-touch mapping
+   * of an entry the walk found not present) then skips the descent. `table`
+   * must be linked on that path (a walk's word for it, not a guess).
+   *
+   * @example
+   * ```ts
+   * import { PageTable } from "./page_table.ts";
+   * import { BumpFrameAllocator } from "../mem/frame_allocator.ts";
+   * const table = new PageTable(4, new BumpFrameAllocator());
+   * table.map(0x1200, 7, 0, 0); // creates the table of leaves for pages 0x1200-0x13ff
+   * const leaves = table.tableCount - 1;
+   * table.map(0x999000, 8, 0, 0); // elsewhere
+   * table.atLeafTable(0x1234, leaves);
+   * table.map(0x1234, 9, 0, 0);
+   * if (table.translate(0x1234) !== 9) throw new Error();
+   * ```
+   */
+  atLeafTable(vpn: number, table: number): void {
+    const lo = vpn >>> 0;
+    this.#moveCursor(lo, (vpn - lo) / 4294967296, table);
   }
 
   /** The table of 4K leaves for the 512 pages of `lo`, `hi` is `table`. */
@@ -426,6 +483,7 @@ export class PageTable {
       this.releasedTables++;
       this.#dropCursor();
     }
+    this.#fit(frame);
     this.entries[e] = frame;
     this.flags[e] = (flags | PTE_PRESENT | PTE_LEAF) & 0xff;
     return released;
@@ -490,6 +548,7 @@ export class PageTable {
     const child = this.#newTable(level - 1);
     const span = LEVEL_SPAN[level - 2];
     const base = child * ENTRIES_PER_TABLE;
+    this.#fit(first + (ENTRIES_PER_TABLE - 1) * span);
     for (let i = 0; i < ENTRIES_PER_TABLE; i++) {
       this.entries[base + i] = first + i * span;
       this.flags[base + i] = f;

@@ -7,12 +7,23 @@
  * @module
  */
 
-import { LEVEL_SPAN } from "./page_table.ts";
-import { Tlb } from "./tlb.ts";
+/** 2^(−9 (level − 1)): the prefix of a 4 KiB page number at `level` is `floor(vpn × this)`, exactly. */
+const PREFIX_SCALE: Float64Array = Float64Array.from([0, 1, 2 ** -9, 2 ** -18, 2 ** -27, 2 ** -36]);
 
 /**
  * The page-walk caches of one walker. A hit at level `L` yields the id of the
  * level `L − 1` table, so the walk reads only levels `L − 1` down to the leaf.
+ *
+ * Each level is a set-associative, true-LRU cache that holds exactly what a
+ * {@linkcode Tlb} of the same geometry keyed by the level's prefix would
+ * (tests check it against a reference TLB per level), but every level lives
+ * in one set of flat arrays, the prefix is taken by an exact multiplication
+ * rather than a division, and each set keeps its entries in order of last
+ * use, most recent first: a hit moves its entry to the front, a fill takes
+ * the set's first empty slot or else its last entry (the least recently
+ * used) and puts the new one in front. No time stamps: no search for the
+ * oldest, and a walk that takes the same upper entry as the one before
+ * finds it in the first way.
  *
  * @example Cache the PD pointer of a walk and skip to it
  * ```ts
@@ -25,9 +36,24 @@ import { Tlb } from "./tlb.ts";
 export class WalkCache {
   /** Table id found by the last hit of {@linkcode WalkCache.lookup}. */
   table = 0;
+  /** Whether the caches hold anything at all (false: 0 entries per level). */
+  readonly enabled: boolean;
   #levels: number;
-  #caches: Tlb[];
-  #enabled: boolean;
+  #ways: number;
+  #sets: number;
+  // Sets − 1 when a power of two (index by mask), else −1 (index by modulo).
+  #mask: number;
+  // Per slot (level L's slots start at (L − 2) × entries): prefix, or −1 when empty.
+  #keys: Float64Array;
+  #tags: Int32Array;
+  #values: Float64Array;
+  // Per level: the prefix and tag its last lookup missed (−1: none since, or
+  // a fill came between). A walk that misses a level fills it next; while no
+  // set has an empty slot before a full one (only flushTag leaves such holes),
+  // that fill takes the set's last slot without a search.
+  #missKey: Float64Array;
+  #missTag: Int32Array;
+  #holes = false;
 
   /**
    * Creates empty caches, one per cached upper level.
@@ -36,12 +62,29 @@ export class WalkCache {
    * @param ways associativity of each level's cache
    */
   constructor(levels: number, entries: number, ways: number) {
-    this.#levels = levels;
-    this.#enabled = entries > 0;
-    this.#caches = [];
-    for (let level = 0; level <= levels; level++) {
-      this.#caches.push(new Tlb(level >= 2 ? entries : 0, ways));
+    if (!Number.isInteger(entries) || entries < 0) {
+      throw new RangeError(`walk cache entries must be a non-negative integer, got ${entries}`);
     }
+    if (entries > 0 && (!Number.isInteger(ways) || ways < 1 || entries % ways !== 0)) {
+      throw new RangeError(`walk cache ways must divide entries (${entries}), got ${ways}`);
+    }
+    this.#levels = levels;
+    this.enabled = entries > 0;
+    this.#ways = entries === 0 ? 1 : ways;
+    this.#sets = entries === 0 ? 0 : entries / ways;
+    this.#mask = (this.#sets & (this.#sets - 1)) === 0 ? this.#sets - 1 : -1;
+    const slots = entries * (levels - 1);
+    this.#keys = new Float64Array(slots).fill(-1);
+    this.#tags = new Int32Array(slots);
+    this.#values = new Float64Array(slots);
+    this.#missKey = new Float64Array(levels + 1).fill(-1);
+    this.#missTag = new Int32Array(levels + 1);
+  }
+
+  /** First slot of the set of `prefix` at `level`. */
+  #base(level: number, prefix: number): number {
+    const set = this.#mask >= 0 ? (prefix >>> 0) & this.#mask : prefix % this.#sets;
+    return ((level - 2) * this.#sets + set) * this.#ways;
   }
 
   /**
@@ -49,31 +92,80 @@ export class WalkCache {
    * @returns the level the walk must start at (its table id in {@linkcode WalkCache.table}), or 0 on a miss
    */
   lookup(vpn: number, tag: number): number {
-    if (!this.#enabled) return 0;
+    if (!this.enabled) return 0;
+    const keys = this.#keys;
+    const tags = this.#tags;
     for (let level = 2; level <= this.#levels; level++) {
-      const cache = this.#caches[level];
-      const slot = cache.lookup(Math.floor(vpn / LEVEL_SPAN[level - 1]), 0, tag);
-      if (slot >= 0) {
-        this.table = cache.values[slot];
-        return level - 1;
+      const prefix = Math.floor(vpn * PREFIX_SCALE[level]);
+      const base = this.#base(level, prefix);
+      const end = base + this.#ways;
+      for (let i = base; i < end; i++) {
+        if (keys[i] === prefix && tags[i] === tag) {
+          const table = this.#values[i];
+          this.#toFront(base, i, prefix, tag, table);
+          this.table = table;
+          return level - 1;
+        }
       }
+      this.#missKey[level] = prefix;
+      this.#missTag[level] = tag;
     }
     return 0;
   }
 
   /** Caches that the level-`level` entry on `vpn`'s path points to table `table`. */
   insert(level: number, vpn: number, tag: number, table: number): void {
-    if (!this.#enabled) return;
-    this.#caches[level].insert(Math.floor(vpn / LEVEL_SPAN[level - 1]), 0, tag, table, 0);
+    if (!this.enabled) return;
+    const prefix = Math.floor(vpn * PREFIX_SCALE[level]);
+    const base = this.#base(level, prefix);
+    const end = base + this.#ways;
+    const keys = this.#keys;
+    // As a TLB fill: the entry already holding the prefix, else the first
+    // empty slot, else the last entry, the least recently used.
+    let slot = end - 1;
+    let empty = -1;
+    if (this.#holes || this.#missKey[level] !== prefix || this.#missTag[level] !== tag) {
+      for (let i = base; i < end; i++) {
+        const k = keys[i];
+        if (k === prefix && this.#tags[i] === tag) {
+          slot = i;
+          empty = -1;
+          break;
+        }
+        if (k < 0 && empty < 0) empty = i;
+      }
+    }
+    this.#missKey[level] = -1;
+    this.#toFront(base, empty >= 0 ? empty : slot, prefix, tag, table);
+  }
+
+  /** Drops slot `slot` of the set at `base`, moves the ones before it back a way, and puts the entry in front. */
+  #toFront(base: number, slot: number, prefix: number, tag: number, table: number): void {
+    const keys = this.#keys;
+    const tags = this.#tags;
+    const values = this.#values;
+    for (let i = slot; i > base; i--) {
+      keys[i] = keys[i - 1];
+      tags[i] = tags[i - 1];
+      values[i] = values[i - 1];
+    }
+    keys[base] = prefix;
+    tags[base] = tag;
+    values[base] = table;
   }
 
   /** Empties every level. */
   flushAll(): void {
-    for (const cache of this.#caches) cache.flushAll();
+    this.#keys.fill(-1);
+    this.#missKey.fill(-1);
+    this.#holes = false;
   }
 
   /** Empties every level's entries of one tag. */
   flushTag(tag: number): void {
-    for (const cache of this.#caches) cache.flushTag(tag);
+    for (let i = 0; i < this.#keys.length; i++) {
+      if (this.#tags[i] === tag) this.#keys[i] = -1;
+    }
+    this.#holes = true;
   }
 }

@@ -38,6 +38,12 @@ export class WalkMemory {
   #memoryCycles: number;
   #port: CachePort | null;
   #cacheable: boolean;
+  /**
+   * Every reference goes to memory (caches off and no PTE cache, or caches
+   * on with page-table entries not cacheable): a walker may then charge
+   * several at once with {@linkcode WalkMemory.memoryRefs}.
+   */
+  readonly uncached: boolean;
 
   /**
    * Creates the walk memory with an empty PTE cache, or over a vCPU's caches.
@@ -52,6 +58,7 @@ export class WalkMemory {
       new LineCache(this.#port === null ? options.lines : 0, options.ways);
     this.#hitCycles = options.hitCycles;
     this.#memoryCycles = options.memoryCycles;
+    this.uncached = this.#port === null ? this.#cache.entries === 0 : !this.#cacheable;
   }
 
   /**
@@ -88,18 +95,53 @@ export class WalkMemory {
   ref(frame: number, index: number): void {
     const counters = this.#stats.counters;
     counters[Counter.WALK_REFS]++;
-    const line = frame * 64 + (index >>> 3);
     if (this.#port !== null) {
-      this.#throughCaches(this.#port, line);
+      this.#throughCaches(this.#port, frame * 64 + (index >>> 3));
       return;
     }
-    if (this.#cache.access(line)) {
+    if (this.uncached) {
+      counters[Counter.WALK_REFS_MEMORY]++;
+      this.#stats.cycles[Cycle.WALK_MEMORY] += this.#memoryCycles;
+      return;
+    }
+    if (this.#cache.access(frame * 64 + (index >>> 3))) {
       counters[Counter.WALK_REFS_PTE_CACHE]++;
       this.#stats.cycles[Cycle.WALK_PTE_CACHE] += this.#hitCycles;
     } else {
       counters[Counter.WALK_REFS_MEMORY]++;
       this.#stats.cycles[Cycle.WALK_MEMORY] += this.#memoryCycles;
     }
+  }
+
+  /**
+   * Charges `count` references of an {@linkcode WalkMemory.uncached} walk
+   * memory at once: what `count` calls of {@linkcode WalkMemory.ref} would
+   * charge, to the last bit (one by one where memory cycles are fractional).
+   *
+   * @example
+   * ```ts
+   * import { WalkMemory } from "./walk_memory.ts";
+   * import { Counter, Cycle, Stats } from "../cost/stats.ts";
+   * const stats = new Stats();
+   * new WalkMemory(stats, { lines: 0, ways: 1, hitCycles: 14, memoryCycles: 189 }).memoryRefs(4);
+   * if (stats.counters[Counter.WALK_REFS_MEMORY] !== 4 || stats.cycles[Cycle.WALK_MEMORY] !== 756) {
+   *   throw new Error();
+   * }
+   * ```
+   */
+  memoryRefs(count: number): void {
+    const counters = this.#stats.counters;
+    counters[Counter.WALK_REFS] += count;
+    counters[Counter.WALK_REFS_MEMORY] += count;
+    let each = this.#memoryCycles;
+    if (this.#port !== null) {
+      counters[Counter.WALK_REFS_L1D + CacheLevel.DRAM] += count;
+      each = this.#port.walkCycles[CacheLevel.DRAM];
+    }
+    const cycles = this.#stats.cycles;
+    // Whole cycles sum exactly in any grouping; fractional ones are added one by one, as ref does.
+    if (Number.isInteger(each)) cycles[Cycle.WALK_MEMORY] += count * each;
+    else for (let i = 0; i < count; i++) cycles[Cycle.WALK_MEMORY] += each;
   }
 
   #throughCaches(port: CachePort, line: number): void {

@@ -11,7 +11,7 @@
 
 import { CountedMapper } from "../mmu/demand_mapper.ts";
 import { NestedWalker } from "../mmu/nested_walker.ts";
-import { Tlb } from "../mmu/tlb.ts";
+import { NestedTlb } from "../mmu/nested_tlb.ts";
 import type { WalkMemory } from "../mmu/walk_memory.ts";
 import { PageSize } from "../base/page_size.ts";
 import { ExitReason } from "../base/exit_reason.ts";
@@ -57,8 +57,8 @@ export class NestedPlatform extends HardwarePlatform {
       guestWalkCache: HardwarePlatform.walkCache(options),
       host: hostWalker,
       nestedTlb: options.nestedTlb
-        ? new Tlb(cost.nestedTlb.entries, cost.nestedTlb.ways)
-        : new Tlb(0, 1),
+        ? new NestedTlb(cost.nestedTlb.entries, cost.nestedTlb.ways)
+        : new NestedTlb(0, 1),
       memory,
       stats,
       walkCacheHitCycles: cost.walkCacheHitCycles,

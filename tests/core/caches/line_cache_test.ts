@@ -51,30 +51,36 @@ const geometry = fc.oneof(
   fc.constant([12, 4]),
   fc.constant([16, 4]),
   fc.constant([6, 1]),
+  fc.constant([32, 16]),
+  fc.constant([24, 8]),
 );
 
 Deno.test("LineCache agrees with the reference model and with a Tlb used as lookup-then-insert", () => {
   fc.assert(
-    fc.property(geometry, fc.array(op, { maxLength: 300 }), ([entries, ways], ops) => {
-      const fast = new LineCache(entries, ways);
-      const ref = new ReferenceTlb(entries, ways);
-      const tlb = new Tlb(entries, ways);
-      for (const o of ops) {
-        if (o.op === "flushAll") {
-          fast.flushAll();
-          ref.flushAll();
-          tlb.flushAll();
-          continue;
+    fc.property(
+      geometry,
+      fc.array(op, { minLength: 50, maxLength: 300 }),
+      ([entries, ways], ops) => {
+        const fast = new LineCache(entries, ways);
+        const ref = new ReferenceTlb(entries, ways);
+        const tlb = new Tlb(entries, ways);
+        for (const o of ops) {
+          if (o.op === "flushAll") {
+            fast.flushAll();
+            ref.flushAll();
+            tlb.flushAll();
+            continue;
+          }
+          const hit = fast.access(o.line);
+          const want = ref.lookup(o.line, 0, 0) !== undefined;
+          if (!want) ref.insert(o.line, 0, 0, 0, false);
+          const tlbHit = tlb.lookup(o.line, 0, 0) >= 0;
+          if (!tlbHit) tlb.insert(o.line, 0, 0, 0, 0);
+          assert.equal(hit, want);
+          assert.equal(hit, tlbHit);
         }
-        const hit = fast.access(o.line);
-        const want = ref.lookup(o.line, 0, 0) !== undefined;
-        if (!want) ref.insert(o.line, 0, 0, 0, false);
-        const tlbHit = tlb.lookup(o.line, 0, 0) >= 0;
-        if (!tlbHit) tlb.insert(o.line, 0, 0, 0, 0);
-        assert.equal(hit, want);
-        assert.equal(hit, tlbHit);
-      }
-    }),
+      },
+    ),
     { numRuns: 300 },
   );
 });

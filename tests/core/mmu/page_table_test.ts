@@ -92,7 +92,11 @@ Deno.test("PageTable agrees with a map-based reference on random map/unmap/trans
       op: fc.constant("map" as const),
       where,
       size,
-      frame: fc.integer({ min: 0, max: 1000 }),
+      // Now and then a frame past 2^31 (8 TiB), which widens the entries to 64 bits.
+      frame: fc.oneof(
+        { weight: 9, arbitrary: fc.integer({ min: 0, max: 1000 }) },
+        { weight: 1, arbitrary: fc.integer({ min: 2 ** 22, max: 2 ** 26 }) },
+      ),
     }),
     fc.record({ op: fc.constant("unmap" as const), where }),
     fc.record({ op: fc.constant("translate" as const), where }),
@@ -135,4 +139,19 @@ Deno.test("BumpFrameAllocator never hands out a frame twice and aligns every siz
       for (let i = 1; i < taken.length; i++) assert.ok(taken[i][0] >= taken[i - 1][1]);
     }),
   );
+});
+
+Deno.test("PageTable keeps entries in 32 bits until a frame needs more, then widens keeping every value", () => {
+  const frames = new BumpFrameAllocator();
+  const table = new PageTable(4, frames);
+  table.mapRange(0, 1024, 0, 0, frames);
+  assert.ok(table.entries instanceof Int32Array);
+  const before = Array.from({ length: 1024 }, (_, p) => table.translate(p));
+  table.map(0x40000, 2 ** 40, 2, 0); // a 1G page at frame 2^40 (4 PiB)
+  assert.ok(table.entries instanceof Float64Array);
+  assert.equal(table.translate(0x40000 + 5), 2 ** 40 + 5);
+  assert.deepEqual(Array.from({ length: 1024 }, (_, p) => table.translate(p)), before);
+  table.split(0x40000, 3);
+  assert.equal(table.translate(0x40000 + 513), 2 ** 40 + 513);
+  assert.equal(table.lastSize, 1);
 });
