@@ -1,15 +1,12 @@
 // Simulator speed of the workload layer: lackey trace parsing in lines per
 // second (from memory, so only the parser is timed, not the disk) and the
 // synthetic generators' fill speed in accesses per second.
-//
-// Standalone: `deno run --allow-env --allow-sys bench/workload_bench.ts` prints mitata's table and a
-// JSON summary. `bench/mod.ts` can instead call workloadBenchmarks() and run
-// mitata itself.
-import { bench, do_not_optimize, run } from "mitata";
+import { do_not_optimize } from "mitata";
 import { createAccessChunk } from "../core/base/access_chunk.ts";
 import { LackeyParser } from "../core/workload/lackey.ts";
 import { Prng } from "../core/base/prng.ts";
-import { createWorkload, WORKLOADS } from "../core/workload/workloads.ts";
+import { createWorkload, type WorkloadName, WORKLOADS } from "../core/workload/workloads.ts";
+import type { BenchCase } from "./bench_case.ts";
 
 /** Lines in the synthetic lackey trace parsed by each timed call. */
 export const LACKEY_LINES = 2_000_000;
@@ -50,57 +47,56 @@ export function syntheticLackeyText(lines: number, seed = 1): Uint8Array {
   return new TextEncoder().encode(parts.join("\n") + "\n");
 }
 
-/**
- * Registers the workload benchmarks with mitata.
- *
- * @returns each benchmark's name and how many operations (trace lines or
- *   accesses) one timed call performs, to turn mitata's times into rates.
- */
-export function workloadBenchmarks(): Record<string, number> {
-  const opsPerCall: Record<string, number> = {};
-
-  const text = syntheticLackeyText(LACKEY_LINES);
-  const chunk = createAccessChunk();
-  const lackeyName = `lackey: parse ${LACKEY_LINES / 1e6}M lines in ${
-    FEED_BYTES / 1024
-  } KiB blocks`;
-  opsPerCall[lackeyName] = LACKEY_LINES;
-  bench(lackeyName, () => {
-    const parser = new LackeyParser({ source: "bench" });
-    for (let at = 0; at < text.length; at += FEED_BYTES) {
-      parser.feed(text.subarray(at, at + FEED_BYTES));
-      while (parser.parse(chunk)) chunk.length = 0;
-    }
-    parser.end();
-    while (parser.parse(chunk)) chunk.length = 0;
-    chunk.length = 0;
-    do_not_optimize(parser.counts);
-  });
-
-  for (const name of Object.keys(WORKLOADS)) {
-    const gen = createWorkload(name, {
-      accesses: Number.MAX_SAFE_INTEGER,
-      footprintBytes: 4 * 2 ** 30,
-      seed: 1,
-    });
-    const out = createAccessChunk(GENERATOR_CHUNK);
-    const label = `workload: ${name} fill over 4 GiB`;
-    opsPerCall[label] = GENERATOR_CHUNK;
-    bench(label, () => {
-      gen.fill(out);
-      do_not_optimize(out.vpn);
-    });
-  }
-  return opsPerCall;
+function lackeyCase(): BenchCase {
+  return {
+    name: `lackey: parse ${LACKEY_LINES / 1e6}M lines in ${FEED_BYTES / 1024} KiB blocks`,
+    ops: LACKEY_LINES,
+    unit: "lines",
+    target: 5e6,
+    setup() {
+      const text = syntheticLackeyText(LACKEY_LINES);
+      const chunk = createAccessChunk();
+      return {
+        run() {
+          const parser = new LackeyParser({ source: "bench" });
+          for (let at = 0; at < text.length; at += FEED_BYTES) {
+            parser.feed(text.subarray(at, at + FEED_BYTES));
+            while (parser.parse(chunk)) chunk.length = 0;
+          }
+          parser.end();
+          while (parser.parse(chunk)) chunk.length = 0;
+          chunk.length = 0;
+          return do_not_optimize(parser.counts);
+        },
+      };
+    },
+  };
 }
 
-if (import.meta.main) {
-  const opsPerCall = workloadBenchmarks();
-  const { benchmarks } = await run();
-  const summary = benchmarks.map((b) => {
-    const stats = b.runs[0]?.stats;
-    const ops = opsPerCall[b.alias] ?? 1;
-    return { name: b.alias, per_second: stats ? Math.round(ops / (stats.avg / 1e9)) : 0 };
-  });
-  console.log(JSON.stringify({ benchmarks: summary }, null, 2));
+function generatorCase(name: WorkloadName): BenchCase {
+  return {
+    name: `workload: ${name} fill over 4 GiB`,
+    ops: GENERATOR_CHUNK,
+    unit: "accesses",
+    setup() {
+      const gen = createWorkload(name, {
+        accesses: Number.MAX_SAFE_INTEGER,
+        footprintBytes: 4 * 2 ** 30,
+        seed: 1,
+      });
+      const out = createAccessChunk(GENERATOR_CHUNK);
+      return {
+        run() {
+          gen.fill(out);
+          return do_not_optimize(out.vpn);
+        },
+      };
+    },
+  };
 }
+
+/** Trace parsing in lines per second, then each synthetic generator's fill rate. */
+export const CASES: readonly BenchCase[] = [
+  lackeyCase(),
+  ...(Object.keys(WORKLOADS) as WorkloadName[]).map(generatorCase),
+];

@@ -44,6 +44,12 @@ export interface ExperimentDefinition<S extends ParameterSpecs> {
   withTraces?(grid: readonly PointOf<S>[], traces: readonly string[]): PointOf<S>[];
   /** Runs one point; returns measurements only. Must depend on nothing but its arguments. */
   run(point: PointOf<S>, context: RunContext): Row | Promise<Row>;
+  /**
+   * URL of a module that exports `run` under its own name (`run.name`) and
+   * does not import the report's modules: sweep Workers load only it (see
+   * {@linkcode Experiment.runModule}). Absent: Workers load the registry.
+   */
+  runModule?: string;
   /** Report sections, in order. */
   sections: readonly ReportSection[];
   /** The finding in one sentence, computed from the rows, for the index page. */
@@ -113,6 +119,14 @@ export function defineExperiment<const S extends ParameterSpecs>(
     headline: definition.headline,
     parsePoint: parse,
   };
+  if (definition.runModule !== undefined) {
+    if (run.name === "" || run.name === "run") {
+      throw new TypeError(
+        `experiment "${id}": runModule needs run to be a named export of it, got a function named "${run.name}"`,
+      );
+    }
+    experiment.runModule = { url: definition.runModule, name: run.name };
+  }
   if (cell) experiment.cell = (point) => cell(parse(point));
   if (withTraces) experiment.withTraces = (grid, traces) => withTraces(grid.map(parse), traces);
   return experiment;

@@ -47,6 +47,14 @@ export interface RunContext {
   cost: CostModel;
 }
 
+/** A module export that runs an experiment's points (see {@linkcode Experiment.runModule}). */
+export interface RunModule {
+  /** URL of the module, e.g. `new URL("./run.ts", import.meta.url).href`. */
+  readonly url: string;
+  /** Name of the export, a function `(point, context) => row` like {@linkcode Experiment.run}. */
+  readonly name: string;
+}
+
 /**
  * An experiment as the sweep runner, the Workers and the CLI see it: points
  * are JSON records. Experiments are written with `defineExperiment`
@@ -69,8 +77,9 @@ export interface Experiment {
   /**
    * Groups points that may share one Worker: points with equal keys run one
    * after the other in the same fresh Worker, so hot call sites see one
-   * implementation per cell (see STYLE.md, point 13). Default: every point
-   * gets its own Worker.
+   * implementation per cell (see STYLE.md, point 13); with several Workers
+   * a cell much larger than the others is cut into consecutive pieces, each
+   * in its own fresh Worker. Default: every point gets its own Worker.
    */
   cell?(point: Point): string;
   /**
@@ -89,6 +98,14 @@ export interface Experiment {
   parsePoint?(point: Point): Point;
   /** Runs one point; returns measurements only (the runner adds parameters and provenance). */
   run(point: Point, context: RunContext): Row | Promise<Row>;
+  /**
+   * Where sweep Workers find the run without the report's modules: the URL
+   * of a module and the name of its export that runs a checked point as
+   * `run` does. Observable Plot and d3 take a Worker about 80 ms to load,
+   * longer than many cells take to run. Absent: Workers import the registry
+   * and call `run`.
+   */
+  runModule?: RunModule;
   /** Report sections, in order. */
   sections: readonly ReportSection[];
   /** The finding in one sentence, computed from the rows, for the index page. */

@@ -26,6 +26,7 @@ export {
   type ReportSection,
   type Row,
   type RunContext,
+  type RunModule,
   type Value,
 } from "./experiment.ts";
 export {

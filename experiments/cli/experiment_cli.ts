@@ -8,17 +8,19 @@
 
 import { parseArgs } from "node:util";
 import type { Experiment, GridSize } from "../experiment.ts";
-import { mergeOutputs } from "../sweep/merge.ts";
 import { resolveProfile } from "./profile_option.ts";
 import { createProgress, formatDuration, type ProgressStream } from "../sweep/progress.ts";
 import { gitCommit, VMLAB_VERSION } from "../sweep/provenance.ts";
 import { EXPERIMENTS } from "../registry.ts";
-import { writeExperimentReport, writeIndex } from "../sweep/report_writer.ts";
 import { formatShard, parseShard, type Shard } from "../sweep/shard.ts";
 import { runSweep, SweepError } from "../sweep/run_sweep.ts";
 import { DEFAULT_SEEDS } from "../sweep/grid.ts";
 import { UsageError } from "./usage_error.ts";
 import { PointError } from "../parameters.ts";
+
+// The report writer brings Observable Plot and linkedom: loaded while the
+// first sweep runs rather than before it starts, its Workers busy meanwhile.
+const loadReportWriter = () => import("../sweep/report_writer.ts");
 
 /** Default output folder. */
 export const DEFAULT_OUT_DIR = "reports/out";
@@ -198,6 +200,8 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
           throw new UsageError(`merge: --${option} does not apply to merge`);
         }
       }
+      const { mergeOutputs } = await import("../sweep/merge.ts");
+      const { writeIndex } = await loadReportWriter();
       const merged = await mergeOutputs(dirs, outDir, registry, { version: VMLAB_VERSION, commit });
       for (const m of merged) {
         const gap = m.rows < m.points ? ` (${m.points - m.rows} points missing)` : "";
@@ -252,6 +256,9 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
       Deno.addSignalListener("SIGINT", onSignal);
     }
     const progress = createProgress({ stream: stderr });
+    const reportWriter = loadReportWriter();
+    // Awaited after the first sweep; a failure to load is reported there, not left unhandled.
+    reportWriter.catch(() => undefined);
     for (const id of ids) {
       const experiment = registry[id];
       const size = chosen ?? experiment.grids.default;
@@ -285,6 +292,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
         ...(shard ? [`--shard ${formatShard(shard)}`] : []),
         ...replayed.map((t) => `--trace ${t}`),
       ].join(" ");
+      const { writeExperimentReport, writeIndex } = await reportWriter;
       await writeExperimentReport(outDir, experiment, {
         size,
         seed,
@@ -313,6 +321,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
         return 130;
       }
     }
+    const { writeIndex } = await reportWriter;
     for (const line of indexLines(await writeIndex(outDir, registry, VMLAB_VERSION))) print(line);
     return 0;
   } catch (caught) {

@@ -41,6 +41,7 @@ export const LARGE_PAGES: TypedExperiment<LargePagesPoint> = defineExperiment({
   cell: (point) => `${point.mode}/${point.policy}`,
   withTraces: withLackeyTraces,
   run: runLargePages,
+  runModule: new URL("./run.ts", import.meta.url).href,
   headline: largePagesHeadline,
   sections: LARGE_PAGES_SECTIONS,
 });

@@ -42,6 +42,7 @@ export const MIGRATION: TypedExperiment<MigrationPoint> = defineExperiment({
   grids: MIGRATION_GRIDS,
   cell: (point) => `${point.phase}/${point.method}/${point.link}/${point.memory_gib}`,
   run: runMigrationPoint,
+  runModule: new URL("./run.ts", import.meta.url).href,
   headline: migrationHeadline,
   sections: MIGRATION_SECTIONS,
 });

@@ -41,6 +41,7 @@ export const PARTITION_BUS: TypedExperiment<PartitionBusPoint> = defineExperimen
   grids: PARTITION_BUS_GRIDS,
   cell: (point) => `${point.method}/${point.message_bytes >= 65536 ? "large" : "small"}`,
   run: runPartitionBusPoint,
+  runModule: new URL("./run.ts", import.meta.url).href,
   headline: partitionBusHeadline,
   sections: PARTITION_BUS_SECTIONS,
 });

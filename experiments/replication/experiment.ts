@@ -40,6 +40,7 @@ export const REPLICATION: TypedExperiment<ReplicationPoint> = defineExperiment({
   grids: REPLICATION_GRIDS,
   cell: (point) => `${point.method}/${point.link}/${point.memory_gib}`,
   run: runReplicationPoint,
+  runModule: new URL("./run.ts", import.meta.url).href,
   headline: replicationHeadline,
   sections: REPLICATION_SECTIONS,
 });

@@ -45,6 +45,7 @@ export const SHADOW: TypedExperiment<ShadowPoint> = defineExperiment({
   // point.
   cell: (point) => `${point.workload}/${point.vcpus}`,
   run: runShadow,
+  runModule: new URL("./run.ts", import.meta.url).href,
   headline: shadowHeadline,
   sections: SHADOW_SECTIONS,
 });

@@ -39,6 +39,7 @@ export const SNAPSHOT: TypedExperiment<SnapshotPoint> = defineExperiment({
   grids: SNAPSHOT_GRIDS,
   cell: (point) => `${point.phase}/${point.method}`,
   run: runSnapshotPoint,
+  runModule: new URL("./run.ts", import.meta.url).href,
   headline: snapshotHeadline,
   sections: SNAPSHOT_SECTIONS,
 });

@@ -15,6 +15,7 @@ import type { Progress } from "./progress.ts";
 import { pointId } from "./point_id.ts";
 import { appendRow, loadRows, POINT_ID_KEY } from "./row_store.ts";
 import { inShard, type Shard } from "./shard.ts";
+import { planJobs } from "./plan_jobs.ts";
 import type { CellReply, CellRequest } from "./sweep_message.ts";
 
 /** Fields the runner adds to every row after the parameters and measurements. */
@@ -158,8 +159,9 @@ function checkedGrid(
 
 /**
  * Runs the selected points of a grid that have no row on disk yet, a fresh
- * Worker per cell (see `Experiment.cell`), at most `workers` at once, and
- * returns all finished rows of the selection in grid order.
+ * Worker per cell (see `Experiment.cell`; large cells cut into pieces, the
+ * largest jobs first, see {@linkcode planJobs}), at most `workers` at once,
+ * and returns all finished rows of the selection in grid order.
  *
  * @example
  * ```ts ignore
@@ -194,7 +196,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     if (cell) cell.push(i);
     else cells.set(key, [i]);
   }
-  const jobs = [...cells.values()];
+  const jobs = planJobs([...cells.values()], options.workers);
 
   const stop = new AbortController();
   const onOuterAbort = (): void => stop.abort();
@@ -235,7 +237,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
         if (reply.kind === "done") return close();
         const point = grid[reply.index] ?? {};
         if (reply.kind === "error") {
-          const where = `experiment "${experiment.id}" failed at point ${describePoint(point)}`;
+          const where = reply.index < 0
+            ? `experiment "${experiment.id}" could not load its run`
+            : `experiment "${experiment.id}" failed at point ${describePoint(point)}`;
           return fail(new SweepError(`${where}: ${reply.message}`, reply.stack));
         }
         try {
@@ -271,6 +275,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       const request: CellRequest = {
         registryUrl: options.registryUrl,
         experimentId: experiment.id,
+        ...(experiment.runModule ? { runModule: experiment.runModule } : {}),
         cost,
         points: indices.map((index) => ({ index, point: grid[index], seed: runs[index].seed })),
       };

@@ -7,7 +7,7 @@
  */
 
 import type { CostModel } from "../../core/cost/cost_model.ts";
-import type { Point, Row } from "../experiment.ts";
+import type { Point, Row, RunModule } from "../experiment.ts";
 
 /** Runner → Worker: run these points of this experiment. */
 export interface CellRequest {
@@ -15,6 +15,8 @@ export interface CellRequest {
   registryUrl: string;
   /** Experiment id in that registry. */
   experimentId: string;
+  /** The experiment's run module: when given, the Worker loads it instead of the registry. */
+  runModule?: RunModule;
   /** Cost profile for every point. */
   cost: CostModel;
   /** The runs: each a point, its index among the sweep's runs, and its seed. */

@@ -1,8 +1,8 @@
 /**
- * Worker entry of the sweep runner: loads the registry named in the request,
- * runs the cell's points one after another and posts each row as it is
- * ready. A fresh Worker per cell keeps the model's hot call sites
- * monomorphic (STYLE.md, point 13).
+ * Worker entry of the sweep runner: loads the experiment's run module (or
+ * the registry named in the request), runs the cell's points one after
+ * another and posts each row as it is ready. A fresh Worker per cell keeps
+ * the model's hot call sites monomorphic (STYLE.md, point 13).
  *
  * @module
  */
@@ -16,19 +16,37 @@ function post(reply: CellReply): void {
   self.postMessage(reply);
 }
 
+/**
+ * The cell's run function: the experiment's run module when it has one (the
+ * runner checked every point against the parameters already), else `run` of
+ * the experiment in the registry, which loads every experiment's report too.
+ */
+async function runnerOf(request: CellRequest): Promise<Experiment["run"]> {
+  if (request.runModule) {
+    const { url, name } = request.runModule;
+    const run = (await import(url))[name];
+    if (typeof run !== "function") {
+      throw new Error(`${url} has no function export "${name}"`);
+    }
+    return run;
+  }
+  const registry = (await import(request.registryUrl)).EXPERIMENTS as Record<string, Experiment>;
+  const experiment = registry[request.experimentId];
+  if (experiment === undefined) {
+    throw new Error(`no experiment "${request.experimentId}" in ${request.registryUrl}`);
+  }
+  return (point, context) => experiment.run(point, context);
+}
+
 self.onmessage = async (event: MessageEvent<CellRequest>): Promise<void> => {
   const request = event.data;
   let index = -1;
   try {
-    const registry = (await import(request.registryUrl)).EXPERIMENTS as Record<string, Experiment>;
-    const experiment = registry[request.experimentId];
-    if (experiment === undefined) {
-      throw new Error(`no experiment "${request.experimentId}" in ${request.registryUrl}`);
-    }
+    const run = await runnerOf(request);
     for (const { index: runIndex, point, seed } of request.points) {
       index = runIndex;
       const started = performance.now();
-      const row = await experiment.run(point, { seed, cost: request.cost });
+      const row = await run(point, { seed, cost: request.cost });
       post({ kind: "row", index, row, milliseconds: performance.now() - started });
     }
     post({ kind: "done" });

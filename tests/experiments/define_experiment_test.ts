@@ -62,6 +62,28 @@ Deno.test("defineExperiment() erases to an Experiment with parameter description
   assert.equal(experiment.grids.quick.length, 2);
 });
 
+Deno.test("defineExperiment() names a run module's export after run, and refuses an unnamed run", () => {
+  function runNamed(): Row {
+    return {};
+  }
+  const base = {
+    id: "named",
+    title: "Named",
+    question: "Which export do Workers call?",
+    parameters: PARAMETERS,
+    grids: { quick: [], full: [], default: "quick" as const },
+    sections: [],
+    headline: () => "",
+  };
+  const named = defineExperiment({ ...base, run: runNamed, runModule: "file:///run.ts" });
+  assert.deepEqual(named.runModule, { url: "file:///run.ts", name: "runNamed" });
+  assert.equal(defineExperiment({ ...base, run: runNamed }).runModule, undefined);
+  assert.throws(
+    () => defineExperiment({ ...base, run: (): Row => ({}), runModule: "file:///run.ts" }),
+    /^TypeError: experiment "named": runModule needs run to be a named export of it, got a function named "run"$/,
+  );
+});
+
 Deno.test("a typed point round-trips through JSON, as to a Worker and back, into run, cell and withTraces", async () => {
   const { experiment, seen } = recording();
   for (const point of experiment.grids.quick) {

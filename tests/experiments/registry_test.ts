@@ -39,3 +39,25 @@ for (const [id, experiment] of Object.entries(EXPERIMENTS)) {
     }
   });
 }
+
+for (const [id, experiment] of Object.entries(EXPERIMENTS)) {
+  Deno.test(`${id}: its run module exports its run and loads neither Plot nor linkedom`, async () => {
+    const runModule = experiment.runModule;
+    assert.ok(runModule, "sweep Workers load the run module instead of the registry");
+    assert.equal(typeof (await import(runModule.url))[runModule.name], "function");
+    // A Worker per cell pays for every module it loads: the plotting libraries cost ~80 ms.
+    const info = await new Deno.Command(Deno.execPath(), {
+      args: ["info", "--json", runModule.url],
+      stdout: "piped",
+      stderr: "inherit",
+    }).output();
+    assert.ok(info.success);
+    const graph = JSON.parse(new TextDecoder().decode(info.stdout)) as {
+      modules: { specifier: string }[];
+    };
+    const heavy = graph.modules.map((m) => m.specifier).filter((s) =>
+      /observablehq|linkedom/.test(s)
+    );
+    assert.deepEqual(heavy, []);
+  });
+}

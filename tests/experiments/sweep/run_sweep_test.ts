@@ -8,7 +8,9 @@ import {
   DEMO,
   FIXTURE_REGISTRY_URL,
   INVALID,
+  LIGHT,
   MALFORMED,
+  MISNAMED,
   SLOW,
 } from "../fixtures/fixture_registry.ts";
 
@@ -265,4 +267,24 @@ Deno.test("runSweep() shards of a many-seed sweep cover every run once", async (
   }
   assert.equal(seen.length, 12);
   assert.equal(new Set(seen).size, 12);
+});
+
+Deno.test("runSweep() runs an experiment with a run module from that module alone, not the registry", async () => {
+  const dir = await Deno.makeTempDir();
+  const result = await runSweep(options(dir, { experiment: LIGHT }));
+  assert.deepEqual(result.rows.map((r) => [r.x, r.y, r.registry_loaded]), [
+    [1, 17, false],
+    [2, 27, false],
+    [3, 37, false],
+  ]);
+});
+
+Deno.test("runSweep() fails in one line when the run module has no such function", async () => {
+  const dir = await Deno.makeTempDir();
+  const error = await runSweep(options(dir, { experiment: MISNAMED })).catch((e) => e);
+  assert.ok(error instanceof SweepError);
+  assert.match(
+    error.message,
+    /^experiment "misnamed" could not load its run: file:.*fixture_run\.ts has no function export "notARun"$/,
+  );
 });
