@@ -11,7 +11,7 @@ import { AccessKind } from "../base/access_chunk.ts";
 import type { CachePort } from "../caches/cache_port.ts";
 import { CacheLevel } from "../caches/cache_level.ts";
 import type { PageVersions } from "../mem/page_versions.ts";
-import { Counter, Cycle, type Stats } from "../cost/stats.ts";
+import { addRepeated, Counter, Cycle, type Stats } from "../cost/stats.ts";
 import { LEVEL_SPAN } from "./page_table.ts";
 import type { PageWalker } from "./page_walker.ts";
 import type { Tlb } from "./tlb.ts";
@@ -150,9 +150,9 @@ export class Mmu {
   // take themselves), look the 4K L1 TLB up in line and keep the last page
   // in locals, handing it back to the fields before anything else
   // translates: the TLB-hit path is most of a run, and per-access stores to
-  // Float64 counters and fields cost it more than the lookup. Sums of the
-  // same integer costs in another order are the same sums, so every counter
-  // and cycle is as per access (tests/core/mmu/mmu_run_test.ts). Nothing
+  // Float64 counters and fields cost it more than the lookup. Costs are
+  // added with addRepeated, so every counter and cycle is as per access, to
+  // the last bit (tests/core/mmu/mmu_run_test.ts). Nothing
   // reads a vCPU's statistics in the middle of its chunk. The plain loop
   // keeps the slot rather than the frame: it never needs the frame.
 
@@ -268,11 +268,11 @@ export class Mmu {
     const counters = this.stats.counters;
     const cycles = this.stats.cycles;
     counters[Counter.ACCESSES] += n;
-    cycles[Cycle.COMPUTE] += n * this.#base;
+    addRepeated(cycles, Cycle.COMPUTE, n, this.#base);
     counters[Counter.WRITES] += writes;
     counters[Counter.TRANSLATIONS] += n;
     counters[Counter.L1_TLB_HITS] += hits;
-    cycles[Cycle.L1_TLB] += hits * this.#l1Cycles;
+    addRepeated(cycles, Cycle.L1_TLB, hits, this.#l1Cycles);
     counters[Counter.PAGE_STRADDLES] += straddles;
   }
 

@@ -13,7 +13,7 @@ import type { CacheHierarchy } from "../caches/cache_hierarchy.ts";
 import { CacheLevel } from "../caches/cache_level.ts";
 import type { CachePort } from "../caches/cache_port.ts";
 import type { CostModel } from "../cost/cost_model.ts";
-import { Counter, Cycle, type Stats } from "../cost/stats.ts";
+import { addRepeated, Counter, Cycle, type Stats } from "../cost/stats.ts";
 import { LineCache } from "../caches/line_cache.ts";
 
 /**
@@ -138,10 +138,7 @@ export class WalkMemory {
       counters[Counter.WALK_REFS_L1D + CacheLevel.DRAM] += count;
       each = this.#port.walkCycles[CacheLevel.DRAM];
     }
-    const cycles = this.#stats.cycles;
-    // Whole cycles sum exactly in any grouping; fractional ones are added one by one, as ref does.
-    if (Number.isInteger(each)) cycles[Cycle.WALK_MEMORY] += count * each;
-    else for (let i = 0; i < count; i++) cycles[Cycle.WALK_MEMORY] += each;
+    addRepeated(this.#stats.cycles, Cycle.WALK_MEMORY, count, each);
   }
 
   #throughCaches(port: CachePort, line: number): void {
