@@ -11,7 +11,7 @@
  * const experiment = EXPERIMENTS.translation;
  * const point = experiment.grids.quick.find((p) => p.translation_caches === "off" && p.mode === "nested")!;
  * const row = await experiment.run({ ...point, accesses: 256 }, { seed: 1, cost: getProfile("intel-skylake-sp") });
- * if (row.refs_per_walk !== 24) throw new Error(`expected 24 references per cold 2-D walk`);
+ * if (row.walk_refs_per_walk !== 24) throw new Error(`expected 24 references per cold 2-D walk`);
  * ```
  *
  * @module

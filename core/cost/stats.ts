@@ -47,7 +47,7 @@ export const COUNTER_NAMES = [
   // Pages mapped on first touch (guest or host); not charged: the lab measures translation.
   "demand_maps",
   // VM exits of every reason.
-  "vm_exits",
+  "exits",
   // Accesses that write (stores and read-modify-writes).
   "writes",
   // With caches on: 64-byte lines read by data accesses (an access across a line boundary reads two).
@@ -192,7 +192,7 @@ export class Stats {
   exit(reason: number, cycles: number): void {
     this.exits[reason]++;
     this.exitCycles[reason] += cycles;
-    this.counters[Counter.VM_EXITS]++;
+    this.counters[Counter.EXITS]++;
   }
 
   /** Adds every counter and cycle of `other` to this one's. */

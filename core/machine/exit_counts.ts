@@ -36,7 +36,7 @@ export function exitCounts(machines: readonly Machine[]): ExitCounts {
   for (const name of EXIT_REASON_NAMES) counts[`exits_${name}`] = 0;
   for (const machine of machines) {
     const counters = machine.report().counters;
-    counts.exits += counters.vm_exits;
+    counts.exits += counters.exits;
     for (const name of EXIT_REASON_NAMES) counts[`exits_${name}`] += counters[`exits_${name}`];
   }
   return counts;

@@ -36,7 +36,7 @@ import type { PlatformKind, PlatformOptions } from "./platform_kind.ts";
  * );
  * machine.vcpus[0].mmu.access(0x400, 0, 8, 0, 0);
  * const { counters } = machine.report();
- * if (counters.walk_refs !== 24 || counters.vm_exits !== 0) throw new Error();
+ * if (counters.walk_refs !== 24 || counters.exits !== 0) throw new Error();
  * ```
  */
 export class NestedPlatform extends HardwarePlatform {

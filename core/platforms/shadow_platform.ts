@@ -81,9 +81,9 @@ const FLAGS = PTE_ACCESSED | PTE_DIRTY;
  * os.event(1, 0, 1, 0, 0); // spawn pid 1
  * os.event(5, 0, 1, 0, 0); // switch vCPU 0 to it
  * for (let p = 0; p < 64; p++) machine.platform.access(0, 0x400 + p, 1);
- * const exits = machine.report().counters.vm_exits;
+ * const exits = machine.report().counters.exits;
  * for (let p = 0; p < 64; p++) machine.platform.access(0, 0x400 + p, 1);
- * if (machine.report().counters.vm_exits !== exits) throw new Error();
+ * if (machine.report().counters.exits !== exits) throw new Error();
  * ```
  */
 export class ShadowPlatform implements Platform, ShadowCore, PrefetchTarget {

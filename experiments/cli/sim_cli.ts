@@ -272,7 +272,7 @@ function derive(result: SimResult): Record<string, number> {
     data_cycles_per_access: per(cycles.data, c.accesses),
     data_share: result.derived.data_share,
     data_l1d_hit_rate: per(c.data_l1d, c.data_refs),
-    vm_exit_cycles_per_access: per(cycles.vm_exit, c.accesses),
+    exit_cycles_per_access: per(cycles.vm_exit, c.accesses),
     hypervisor_cycles_per_access: per(cycles.hypervisor, c.accesses),
     guest_kernel_cycles_per_access: per(cycles.guest_kernel, c.accesses),
   };

@@ -111,8 +111,8 @@ export function promotionRows(rows: readonly Row[]): Row[] {
       horizon_minutes: Number(r.promotion_seconds) / 60,
       saved_per_access: saved,
     };
-    if (r.seconds_to_90pct_large !== undefined) {
-      row.minutes_to_90pct = Number(r.seconds_to_90pct_large) / 60;
+    if (r.time_to_90pct_large_s !== undefined) {
+      row.minutes_to_90pct = Number(r.time_to_90pct_large_s) / 60;
     }
     out.push(row);
   }

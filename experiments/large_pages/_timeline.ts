@@ -135,7 +135,7 @@ export function timelineColumns(timeline: Timeline): Row {
     ),
   };
   const at90 = steps.find((s) => s.large >= 0.9);
-  if (at90 !== undefined && steps[0].large < 0.9) row.seconds_to_90pct_large = at90.seconds;
+  if (at90 !== undefined && steps[0].large < 0.9) row.time_to_90pct_large_s = at90.seconds;
   return row;
 }
 

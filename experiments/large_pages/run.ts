@@ -142,7 +142,7 @@ function rowOf(machine: PointMachine, largeAfterTouch: number, timeline: Timelin
     host_table_bytes: tables.host,
     shadow_table_bytes: tables.shadow,
     splintered_pages: lp.splintered_pages,
-    guest_large_pages: lp.guest_pages_2m,
+    guest_pages_2m: lp.guest_pages_2m,
     host_pages_4k: lp.host_pages_4k,
     host_pages_2m: lp.host_pages_2m,
     host_pages_1g: lp.host_pages_1g,

@@ -148,7 +148,7 @@ export function shadowValidation(rows: readonly Row[]): ShadowValidation[] {
   }
 
   const bigmemNested = { workload: "bigmem", vcpus, mode: "nested" };
-  const walks = avg(main, bigmemNested, "l2_tlb_mpka") / 1000;
+  const walks = avg(main, bigmemNested, "l2_tlb_misses_per_kilo_access") / 1000;
   push({
     case: "bigmem: cycles of a 2-D (nested) page walk",
     lab: avg(main, bigmemNested, "walk_cycles_per_access") / walks,

@@ -143,12 +143,12 @@ export function refsPerWalkPlot(rows: readonly Row[]): Plot.PlotOptions {
     .map((r) => ({
       config: configLabel(r),
       caches: r.translation_caches === "off" ? COLD : WARM,
-      refs: r.refs_per_walk === undefined ? 0 : Number(r.refs_per_walk),
-      label: r.refs_per_walk === undefined
+      refs: r.walk_refs_per_walk === undefined ? 0 : Number(r.walk_refs_per_walk),
+      label: r.walk_refs_per_walk === undefined
         ? "no walks"
-        : Number.isInteger(r.refs_per_walk)
-        ? String(r.refs_per_walk)
-        : Number(r.refs_per_walk).toFixed(1),
+        : Number.isInteger(r.walk_refs_per_walk)
+        ? String(r.walk_refs_per_walk)
+        : Number(r.walk_refs_per_walk).toFixed(1),
     }));
   if (data.length === 0) throw new Error("no random-workload rows with 4-level tables");
   return {

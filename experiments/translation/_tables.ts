@@ -81,7 +81,7 @@ export function walkCountRows(rows: readonly Row[]): Row[] {
   return rows.filter((r) => r.translation_caches === "off").map((r) => {
     const key = `${r.levels}/${r.mode}/${r.guest_page}/${r.host_page}`;
     const published = PUBLISHED_REFS[key];
-    const measured = r.refs_per_walk === undefined ? NaN : Number(r.refs_per_walk);
+    const measured = r.walk_refs_per_walk === undefined ? NaN : Number(r.walk_refs_per_walk);
     const guest = levelsWalked(Number(r.levels), String(r.guest_page));
     const out: Row = {
       levels: r.levels,
@@ -89,9 +89,9 @@ export function walkCountRows(rows: readonly Row[]): Row[] {
       formula: r.mode === "native"
         ? `n = ${guest}`
         : `(${guest}+1)(${levelsWalked(Number(r.levels), String(r.host_page))}+1)−1`,
-      expected: Number(r.cold_refs_per_walk),
+      expected: Number(r.cold_walk_refs_per_walk),
       walks: Number(r.walks),
-      matches: measured === Number(r.cold_refs_per_walk) &&
+      matches: measured === Number(r.cold_walk_refs_per_walk) &&
         (published === undefined || published === measured),
     };
     if (published !== undefined) out.published = published;

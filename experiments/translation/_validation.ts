@@ -98,11 +98,11 @@ export function translationValidation(rows: readonly Row[]): ValidationCase[] {
   for (const [guest, host, levels] of COLD_CASES) {
     const published = PUBLISHED_REFS[`${levels}/nested/${guest}/${host}`];
     const row = findRow(cold, { guest_page: guest, host_page: host, levels });
-    if (row === undefined || row.cold_refs_per_walk === undefined) continue;
+    if (row === undefined || row.cold_walk_refs_per_walk === undefined) continue;
     out.push({
       case:
         `References of a cold 2-D walk, ${guest.toUpperCase()}/${host.toUpperCase()}, ${levels} levels`,
-      lab: Number(row.cold_refs_per_walk),
+      lab: Number(row.cold_walk_refs_per_walk),
       published,
       unit: "references",
       citation: BHARGAVA_ASPLOS_2008,

@@ -29,7 +29,7 @@ import { runTranslation } from "./run.ts";
  *   seed: 1,
  *   cost: getProfile("intel-skylake-sp"),
  * });
- * if (row.refs_per_walk !== 24) throw new Error(`expected 24 references, got ${row.refs_per_walk}`);
+ * if (row.walk_refs_per_walk !== 24) throw new Error(`expected 24 references, got ${row.walk_refs_per_walk}`);
  * ```
  */
 export const TRANSLATION: TypedExperiment<TranslationPoint> = defineExperiment({

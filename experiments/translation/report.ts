@@ -47,7 +47,7 @@ export const TRANSLATION_SECTIONS: readonly ReportSection[] = [
       "Second-level TLB misses, i.e. page walks, per thousand accesses, 4-level tables, in steady state. A TLB entry maps guest-virtual to host-physical memory at the smaller of the guest and host page sizes, so native and nested configurations with the same smaller page size miss equally and share a line: nesting costs nothing in misses, only in the walk each miss starts. Each curve rises where the footprint passes the TLB reach of its page size. With several seeds, points are means and bars span the lowest to the highest seed.",
     plot: (rows) =>
       footprintPlot(rows, {
-        measure: "l2_tlb_mpka",
+        measure: "l2_tlb_misses_per_kilo_access",
         yLabel: "L2 TLB misses per 1,000 accesses (misses)",
         log: false,
         series: (row) => `${effectivePage(row)} translations`,

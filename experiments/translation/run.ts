@@ -91,10 +91,10 @@ export function runTranslation(point: TranslationPoint, context: RunContext): Ro
     walks: c.walks,
     walk_refs: c.walk_refs,
     // A point without walks has no references per walk: the field is left out rather than 0.
-    ...(c.walks > 0 ? { refs_per_walk: c.walk_refs / c.walks } : {}),
-    cold_refs_per_walk: coldRefsPerWalk(point),
-    l1_tlb_mpka: (1000 * c.l1_tlb_misses) / n,
-    l2_tlb_mpka: (1000 * c.l2_tlb_misses) / n,
+    ...(c.walks > 0 ? { walk_refs_per_walk: c.walk_refs / c.walks } : {}),
+    cold_walk_refs_per_walk: coldRefsPerWalk(point),
+    l1_tlb_misses_per_kilo_access: (1000 * c.l1_tlb_misses) / n,
+    l2_tlb_misses_per_kilo_access: (1000 * c.l2_tlb_misses) / n,
     ...(c.walk_refs > 0 ? { walk_refs_memory_share: c.walk_refs_memory / c.walk_refs } : {}),
     ...(nestedLookups > 0 ? { nested_tlb_hit_rate: c.nested_tlb_hits / nestedLookups } : {}),
     demand_maps: c.demand_maps,
@@ -102,6 +102,6 @@ export function runTranslation(point: TranslationPoint, context: RunContext): Ro
     // Translation is the TLBs and walks (as sim's derived figure), whatever else a profile charges.
     translation_cycles_per_access: derived.translation_cycles / n,
     cycles_per_access: y.total / n,
-    page_table_kib: (machine.guestTable!.bytes + (machine.hostTable?.bytes ?? 0)) / 1024,
+    page_table_bytes: machine.guestTable!.bytes + (machine.hostTable?.bytes ?? 0),
   };
 }

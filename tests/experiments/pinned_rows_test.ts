@@ -7,7 +7,9 @@
 // through L1D, L2, the LLC and DRAM (translation counters unchanged); page-
 // table pages from pageblocks of their own and promotion at khugepaged's rate
 // (large-pages); OS workloads at published event rates and make -jN builds
-// (shadow); tables populated before a warm-up (translation).
+// (shadow); tables populated before a warm-up (translation). Names re-pinned
+// for issue #17 (one name per quantity, experiments/columns.ts), values
+// unchanged but page_table_kib, now page_table_bytes (× 1,024).
 import assert from "node:assert/strict";
 import { getProfile } from "../../core/cost/profiles.ts";
 import type { Point } from "../../experiments/experiment.ts";

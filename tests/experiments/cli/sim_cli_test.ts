@@ -27,12 +27,12 @@ Deno.test("sim --json prints the configuration, counters, cycles and throughput"
   const report = JSON.parse(out);
   assert.equal(report.config.platform, "nested");
   for (
-    const key of ["accesses", "l1_tlb_misses", "l2_tlb_misses", "walks", "walk_refs", "vm_exits"]
+    const key of ["accesses", "l1_tlb_misses", "l2_tlb_misses", "walks", "walk_refs", "exits"]
   ) {
     assert.equal(typeof report.counters[key], "number", key);
   }
   assert.equal(report.counters.accesses, 20000);
-  assert.equal(report.counters.vm_exits, 0);
+  assert.equal(report.counters.exits, 0);
   assert.ok(report.counters.walk_refs >= report.counters.walks);
   assert.ok(report.cycles.total > 0);
   const parts = Object.entries(report.cycles).filter(([k]) => k !== "total");
@@ -150,6 +150,6 @@ Deno.test("sim derives translation cycles from the TLBs and walks only, exits ap
     cycles.walk_memory + cycles.nested_tlb;
   assert.ok(cycles.vm_exit > 0, "shadow paging on a build workload exits");
   assert.equal(derived.translation_cycles_per_access, translation / counters.accesses);
-  assert.equal(derived.vm_exit_cycles_per_access, cycles.vm_exit / counters.accesses);
+  assert.equal(derived.exit_cycles_per_access, cycles.vm_exit / counters.accesses);
   assert.ok(derived.translation_share < 1);
 });

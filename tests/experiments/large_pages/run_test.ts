@@ -77,7 +77,7 @@ Deno.test("large-pages: opportunism pays on free memory, fragmentation erases it
       assert.ok(Number(promoted.host_large_fraction) > 0.9);
       assert.ok(translation(promoted) < translation(fragmented) / 2);
       assert.equal(promoted.timeline_interval_s, 10);
-      assert.equal(promoted.seconds_to_90pct_large, 40);
+      assert.equal(promoted.time_to_90pct_large_s, 40);
       const horizon = Number(promoted.horizon_cycles_per_access);
       assert.ok(
         horizon > Number(promoted.cycles_per_access) &&

@@ -36,8 +36,8 @@ Deno.test("translation measures the published cold 2-D walk reference counts", a
       assert.ok(point);
       const row = await TRANSLATION.run(point, { seed: 1, cost: COST });
       assert.ok(Number(row.walks) > 0);
-      assert.equal(row.refs_per_walk, refs);
-      assert.equal(row.cold_refs_per_walk, refs);
+      assert.equal(row.walk_refs_per_walk, refs);
+      assert.equal(row.cold_walk_refs_per_walk, refs);
     });
   }
 });
@@ -46,8 +46,8 @@ Deno.test("translation's expected and measured cold walks equal a level-by-level
   for (const point of coldPoints) {
     const row = await TRANSLATION.run({ ...point, accesses: 256 }, { seed: 3, cost: COST });
     const expected = referenceColdRefs(point);
-    assert.equal(row.cold_refs_per_walk, expected, JSON.stringify(point));
-    assert.equal(row.refs_per_walk, expected, JSON.stringify(point));
+    assert.equal(row.cold_walk_refs_per_walk, expected, JSON.stringify(point));
+    assert.equal(row.walk_refs_per_walk, expected, JSON.stringify(point));
   }
 });
 
