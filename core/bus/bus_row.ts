@@ -27,7 +27,7 @@ export type BusRow = {
   /** vCPUs of the sending guest. */
   vcpus: number;
   /** Paging of both partitions. */
-  platform: string;
+  mode: string;
   /** Whether the receiver read each payload. */
   receiver_touches: boolean;
   /** Messages sent. */
@@ -49,11 +49,11 @@ export type BusRow = {
   /** Messages delivered per second of the run. */
   msgs_s: number;
   /** Median time from a message's arrival at the sender to the receiver's done with it (µs). */
-  latency_us_p50: number;
+  latency_p50_us: number;
   /** 99th percentile of that time (µs). */
-  latency_us_p99: number;
+  latency_p99_us: number;
   /** Mean of that time (µs). */
-  latency_us_mean: number;
+  latency_mean_us: number;
   /** VM exits of both partitions per message delivered. */
   exits_per_msg: number;
   /** Signalling hypercalls per message, data and completion rings together. */

@@ -204,7 +204,7 @@ export class MigrationRun implements ClockAgent, SourceOwner, TrapHandler {
       dirty_log: iterates(s) ? s.dirtyLog : "none",
       auto_converge: s.autoConverge,
       preempt: s.preempt,
-      platform: s.platform,
+      mode: s.platform,
       host_page: s.hostPage,
       dest_host_page: destHostPage(s),
       downtime_ms: resumed ? ms(this.#switchAt - src.pausedAt) : NaN,

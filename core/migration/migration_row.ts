@@ -36,7 +36,7 @@ export type MigrationRow = {
   /** True when post-copy requests had a preempt channel. */
   preempt: boolean;
   /** The hypervisor's platform. */
-  platform: string;
+  mode: string;
   /** Page size the source host backs guest memory with. */
   host_page: string;
   /** Page size the destination host backs it with (4k for post-copy and hybrid). */

@@ -75,7 +75,7 @@ export function buildRow(
     job_done_ms: ms(t.jobDone),
     guest_slowdown: !known ? NaN : t.done > 0 ? Math.min(1, t.lost / (v * t.done)) : 0,
     stall_ms: known ? ms(Math.max(0, t.lost - v * t.pauseCycles) / v) : NaN,
-    platform: s.platform,
+    mode: s.platform,
     host_page: s.hostPage,
     dirty_log: t.dirtyLog,
     ...exits,

@@ -51,7 +51,7 @@ export type StateRow = {
    */
   stall_ms: number;
   /** The hypervisor's platform (`nested` or `shadow`). */
-  platform: string;
+  mode: string;
   /** Page size the host backs guest memory with. */
   host_page: string;
   /** How pre-copy logged dirty pages (`write-protect`, `pml`), or `none` for methods that do not. */

@@ -210,9 +210,9 @@ Deno.test("a lazy restore's faults are nested-page-fault exits of the guest's vC
   assert.equal(lazy.exits_write_protect + lazy.exits_kick + lazy.host_pages_split, 0);
   const full = runRestore({ ...opts, method: "full" }, TEST_PROFILE, 3);
   assert.equal(full.exits, 0, "nothing is absent once the guest runs");
-  assert.equal(lazy.platform, "nested");
+  assert.equal(lazy.mode, "nested");
   assert.equal(
-    runRestore({ ...opts, method: "lazy", platform: "shadow" }, TEST_PROFILE, 3).platform,
+    runRestore({ ...opts, method: "lazy", platform: "shadow" }, TEST_PROFILE, 3).mode,
     "shadow",
   );
 });

@@ -68,7 +68,7 @@ Deno.test("deno task state bus: every message arrives once, in order, intact; si
     assert.equal(row[key], 0, key);
   }
   assert.equal(row.corrupted_messages, 0);
-  assert.ok(Number(row.latency_us_p99) >= Number(row.latency_us_p50));
+  assert.ok(Number(row.latency_p99_us) >= Number(row.latency_p50_us));
   // NaN in the row (the threshold of a method that has none) is null in JSON.
   assert.equal(row.policy_threshold_bytes, null);
   assert.equal(row.profile, "intel-skylake-sp");
@@ -119,7 +119,7 @@ Deno.test("deno task state bus --receiver-touches, --caches, --platform and --ba
   const uncached = await bus("--method", "transfer-pages", "--caches", "off");
   assert.notEqual(uncached.cycles_per_msg, base.cycles_per_msg);
   const shadow = await bus("--method", "transfer-pages", "--platform", "shadow");
-  assert.equal(shadow.platform, "shadow");
+  assert.equal(shadow.mode, "shadow");
   const batched = await bus("--batch", "16", "--offered-msgs-s", "5e6");
   assert.equal(batched.batch, 16);
 });
@@ -137,7 +137,7 @@ Deno.test("deno task state bus prints a table; it is deterministic for a seed an
   const a = await bus("--seed", "1");
   const b = await bus("--seed", "2");
   assert.equal(b.seed, 2);
-  assert.notEqual(a.latency_us_mean, b.latency_us_mean);
+  assert.notEqual(a.latency_mean_us, b.latency_mean_us);
   const zen = await bus("--profile", "amd-zen3");
   assert.equal(zen.profile, "amd-zen3");
   assert.notEqual(zen.cycles_per_msg, a.cycles_per_msg);
