@@ -1,8 +1,9 @@
 /**
- * Sweep progress on stderr: on a terminal, one bar with counts, elapsed time
- * and an ETA, redrawn at most four times a second; when stderr is piped or
- * redirected, one plain line per finished point. Colour only on a terminal
- * and never when `NO_COLOR` is set.
+ * Sweep progress on stderr: on a terminal, one updating line with a bar,
+ * done/total, elapsed time, the rate and the time left, redrawn at most four
+ * times a second; when stderr is piped or redirected, one plain line per
+ * finished point with the same counts, rate and time left. Colour only on a
+ * terminal and never when `NO_COLOR` is set.
  *
  * @module
  */
@@ -55,6 +56,27 @@ export function formatDuration(seconds: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
 }
 
+/**
+ * Formats a sweep's rate: points per second when at least one finishes a
+ * second, else seconds per point; `–` before any point finished.
+ *
+ * @example
+ * ```ts
+ * import { formatRate } from "./progress.ts";
+ * if (formatRate(30, 4) !== "7.5 points/s") throw new Error();
+ * if (formatRate(2, 5) !== "2.5 s/point") throw new Error();
+ * if (formatRate(0, 5) !== "– points/s") throw new Error();
+ * ```
+ */
+export function formatRate(points: number, seconds: number): string {
+  if (points <= 0) return "– points/s";
+  const perSecond = seconds > 0 ? points / seconds : Infinity;
+  if (perSecond >= 1) {
+    return Number.isFinite(perSecond) ? `${perSecond.toFixed(1)} points/s` : "– points/s";
+  }
+  return `${(seconds / points).toFixed(1)} s/point`;
+}
+
 function writeAll(stream: ProgressStream, text: string): void {
   let bytes = new TextEncoder().encode(text);
   while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
@@ -74,7 +96,7 @@ function writeAll(stream: ProgressStream, text: string): void {
  * progress.start("demo", 2, 0);
  * progress.advance("x=1", 12);
  * progress.finish();
- * if (!text.includes("demo 1/2 x=1")) throw new Error(text);
+ * if (!text.includes("demo 1/2 x=1 (0.01 s) · ")) throw new Error(text);
  * ```
  */
 export function createProgress(options: ProgressOptions = {}): Progress {
@@ -90,18 +112,24 @@ export function createProgress(options: ProgressOptions = {}): Progress {
   let lastDraw = -Infinity;
   let timer: ReturnType<typeof setInterval> | undefined;
 
+  // Rate and time left count only the points this run computed: resumed ones took no time.
+  function pace(): string {
+    const elapsed = (now() - started) / 1000;
+    const computed = done - resumed;
+    const left = computed > 0 ? formatDuration((elapsed / computed) * (total - done)) : "–:––";
+    return `${formatRate(computed, elapsed)} · ${left} left`;
+  }
+
   function bar(): string {
     const fraction = total === 0 ? 1 : done / total;
     const filled = Math.round(fraction * BAR_WIDTH);
     const full = "█".repeat(filled);
     const empty = "░".repeat(BAR_WIDTH - filled);
     const elapsed = (now() - started) / 1000;
-    const computed = done - resumed;
-    const eta = computed > 0 ? formatDuration((elapsed / computed) * (total - done)) : "–:––";
     const counts = `${done}/${total}`;
     const colouredBar = color ? `\x1b[36m${full}\x1b[2m${empty}\x1b[0m` : full + empty;
     const name = color ? `\x1b[1m${label}\x1b[0m` : label;
-    return `${name} ${colouredBar} ${counts} · ${formatDuration(elapsed)} · ETA ${eta}`;
+    return `${name} ${colouredBar} ${counts} · ${formatDuration(elapsed)} · ${pace()}`;
   }
 
   function draw(force: boolean): void {
@@ -133,7 +161,9 @@ export function createProgress(options: ProgressOptions = {}): Progress {
       else {
         writeAll(
           stream,
-          `${label} ${done}/${total} ${description} (${(milliseconds / 1000).toFixed(2)} s)\n`,
+          `${label} ${done}/${total} ${description} (${
+            (milliseconds / 1000).toFixed(2)
+          } s) · ${pace()}\n`,
         );
       }
     },
