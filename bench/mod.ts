@@ -5,6 +5,9 @@
 // a table of mitata's numbers, one JSON summary of operations per second per
 // benchmark with the targets issues set, and the ratios issue 16 states its
 // goals in. With TEXT, runs only the benchmarks whose names contain one of them.
+// Colour (a bold header, missed targets in red) only when stdout is a
+// terminal and NO_COLOR is unset: redirected output is plain text. mitata is
+// used through measure() alone, which prints nothing.
 import type { BenchCase, BenchModule } from "./bench_case.ts";
 import type { BenchReply, BenchRequest, BenchStats } from "./bench_worker.ts";
 import { STREAMS } from "./sim_stream_bench.ts";
@@ -65,6 +68,13 @@ function formatRate(rate: number): string {
   return rate >= 1e6 ? `${(rate / 1e6).toFixed(2)} M` : `${(rate / 1e3).toFixed(1)} k`;
 }
 
+/** Whether stdout gets colour: a terminal, and NO_COLOR not set. */
+const COLOR = Deno.stdout.isTerminal() && !Deno.noColor;
+
+function paint(code: string, text: string): string {
+  return COLOR ? `\x1b[${code}m${text}\x1b[0m` : text;
+}
+
 function table(results: readonly Result[]): string {
   const head = ["benchmark", "avg/call", "p50", "p75", "p99", "samples", "rate/s", "target"];
   const rows = results.map((r) => [
@@ -81,8 +91,11 @@ function table(results: readonly Result[]): string {
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
-  return [line(head), ...rows.map(line)].join("\n");
+    cells.map((c, i) => {
+      const padded = i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]);
+      return c.endsWith("(missed)") ? paint("31", padded) : padded;
+    }).join("  ");
+  return [paint("1", line(head)), ...rows.map(line)].join("\n");
 }
 
 /** Issue 16's goals as ratios of the stream benchmarks that ran. */
