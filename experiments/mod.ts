@@ -33,6 +33,7 @@ export {
   type ChoiceParameter,
   describeParameters,
   type NumberParameter,
+  type OptionalKeys,
   type ParameterSpec,
   type ParameterSpecs,
   parsePoint,

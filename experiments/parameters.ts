@@ -38,6 +38,11 @@ export interface NumberParameter {
   readonly min?: number;
   /** Largest value allowed (inclusive). Default: no bound. */
   readonly max?: number;
+  /**
+   * Whether a point may leave the parameter out (the run then says what
+   * stands in for it, e.g. a trace's own length). Default false.
+   */
+  readonly optional?: boolean;
   /** What the parameter means, with its unit. */
   readonly description: string;
 }
@@ -53,8 +58,15 @@ export type ValueOf<S extends ParameterSpec> = S extends ChoiceParameter<infer V
   : S extends NumberParameter ? number
   : string;
 
+/** The names of the parameters of `S` a point may leave out. */
+export type OptionalKeys<S extends ParameterSpecs> = {
+  [K in keyof S]: S[K] extends { readonly optional: true } ? K : never;
+}[keyof S];
+
 /** The typed point of an experiment whose parameters are declared by `S`. */
-export type PointOf<S extends ParameterSpecs> = { readonly [K in keyof S]: ValueOf<S[K]> };
+export type PointOf<S extends ParameterSpecs> =
+  & { readonly [K in Exclude<keyof S, OptionalKeys<S>>]: ValueOf<S[K]> }
+  & { readonly [K in OptionalKeys<S>]?: ValueOf<S[K]> };
 
 /** A point that does not fit an experiment's parameters; the message is one line. */
 export class PointError extends Error {
@@ -99,8 +111,8 @@ function misfit(spec: ParameterSpec, value: unknown): string | undefined {
 }
 
 /**
- * Checks that `point` sets exactly the parameters `specs` declares, each to
- * a value its declaration allows, and returns it as the typed point (the
+ * Checks that `point` sets exactly the parameters `specs` declares (an
+ * optional one may be left out), each to a value its declaration allows, and returns it as the typed point (the
  * same object: values are checked, never converted).
  *
  * @example A point from a resumed row, checked before a run
@@ -141,7 +153,10 @@ export function parsePoint<S extends ParameterSpecs>(
     }
   }
   for (const [key, spec] of Object.entries(specs)) {
-    if (!Object.hasOwn(point, key)) throw new PointError(`${where}: parameter "${key}" is missing`);
+    if (!Object.hasOwn(point, key)) {
+      if (spec.kind !== "choice" && spec.kind !== "string" && spec.optional) continue;
+      throw new PointError(`${where}: parameter "${key}" is missing`);
+    }
     const why = misfit(spec, point[key]);
     if (why !== undefined) {
       throw new PointError(`${where}: parameter "${key}" ${why}, got ${shown(point[key])}`);

@@ -80,19 +80,31 @@ export const LARGE_PAGES_GRIDS: TypedGrids<LargePagesPoint> = {
 };
 
 /**
- * The grid plus, for each trace, a copy of the points of the grid's first
- * synthetic workload with that trace as the workload. The copies keep the
- * synthetic points' accesses fields, which a trace ignores: it runs whole.
+ * The grid plus, for each trace, the points the report's trace table shows:
+ * those of the grid's first synthetic workload at its largest footprint and
+ * guest 2M share, at the lowest and highest fragmentation, with that trace
+ * as the workload. Trace points leave `accesses` and `warmup_accesses` out:
+ * a trace runs whole, and its row holds the accesses it ran.
  */
 export function withLackeyTraces(
   grid: readonly LargePagesPoint[],
   traces: readonly string[],
 ): LargePagesPoint[] {
   const first = grid[0]?.workload;
-  const template = grid.filter((p) => p.workload === first);
+  const synthetic = grid.filter((p) => p.workload === first);
+  const footprint = Math.max(...synthetic.map((p) => p.footprint_mib));
+  const share = Math.max(...synthetic.map((p) => p.guest_large_fraction));
+  const fragmentations = synthetic.map((p) => p.fragmentation);
+  const ends = [Math.min(...fragmentations), Math.max(...fragmentations)];
+  const template = synthetic.filter((p) =>
+    p.footprint_mib === footprint && p.guest_large_fraction === share &&
+    ends.includes(p.fragmentation)
+  );
   const out = [...grid];
   for (const trace of traces) {
-    for (const p of template) out.push({ ...p, workload: `${LACKEY_PREFIX}${trace}` });
+    for (const { accesses: _, warmup_accesses: __, ...p } of template) {
+      out.push({ ...p, workload: `${LACKEY_PREFIX}${trace}` });
+    }
   }
   return out;
 }

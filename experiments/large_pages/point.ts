@@ -43,10 +43,10 @@ export type LargePagesParameters = {
   readonly workload: StringParameter;
   /** Guest memory touched, MiB. */
   readonly footprint_mib: NumberParameter;
-  /** Accesses measured. */
-  readonly accesses: NumberParameter;
-  /** Accesses run before measuring. */
-  readonly warmup_accesses: NumberParameter;
+  /** Accesses measured; left out of a trace point (the trace runs whole). */
+  readonly accesses: NumberParameter & { readonly optional: true };
+  /** Accesses run before measuring; left out of a trace point. */
+  readonly warmup_accesses: NumberParameter & { readonly optional: true };
 };
 
 /** The parameters of a `large-pages` point, in the order reports list them. */
@@ -99,12 +99,16 @@ export const LARGE_PAGES_PARAMETERS: LargePagesParameters = {
   accesses: {
     kind: "integer",
     min: 1,
-    description: "accesses measured per point, after first touch and warm-up",
+    optional: true,
+    description:
+      "accesses measured per point, after first touch and warm-up; a trace point leaves it out and its row holds the accesses the trace's measured pass ran",
   },
   warmup_accesses: {
     kind: "integer",
     min: 0,
-    description: "accesses run after first touch to warm TLBs and caches, not counted",
+    optional: true,
+    description:
+      "accesses run after first touch to warm TLBs and caches, not counted; a trace point leaves it out and its row holds its first pass (first touch and warm-up)",
   },
 };
 

@@ -103,11 +103,13 @@ export const LARGE_PAGES_SECTIONS: readonly ReportSection[] = [
     kind: "table",
     title: "Lackey traces",
     caption:
-      "Traces given with --trace (none when the table is empty): each replayed once to first-touch and warm up, then measured, at the lowest and highest fragmentation and the largest guest 2M share of the grid, largest footprint (guest RAM).",
+      "Traces given with --trace (none when the table is empty): each replayed once to first-touch and warm up, then measured whole (accesses: the count measured), at the lowest and highest fragmentation and the largest guest 2M share of the grid, largest footprint (guest RAM): the only points traces run at.",
     columns: [
       { key: "trace" },
+      { key: "accesses", unit: "measured" },
       { key: "mode" },
       { key: "policy" },
+      { key: "tenants" },
       { key: "fragmentation", digits: 3 },
       { key: "host_large_fraction", label: "host large", unit: "share", digits: 2 },
       { key: "l2_tlb_misses_per_kilo_access", label: "L2 TLB misses", unit: "per 1,000" },

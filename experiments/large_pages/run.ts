@@ -65,7 +65,13 @@ function promotionSeconds(point: LargePagesPoint): number {
   return point.policy === "opportunistic+promote" ? point.promotion_seconds : 0;
 }
 
-function runSynthetic(point: LargePagesPoint, seed: number, cost: CostModel): Row {
+function runSynthetic(
+  point: LargePagesPoint,
+  accesses: number,
+  warmupAccesses: number,
+  seed: number,
+  cost: CostModel,
+): Row {
   const machine = buildPointMachine(point, seed, cost);
   const vcpu = machine.vcpus[0];
   const memory = machine.memory!;
@@ -88,11 +94,11 @@ function runSynthetic(point: LargePagesPoint, seed: number, cost: CostModel): Ro
     timeline = runTimeline(machine, vcpu, samples, seconds);
   }
   const workload = createWorkload(point.workload, {
-    accesses: point.warmup_accesses + point.accesses,
+    accesses: warmupAccesses + accesses,
     footprintBytes,
     seed,
   });
-  warmUp(vcpu, workload, point.warmup_accesses);
+  warmUp(vcpu, workload, warmupAccesses);
   machine.resetStats();
   // The next pass is seconds away: the measured window (milliseconds of guest
   // time) holds none, so the agent is not run during it.
@@ -106,6 +112,7 @@ function runSynthetic(point: LargePagesPoint, seed: number, cost: CostModel): Ro
  * touch (deciding host page sizes, as the footprint's first touch does for a
  * synthetic workload) and its warm-up; the second pass is measured. The
  * footprint still sizes guest RAM, so it must hold every page the trace touches.
+ * The row's `accesses` and `warmup_accesses` are what the two passes ran.
  */
 async function runTrace(point: LargePagesPoint, seed: number, cost: CostModel): Promise<Row> {
   const path = point.workload.slice(LACKEY_PREFIX.length);
@@ -113,13 +120,15 @@ async function runTrace(point: LargePagesPoint, seed: number, cost: CostModel): 
   const vcpu = machine.vcpus[0];
   const memory = machine.memory!;
   for await (const chunk of readLackeyTrace(path)) vcpu.run(chunk);
+  const firstPass = machine.report().counters.accesses;
   const afterTouch = memory.report();
   if (point.tenants === "exit") memory.releaseTenants();
   // The agent's passes over the horizon, the guest not sampled (a trace has no steady state to sample).
   machine.promote(machine.elapsedCycles + promotionSeconds(point) * cost.clockGhz * 1e9);
   machine.resetStats();
   for await (const chunk of readLackeyTrace(path)) vcpu.run(chunk);
-  return rowOf(machine, afterTouch.host_large_fraction, null);
+  const row = rowOf(machine, afterTouch.host_large_fraction, null);
+  return { accesses: machine.report().counters.accesses, warmup_accesses: firstPass, ...row };
 }
 
 function rowOf(machine: PointMachine, largeAfterTouch: number, timeline: Timeline | null): Row {
@@ -159,7 +168,19 @@ function rowOf(machine: PointMachine, largeAfterTouch: number, timeline: Timelin
 
 /** Runs one `large-pages` point: a synthetic workload, or a lackey trace for a `lackey:PATH` workload. */
 export function runLargePages(point: LargePagesPoint, context: RunContext): Row | Promise<Row> {
-  return point.workload.startsWith(LACKEY_PREFIX)
-    ? runTrace(point, context.seed, context.cost)
-    : runSynthetic(point, context.seed, context.cost);
+  const { accesses, warmup_accesses: warmup } = point;
+  if (point.workload.startsWith(LACKEY_PREFIX)) {
+    if (accesses !== undefined || warmup !== undefined) {
+      throw new RangeError(
+        `large-pages: a trace point runs its trace whole: leave accesses and warmup_accesses out`,
+      );
+    }
+    return runTrace(point, context.seed, context.cost);
+  }
+  if (accesses === undefined || warmup === undefined) {
+    throw new RangeError(
+      `large-pages: a synthetic point needs accesses and warmup_accesses (workload ${point.workload})`,
+    );
+  }
+  return runSynthetic(point, accesses, warmup, context.seed, context.cost);
 }

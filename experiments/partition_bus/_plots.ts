@@ -292,8 +292,8 @@ export function latencyPlot(rows: readonly Row[]): Plot.PlotOptions {
   if (shown.length === 0) throw new Error("no signalling rows");
   const data = shown.map((r) => ({
     rate: Number(r.offered_msgs_s),
-    p50: Number(r.latency_us_p50),
-    p99: Number(r.latency_us_p99),
+    p50: Number(r.latency_p50_us),
+    p99: Number(r.latency_p99_us),
     mode: SIGNALLING_LABELS[String(r.signalling) as Signalling],
     batch: batchPanel(Number(r.batch)),
   }));

@@ -201,7 +201,7 @@ export function crossoverTableRows(rows: readonly Row[]): Row[] {
           copy: meanOf(of, "copy_cycles_per_msg"),
           remap: meanOf(of, "remap_cycles_per_msg"),
           signal: meanOf(of, "signal_cycles_per_msg"),
-          p99: meanOf(of, "latency_us_p99"),
+          p99: meanOf(of, "latency_p99_us"),
         });
       }
     }
@@ -219,8 +219,8 @@ export function signallingTableRows(rows: readonly Row[]): Row[] {
     exits: Number(r.exits_per_msg),
     interrupts: Number(r.interrupts_per_msg),
     signals: Number(r.signals_per_msg),
-    p50: Number(r.latency_us_p50),
-    p99: Number(r.latency_us_p99),
+    p50: Number(r.latency_p50_us),
+    p99: Number(r.latency_p99_us),
     busy: Number(r.receiver_busy),
     poll: Number(r.poll_cycles_per_msg),
   }));

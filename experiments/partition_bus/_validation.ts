@@ -151,7 +151,7 @@ function pollingCase(rows: readonly Row[]): ValidationCase | undefined {
   const at = (mode: string) =>
     meanOf(
       shown.filter((r) => r.signalling === mode && Number(r.offered_msgs_s) === low),
-      "latency_us_p50",
+      "latency_p50_us",
     );
   const [vmbus, poll] = [at("vmbus"), at("poll")];
   if (!Number.isFinite(vmbus) || !Number.isFinite(poll)) return undefined;
@@ -161,7 +161,7 @@ function pollingCase(rows: readonly Row[]): ValidationCase | undefined {
     published: 25,
     unit: "µs",
     citation: EXITLESS_PV_IO_SYSTOR_2012,
-    note: `Lab: latency_us_p50 with vmbus signalling (${
+    note: `Lab: latency_p50_us with vmbus signalling (${
       formatNumber(vmbus, 1)
     } µs: the sender's signal hypercall, the injection, waking the halted receiver and its interrupt) minus with a polling receiver (${
       formatNumber(poll, 2)

@@ -208,8 +208,11 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const varying = Object.keys(grid[0] ?? {}).filter((key) =>
     selected.some((i) => grid[i][key] !== grid[selected[0]][key])
   );
+  // A point may leave an optional parameter out (a trace point's accesses): not "undefined".
   const describe = (point: Point): string =>
-    describePoint(Object.fromEntries(varying.map((key) => [key, point[key]])));
+    describePoint(
+      Object.fromEntries(varying.filter((key) => key in point).map((key) => [key, point[key]])),
+    );
   const label = experiment.id +
     (options.shard ? ` [shard ${options.shard.index}/${options.shard.count}]` : "");
   options.progress?.start(label, selected.length, reused);

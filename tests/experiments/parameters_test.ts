@@ -92,3 +92,24 @@ Deno.test("describeParameters() keeps each description, in declaration order", (
     ["scale", "any finite number"],
   ]);
 });
+
+Deno.test("parsePoint() lets a point leave out an optional parameter, and still checks it when given", () => {
+  const specs = {
+    workload: { kind: "string", description: "workload" },
+    accesses: { kind: "integer", min: 1, optional: true, description: "accesses measured" },
+  } as const satisfies ParameterSpecs;
+  const parsed = parsePoint("demo", specs, { workload: "lackey:t" });
+  const accesses: number | undefined = parsed.accesses;
+  assert.equal(accesses, undefined);
+  assert.equal(parsePoint("demo", specs, { workload: "w", accesses: 5 }).accesses, 5);
+  assert.throws(
+    () => parsePoint("demo", specs, { workload: "w", accesses: 0 }),
+    { message: 'experiment "demo": parameter "accesses" must be an integer >= 1, got 0' },
+  );
+  const { accesses: _, ...withoutAccesses } = GOOD;
+  assert.throws(
+    () => parsePoint("demo", SPECS, withoutAccesses),
+    { message: 'experiment "demo": parameter "accesses" is missing' },
+    "a parameter not declared optional is still required",
+  );
+});

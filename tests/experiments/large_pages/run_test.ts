@@ -22,6 +22,12 @@ function point(fields: Partial<LargePagesPoint>): LargePagesPoint {
   };
 }
 
+/** A trace point: no accesses or warm-up of its own, the trace runs whole. */
+function tracePoint(path: string, fields: Partial<LargePagesPoint> = {}): LargePagesPoint {
+  const { accesses: _, warmup_accesses: __, ...rest } = point({ workload: `lackey:${path}` });
+  return { ...rest, ...fields };
+}
+
 function run(fields: Partial<LargePagesPoint>): Row {
   return LARGE_PAGES.run(point(fields), { seed: 1, cost: COST }) as Row;
 }
@@ -112,13 +118,16 @@ Deno.test("large-pages replays a lackey trace: measured pass only, host large pa
   await withTempFile(".lackey", lackeyTrace(16384, 20000), async (path) => {
     const at = async (policy: LargePagesPoint["policy"], fragmentation: number) =>
       await LARGE_PAGES.run(
-        point({ workload: `lackey:${path}`, policy, fragmentation, guest_large_fraction: 1 }),
+        tracePoint(path, { policy, fragmentation, guest_large_fraction: 1 }),
         { seed: 1, cost: COST },
       );
     const small = await at("4k", 0);
     const large = await at("opportunistic", 0);
     const fragmented = await at("opportunistic", 1);
     assert.ok(Number(small.l2_tlb_misses_per_kilo_access) > 0, "4K host pages miss");
+    // The accesses the trace holds, measured once and run once before as first touch and warm-up.
+    assert.equal(small.accesses, 20000);
+    assert.equal(small.warmup_accesses, 20000);
     assert.equal(large.host_large_fraction, 1);
     // Translation only: every access of this trace reads line 0 of its page, so the data
     // lines crowd a few cache sets, more or fewer by where the host puts the frames.
@@ -133,11 +142,23 @@ Deno.test("large-pages replays a lackey trace: measured pass only, host large pa
 Deno.test("large-pages names the trace file and line of a malformed trace", async () => {
   await withTempFile(".lackey", " L 10000000,8\n Q nonsense\n", async (path) => {
     await assert.rejects(
-      async () =>
-        await LARGE_PAGES.run(point({ workload: `lackey:${path}` }), { seed: 1, cost: COST }),
+      async () => await LARGE_PAGES.run(tracePoint(path), { seed: 1, cost: COST }),
       (error: Error) => error.message.includes(path) && /line 2/.test(error.message),
     );
   });
+});
+
+Deno.test("large-pages refuses accesses on a trace point and a synthetic point without them, in one line", async () => {
+  await assert.rejects(
+    async () =>
+      await LARGE_PAGES.run(point({ workload: "lackey:/x.lackey" }), { seed: 1, cost: COST }),
+    /^RangeError: large-pages: a trace point runs its trace whole: leave accesses and warmup_accesses out$/,
+  );
+  const { accesses: _, ...synthetic } = point({});
+  await assert.rejects(
+    async () => await LARGE_PAGES.run(synthetic, { seed: 1, cost: COST }),
+    /^RangeError: large-pages: a synthetic point needs accesses and warmup_accesses \(workload random\)$/,
+  );
 });
 
 Deno.test("large-pages shadow rows on host 4K pages differ by under 10 % across fragmentation", async (t) => {
