@@ -114,12 +114,24 @@ export {
 } from "./sweep/progress.ts";
 export { gitCommit, VMLAB_VERSION } from "./sweep/provenance.ts";
 export {
+  DICTIONARY_FILE,
   readRunRecord,
   type ReportInput,
   type RunRecord,
   writeExperimentReport,
   writeIndex,
 } from "./sweep/report_writer.ts";
+export {
+  type ColumnDoc,
+  columnDoc,
+  dictionarySections,
+  EXIT_COLUMN_NAMES,
+  EXPERIMENT_COLUMNS,
+  FORMER_COLUMN_NAMES,
+  formerColumnIn,
+  PROVENANCE_COLUMNS,
+  RESULT_COLUMNS,
+} from "./columns.ts";
 export { type MergedExperiment, mergeOutputs } from "./sweep/merge.ts";
 export { resolveProfile } from "./cli/profile_option.ts";
 export { type CliOptions, DEFAULT_OUT_DIR, DEFAULT_SEED, runCli } from "./cli/experiment_cli.ts";

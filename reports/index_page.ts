@@ -32,7 +32,8 @@ export interface IndexEntry {
 }
 
 /**
- * Renders the index page as a complete HTML document.
+ * Renders the index page as a complete HTML document; with `dictionary`,
+ * the header links the data dictionary page at that address.
  *
  * @example
  * ```ts
@@ -40,11 +41,16 @@ export interface IndexEntry {
  * const page = renderIndexPage([{
  *   id: "demo", title: "Demo", question: "Q?", headline: "A & B.", rows: 3, missing: 0,
  *   size: "quick", profile: "p", generated: "2025-01-01",
- * }], "0.1.0");
+ * }], "0.1.0", "columns.html");
  * if (!page.includes('href="demo.html"') || !page.includes("A &amp; B.")) throw new Error();
+ * if (!page.includes('href="columns.html"')) throw new Error("no link to the data dictionary");
  * ```
  */
-export function renderIndexPage(entries: readonly IndexEntry[], version: string): string {
+export function renderIndexPage(
+  entries: readonly IndexEntry[],
+  version: string,
+  dictionary?: string,
+): string {
   const cards = entries.map((e) =>
     html`
       <li class="card">
@@ -69,6 +75,10 @@ export function renderIndexPage(entries: readonly IndexEntry[], version: string)
       <h1>Memory virtualization experiments</h1>
       <p
         class="question">Each experiment below answers one question about the cost of memory virtualization with a sweep of the cycle-approximate model. Open a report for its plots, tables, the rows behind them and where they came from.</p>
+      ${dictionary === undefined ? "" : html`
+        <p
+          class="meta-line"><a href="${dictionary}">Data dictionary</a>: every column of the CSV and JSON rows, its meaning, unit and the experiments that have it.</p>
+      `}
     </header>
     <main>
     ${entries.length > 0

@@ -45,6 +45,11 @@ export {
   renderExperimentPage,
 } from "./experiment_page.ts";
 export { type IndexEntry, renderIndexPage } from "./index_page.ts";
+export {
+  type DictionaryEntry,
+  type DictionarySection,
+  renderDictionaryPage,
+} from "./dictionary_page.ts";
 export type {
   PlotSection,
   ReportSection,

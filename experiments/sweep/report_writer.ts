@@ -12,6 +12,8 @@ import { COST_MODEL_FIELDS, type CostModel } from "../../core/cost/cost_model.ts
 import { columnsOf, toCsv } from "../../reports/csv.ts";
 import { renderExperimentPage } from "../../reports/experiment_page.ts";
 import { type IndexEntry, renderIndexPage } from "../../reports/index_page.ts";
+import { renderDictionaryPage } from "../../reports/dictionary_page.ts";
+import { dictionarySections } from "../columns.ts";
 import type { Experiment, GridSize, Row } from "../experiment.ts";
 import { PROVENANCE_KEYS } from "./run_sweep.ts";
 import { UsageError } from "../cli/usage_error.ts";
@@ -210,9 +212,13 @@ export async function readRunRecord(dir: string, id: string): Promise<RunRecord 
   }
 }
 
+/** File name of the data dictionary page in a report folder. */
+export const DICTIONARY_FILE = "columns.html";
+
 /**
  * Writes `index.html` listing every registered experiment that has an
- * `ID.json` in `outDir`, in registry order; returns its path.
+ * `ID.json` in `outDir`, in registry order, and beside it the data
+ * dictionary `columns.html` that the index links; returns the index's path.
  *
  * @example
  * ```ts ignore
@@ -244,6 +250,14 @@ export async function writeIndex(
   }
   const path = `${outDir}/index.html`;
   await Deno.mkdir(outDir, { recursive: true });
-  await writeAtomically(path, renderIndexPage(entries, version));
+  // The data dictionary of the experiments in the folder (of all, in a folder without any).
+  const present = entries.length > 0
+    ? Object.fromEntries(entries.map((e) => [e.id, registry[e.id]]))
+    : registry;
+  await writeAtomically(
+    `${outDir}/${DICTIONARY_FILE}`,
+    renderDictionaryPage(dictionarySections(present), version),
+  );
+  await writeAtomically(path, renderIndexPage(entries, version, DICTIONARY_FILE));
   return path;
 }
