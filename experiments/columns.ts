@@ -799,25 +799,33 @@ export const EXPERIMENT_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   ],
 };
 
+/** A column's former name: what it is called now, and where it had the old name. */
+export interface FormerName {
+  /** The current name. */
+  readonly now: string;
+  /** Experiments whose rows had the old name (none: `deno task sim`'s output only). */
+  readonly experiments: readonly string[];
+}
+
 /**
- * Names columns had before issue 17 gave each quantity one name: old name →
- * current name. Rows that still carry an old name were written by an
+ * Names columns had before issue 17 gave each quantity one name. Rows of an
+ * experiment that still carry one of its former names were written by an
  * earlier vmlab and are refused rather than mixed with new ones.
  */
-export const FORMER_COLUMN_NAMES: Readonly<Record<string, string>> = {
-  refs_per_walk: "walk_refs_per_walk",
-  cold_refs_per_walk: "cold_walk_refs_per_walk",
-  l1_tlb_mpka: "l1_tlb_misses_per_kilo_access",
-  l2_tlb_mpka: "l2_tlb_misses_per_kilo_access",
-  page_table_kib: "page_table_bytes",
-  guest_large_pages: "guest_pages_2m",
-  seconds_to_90pct_large: "time_to_90pct_large_s",
-  platform: "mode",
-  latency_us_p50: "latency_p50_us",
-  latency_us_p99: "latency_p99_us",
-  latency_us_mean: "latency_mean_us",
-  vm_exits: "exits",
-  vm_exit_cycles_per_access: "exit_cycles_per_access",
+export const FORMER_COLUMN_NAMES: Readonly<Record<string, FormerName>> = {
+  refs_per_walk: { now: "walk_refs_per_walk", experiments: ["translation"] },
+  cold_refs_per_walk: { now: "cold_walk_refs_per_walk", experiments: ["translation"] },
+  l1_tlb_mpka: { now: "l1_tlb_misses_per_kilo_access", experiments: ["translation"] },
+  l2_tlb_mpka: { now: "l2_tlb_misses_per_kilo_access", experiments: ["translation", "shadow"] },
+  page_table_kib: { now: "page_table_bytes", experiments: ["translation"] },
+  guest_large_pages: { now: "guest_pages_2m", experiments: ["large-pages"] },
+  seconds_to_90pct_large: { now: "time_to_90pct_large_s", experiments: ["large-pages"] },
+  platform: { now: "mode", experiments: ["snapshot", "migration", "partition-bus"] },
+  latency_us_p50: { now: "latency_p50_us", experiments: ["partition-bus"] },
+  latency_us_p99: { now: "latency_p99_us", experiments: ["partition-bus"] },
+  latency_us_mean: { now: "latency_mean_us", experiments: ["partition-bus"] },
+  vm_exits: { now: "exits", experiments: [] },
+  vm_exit_cycles_per_access: { now: "exit_cycles_per_access", experiments: [] },
 };
 
 /**
@@ -841,27 +849,33 @@ export function columnDoc(name: string): ColumnDoc | undefined {
 }
 
 /**
- * The first column of `rows` that an earlier vmlab wrote under a name this
- * one no longer uses, as a one-line reason, or `undefined` when there is
- * none. A resumed or merged sweep refuses such rows: mixed with new rows
- * they would leave a quantity split over two columns.
+ * The first column of experiment `experimentId`'s `rows` that an earlier
+ * vmlab wrote under a name this one no longer uses, as a one-line reason,
+ * or `undefined` when there is none. A resumed or merged sweep refuses such
+ * rows: mixed with new rows they would split a quantity over two columns.
  *
  * @example
  * ```ts
  * import { formerColumnIn } from "./columns.ts";
- * const old = formerColumnIn([{ mode: "native", l2_tlb_mpka: 3 }]);
+ * const old = formerColumnIn("translation", [{ mode: "native", l2_tlb_mpka: 3 }]);
  * if (old !== 'column "l2_tlb_mpka" is now "l2_tlb_misses_per_kilo_access"') throw new Error(old);
- * if (formerColumnIn([{ l2_tlb_misses_per_kilo_access: 3 }]) !== undefined) throw new Error();
+ * if (formerColumnIn("translation", [{ l2_tlb_misses_per_kilo_access: 3 }]) !== undefined) {
+ *   throw new Error();
+ * }
+ * if (formerColumnIn("my-own", [{ platform: "x" }]) !== undefined) throw new Error("not ours");
  * ```
  */
 export function formerColumnIn(
+  experimentId: string,
   rows: Iterable<Readonly<Record<string, unknown>>>,
 ): string | undefined {
+  const former = Object.entries(FORMER_COLUMN_NAMES).filter(([, f]) =>
+    f.experiments.includes(experimentId)
+  );
+  if (former.length === 0) return undefined;
   for (const row of rows) {
-    for (const key of Object.keys(row)) {
-      if (Object.hasOwn(FORMER_COLUMN_NAMES, key) && !Object.hasOwn(RESULT_COLUMNS, key)) {
-        return `column "${key}" is now "${FORMER_COLUMN_NAMES[key]}"`;
-      }
+    for (const [old, { now }] of former) {
+      if (Object.hasOwn(row, old)) return `column "${old}" is now "${now}"`;
     }
   }
   return undefined;
@@ -936,13 +950,12 @@ export function dictionarySections(
       title: "Former names",
       intro:
         "Columns renamed so that each quantity has one name (issue 17). Rows written under a former name are refused by a resumed sweep and by merge: run them again.",
-      entries: Object.entries(FORMER_COLUMN_NAMES).map(([name, now]) => ({
+      entries: Object.entries(FORMER_COLUMN_NAMES).map(([name, { now, experiments }]) => ({
         name,
-        meaning: `now ${now}` +
-          (name === "page_table_kib" ? " (bytes, not KiB)" : "") +
-          (name.startsWith("vm_exit") ? " (deno task sim's output)" : ""),
+        meaning: `now ${now}` + (name === "page_table_kib" ? " (bytes, not KiB)" : "") +
+          (experiments.length === 0 ? " (deno task sim's output)" : ""),
         unit: "",
-        experiments: [],
+        experiments: experiments.filter((id) => ids.includes(id)),
       })),
     },
   ];

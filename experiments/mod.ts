@@ -129,6 +129,7 @@ export {
   EXPERIMENT_COLUMNS,
   FORMER_COLUMN_NAMES,
   formerColumnIn,
+  type FormerName,
   PROVENANCE_COLUMNS,
   RESULT_COLUMNS,
 } from "./columns.ts";

@@ -12,6 +12,7 @@ import { canonicalJson, pointId } from "./point_id.ts";
 import { readRunRecord, type RunRecord, writeExperimentReport } from "./report_writer.ts";
 import { loadRows, POINT_ID_KEY } from "./row_store.ts";
 import { UsageError } from "../cli/usage_error.ts";
+import { formerColumnIn } from "../columns.ts";
 
 /** One merged experiment. */
 export interface MergedExperiment {
@@ -69,7 +70,14 @@ export async function mergeOutputs(
     const seeds = first.record.seeds ?? 1;
     const byId = new Map<string, Row>();
     for (const { dir } of records) {
-      for (const row of await loadRows(`${dir}/${id}.jsonl`, { repair: false })) {
+      const stored = await loadRows(`${dir}/${id}.jsonl`, { repair: false });
+      const former = formerColumnIn(id, stored);
+      if (former !== undefined) {
+        throw new UsageError(
+          `merge: "${dir}/${id}.jsonl" was written by an earlier vmlab (${former}); run that shard again`,
+        );
+      }
+      for (const row of stored) {
         const key = row[POINT_ID_KEY] as string;
         if (!byId.has(key)) byId.set(key, row);
       }

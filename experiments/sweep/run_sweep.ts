@@ -14,6 +14,7 @@ import { PointError } from "../parameters.ts";
 import type { Progress } from "./progress.ts";
 import { pointId } from "./point_id.ts";
 import { appendRow, loadRows, POINT_ID_KEY } from "./row_store.ts";
+import { formerColumnIn } from "../columns.ts";
 import { inShard, type Shard } from "./shard.ts";
 import { planJobs } from "./plan_jobs.ts";
 import type { CellReply, CellRequest } from "./sweep_message.ts";
@@ -185,7 +186,14 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   await Deno.mkdir(options.outDir, { recursive: true });
   const path = `${options.outDir}/${experiment.id}.jsonl`;
   const byId = new Map<string, Row>();
-  for (const row of await loadRows(path)) byId.set(row[POINT_ID_KEY] as string, row);
+  const stored = await loadRows(path);
+  const former = formerColumnIn(experiment.id, stored);
+  if (former !== undefined) {
+    throw new SweepError(
+      `"${path}" holds rows an earlier vmlab wrote (${former}): run with --fresh to compute them again`,
+    );
+  }
+  for (const row of stored) byId.set(row[POINT_ID_KEY] as string, row);
   const pending = selected.filter((i) => !byId.has(ids[i]));
   const reused = selected.length - pending.length;
 

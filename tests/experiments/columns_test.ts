@@ -61,9 +61,12 @@ Deno.test("every dictionary entry has a meaning, and no current name is a former
     assert.ok(doc.meaning.length > 10, name);
     assert.match(name, /^[a-z][a-z0-9_]*$/, "snake_case");
   }
-  for (const [old, now] of Object.entries(FORMER_COLUMN_NAMES)) {
+  for (const [old, { now, experiments }] of Object.entries(FORMER_COLUMN_NAMES)) {
     assert.equal(columnDoc(old), undefined, `${old} is a former name`);
     assert.ok(columnDoc(now), `${old} → ${now}, which the dictionary holds`);
+    for (const id of experiments) {
+      assert.ok(EXPERIMENT_COLUMNS[id].includes(now), `${id} had ${old}, now has ${now}`);
+    }
   }
   for (const [id, names] of Object.entries(EXPERIMENT_COLUMNS)) {
     assert.ok(id in EXPERIMENTS, id);
