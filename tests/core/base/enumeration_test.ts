@@ -72,7 +72,7 @@ const PINNED: [string, Readonly<Record<string, number>>, Record<string, number>]
     NESTED_TLB_MISSES: 16,
     PAGE_STRADDLES: 17,
     DEMAND_MAPS: 18,
-    VM_EXITS: 19,
+    EXITS: 19,
     WRITES: 20,
     DATA_REFS: 21,
     DATA_L1D: 22,
