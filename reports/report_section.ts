@@ -39,7 +39,11 @@ export interface TableColumn {
   label?: string;
   /** Unit shown under the heading, e.g. `cycles` or `refs/walk`. */
   unit?: string;
-  /** Digits after the decimal point for non-integer numbers; default 3 significant. */
+  /**
+   * Digits after the decimal point of every cell when the column holds a
+   * non-integer below 1,000; default three significant digits of the
+   * smallest non-zero magnitude. A column of integers shows none.
+   */
   digits?: number;
   /** Text that wraps (a sentence of prose) instead of one line per cell. Default false. */
   wrap?: boolean;

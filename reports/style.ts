@@ -82,6 +82,11 @@ dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .35rem 1.5
 dl.meta dt { color: var(--muted); }
 dl.meta dd { margin: 0; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
 .error-inline { color: var(--bad); }
+.partial {
+  margin: 0 0 1.25rem; padding: .75rem 1rem; border: 1px solid #e8b04a; border-left: 5px solid #d18a00;
+  background: #fff8e6; color: #5c3d00; border-radius: 0 6px 6px 0; font-weight: 600; max-width: 60rem;
+}
+.partial code { font-weight: 400; }
 .error { color: var(--bad); border: 1px solid #f3c4c4; background: #fff5f5; padding: .6rem .9rem; border-radius: 6px; }
 .cards { list-style: none; padding: 0; margin: 1.5rem 0 0; display: grid; gap: 1rem; }
 .card { border: 1px solid var(--rule); border-radius: 8px; padding: 1.1rem 1.3rem; }
