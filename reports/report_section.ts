@@ -7,6 +7,8 @@
  * @module
  */
 
+import type { SizeUnit } from "./size_format.ts";
+
 /** One cell of a result row. */
 export type Value = number | string | boolean;
 
@@ -45,6 +47,12 @@ export interface TableColumn {
    * smallest non-zero magnitude. A column of integers shows none.
    */
   digits?: number;
+  /**
+   * The column's numbers are memory sizes in this unit: each cell is shown
+   * in the unit that reads best (`64 MiB`, not `0.0625 GiB`), so give the
+   * column no `unit`. Default: plain numbers.
+   */
+  size?: SizeUnit;
   /** Text that wraps (a sentence of prose) instead of one line per cell. Default false. */
   wrap?: boolean;
 }

@@ -8,6 +8,7 @@
 
 import { html, type SafeHtml } from "./html.ts";
 import { columnFormat } from "./number_format.ts";
+import { formatSize } from "./size_format.ts";
 import type { Row, TableColumn, Value } from "./report_section.ts";
 
 /** Options of {@linkcode renderTable}. */
@@ -62,7 +63,7 @@ export function renderTable(
     rows.every((r) => r[c.key] === undefined || typeof r[c.key] === "number")
   );
   const formats = columns.map((c) =>
-    columnFormat(
+    c.size !== undefined ? (value: number) => formatSize(value, c.size) : columnFormat(
       rows.map((r) => r[c.key]).filter((v): v is number => typeof v === "number"),
       c.digits,
     )
