@@ -25,7 +25,8 @@ function cell(
   className: string,
   numeric: boolean,
 ): SafeHtml {
-  if (value === undefined) {
+  // NaN is a measure that could not be computed: shown like a missing one, not as "NaN".
+  if (value === undefined || Number.isNaN(value)) {
     return html`<td class="${numeric ? "num " : ""}${className} muted">—</td>`;
   }
   if (typeof value === "number") {
