@@ -164,7 +164,7 @@ export function partialNotice(provenance: Provenance, seeds: number): string | u
   if (provenance.missing === 0) return undefined;
   return `Partial report: ${formatNumber(provenance.missing)} of ${
     formatNumber(provenance.points)
-  } ${unit} have no row yet. Run the same command again to finish the sweep.`;
+  } ${unit} have no row yet. Run the same command again to finish the sweep (finished points are kept), or merge the folders of the missing shards.`;
 }
 
 function displayValue(value: unknown): string {
