@@ -4,17 +4,17 @@
  * @module
  */
 
+/** A unit of {@linkcode formatSize}. */
+export type SizeUnit = "B" | "KiB" | "MiB" | "GiB" | "TiB";
+
 /** Binary units, smallest first, with their size in bytes. */
-const UNITS = [
+const UNITS: readonly (readonly [SizeUnit, number])[] = [
   ["B", 1],
   ["KiB", 2 ** 10],
   ["MiB", 2 ** 20],
   ["GiB", 2 ** 30],
   ["TiB", 2 ** 40],
-] as const;
-
-/** A unit of {@linkcode formatSize}. */
-export type SizeUnit = typeof UNITS[number][0];
+];
 
 /**
  * A size written in the largest binary unit in which it is at least 1,
@@ -34,7 +34,7 @@ export function formatSize(value: number, unit: SizeUnit = "B"): string {
   if (!Number.isFinite(value)) return String(value);
   const bytes = value * UNITS.find(([name]) => name === unit)![1];
   const magnitude = Math.abs(bytes);
-  let chosen: typeof UNITS[number] = UNITS[0];
+  let chosen = UNITS[0];
   for (const u of UNITS) if (magnitude >= u[1]) chosen = u;
   const scaled = bytes / chosen[1];
   // Three significant digits, but never fewer than the whole units (1,023 KiB stays 1023).
