@@ -104,9 +104,24 @@ export function footprintPlot(rows: readonly Row[], spec: FootprintPlotSpec): Pl
       labelAnchor: "center",
       padding: 0.3,
     },
+    // The inset keeps a line at the top of the scale (1,000 misses per 1,000 accesses) off the
+    // frame and clear of the panel titles.
     y: spec.log
-      ? { type: "log", label: `↑ ${spec.yLabel} (log scale)`, grid: true, tickFormat: ",~g" }
-      : { type: "linear", label: `↑ ${spec.yLabel}`, grid: true, zero: true, nice: true },
+      ? {
+        type: "log",
+        label: `↑ ${spec.yLabel} (log scale)`,
+        grid: true,
+        tickFormat: ",~g",
+        insetTop: 22,
+      }
+      : {
+        type: "linear",
+        label: `↑ ${spec.yLabel}`,
+        grid: true,
+        zero: true,
+        nice: true,
+        insetTop: 22,
+      },
     color: { legend: true, domain: spec.domain as string[], range: spec.range as string[] },
     marks: [
       Plot.frame({ stroke: "#d8dce1" }),
@@ -242,9 +257,11 @@ export function refsPerWalkPlot(rows: readonly Row[]): Plot.PlotOptions {
       config: configLabel(r),
       caches: r.translation_caches === "off" ? COLD : WARM,
       refs: r.refs_per_walk === undefined ? 0 : Number(r.refs_per_walk),
+      // One format per series: cold counts are whole walks' references; warm ones are means,
+      // one decimal each (so "2.0" beside "6.6", not "2").
       label: r.refs_per_walk === undefined
         ? "no walks"
-        : Number.isInteger(r.refs_per_walk)
+        : r.translation_caches === "off"
         ? String(r.refs_per_walk)
         : Number(r.refs_per_walk).toFixed(1),
     }));
