@@ -34,6 +34,8 @@ export interface Provenance {
   missing: number;
   /** `K/N` when the report covers one shard of the grid only. */
   shard?: string;
+  /** Runs of the whole grid (points × seeds) when `shard` is set; default `points`. */
+  gridPoints?: number;
   /** The command that reproduces the rows. */
   command?: string;
 }
@@ -85,6 +87,12 @@ export interface ExperimentReport {
   assumptions?: string;
 }
 
+/** Text with `code` between backticks. */
+function renderInlineCode(text: string): SafeHtml {
+  const parts = text.split("`");
+  return html`${parts.map((part, i) => (i % 2 === 1 ? html`<code>${part}</code>` : part))}`;
+}
+
 /** Paragraphs split on blank lines; `code` between backticks. */
 function renderProse(text: string): SafeHtml {
   const paragraphs = text.trim().split(/\n\s*\n/).map((p) => {
@@ -105,30 +113,58 @@ function slug(text: string, index: number): string {
   return `s${index}-` + text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
 }
 
-function renderSection(section: ReportSection, rows: readonly Row[], id: string): SafeHtml {
-  let content: SafeHtml;
+/**
+ * A section's content, or `undefined` for a table without rows: a heading
+ * over an empty table only tells the reader something is missing (a traces
+ * table when no trace was given, failures when every run finished).
+ */
+function renderSection(section: ReportSection, rows: readonly Row[]): SafeHtml | undefined {
   try {
-    if (section.kind === "text") {
-      content = renderProse(section.text(rows));
-    } else if (section.kind === "plot") {
+    if (section.kind === "text") return renderProse(section.text(rows));
+    if (section.kind === "plot") {
       const figure = section.plot(rows);
       const svg = typeof figure === "string" ? new SafeHtml(figure) : renderPlot(figure);
-      content = html`<figure class="plot">${svg}${
+      return html`<figure class="plot">${svg}${
         section.caption ? html`<figcaption>${section.caption}</figcaption>` : ""
       }</figure>`;
-    } else if (section.kind === "validation") {
-      content = html`${section.intro ? renderProse(section.intro) : ""}${
+    }
+    if (section.kind === "validation") {
+      return html`${section.intro ? renderProse(section.intro) : ""}${
         renderValidation(section.cases(rows))
       }`;
-    } else {
-      content = html`${renderTable(section.rows(rows), section.columns)}${
-        section.caption ? html`<p class="caption">${section.caption}</p>` : ""
-      }`;
     }
+    const tableRows = section.rows(rows);
+    if (tableRows.length === 0) return undefined;
+    return html`${renderTable(tableRows, section.columns)}${
+      section.caption ? html`<p class="caption">${section.caption}</p>` : ""
+    }`;
   } catch (error) {
-    content = sectionError(error);
+    return sectionError(error);
   }
-  return html`<section id="${id}"><h2>${section.title}</h2>${content}</section>\n`;
+}
+
+/**
+ * The sentence at the top of a report that covers less than the whole
+ * grid: which shard, how many runs of how many, and how to finish.
+ */
+export function partialNotice(provenance: Provenance, seeds: number): string | undefined {
+  const unit = seeds > 1 ? "runs" : "points";
+  const done = provenance.points - provenance.missing;
+  if (provenance.shard) {
+    const total = provenance.gridPoints ?? provenance.points;
+    const unfinished = provenance.missing > 0
+      ? `, and ${formatNumber(provenance.missing)} of its ${
+        formatNumber(provenance.points)
+      } have no row yet`
+      : "";
+    return `Partial report: shard ${provenance.shard} only, ${formatNumber(done)} of the grid's ${
+      formatNumber(total)
+    } ${unit}${unfinished}. Plots, tables and the finding show this shard's ${unit} alone; merge every shard's folder (\`deno task experiment merge DIR...\`) for the full report.`;
+  }
+  if (provenance.missing === 0) return undefined;
+  return `Partial report: ${formatNumber(provenance.missing)} of ${
+    formatNumber(provenance.points)
+  } ${unit} have no row yet. Run the same command again to finish the sweep (finished points are kept), or merge the folders of the missing shards.`;
 }
 
 function displayValue(value: unknown): string {
@@ -185,7 +221,11 @@ export function renderExperimentPage(report: ExperimentReport): string {
   const seeds = provenance.seeds ?? 1;
   const parameterKeys = Object.keys(report.parameters);
   const rowKeys = seeds > 1 ? [...parameterKeys, "seed"] : parameterKeys;
-  const sectionIds = report.sections.map((s, i) => slug(s.title, i));
+  const rendered = report.sections.map((section, i) => ({
+    section,
+    id: slug(section.title, i),
+    content: renderSection(section, summary),
+  })).filter((r) => r.content !== undefined);
   const profile = flatten(report.profile, "", {});
   const docs = report.profileFields ?? {};
   const profileRows = Object.entries(profile).map(([field, value]) => ({
@@ -198,21 +238,19 @@ export function renderExperimentPage(report: ExperimentReport): string {
     ? [{ key: "field" }, { key: "value" }]
     : [{ key: "field" }, { key: "value" }, { key: "unit" }, { key: "description", wrap: true }];
   const toc = [
-    ...report.sections.map((s, i) => html`<a href="#${sectionIds[i]}">${s.title}</a>`),
+    ...rendered.map((r) => html`<a href="#${r.id}">${r.section.title}</a>`),
     html`<a href="#rows">All rows</a>`,
     html`<a href="#parameters">Parameters</a>`,
     html`<a href="#profile">Cost profile</a>`,
     html`<a href="#provenance">Provenance</a>`,
   ];
-  const coverage = provenance.shard ? ` (it covers shard ${provenance.shard} only)` : "";
-  const partialText =
-    `This report is partial: ${provenance.missing} of ${provenance.points} ${
-      seeds > 1 ? "runs" : "points"
-    }` +
-    ` have no row yet${coverage}. Run the same command again to finish the sweep, or merge the shards.`;
-  const partial = provenance.missing > 0 ? html`<p class="error">${partialText}</p>` : "";
+  const notice = partialNotice(provenance, seeds);
+  const partial = notice
+    ? html`<p class="partial" role="status">${renderInlineCode(notice)}</p>`
+    : "";
   const body = html`<nav class="crumbs"><a href="index.html">← All experiments</a></nav>
 <header>
+${partial}
 <p class="eyebrow">vmlab experiment · <code>${report.id}</code></p>
 <h1>${report.title}</h1>
 <p class="question">${report.question}</p>
@@ -227,11 +265,14 @@ ${
       `
       : ""
   }
-${partial}
 <nav class="toc">${toc}</nav>
 </header>
 <main>
-${report.sections.map((s, i) => renderSection(s, summary, sectionIds[i]))}
+${
+    rendered.map((r) =>
+      html`<section id="${r.id}"><h2>${r.section.title}</h2>${r.content}</section>\n`
+    )
+  }
 <section id="rows"><h2>All rows</h2>
 <p class="downloads">${formatNumber(rows.length)} rows${
     seeds > 1 ? ` (${seeds} seeds per point; the sections above show the mean over seeds)` : ""

@@ -34,7 +34,8 @@
 
 export { escapeHtml, html, type HtmlValue, SafeHtml } from "./html.ts";
 export { columnsOf, csvField, toCsv } from "./csv.ts";
-export { formatNumber } from "./number_format.ts";
+export { columnDecimals, columnFormat, formatNumber } from "./number_format.ts";
+export { formatSize, type SizeUnit } from "./size_format.ts";
 export { renderPlot } from "./plot_svg.ts";
 export { renderPage } from "./page.ts";
 export { renderTable, type TableOptions } from "./table_html.ts";

@@ -7,6 +7,8 @@
  * @module
  */
 
+import type { SizeUnit } from "./size_format.ts";
+
 /** One cell of a result row. */
 export type Value = number | string | boolean;
 
@@ -39,8 +41,18 @@ export interface TableColumn {
   label?: string;
   /** Unit shown under the heading, e.g. `cycles` or `refs/walk`. */
   unit?: string;
-  /** Digits after the decimal point for non-integer numbers; default 3 significant. */
+  /**
+   * Digits after the decimal point of every cell when the column holds a
+   * non-integer below 1,000; default three significant digits of the
+   * smallest non-zero magnitude. A column of integers shows none.
+   */
   digits?: number;
+  /**
+   * The column's numbers are memory sizes in this unit: each cell is shown
+   * in the unit that reads best (`64 MiB`, not `0.0625 GiB`), so give the
+   * column no `unit`. Default: plain numbers.
+   */
+  size?: SizeUnit;
   /** Text that wraps (a sentence of prose) instead of one line per cell. Default false. */
   wrap?: boolean;
 }

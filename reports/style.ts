@@ -58,6 +58,8 @@ thead th {
   position: sticky; top: 0; z-index: 1; background: var(--soft);
   font-weight: 600; vertical-align: bottom; box-shadow: inset 0 -1px 0 var(--rule);
 }
+/* Headings wrap only when the table would not fit otherwise (auto layout keeps them on one line when it can). */
+thead th { white-space: normal; }
 th .unit { display: block; font-weight: 400; font-size: .78rem; color: var(--muted); }
 th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.text { font-family: var(--mono); font-size: .84rem; }
@@ -65,7 +67,9 @@ td.prose { white-space: normal; min-width: 22rem; max-width: 44rem; }
 .table-wrap.validation { display: block; }
 .validation table { width: 100%; }
 .validation tr.case td { border-bottom: none; }
-.validation tr.case td:first-child { white-space: normal; min-width: 16rem; }
+/* The validation table fits its container: the case and the verdict wrap, so that a note below never needs a scroll to read. */
+.validation tr.case td:first-child { white-space: normal; min-width: 12rem; }
+.validation tr.case td:last-child { white-space: normal; min-width: 7rem; }
 .validation tr.detail td { white-space: normal; font-size: .82rem; color: var(--muted); padding-top: 0; }
 .validation tr.odd td { background: #fafbfc; }
 .validation .label { font-weight: 600; color: #30363d; margin-right: .25rem; }
@@ -82,6 +86,11 @@ dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .35rem 1.5
 dl.meta dt { color: var(--muted); }
 dl.meta dd { margin: 0; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
 .error-inline { color: var(--bad); }
+.partial {
+  margin: 0 0 1.25rem; padding: .75rem 1rem; border: 1px solid #e8b04a; border-left: 5px solid #d18a00;
+  background: #fff8e6; color: #5c3d00; border-radius: 0 6px 6px 0; font-weight: 600; max-width: 60rem;
+}
+.partial code { font-weight: 400; }
 .error { color: var(--bad); border: 1px solid #f3c4c4; background: #fff5f5; padding: .6rem .9rem; border-radius: 6px; }
 .cards { list-style: none; padding: 0; margin: 1.5rem 0 0; display: grid; gap: 1rem; }
 .card { border: 1px solid var(--rule); border-radius: 8px; padding: 1.1rem 1.3rem; }

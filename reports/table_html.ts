@@ -1,13 +1,14 @@
 /**
- * Rows to an HTML table: numbers right-aligned in tabular figures and
- * formatted by {@linkcode formatNumber}, booleans as check marks, units under
+ * Rows to an HTML table: numbers right-aligned in tabular figures, each
+ * column formatted one way by {@linkcode columnFormat}, booleans as check marks, units under
  * the headings, parameter columns set apart from measurements.
  *
  * @module
  */
 
 import { html, type SafeHtml } from "./html.ts";
-import { formatNumber } from "./number_format.ts";
+import { columnFormat } from "./number_format.ts";
+import { formatSize } from "./size_format.ts";
 import type { Row, TableColumn, Value } from "./report_section.ts";
 
 /** Options of {@linkcode renderTable}. */
@@ -20,15 +21,16 @@ export interface TableOptions {
 
 function cell(
   value: Value | undefined,
-  column: TableColumn,
+  format: (value: number) => string,
   className: string,
   numeric: boolean,
 ): SafeHtml {
-  if (value === undefined) {
+  // NaN is a measure that could not be computed: shown like a missing one, not as "NaN".
+  if (value === undefined || Number.isNaN(value)) {
     return html`<td class="${numeric ? "num " : ""}${className} muted">—</td>`;
   }
   if (typeof value === "number") {
-    return html`<td class="num ${className}">${formatNumber(value, column.digits)}</td>`;
+    return html`<td class="num ${className}">${format(value)}</td>`;
   }
   if (typeof value === "boolean") {
     return value
@@ -61,6 +63,12 @@ export function renderTable(
     rows.some((r) => typeof r[c.key] === "number") &&
     rows.every((r) => r[c.key] === undefined || typeof r[c.key] === "number")
   );
+  const formats = columns.map((c) =>
+    c.size !== undefined ? (value: number) => formatSize(value, c.size) : columnFormat(
+      rows.map((r) => r[c.key]).filter((v): v is number => typeof v === "number"),
+      c.digits,
+    )
+  );
   const classes = columns.map((c) =>
     [parameterKeys.has(c.key) ? "param" : "", c.wrap ? "prose" : ""].filter((x) => x).join(" ")
   );
@@ -72,7 +80,7 @@ export function renderTable(
   const body = rows.map((r) =>
     html`<tr>${
       columns.map((c, i) =>
-        cell(Object.hasOwn(r, c.key) ? r[c.key] : undefined, c, classes[i], numeric[i])
+        cell(Object.hasOwn(r, c.key) ? r[c.key] : undefined, formats[i], classes[i], numeric[i])
       )
     }</tr>\n`
   );

@@ -7,7 +7,7 @@
  */
 
 import { html, type SafeHtml } from "./html.ts";
-import { formatNumber } from "./number_format.ts";
+import { columnFormat, formatNumber } from "./number_format.ts";
 import type { ValidationCase } from "./report_section.ts";
 
 /** Ratios beyond this factor either way are called disagreements. */
@@ -82,8 +82,11 @@ export function renderValidation(cases: readonly ValidationCase[]): SafeHtml {
   if (cases.length === 0) {
     return html`<p class="error">No case of these rows can be set beside a published figure.</p>`;
   }
+  const ratios = cases.map((c) => validationRatio(c.lab, c.published));
+  // One format for the ratio column: "1.00" beside "1.37", not "1".
+  const formatRatio = columnFormat(ratios.filter(Number.isFinite), 2);
   const body = cases.map((c, i) => {
-    const ratio = validationRatio(c.lab, c.published);
+    const ratio = ratios[i];
     const stripe = i % 2 === 1 ? "odd" : "";
     return html`
       <tr class="case ${stripe}">
@@ -91,7 +94,7 @@ export function renderValidation(cases: readonly ValidationCase[]): SafeHtml {
         <td class="num">${formatNumber(c.lab)}</td>
         <td class="num">${publishedText(c.published)}</td>
         <td>${c.unit}</td>
-        <td class="num">${Number.isFinite(ratio) ? formatNumber(ratio, 2) : "—"}</td>
+        <td class="num">${Number.isFinite(ratio) ? formatRatio(ratio) : "—"}</td>
         <td class="${agrees(ratio) ? "yes" : "no"}">${verdict(ratio)}</td>
       </tr>
       <tr class="detail ${stripe}">

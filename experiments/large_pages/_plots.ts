@@ -79,10 +79,22 @@ export function fragmentationPlot(
     style: { fontSize: "12px" },
     fx: { axis: null, padding: 0.08 },
     fy: { axis: null, padding: 0.2 },
-    x: { label: "Host fragmentation: share of 2M and 1G blocks broken (%) →", domain: [0, 100] },
+    // Insets keep lines at 0 %, 100 % and at the top of the scale (a share of 1) off the frame
+    // and clear of the panel titles.
+    x: {
+      label: "Host fragmentation: share of 2M and 1G blocks broken (%) →",
+      domain: [0, 100],
+      inset: 10,
+    },
     y: options.log
-      ? { type: "log", label: `↑ ${yLabel} (log scale)`, grid: true, tickFormat: ",~g" }
-      : { label: `↑ ${yLabel}`, grid: true, zero: true, nice: true },
+      ? {
+        type: "log",
+        label: `↑ ${yLabel} (log scale)`,
+        grid: true,
+        tickFormat: ",~g",
+        insetTop: 22,
+      }
+      : { label: `↑ ${yLabel}`, grid: true, zero: true, nice: true, insetTop: 22 },
     color: {
       legend: true,
       domain: SERIES as string[],
@@ -173,7 +185,7 @@ export function timelinePlot(
     fx: { axis: null, padding: 0.08 },
     fy: { axis: null, padding: 0.2 },
     x: { label: "Guest time since first touch (minutes) →", zero: true },
-    y: { label: `↑ ${yLabel}`, grid: true, zero: true, nice: true },
+    y: { label: `↑ ${yLabel}`, grid: true, zero: true, nice: true, insetTop: 22 },
     color: {
       legend: true,
       domain,

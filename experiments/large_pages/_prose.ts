@@ -54,7 +54,10 @@ export function headline(rows: readonly Row[]): string {
       } to put 90 % back on large pages`,
     );
   }
-  return parts.length > 0 ? parts.join("; ") + "." : "No comparable rows to summarise.";
+  if (parts.length === 0) return "No comparable rows to summarise.";
+  const text = parts.join("; ") + ".";
+  // A clause after the first starts lower-case; it can open the finding when a shard lacks the first.
+  return text[0].toUpperCase() + text.slice(1);
 }
 
 /** The reading: per mode, what large pages win and lose, and what promotion buys back over time. */

@@ -121,6 +121,8 @@ export function ratePlot(rows: readonly Row[], spec: RatePlotSpec): Plot.PlotOpt
         label: `↑ ${spec.yLabel} (log scale)`,
         grid: true,
         nice: true,
+        // A nice bound is often a line's own value (stop-and-copy's): keep it off the frame.
+        insetTop: 8,
         tickFormat: grouped,
       }
       : { type: "linear", label: `↑ ${spec.yLabel}`, grid: true, zero: true, nice: true },
@@ -185,6 +187,8 @@ export function bytesPlot(
       label: "Live rounds before the pause (round 0 sends all memory; log scale) →",
       grid: true,
       tickFormat: ",~g",
+      // Runs of one round sit at the smallest x: keep their marks off the frame.
+      inset: 10,
     },
     y: {
       label: "↑ Bytes sent over guest memory (passes)",

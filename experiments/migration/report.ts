@@ -32,7 +32,7 @@ const SPREAD =
 
 const GUEST_COLUMNS = [
   { key: "link" },
-  { key: "memory_gib", label: "memory", unit: "GiB" },
+  { key: "memory_gib", label: "memory", size: "GiB" },
   { key: "wws", label: "writable working set", unit: `vs link × ${DOWNTIME_LIMIT_MS} ms` },
   { key: "dirty_rate_mib_s", label: "dirty rate", unit: "MiB/s" },
 ] as const;
@@ -155,7 +155,7 @@ export const MIGRATION_SECTIONS: readonly ReportSection[] = [
       "Per link, memory and variant, averaged over the dirty rates and working sets of the sweep (hybrid over the runs that switched): the downtime, the remote faults (touches of a page still at the source), the mean stall of one (from the touch to the vCPU running again: the exit, the request's trip, the page's wait and transfer, placing it), the degraded time per vCPU, the post-copy period, the share of it the vCPUs were stalled, and how much slower each access is on the destination's 4 KiB host pages.",
     columns: [
       { key: "link" },
-      { key: "memory_gib", label: "memory", unit: "GiB" },
+      { key: "memory_gib", label: "memory", size: "GiB" },
       { key: "variant" },
       { key: "runs" },
       { key: "downtime_ms", label: "downtime", unit: "ms", digits: 1 },
@@ -208,7 +208,7 @@ export const MIGRATION_SECTIONS: readonly ReportSection[] = [
     caption:
       "Cycles per guest access measured access by access on the machines (the guest's working set, nested paging): on the source before the migration; on the source while dirty logging has split its host 2 MiB pages to 4 KiB (pre-copy and hybrid), and the slowdown that carries into the guest's touches; on the destination once warm, on the source's page size or on the 4 KiB host pages post-copy maps it with, and that slowdown; and the cold start each vCPU pays on the destination. One row per method at each memory size (the figures do not depend on the dirty rate).",
     columns: [
-      { key: "memory_gib", label: "memory", unit: "GiB" },
+      { key: "memory_gib", label: "memory", size: "GiB" },
       { key: "method", wrap: true },
       { key: "host_page", label: "host page", unit: "source → destination" },
       { key: "host_pages_split", label: "host pages split" },

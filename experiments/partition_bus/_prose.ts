@@ -91,13 +91,16 @@ export function headline(rows: readonly Row[]): string {
       );
     }
   }
-  if (signallingRows(rows).length > 0) {
+  const suppressed = interruptsAtTop(rows, "vmbus", 1);
+  const every = interruptsAtTop(rows, "every", 1);
+  // Both modes at batch 1 are needed (a shard may hold one only): no "NaN interrupts".
+  if (signallingRows(rows).length > 0 && Number.isFinite(suppressed) && Number.isFinite(every)) {
     const top = topRate(rows);
     parts.push(
       `At ${rateLabel(top)} messages/s offered the receiver takes ${
-        formatNumber(interruptsAtTop(rows, "vmbus", 1), 3)
+        formatNumber(suppressed, 3)
       } interrupts per message with VMBus's suppression and ${
-        formatNumber(interruptsAtTop(rows, "every", 1), 2)
+        formatNumber(every, 2)
       } without, one per message.`,
     );
   }

@@ -136,6 +136,9 @@ export function rpoPlot(rows: readonly Row[]): Plot.PlotOptions {
       label: "↑ Recovery point, RPO (ms, log scale)",
       grid: true,
       tickFormat: duration,
+      // The largest bound and the smallest RPO would sit on the frame.
+      insetTop: 8,
+      insetBottom: 8,
     },
     marks: [
       Plot.frame({ stroke: "#d8dce1" }),

@@ -26,7 +26,8 @@ const vcpuText = (n: number) => `${n} vCPU${n === 1 ? "" : "s"}`;
 export function headline(rows: readonly Row[]): string {
   const cmp = comparisonRows(rows);
   if (cmp.length === 0) return "No rows to summarise.";
-  const vcpus = maxVcpus(mainRows(rows));
+  // The largest vCPU count that has a comparison: a shard's rows may lack the grid's largest.
+  const vcpus = Math.max(...cmp.map((r) => Number(r.vcpus)));
   const at = cmp.filter((r) => r.vcpus === vcpus);
   const won = (w: string) => at.filter((r) => r.winner === w).map((r) => String(r.workload));
   const ties = won("neither");

@@ -91,7 +91,7 @@ export const SHADOW_SECTIONS: readonly ReportSection[] = [
     kind: "plot",
     title: "Batched population: hidden faults against batch size",
     caption:
-      "Hidden page faults per 1,000 accesses with the batch strategy alone, by batch size; size 1 is the baseline. The quick grid runs only 8 (KVM's PTE_PREFETCH_NUM), the full grid 1, 8, 64 and 512. Without lazy flags a batch fills only guest entries already marked accessed, as KVM's prefetch does. With several seeds, points are means and the shaded bands span the lowest to the highest seed.",
+      "Hidden page faults per 1,000 accesses with the batch strategy alone, by batch size; size 1 is the baseline. The quick grid runs only 8 (KVM's PTE_PREFETCH_NUM), the full grid 1, 8, 64 and 512. Without lazy flags a batch fills only guest entries already marked accessed, as KVM's prefetch does. One vCPU is drawn as open rings on a solid line, more vCPUs as filled dots on a dashed line: where a ring circles a dot, the vCPU counts give the same rate. With several seeds, points are means and the shaded bands span the lowest to the highest seed.",
     plot: batchPlot,
   },
 ];

@@ -82,9 +82,27 @@ export function batchPlot(rows: readonly Row[], spec: BatchPlotSpec): Plot.PlotO
       labelAnchor: "center",
       padding: 0.3,
     },
+    // Nice bounds and insets keep the extreme lines (copy-before-write's pause, the bottom one;
+    // stop-and-copy's loss of 1, the top one) off the frame, where they could not be seen.
     y: spec.log
-      ? { type: "log", label: `↑ ${spec.yLabel} (log scale)`, grid: true, tickFormat: ",~g" }
-      : { type: "linear", label: `↑ ${spec.yLabel}`, grid: true, zero: true, nice: true },
+      ? {
+        type: "log",
+        label: `↑ ${spec.yLabel} (log scale)`,
+        grid: true,
+        tickFormat: ",~g",
+        nice: true,
+        insetTop: 8,
+        insetBottom: 8,
+      }
+      : {
+        type: "linear",
+        label: `↑ ${spec.yLabel}`,
+        grid: true,
+        zero: true,
+        nice: true,
+        insetTop: 8,
+        insetBottom: 8,
+      },
     color: {
       legend: true,
       domain: allMethods.filter((m) => spec.methods.includes(m)).map((m) => labels[m]),

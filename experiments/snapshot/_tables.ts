@@ -8,6 +8,7 @@
 import { RESTORE_METHODS } from "../../core/snapshot/state_params.ts";
 import { STORAGE_PROFILE_NAMES, STORAGE_PROFILES } from "../../core/transfer/storage_profile.ts";
 import type { Row } from "../experiment.ts";
+import { formatNumber } from "../../reports/number_format.ts";
 import { findRow, largest } from "../rows.ts";
 import { DEFAULT_GUEST } from "./grid.ts";
 import {
@@ -256,8 +257,12 @@ export function storageRows(rows: readonly Row[]): Row[] {
         device: p.description.split(": ")[1] ?? p.description,
         read: p.readBytesPerSecond / 1e6,
         write: p.writeBytesPerSecond / 1e6,
-        read_latency: `${p.randomReadLatencyUs} / ${p.sequentialReadLatencyUs}`,
-        write_latency: `${p.randomWriteLatencyUs} / ${p.sequentialWriteLatencyUs}`,
+        read_latency: `${formatNumber(p.randomReadLatencyUs)} / ${
+          formatNumber(p.sequentialReadLatencyUs)
+        }`,
+        write_latency: `${formatNumber(p.randomWriteLatencyUs)} / ${
+          formatNumber(p.sequentialWriteLatencyUs)
+        }`,
         queue_depth: p.queueDepth,
       };
     },

@@ -128,7 +128,7 @@ export const SNAPSHOT_SECTIONS: readonly ReportSection[] = [
       "Time until the guest's job is done, per restore method, for every storage, memory size, guest and batch size of the sweep. Fastest: the method whose guest finishes first.",
     columns: [
       { key: "storage" },
-      { key: "memory_gib", label: "memory", unit: "GiB" },
+      { key: "memory_gib", label: "memory", size: "GiB" },
       { key: "write_fraction", label: "writes", unit: "fraction" },
       { key: "working_set_fraction", label: "working set", unit: "fraction" },
       { key: "batch_pages", label: "batch", unit: "pages" },
@@ -174,7 +174,7 @@ export const SNAPSHOT_SECTIONS: readonly ReportSection[] = [
     caption:
       "Pre-copy's dirty logging splits the host's large pages to 4 KiB. Cycles per guest access measured access by access before and after the split (0: not measured, nothing to split) and their ratio, the slowdown of the guest's work.",
     columns: [
-      { key: "memory_gib", label: "memory", unit: "GiB" },
+      { key: "memory_gib", label: "memory", size: "GiB" },
       { key: "dirty_log", label: "dirty log" },
       { key: "host_page", label: "host page" },
       { key: "host_pages_split", label: "host pages split" },
@@ -209,7 +209,7 @@ export const SNAPSHOT_SECTIONS: readonly ReportSection[] = [
       { key: "phase" },
       { key: "method" },
       { key: "storage" },
-      { key: "memory_gib", label: "memory", unit: "GiB" },
+      { key: "memory_gib", label: "memory", size: "GiB" },
       { key: "write_fraction", label: "writes", unit: "fraction" },
       { key: "working_set_fraction", label: "working set", unit: "fraction" },
       { key: "batch_pages", label: "batch", unit: "pages" },

@@ -19,6 +19,7 @@ import { PROVENANCE_KEYS } from "./run_sweep.ts";
 import { UsageError } from "../cli/usage_error.ts";
 import { summarizeSeeds } from "./seed_summary.ts";
 import { modelAssumptions } from "./model_assumptions.ts";
+import { gridOf } from "./grid.ts";
 
 /** The contents of `ID.json`. */
 export interface RunRecord {
@@ -176,6 +177,10 @@ export async function writeExperimentReport(
       points: input.points,
       missing: record.missing,
       shard: input.shard,
+      // A shard's banner says how much of the whole grid it holds.
+      ...(input.shard
+        ? { gridPoints: gridOf(experiment, input.size, input.traces).length * seeds }
+        : {}),
       command: input.command,
     },
   });

@@ -10,6 +10,113 @@ import type { Row } from "../experiment.ts";
 import { distinct, findRow, largest } from "../rows.ts";
 import { formatMib } from "../size_format.ts";
 import { coldTableRows, measuredRows, slowdownRows, walkCountRows } from "./_tables.ts";
+import { DEFAULT_BASE_VPN } from "../../core/workload/workload_options.ts";
+import { PROFILES } from "../../core/cost/profiles.ts";
+
+const MIB = 2 ** 20;
+const GIB_PAGE = 2 ** 30;
+
+/** Where every synthetic workload's footprint starts, in MiB (256: page 0x10000). */
+export const FOOTPRINT_START_MIB: number = (DEFAULT_BASE_VPN * 4096) / MIB;
+
+const NUMBER_WORDS = [
+  "zero",
+  "one",
+  "two",
+  "three",
+  "four",
+  "five",
+  "six",
+  "seven",
+  "eight",
+  "nine",
+];
+
+function count(n: number): string {
+  return NUMBER_WORDS[n] ?? formatNumber(n);
+}
+
+/**
+ * 1 GiB pages a footprint of `mib` spans when it starts at
+ * {@linkcode FOOTPRINT_START_MIB}: one more than `mib / 1024` whenever the
+ * start is not 1 GiB-aligned.
+ */
+export function gigaPagesSpanned(mib: number): number {
+  const first = Math.floor((FOOTPRINT_START_MIB * MIB) / GIB_PAGE);
+  const last = Math.floor(((FOOTPRINT_START_MIB + mib) * MIB - 1) / GIB_PAGE);
+  return last - first + 1;
+}
+
+/**
+ * What the footprint axis means, a paragraph each: where footprints start
+ * (so how many 1G pages they span), and how much of it `strided` touches.
+ */
+function footprintParagraph(measured: readonly Row[]): string | undefined {
+  const sentences: string[] = [];
+  const big = distinct(measured.map((r) => Number(r.footprint_mib)))
+    .filter((mib) => mib >= 1024)
+    .sort((a, b) => a - b);
+  if (big.length > 0) {
+    const first = big[0];
+    const spans = big.map((mib) => `${formatMib(mib)} ${count(gigaPagesSpanned(mib))}`);
+    const profileNames = distinct(measured.map((r) => String(r.profile ?? "")));
+    const l1 = profileNames.length === 1 ? PROFILES[profileNames[0]]?.tlb.l1_1g.entries : undefined;
+    const gigaRows = measured.filter((r) =>
+      r.guest_page === "1g" && r.mode === "native" && r.footprint_mib === first &&
+      r.workload === "random"
+    );
+    const misses = gigaRows.length === 1
+      ? Number(gigaRows[0].l1_tlb_misses_per_kilo_access)
+      : undefined;
+    sentences.push(
+      `Every workload's footprint starts at virtual address ${
+        formatMib(FOOTPRINT_START_MIB)
+      } (page 0x${
+        DEFAULT_BASE_VPN.toString(16)
+      }, where a user-space heap might start), not at 0, so it is not aligned to a 1G page: a ${
+        formatMib(first)
+      } footprint runs from ${formatMib(FOOTPRINT_START_MIB)} to ${
+        formatMib(FOOTPRINT_START_MIB + first)
+      } and spans ${count(gigaPagesSpanned(first))} 1G pages, not ${
+        count(first / 1024)
+      } (1G pages spanned: ${spans.join(", ")}).${
+        l1 !== undefined && misses !== undefined && misses > 0
+          ? ` That is why 1G pages still miss the first-level TLB at ${formatMib(first)} (${
+            formatNumber(misses)
+          } misses per 1,000 random accesses, native 1G): the profile's L1 TLB holds ${
+            count(l1)
+          } 1G translations.`
+          : ""
+      }`,
+    );
+  }
+  const strided = measured.filter((r) => r.workload === "strided");
+  if (strided.length > 0) {
+    // The strided workload steps one 4 KiB page per access (its default stride) and wraps only at
+    // the end of its footprint, so a run touches one page per access, warm-up included.
+    const runs = distinct(
+      strided.map((r) => Number(r.warmup_accesses) + Number(r.accesses)),
+    ).sort((a, b) => a - b);
+    const touched = runs.map((n) => (n * 4096) / MIB);
+    const measuredMib = distinct(strided.map((r) => (Number(r.accesses) * 4096) / MIB));
+    const beyond = distinct(strided.map((r) => Number(r.footprint_mib)))
+      .filter((mib) => mib > Math.max(...touched));
+    sentences.push(
+      `\`strided\` steps one 4 KiB page per access and wraps only at the end of its footprint, so a run touches one page per access, warm-up included: ${
+        touched.map(formatMib).join(" or ")
+      } (${runs.map((n) => formatNumber(n)).join(" or ")} accesses, the measured ones the last ${
+        measuredMib.map(formatMib).join(" or ")
+      }), whatever the footprint axis says beyond that.${
+        beyond.length > 0
+          ? ` Its points at ${
+            beyond.map(formatMib).join(" and ")
+          } run the same accesses over the same pages, so its curves are flat there; only what is populated around them grows.`
+          : ""
+      }`,
+    );
+  }
+  return sentences.length > 0 ? sentences.join("\n\n") : undefined;
+}
 
 function ratio(a: number, b: number): string {
   return b > 0 ? `${(a / b).toFixed(1)}×` : "—";
@@ -92,6 +199,8 @@ export function reading(rows: readonly Row[]): string {
       } accesses of the workload fill the TLBs, walk caches, nested TLB and data caches before the statistics are reset, so no measured access is a first touch. Translation cycles are those of translation alone (TLB lookups, walk-cache hits, walk references by the cache level that served them, nested-TLB hits); the data accesses, charged through the same cache hierarchy, count in the cycles per access and in translation's share of run time, not in translation cycles.`,
     );
   }
+  const footprint = footprintParagraph(measured);
+  if (footprint) paragraphs.push(footprint);
   const cold = coldTableRows(rows).filter((r) => r.steady !== undefined);
   if (cold.length > 0) {
     paragraphs.push(

@@ -6,8 +6,13 @@
  */
 
 import type { ReportSection } from "../experiment.ts";
-import { CONFIG_COLOURS, CONFIG_LABELS, configLabel, effectivePage } from "./_configurations.ts";
-import { EFFECTIVE_PAGE_LABELS, footprintPlot, refsPerWalkPlot } from "./_plots.ts";
+import { effectivePage } from "./_configurations.ts";
+import {
+  configurationGridPlot,
+  EFFECTIVE_PAGE_LABELS,
+  footprintPlot,
+  refsPerWalkPlot,
+} from "./_plots.ts";
 import { reading } from "./_prose.ts";
 import { coldTableRows, reproduceRows, slowdownRows, walkCountRows } from "./_tables.ts";
 import { translationValidation } from "./_validation.ts";
@@ -28,17 +33,13 @@ export const TRANSLATION_SECTIONS: readonly ReportSection[] = [
     kind: "plot",
     title: "Translation cycles per access",
     caption:
-      "Cycles spent translating addresses (TLB lookups, walk-cache hits, walk references, nested-TLB hits) per access, 4-level tables, in steady state: tables populated, TLBs and translation caches warmed. Dashed grey lines: native; colours: nested, one hue per guest page size, lighter for larger host pages. Points with no translation cycles are left off the log scale. With several seeds, points are means and bars span the lowest to the highest seed.",
+      "Cycles spent translating addresses (TLB lookups, walk-cache hits, walk references, nested-TLB hits) per access, 4-level tables, in steady state: tables populated, TLBs and translation caches warmed. A row of panels per workload, a column per guest page size; in each panel the dashed grey line is native paging with that page size and the coloured lines nested paging over 4K, 2M and 1G host pages. Points with no translation cycles are left off the log scale. With several seeds, points are means and bars span the lowest to the highest seed.",
     plot: (rows) =>
-      footprintPlot(rows, {
-        measure: "translation_cycles_per_access",
-        yLabel: "Translation cycles per access (cycles)",
-        log: true,
-        series: configLabel,
-        domain: CONFIG_LABELS,
-        range: CONFIG_COLOURS,
-        dashed: (series) => series.startsWith("native"),
-      }),
+      configurationGridPlot(
+        rows,
+        "translation_cycles_per_access",
+        "Translation cycles per access (cycles)",
+      ),
   },
   {
     kind: "plot",

@@ -150,14 +150,70 @@ Deno.test("renderExperimentPage() replaces a section that throws with a note", (
   assert.match(page, /This section could not be drawn from these rows: bad &lt;script&gt;/);
 });
 
-Deno.test("renderExperimentPage() says when the report is partial", () => {
+Deno.test("renderExperimentPage() says when the report is partial", async (t) => {
+  const banner = (page: string): string | undefined =>
+    /<p class="partial" role="status">(.*?)<\/p>/s.exec(page)?.[1].replaceAll("&#39;", "'");
+  await t.step("an unfinished sweep, no shard", () => {
+    const page = renderExperimentPage(report({
+      provenance: { ...report().provenance, points: 5, missing: 3 },
+    }));
+    assert.match(banner(page) ?? "", /^Partial report: 3 of 5 points have no row yet\./);
+  });
+  await t.step("one finished shard: which, and how many of the grid's points", () => {
+    const page = renderExperimentPage(report({
+      provenance: { ...report().provenance, points: 25, missing: 0, shard: "2/4", gridPoints: 100 },
+    }));
+    const text = banner(page) ?? "";
+    assert.match(text, /^Partial report: shard 2\/4 only, 25 of the grid's 100 points\./);
+    assert.match(text, /<code>deno task experiment merge DIR\.\.\.<\/code>/);
+    // At the top: before the title.
+    assert.ok(page.indexOf('class="partial"') < page.indexOf("<h1>"));
+  });
+  await t.step("an unfinished shard also says how many of its own runs are missing", () => {
+    const page = renderExperimentPage(report({
+      provenance: {
+        ...report().provenance,
+        seeds: 2,
+        points: 50,
+        missing: 10,
+        shard: "1/2",
+        gridPoints: 100,
+      },
+    }));
+    assert.match(
+      banner(page) ?? "",
+      /^Partial report: shard 1\/2 only, 40 of the grid's 100 runs, and 10 of its 50 have no row yet\./,
+    );
+  });
+  await t.step("a whole finished grid has no banner", () => {
+    assert.equal(banner(renderExperimentPage(report())), undefined);
+  });
+});
+
+Deno.test("renderExperimentPage() leaves out a table section without rows, and its link", () => {
   const page = renderExperimentPage(report({
-    provenance: { ...report().provenance, points: 5, missing: 3, shard: "2/4" },
+    sections: [
+      { kind: "table", title: "Empty one", columns: [{ key: "y" }], rows: () => [] },
+      { kind: "table", title: "Full one", columns: [{ key: "y" }], rows: (rows) => rows },
+    ],
   }));
-  assert.match(
-    page,
-    /This report is partial: 3 of 5 points have no row yet \(it covers shard 2\/4 only\)/,
-  );
+  assert.ok(!page.includes("Empty one"), "the empty table's heading and link are gone");
+  assert.match(page, /<h2>Full one<\/h2>/);
+  assert.match(page, /<a href="#s1-full-one">Full one<\/a>/);
+});
+
+Deno.test("renderExperimentPage() formats every cell of a table column one way", () => {
+  const page = renderExperimentPage(report({
+    sections: [{
+      kind: "table",
+      title: "T",
+      columns: [{ key: "y", digits: 2 }, { key: "x" }],
+      rows: () => [{ y: 1, x: 3 }, { y: -0.001, x: 4 }, { y: 16.5, x: 5 }],
+    }],
+  }));
+  const section = page.slice(page.indexOf("<h2>T</h2>"), page.indexOf('id="rows"'));
+  const cells = [...section.matchAll(/<td class="num ">([^<]*)<\/td>/g)].map((m) => m[1]);
+  assert.deepEqual(cells, ["1.00", "3", "0.00", "4", "16.50", "5"]);
 });
 
 Deno.test("renderExperimentPage() right-aligns numeric columns and formats numbers", () => {
