@@ -38,7 +38,7 @@ function oneErrorLine(err: string): string {
 Deno.test("runCli() rejects bad command lines with one line and exit code 2", async (t) => {
   const cases: [string[], RegExp][] = [
     [["nope"], /Unknown experiment "nope"; known experiments: demo, slow/],
-    [["--bogus"], /Unknown option '--bogus'/],
+    [["--bogus"], /unknown option "--bogus" \(see --help\)/],
     [["demo", "--quick", "--full"], /--quick and --full exclude each other/],
     [
       ["demo", "--trace", "/nonexistent/t.lackey"],
@@ -263,5 +263,5 @@ Deno.test("the experiment command prints one error line without a stack trace an
   const script = new URL("../fixtures/run_fixture_cli.ts", import.meta.url);
   const { code, err } = await runScript(script, ["demo", "--frobnicate"], { permissions: ["-A"] });
   assert.equal(code, 2);
-  assert.match(oneErrorLine(err), /Unknown option '--frobnicate'/);
+  assert.match(oneErrorLine(err), /unknown option "--frobnicate" \(see --help\)/);
 });
