@@ -472,14 +472,12 @@ export async function simReport(args: string[]): Promise<SimReport> {
     // The guest's address space bounds the footprint: above it the page tables cannot map it.
     const space = 2 ** (12 + 9 * machine.config.levels);
     if (DEFAULT_BASE_VPN * 4096 + footprintBytes > space) {
+      const levels = machine.config.levels;
+      const base = formatSize(DEFAULT_BASE_VPN * 4096);
       throw new UsageError(
-        `--footprint: ${
-          formatSize(footprintBytes)
-        } does not fit a ${machine.config.levels}-level ` +
-          `address space (${
-            formatSize(space - DEFAULT_BASE_VPN * 4096)
-          } after the workload's base)` +
-          (machine.config.levels < 5 ? "; --levels 5 maps more" : ""),
+        `--footprint: ${formatSize(footprintBytes)} does not fit a ${levels}-level address space ` +
+          `of ${formatSize(space)} from the workload's base at ${base}` +
+          (levels < 5 ? " (--levels 5 maps more)" : ""),
       );
     }
     const vcpus = machine.vcpus.length;
