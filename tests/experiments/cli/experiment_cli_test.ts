@@ -29,6 +29,10 @@ async function cli(
   return { code, out, err };
 }
 
+/** A small valid lackey trace in a temporary file (the fixture experiments never replay it). */
+const TRACE = await Deno.makeTempFile({ suffix: ".lackey" });
+await Deno.writeTextFile(TRACE, "I  04000000,3\n L 7ff000398,8\n S 04016b00,8\n");
+
 function oneErrorLine(err: string): string {
   const line = oneLine(err);
   assert.match(line, /^error: /);
@@ -178,7 +182,7 @@ Deno.test("runCli() exits 1 with one line naming experiment and parameter for a 
   });
   await t.step("in a merge, where withTraces() reads the grid", async () => {
     const dir = await Deno.makeTempDir();
-    assert.equal((await cli(["demo", "--trace", "deno.json", "--out", dir])).code, 0);
+    assert.equal((await cli(["demo", "--trace", TRACE, "--out", dir])).code, 0);
     const drifted = { ...DEMO, grids: { ...DEMO.grids, quick: [{ label: 7, x: 1 }] } };
     const { code, err } = await cli(["merge", dir, "--out", `${dir}/merged`], { demo: drifted });
     assert.equal(code, 1);
@@ -232,9 +236,9 @@ Deno.test("runCli() shards merged equal the unsharded run", async () => {
 
 Deno.test("runCli() shards of a sweep with --trace merge with their trace points", async () => {
   const dir = await Deno.makeTempDir();
-  const trace = await Deno.realPath("deno.json"); // the fixture never reads it
+  const trace = await Deno.realPath(TRACE);
   const run = (out: string, more: string[]) =>
-    cli(["demo", "--full", "--seed", "3", "--trace", "deno.json", "--out", out, ...more]);
+    cli(["demo", "--full", "--seed", "3", "--trace", TRACE, "--out", out, ...more]);
   assert.equal((await run(`${dir}/whole`, [])).code, 0);
   const whole = JSON.parse(await Deno.readTextFile(`${dir}/whole/demo.json`));
   assert.equal(whole.rows.length, 39);
