@@ -11,7 +11,7 @@ import { resolveProfile } from "./profile_option.ts";
 import { createProgress, formatDuration, type ProgressStream } from "../sweep/progress.ts";
 import { gitCommit, VMLAB_VERSION } from "../sweep/provenance.ts";
 import { EXPERIMENTS } from "../registry.ts";
-import { formatShard, parseShard, type Shard } from "../sweep/shard.ts";
+import { formatShard, resolveShard, type Shard, SHARD_COUNT_VARIABLE } from "../sweep/shard.ts";
 import { runSweep, SweepError } from "../sweep/run_sweep.ts";
 import { DEFAULT_SEEDS } from "../sweep/grid.ts";
 import { UsageError } from "./usage_error.ts";
@@ -49,6 +49,9 @@ Options:
   --profile NAME|PATH
                      cost profile by name, or a JSON profile file (default: the default profile)
   --shard K/N        run only the K-th of N slices of each grid, for batch schedulers
+  --shard auto[/N]   the slice from a SLURM array job (SLURM_ARRAY_TASK_ID, _MIN, _MAX, _STEP,
+                     _COUNT) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with N or
+                     ${SHARD_COUNT_VARIABLE} the shard count); see examples/
   --trace PATH       also replay this valgrind lackey trace (--tool=lackey --trace-mem=yes)
                      as a workload, in experiments that can (large-pages); repeatable
   --fresh            discard rows already in the output folder instead of resuming
@@ -230,7 +233,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
       (navigator.hardwareConcurrency || 1);
     const shard: Shard | undefined = values.shard === undefined
       ? undefined
-      : parseShard(values.shard);
+      : resolveShard(values.shard);
     const cost = await resolveProfile(values.profile);
     if (values.trace !== undefined) {
       const named = positionals.length > 0;
