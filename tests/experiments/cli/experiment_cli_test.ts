@@ -269,3 +269,76 @@ Deno.test("the experiment command prints one error line without a stack trace an
   assert.equal(code, 2);
   assert.match(oneErrorLine(err), /unknown option "--frobnicate" \(see --help\)/);
 });
+
+Deno.test("runCli() merge refuses shards of different grids, profiles, versions or commits in one line", async (t) => {
+  const dir = await Deno.makeTempDir();
+  const shard = (name: string, ...more: string[]) =>
+    cli(["demo", "--shard", "1/2", "--out", `${dir}/${name}`, ...more]);
+  const other = (name: string, ...more: string[]) =>
+    cli(["demo", "--shard", "2/2", "--out", `${dir}/${name}`, ...more]);
+  assert.equal((await shard("base")).code, 0);
+  /** Rewrites the record and rows of a finished shard, as another vmlab would have written them. */
+  async function edit(name: string, change: (value: Record<string, unknown>) => void) {
+    const json = `${dir}/${name}/demo.json`;
+    const record = JSON.parse(await Deno.readTextFile(json));
+    change(record);
+    await Deno.writeTextFile(json, JSON.stringify(record));
+    const jsonl = `${dir}/${name}/demo.jsonl`;
+    const rows = (await Deno.readTextFile(jsonl)).trimEnd().split("\n").map((l) => JSON.parse(l));
+    for (const row of rows) change(row);
+    await Deno.writeTextFile(jsonl, rows.map((r) => JSON.stringify(r) + "\n").join(""));
+  }
+  const cases: [string, () => Promise<unknown>, RegExp][] = [
+    ["grid", () => other("grid", "--full"), /differ in grid \(--quick or --full\)/],
+    ["profile", () => other("profile", "--profile", "amd-zen3"), /differ in profile/],
+    ["seeds", () => other("seeds", "--seeds", "2"), /differ in seeds/],
+    [
+      "version",
+      async () => {
+        await other("version");
+        await edit("version", (v) => {
+          v.vmlab_version = "9.9.9";
+        });
+      },
+      /differ in vmlab version \(9\.9\.9 and 0\.\d+\.\d+\)/,
+    ],
+    [
+      "commit",
+      async () => {
+        await other("commit");
+        await edit("commit", (v) => {
+          v.git_commit = "a".repeat(40);
+        });
+        await edit("base", (v) => {
+          v.git_commit = "b".repeat(40);
+        });
+      },
+      /differ in git commit \(aaaaaaaaaaaa and bbbbbbbbbbbb\)/,
+    ],
+  ];
+  for (const [name, make, pattern] of cases) {
+    await t.step(name, async () => {
+      await make();
+      const { code, err } = await cli([
+        "merge",
+        `${dir}/base`,
+        `${dir}/${name}`,
+        "--out",
+        `${dir}/m`,
+      ]);
+      assert.equal(code, 2, err);
+      assert.match(oneErrorLine(err), pattern);
+    });
+  }
+  await t.step("rows of two versions in one folder", async () => {
+    const jsonl = `${dir}/version/demo.jsonl`;
+    const lines = (await Deno.readTextFile(jsonl)).trimEnd().split("\n");
+    const first = JSON.parse(lines[0]);
+    first.vmlab_version = "0.0.1";
+    lines[0] = JSON.stringify(first);
+    await Deno.writeTextFile(jsonl, lines.join("\n") + "\n");
+    const { code, err } = await cli(["merge", `${dir}/version`, "--out", `${dir}/m2`]);
+    assert.equal(code, 2, err);
+    assert.match(oneErrorLine(err), /the rows of demo come from vmlab versions/);
+  });
+});
