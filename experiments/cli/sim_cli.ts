@@ -28,7 +28,10 @@ import {
 } from "../../core/os/os_workloads.ts";
 import { PLATFORMS } from "../../core/platforms/registry.ts";
 import { ShadowPlatform } from "../../core/platforms/shadow_platform.ts";
-import { SHADOW_STRATEGY_NAMES } from "../../core/platforms/shadow/shadow_config.ts";
+import {
+  parseStrategies,
+  SHADOW_STRATEGY_NAMES,
+} from "../../core/platforms/shadow/shadow_config.ts";
 import {
   finish,
   runAccesses,
@@ -412,6 +415,16 @@ export async function simReport(args: string[]): Promise<SimReport> {
     throw asOptionError(error, [...MACHINE_OPTIONS, ...MEMORY_OPTIONS], values);
   }
   const guest = machine.config.guest;
+  const strategies = machine.config.shadow?.strategies;
+  // The batch size is the batch strategy's alone: without it, --batch would change nothing.
+  if (
+    values.batch !== undefined && strategies !== undefined &&
+    (parseStrategies(strategies.replaceAll("+", ",")) & parseStrategies("batch")) === 0
+  ) {
+    throw new UsageError(
+      `--batch: only the batch strategy uses it, not --strategies ${strategies} (add batch, or all)`,
+    );
+  }
   if (osWorkload && guest !== "os") {
     throw new UsageError(`--workload ${sim.workload} is an OS workload: it needs --guest os`);
   }
