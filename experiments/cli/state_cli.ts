@@ -42,6 +42,7 @@ import { resolveProfile } from "./profile_option.ts";
 import { UsageError } from "./usage_error.ts";
 import { runCommand } from "./command.ts";
 import { parseCommandLine } from "./command_line.ts";
+import { fileProblem } from "./out_dir.ts";
 import { runReplication } from "../../core/replication/replication.ts";
 import {
   REPLICATION_OPTIONS_FIELDS,
@@ -482,7 +483,7 @@ async function profileFile(option: string, value: string): Promise<unknown> {
   try {
     text = await Deno.readTextFile(value);
   } catch (error) {
-    throw new UsageError(`--${option}: cannot read "${value}": ${(error as Error).message}`);
+    throw new UsageError(`--${option}: cannot read "${value}": ${fileProblem(error)}`);
   }
   try {
     return JSON.parse(text);
