@@ -104,7 +104,15 @@ export {
 } from "./sweep/run_sweep.ts";
 export { canonicalJson, fnv1a64, pointId } from "./sweep/point_id.ts";
 export { appendRow, loadRows, type LoadRowsOptions, POINT_ID_KEY } from "./sweep/row_store.ts";
-export { formatShard, inShard, parseShard, type Shard } from "./sweep/shard.ts";
+export {
+  type EnvReader,
+  formatShard,
+  inShard,
+  parseShard,
+  resolveShard,
+  type Shard,
+  SHARD_COUNT_VARIABLE,
+} from "./sweep/shard.ts";
 export {
   createProgress,
   formatDuration,

@@ -509,7 +509,12 @@ function resolveObject(
     }
     const accepted = accept(field, value);
     if (accepted === undefined) {
-      fail(name, `expected ${expectation(field)}, got ${describeValue(value)}`);
+      // A size given as a byte count is quoted as a size, in the words of its range.
+      const got = field.kind === "size" && typeof value === "number" &&
+          Number.isSafeInteger(value) && value > 0
+        ? formatSize(value)
+        : describeValue(value);
+      fail(name, `expected ${expectation(field)}, got ${got}`);
     }
     out[name] = accepted;
   }

@@ -254,10 +254,15 @@ export function asOptionError(
     const at = new Set(optionsAt(options, path, given).map((o) => `--${o.name}`));
     return at.size === 0 ? undefined : [...at].join(", ");
   };
+  // Other fields a rule names bare (`needs hostPolicy "x"`) are said as their options too.
+  const parent = error.field.split(".").slice(0, -1).join(".");
   let problem = error.problem.replace(
     /field "([^"]+)"/g,
     (whole, path: string) => named(path) ?? whole,
-  );
+  ).replace(/\b[a-z]+[A-Z]\w*\b/g, (word) => {
+    const option = options.find((o) => o.field === word || o.field === `${parent}.${word}`);
+    return option === undefined ? word : `--${option.name}`;
+  });
   const exact = named(error.field);
   if (exact !== undefined) {
     // Say what the option takes in its own words (on or off, a file).

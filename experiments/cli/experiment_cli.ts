@@ -6,16 +6,19 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import type { Experiment, GridSize } from "../experiment.ts";
 import { resolveProfile } from "./profile_option.ts";
 import { createProgress, formatDuration, type ProgressStream } from "../sweep/progress.ts";
 import { gitCommit, VMLAB_VERSION } from "../sweep/provenance.ts";
 import { EXPERIMENTS } from "../registry.ts";
-import { formatShard, parseShard, type Shard } from "../sweep/shard.ts";
+import { formatShard, resolveShard, type Shard, SHARD_COUNT_VARIABLE } from "../sweep/shard.ts";
 import { runSweep, SweepError } from "../sweep/run_sweep.ts";
 import { DEFAULT_SEEDS } from "../sweep/grid.ts";
 import { UsageError } from "./usage_error.ts";
+import { parseCommandLine } from "./command_line.ts";
+import { checkOutDir, fileProblem } from "./out_dir.ts";
+import { readLackeyTrace } from "./trace_file.ts";
+import { TraceError } from "../../core/workload/lackey.ts";
 import { PointError } from "../parameters.ts";
 
 // The report writer brings Observable Plot and linkedom: loaded while the
@@ -46,6 +49,9 @@ Options:
   --profile NAME|PATH
                      cost profile by name, or a JSON profile file (default: the default profile)
   --shard K/N        run only the K-th of N slices of each grid, for batch schedulers
+  --shard auto[/N]   the slice from a SLURM array job (SLURM_ARRAY_TASK_ID, _MIN, _MAX, _STEP,
+                     _COUNT) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with N or
+                     ${SHARD_COUNT_VARIABLE} the shard count); see examples/
   --trace PATH       also replay this valgrind lackey trace (--tool=lackey --trace-mem=yes)
                      as a workload, in experiments that can (large-pages); repeatable
   --fresh            discard rows already in the output folder instead of resuming
@@ -84,47 +90,46 @@ function writeText(stream: ProgressStream, text: string): void {
   while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
 }
 
-function parseCommandLine(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        quick: { type: "boolean" },
-        full: { type: "boolean" },
-        out: { type: "string" },
-        seed: { type: "string" },
-        seeds: { type: "string" },
-        workers: { type: "string" },
-        profile: { type: "string" },
-        shard: { type: "string" },
-        trace: { type: "string", multiple: true },
-        fresh: { type: "boolean" },
-        list: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    // node:util messages span lines and suggest "--" for positionals: keep the first line.
-    const message = (error as Error).message.split("\n")[0].replace(/\. To specify.*$/, "");
-    throw new UsageError(message);
-  }
-}
+const OPTIONS = {
+  quick: { type: "boolean" },
+  full: { type: "boolean" },
+  out: { type: "string" },
+  seed: { type: "string" },
+  seeds: { type: "string" },
+  workers: { type: "string" },
+  profile: { type: "string" },
+  shard: { type: "string" },
+  trace: { type: "string", multiple: true },
+  fresh: { type: "boolean" },
+  list: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
-/** A `--trace` path made absolute (rows record it), or a one-line error naming the file. */
-function checkTrace(path: string): string {
+/**
+ * A `--trace` path made absolute (rows record it), after one streaming pass
+ * through the whole trace: a bad line, a truncated `.gz` or an empty trace
+ * stops the command in one line naming the file (and the line) before any
+ * point runs, rather than after the points before the trace's.
+ */
+async function checkTrace(path: string): Promise<string> {
+  let absolute: string;
   try {
     const info = Deno.statSync(path);
     if (!info.isFile) throw new UsageError(`--trace "${path}": not a file`);
-    return Deno.realPathSync(path);
+    absolute = Deno.realPathSync(path);
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    const reason = error instanceof Deno.errors.NotFound
-      ? "no such file"
-      : (error as Error).message;
-    throw new UsageError(`--trace "${path}": cannot read it (${reason})`);
+    throw new UsageError(`--trace "${path}": cannot read it (${fileProblem(error)})`);
   }
+  let accesses = 0;
+  try {
+    for await (const chunk of readLackeyTrace(path)) accesses += chunk.length;
+  } catch (error) {
+    if (error instanceof TraceError) throw new UsageError(`--trace: ${error.message}`);
+    throw error;
+  }
+  if (accesses === 0) throw new UsageError(`--trace "${path}": the trace has no accesses`);
+  return absolute;
 }
 
 function indexLines(path: string): string[] {
@@ -163,7 +168,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   let controller: AbortController | undefined;
   let onSignal: (() => void) | undefined;
   try {
-    const { values, positionals } = parseCommandLine(args);
+    const { values, positionals } = parseCommandLine(args, OPTIONS);
     if (values.help) {
       print(HELP.trimEnd());
       return 0;
@@ -200,6 +205,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
           throw new UsageError(`merge: --${option} does not apply to merge`);
         }
       }
+      await checkOutDir(outDir);
       const { mergeOutputs } = await import("../sweep/merge.ts");
       const { writeIndex } = await loadReportWriter();
       const merged = await mergeOutputs(dirs, outDir, registry, { version: VMLAB_VERSION, commit });
@@ -227,10 +233,9 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
       (navigator.hardwareConcurrency || 1);
     const shard: Shard | undefined = values.shard === undefined
       ? undefined
-      : parseShard(values.shard);
+      : resolveShard(values.shard);
     const cost = await resolveProfile(values.profile);
-    const traces = (values.trace ?? []).map(checkTrace);
-    if (traces.length > 0) {
+    if (values.trace !== undefined) {
       const named = positionals.length > 0;
       const replaying = ids.filter((id) => registry[id].withTraces !== undefined);
       const refusing = ids.filter((id) => registry[id].withTraces === undefined);
@@ -243,6 +248,10 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
         );
       }
     }
+
+    const traces: string[] = [];
+    for (const path of values.trace ?? []) traces.push(await checkTrace(path));
+    await checkOutDir(outDir);
 
     controller = new AbortController();
     const signal = options.signal ?? controller.signal;

@@ -6,8 +6,8 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { type ConfigFields, validateConfig } from "../../core/base/config_fields.ts";
+import { formatSize } from "../../core/base/size.ts";
 import { sharedLlcLines } from "../../core/caches/cache_hierarchy.ts";
 import type { CacheCosts } from "../../core/cost/cost_model.ts";
 import { buildMachine } from "../../core/machine/build_machine.ts";
@@ -28,7 +28,10 @@ import {
 } from "../../core/os/os_workloads.ts";
 import { PLATFORMS } from "../../core/platforms/registry.ts";
 import { ShadowPlatform } from "../../core/platforms/shadow_platform.ts";
-import { SHADOW_STRATEGY_NAMES } from "../../core/platforms/shadow/shadow_config.ts";
+import {
+  parseStrategies,
+  SHADOW_STRATEGY_NAMES,
+} from "../../core/platforms/shadow/shadow_config.ts";
 import {
   finish,
   runAccesses,
@@ -57,6 +60,7 @@ import { parseTlbSpec } from "./tlb_spec.ts";
 import { readLackeyTrace } from "./trace_file.ts";
 import { UsageError } from "./usage_error.ts";
 import { runCommand } from "./command.ts";
+import { parseCommandLine } from "./command_line.ts";
 
 /** The command's own fields: the workload it runs, with the command's defaults. */
 const SIM_FIELDS = {
@@ -294,7 +298,7 @@ export function main(args: string[]): Promise<number> {
   return runCommand("sim", () => run(args), [TraceError, FrameAllocationError]);
 }
 
-type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>["values"];
+type Values = ReturnType<typeof parseCommandLine<typeof OPTIONS>>["values"];
 
 type SimValues = ReturnType<typeof resolveSimOptions>;
 
@@ -333,12 +337,23 @@ function machineConfig(values: Values, sim: SimValues, guest: string): MachineCo
 }
 
 async function run(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: OPTIONS, allowPositionals: true });
+  const { values } = parseCommandLine(args, OPTIONS);
   if (values.help) {
     console.log(USAGE);
     return;
   }
-  const report = await simReport(args);
+  let report: SimReport;
+  try {
+    report = await simReport(args);
+  } catch (error) {
+    // A footprint whose page tables this process cannot hold: the machine's limit, not a bug.
+    if (error instanceof RangeError && /allocation failed/i.test(error.message)) {
+      throw new UsageError(
+        "out of memory for this configuration's page tables and caches; try a smaller --footprint, or --populate off",
+      );
+    }
+    throw error;
+  }
   console.log(values.json ? JSON.stringify(report, null, 2) : formatTable(report));
 }
 
@@ -358,7 +373,7 @@ async function run(args: string[]): Promise<void> {
  * ```
  */
 export async function simReport(args: string[]): Promise<SimReport> {
-  const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true });
+  const { values, positionals } = parseCommandLine(args, OPTIONS);
   if (positionals.length > 0) {
     throw new UsageError(`unexpected argument "${positionals[0]}" (see --help)`);
   }
@@ -400,6 +415,16 @@ export async function simReport(args: string[]): Promise<SimReport> {
     throw asOptionError(error, [...MACHINE_OPTIONS, ...MEMORY_OPTIONS], values);
   }
   const guest = machine.config.guest;
+  const strategies = machine.config.shadow?.strategies;
+  // The batch size is the batch strategy's alone: without it, --batch would change nothing.
+  if (
+    values.batch !== undefined && strategies !== undefined &&
+    (parseStrategies(strategies.replaceAll("+", ",")) & parseStrategies("batch")) === 0
+  ) {
+    throw new UsageError(
+      `--batch: only the batch strategy uses it, not --strategies ${strategies} (add batch, or all)`,
+    );
+  }
   if (osWorkload && guest !== "os") {
     throw new UsageError(`--workload ${sim.workload} is an OS workload: it needs --guest os`);
   }
@@ -443,6 +468,13 @@ export async function simReport(args: string[]): Promise<SimReport> {
       machine.promote();
     }
     seconds = (performance.now() - start) / 1000;
+    if (read === 0) {
+      throw new UsageError(
+        `--trace ${
+          JSON.stringify(values.trace === "-" ? "stdin" : values.trace)
+        }: the trace has no accesses`,
+      );
+    }
     if (warmup > 0 && read <= warmup) {
       throw new UsageError(
         `--warmup: the trace has ${read} accesses, all taken by --warmup ${warmup}`,
@@ -450,6 +482,17 @@ export async function simReport(args: string[]): Promise<SimReport> {
     }
   } else {
     const { workload: name, accesses, footprintBytes, seed } = sim;
+    // The guest's address space bounds the footprint: above it the page tables cannot map it.
+    const space = 2 ** (12 + 9 * machine.config.levels);
+    if (DEFAULT_BASE_VPN * 4096 + footprintBytes > space) {
+      const levels = machine.config.levels;
+      const base = formatSize(DEFAULT_BASE_VPN * 4096);
+      throw new UsageError(
+        `--footprint: ${formatSize(footprintBytes)} does not fit a ${levels}-level address space ` +
+          `of ${formatSize(space)} from the workload's base at ${base}` +
+          (levels < 5 ? " (--levels 5 maps more)" : ""),
+      );
+    }
     const vcpus = machine.vcpus.length;
     workload = { name, accesses, footprint_bytes: footprintBytes, seed };
     if (osWorkload) workload.os_rates = sim.osRates;

@@ -11,7 +11,6 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { type ConfigFields, validateConfig } from "../../core/base/config_fields.ts";
 import { runRestore } from "../../core/snapshot/restore.ts";
 import { runSnapshot } from "../../core/snapshot/snapshot.ts";
@@ -42,6 +41,8 @@ import {
 import { resolveProfile } from "./profile_option.ts";
 import { UsageError } from "./usage_error.ts";
 import { runCommand } from "./command.ts";
+import { parseCommandLine } from "./command_line.ts";
+import { fileProblem } from "./out_dir.ts";
 import { runReplication } from "../../core/replication/replication.ts";
 import {
   REPLICATION_OPTIONS_FIELDS,
@@ -482,7 +483,7 @@ async function profileFile(option: string, value: string): Promise<unknown> {
   try {
     text = await Deno.readTextFile(value);
   } catch (error) {
-    throw new UsageError(`--${option}: cannot read "${value}": ${(error as Error).message}`);
+    throw new UsageError(`--${option}: cannot read "${value}": ${fileProblem(error)}`);
   }
   try {
     return JSON.parse(text);
@@ -561,7 +562,7 @@ export function main(args: string[]): Promise<number> {
   return runCommand("state", () => run(args));
 }
 
-type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>["values"];
+type Values = ReturnType<typeof parseCommandLine<typeof OPTIONS>>["values"];
 
 /** The command's own options, validated; errors name the option. */
 function resolveCliOptions(values: Values) {
@@ -603,7 +604,7 @@ function resolveBusCliOptions(values: Values): Record<string, number> {
 }
 
 async function run(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true });
+  const { values, positionals } = parseCommandLine(args, OPTIONS);
   if (values.help) {
     console.log(USAGE);
     return;

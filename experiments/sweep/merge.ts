@@ -27,8 +27,9 @@ export interface MergedExperiment {
 /**
  * Merges the rows in `dirs` experiment by experiment and writes `ID.jsonl`
  * and the report files of each into `outDir` (which may be one of `dirs`).
- * Every folder holding an experiment must agree on its grid size, seed and
- * cost profile.
+ * Every folder holding an experiment must agree on its grid size, seeds,
+ * traces, cost profile, vmlab version and git commit (when both record one),
+ * and its rows must come from one version and commit.
  *
  * @example
  * ```ts ignore
@@ -58,12 +59,23 @@ export async function mergeOutputs(
     if (records.length === 0) continue;
     const first = records[0];
     for (const { dir, record } of records.slice(1)) {
+      const differ = (what: string): never => {
+        throw new UsageError(
+          `merge: "${dir}/${id}.json" and "${first.dir}/${id}.json" differ in ${what}; only runs of the same sweep can be merged`,
+        );
+      };
       for (const field of ["size", "seed", "seeds", "profile", "traces"] as const) {
         if (canonicalJson(record[field] ?? null) !== canonicalJson(first.record[field] ?? null)) {
-          throw new UsageError(
-            `merge: "${dir}/${id}.json" and "${first.dir}/${id}.json" differ in ${field}; only runs of the same sweep can be merged`,
-          );
+          differ(field === "size" ? "grid (--quick or --full)" : field);
         }
+      }
+      // Rows of another version or commit may come from another model: not one sweep's.
+      if (record.vmlab_version !== first.record.vmlab_version) {
+        differ(`vmlab version (${record.vmlab_version} and ${first.record.vmlab_version})`);
+      }
+      const [a, b] = [record.git_commit, first.record.git_commit];
+      if (a !== undefined && b !== undefined && a !== b) {
+        differ(`git commit (${a.slice(0, 12)} and ${b.slice(0, 12)})`);
       }
     }
     const { size, seed, profile, traces } = first.record;
@@ -95,6 +107,15 @@ export async function mergeOutputs(
     await Deno.writeTextFile(temporary, lines);
     await Deno.rename(temporary, `${outDir}/${id}.jsonl`);
     const versions = new Set(rows.map((row) => row.vmlab_version));
+    const commits = new Set(rows.map((row) => row.git_commit).filter((c) => c !== undefined));
+    if (versions.size > 1 || commits.size > 1) {
+      const what = versions.size > 1
+        ? `vmlab versions ${[...versions].join(" and ")}`
+        : `git commits ${[...commits].map((c) => String(c).slice(0, 12)).join(" and ")}`;
+      throw new UsageError(
+        `merge: the rows of ${id} come from ${what} (a sweep resumed after an upgrade?); only runs of the same sweep can be merged`,
+      );
+    }
     await writeExperimentReport(outDir, experiment, {
       size,
       seed,

@@ -29,6 +29,10 @@ async function cli(
   return { code, out, err };
 }
 
+/** A small valid lackey trace in a temporary file (the fixture experiments never replay it). */
+const TRACE = await Deno.makeTempFile({ suffix: ".lackey" });
+await Deno.writeTextFile(TRACE, "I  04000000,3\n L 7ff000398,8\n S 04016b00,8\n");
+
 function oneErrorLine(err: string): string {
   const line = oneLine(err);
   assert.match(line, /^error: /);
@@ -38,7 +42,7 @@ function oneErrorLine(err: string): string {
 Deno.test("runCli() rejects bad command lines with one line and exit code 2", async (t) => {
   const cases: [string[], RegExp][] = [
     [["nope"], /Unknown experiment "nope"; known experiments: demo, slow/],
-    [["--bogus"], /Unknown option '--bogus'/],
+    [["--bogus"], /unknown option "--bogus" \(see --help\)/],
     [["demo", "--quick", "--full"], /--quick and --full exclude each other/],
     [
       ["demo", "--trace", "/nonexistent/t.lackey"],
@@ -178,7 +182,7 @@ Deno.test("runCli() exits 1 with one line naming experiment and parameter for a 
   });
   await t.step("in a merge, where withTraces() reads the grid", async () => {
     const dir = await Deno.makeTempDir();
-    assert.equal((await cli(["demo", "--trace", "deno.json", "--out", dir])).code, 0);
+    assert.equal((await cli(["demo", "--trace", TRACE, "--out", dir])).code, 0);
     const drifted = { ...DEMO, grids: { ...DEMO.grids, quick: [{ label: 7, x: 1 }] } };
     const { code, err } = await cli(["merge", dir, "--out", `${dir}/merged`], { demo: drifted });
     assert.equal(code, 1);
@@ -232,9 +236,9 @@ Deno.test("runCli() shards merged equal the unsharded run", async () => {
 
 Deno.test("runCli() shards of a sweep with --trace merge with their trace points", async () => {
   const dir = await Deno.makeTempDir();
-  const trace = await Deno.realPath("deno.json"); // the fixture never reads it
+  const trace = await Deno.realPath(TRACE);
   const run = (out: string, more: string[]) =>
-    cli(["demo", "--full", "--seed", "3", "--trace", "deno.json", "--out", out, ...more]);
+    cli(["demo", "--full", "--seed", "3", "--trace", TRACE, "--out", out, ...more]);
   assert.equal((await run(`${dir}/whole`, [])).code, 0);
   const whole = JSON.parse(await Deno.readTextFile(`${dir}/whole/demo.json`));
   assert.equal(whole.rows.length, 39);
@@ -263,5 +267,78 @@ Deno.test("the experiment command prints one error line without a stack trace an
   const script = new URL("../fixtures/run_fixture_cli.ts", import.meta.url);
   const { code, err } = await runScript(script, ["demo", "--frobnicate"], { permissions: ["-A"] });
   assert.equal(code, 2);
-  assert.match(oneErrorLine(err), /Unknown option '--frobnicate'/);
+  assert.match(oneErrorLine(err), /unknown option "--frobnicate" \(see --help\)/);
+});
+
+Deno.test("runCli() merge refuses shards of different grids, profiles, versions or commits in one line", async (t) => {
+  const dir = await Deno.makeTempDir();
+  const shard = (name: string, ...more: string[]) =>
+    cli(["demo", "--shard", "1/2", "--out", `${dir}/${name}`, ...more]);
+  const other = (name: string, ...more: string[]) =>
+    cli(["demo", "--shard", "2/2", "--out", `${dir}/${name}`, ...more]);
+  assert.equal((await shard("base")).code, 0);
+  /** Rewrites the record and rows of a finished shard, as another vmlab would have written them. */
+  async function edit(name: string, change: (value: Record<string, unknown>) => void) {
+    const json = `${dir}/${name}/demo.json`;
+    const record = JSON.parse(await Deno.readTextFile(json));
+    change(record);
+    await Deno.writeTextFile(json, JSON.stringify(record));
+    const jsonl = `${dir}/${name}/demo.jsonl`;
+    const rows = (await Deno.readTextFile(jsonl)).trimEnd().split("\n").map((l) => JSON.parse(l));
+    for (const row of rows) change(row);
+    await Deno.writeTextFile(jsonl, rows.map((r) => JSON.stringify(r) + "\n").join(""));
+  }
+  const cases: [string, () => Promise<unknown>, RegExp][] = [
+    ["grid", () => other("grid", "--full"), /differ in grid \(--quick or --full\)/],
+    ["profile", () => other("profile", "--profile", "amd-zen3"), /differ in profile/],
+    ["seeds", () => other("seeds", "--seeds", "2"), /differ in seeds/],
+    [
+      "version",
+      async () => {
+        await other("version");
+        await edit("version", (v) => {
+          v.vmlab_version = "9.9.9";
+        });
+      },
+      /differ in vmlab version \(9\.9\.9 and 0\.\d+\.\d+\)/,
+    ],
+    [
+      "commit",
+      async () => {
+        await other("commit");
+        await edit("commit", (v) => {
+          v.git_commit = "a".repeat(40);
+        });
+        await edit("base", (v) => {
+          v.git_commit = "b".repeat(40);
+        });
+      },
+      /differ in git commit \(aaaaaaaaaaaa and bbbbbbbbbbbb\)/,
+    ],
+  ];
+  for (const [name, make, pattern] of cases) {
+    await t.step(name, async () => {
+      await make();
+      const { code, err } = await cli([
+        "merge",
+        `${dir}/base`,
+        `${dir}/${name}`,
+        "--out",
+        `${dir}/m`,
+      ]);
+      assert.equal(code, 2, err);
+      assert.match(oneErrorLine(err), pattern);
+    });
+  }
+  await t.step("rows of two versions in one folder", async () => {
+    const jsonl = `${dir}/version/demo.jsonl`;
+    const lines = (await Deno.readTextFile(jsonl)).trimEnd().split("\n");
+    const first = JSON.parse(lines[0]);
+    first.vmlab_version = "0.0.1";
+    lines[0] = JSON.stringify(first);
+    await Deno.writeTextFile(jsonl, lines.join("\n") + "\n");
+    const { code, err } = await cli(["merge", `${dir}/version`, "--out", `${dir}/m2`]);
+    assert.equal(code, 2, err);
+    assert.match(oneErrorLine(err), /the rows of demo come from vmlab versions/);
+  });
 });

@@ -114,6 +114,10 @@ Deno.test("sim rejects a bad strategy, vCPU count or option mix with one line an
     [["--strategies", "all"], "sim: --strategies: needs platform shadow, got platform native"],
     [["--mode", "shadow", "--batch", "3"], "sim: --batch: expected one of 1, 8, 64, 512, got 3"],
     [
+      ["--mode", "shadow", "--strategies", "tagged-tlb", "--batch", "64"],
+      "sim: --batch: only the batch strategy uses it, not --strategies tagged-tlb (add batch, or all)",
+    ],
+    [
       ["--mode", "shadow", "--nested-tlb", "off"],
       "sim: --nested-tlb: platform shadow has no nested TLB",
     ],

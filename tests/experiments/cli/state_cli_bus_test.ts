@@ -224,7 +224,7 @@ Deno.test("deno task state bus rejects bad input in one line naming the option, 
     [["snapshot", "--signalling", "poll"], /^state: --signalling applies to bus only$/],
     [["migrate", "--message-bytes", "4K"], /^state: --message-bytes applies to bus only$/],
     [["replicate", "--batch", "4"], /^state: --batch applies to bus only$/],
-    [["bus", "--bogus", "1"], /^state: Unknown option '--bogus'/],
+    [["bus", "--bogus", "1"], /^state: unknown option "--bogus" \(see --help\)$/],
     [["bus", "extra"], /^state: unexpected argument "extra"/],
     [
       ["bs"],
