@@ -478,6 +478,14 @@ export class VmtraceDecoder {
       throw new Error("VmtraceDecoder.end() called before parse() consumed the last input");
     }
     this.#ended = true;
+    if (this.#state === S_HEADER) {
+      // A file shorter than the header: its first bytes may already tell it is none.
+      for (let i = 0; i < Math.min(this.#carryLength, VMTRACE_MAGIC.length); i++) {
+        if (this.#carry[i] !== VMTRACE_MAGIC[i]) {
+          throw this.#error(0, "not a vmtrace file (its first bytes are not the magic)");
+        }
+      }
+    }
     if (this.#state !== S_DONE) {
       const state = this.#state;
       const start = state === S_PAYLOAD

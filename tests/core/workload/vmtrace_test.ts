@@ -58,8 +58,10 @@ function referenceDecode(bytes: Uint8Array): Outcome {
     if (from + n > bytes.length) throw new Fail(bytes.length);
   };
   try {
+    for (let i = 0; i < Math.min(8, bytes.length); i++) {
+      if (bytes[i] !== VMTRACE_MAGIC[i]) throw new Fail(0);
+    }
     need(0, 16);
-    for (let i = 0; i < 8; i++) if (bytes[i] !== VMTRACE_MAGIC[i]) throw new Fail(0);
     if (at(8) + 256 * at(9) !== 1) throw new Fail(8);
     if (at(10) !== 12) throw new Fail(10);
     for (let i = 11; i < 16; i++) if (at(i) !== 0) throw new Fail(i);
