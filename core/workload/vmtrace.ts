@@ -24,8 +24,9 @@
  * the same page); bits 5–7 zero. Then always the zigzag-encoded change of
  * the offset in the page. Each chunk starts from page 0, offset 0, size 1,
  * space 0, so any chunk decodes on its own: a reader can skip chunks by
- * their byte length, or seek through the index at the end. A typical lackey
- * access takes 2 to 4 bytes (a lackey line takes about 15).
+ * their byte length, or seek through the index at the end. Sequential
+ * accesses take 2 bytes; `ls`'s lackey trace (10.2 MB of text, 186,447
+ * accesses besides its instruction fetches) takes 0.79 MB, 4.3 bytes an access.
  *
  * Page numbers are those of 64-bit addresses (below 2^52); sizes 1 to 255
  * bytes; spaces 0 to 65,535 (one per process: see `space` of

@@ -124,7 +124,10 @@ Deno.test("readTrace() reads a vmtrace by its magic, whatever its name, and gzip
   const bytes = vmtraceBytes(accesses);
   for (const suffix of [".vmtrace", ".trace", ".lackey"]) {
     await withTempFile(suffix, bytes, async (path) => {
-      assert.deepEqual(await readAll(path, { readBufferBytes: 3 }), { format: "vmtrace", accesses });
+      assert.deepEqual(await readAll(path, { readBufferBytes: 3 }), {
+        format: "vmtrace",
+        accesses,
+      });
     });
   }
   await withTempFile(".vmtrace.gz", await gzip(bytes), async (path) => {
@@ -159,7 +162,11 @@ Deno.test("readTrace() names the file and byte offset of a truncated or corrupt 
   await withTempFile(".vmtrace", trace.subarray(0, trace.length - 3), async (path) => {
     assert.match(
       await errorOf(path),
-      new RegExp(`^Cannot parse trace "${path}": byte ${trace.length - 3}: truncated \\(the file ends inside the trailer`),
+      new RegExp(
+        `^Cannot parse trace "${path}": byte ${
+          trace.length - 3
+        }: truncated \\(the file ends inside the trailer`,
+      ),
     );
   });
   await withTempFile(".vmtrace", " L 10,8\n", async (path) => {
