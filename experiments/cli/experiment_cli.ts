@@ -46,7 +46,7 @@ Options:
   --profile NAME|PATH
                      cost profile by name, or a JSON profile file (default: the default profile)
   --shard K/N        run only the K-th of N slices of each grid, for batch schedulers
-  --trace PATH       also replay this valgrind lackey trace (--tool=lackey --trace-mem=yes)
+  --trace PATH       also replay this trace: valgrind lackey, ChampSim (.champsim, .champsimtrace) or vmtrace
                      as a workload, in experiments that can (large-pages); repeatable
   --fresh            discard rows already in the output folder instead of resuming
   --list             list the experiments

@@ -9,7 +9,7 @@
 import { HOST_POLICIES } from "../../core/mapping/memory_config.ts";
 import type { TypedGrids } from "../define_experiment.ts";
 import { cartesian } from "../cartesian.ts";
-import { LACKEY_PREFIX, type LargePagesPoint, MODES } from "./point.ts";
+import { type LargePagesPoint, MODES, traceWorkload } from "./point.ts";
 
 /** What varies between the quick and the full grid. */
 interface GridShape {
@@ -92,7 +92,7 @@ export function withLackeyTraces(
   const template = grid.filter((p) => p.workload === first);
   const out = [...grid];
   for (const trace of traces) {
-    for (const p of template) out.push({ ...p, workload: `${LACKEY_PREFIX}${trace}` });
+    for (const p of template) out.push({ ...p, workload: traceWorkload(trace) });
   }
   return out;
 }

@@ -10,11 +10,30 @@ import {
   type HostPolicy,
   MEMORY_CONFIG_FIELDS,
 } from "../../core/mapping/memory_config.ts";
+import { TRACE_FORMATS, type TraceFormat, traceName } from "../../core/workload/trace_format.ts";
 import { describeParameter } from "../experiment.ts";
 import type { ChoiceParameter, NumberParameter, PointOf, StringParameter } from "../parameters.ts";
 
-/** Workload values of trace points start with this, followed by the trace's path. */
-export const LACKEY_PREFIX = "lackey:";
+/**
+ * The trace a workload value names, `FORMAT:PATH` with FORMAT one of
+ * `lackey`, `champsim`, `vmtrace`; null for a synthetic workload.
+ */
+export function traceOfWorkload(workload: string): { format: TraceFormat; path: string } | null {
+  const colon = workload.indexOf(":");
+  if (colon < 0) return null;
+  const format = workload.slice(0, colon);
+  if (!(TRACE_FORMATS as readonly string[]).includes(format)) return null;
+  return { format: format as TraceFormat, path: workload.slice(colon + 1) };
+}
+
+/**
+ * The workload value of the trace at `path`: `FORMAT:PATH`, the format told
+ * by the name (`.champsim`, `.champsimtrace`, `.vmtrace`, maybe with `.gz`
+ * or `.xz`), else lackey.
+ */
+export function traceWorkload(path: string): string {
+  return `${traceName(path).format ?? "lackey"}:${path}`;
+}
 
 /** The platforms compared, in report order. */
 export const MODES: readonly ("nested" | "shadow")[] = ["nested", "shadow"];
@@ -89,7 +108,7 @@ export const LARGE_PAGES_PARAMETERS: LargePagesParameters = {
   workload: {
     kind: "string",
     description:
-      "synthetic access pattern (core/workload/workloads.ts), or lackey:PATH for a valgrind lackey trace given with --trace",
+      "synthetic access pattern (core/workload/workloads.ts), or FORMAT:PATH for a trace given with --trace (lackey, champsim or vmtrace, by the trace's name)",
   },
   footprint_mib: {
     kind: "number",

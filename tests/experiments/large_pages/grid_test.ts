@@ -28,3 +28,14 @@ Deno.test("large-pages withTraces() adds one copy of the first workload's points
     "lackey:/b/y.lackey",
   ]);
 });
+
+Deno.test("large-pages withTraces() tells ChampSim and vmtrace traces by their names", () => {
+  const grid = LARGE_PAGES.grids.quick;
+  const paths = ["/a/x.champsimtrace.xz", "/b/y.vmtrace", "/c/z.trace.gz"];
+  const added = LARGE_PAGES.withTraces!(grid, paths).slice(grid.length);
+  assert.deepEqual([...new Set(added.map((p) => p.workload))], [
+    "champsim:/a/x.champsimtrace.xz",
+    "vmtrace:/b/y.vmtrace",
+    "lackey:/c/z.trace.gz",
+  ]);
+});
