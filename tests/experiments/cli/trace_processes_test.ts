@@ -120,7 +120,8 @@ Deno.test("readProcessTraces() names a malformed trace and closes the others", a
       async () => {
         for await (const _ of readProcessTraces(paths, { vcpus: 1, quantum: 1 })) { /* drain */ }
       },
-      (e: Error) => e instanceof TraceError && e.message.includes(paths[1]) && /line 2/.test(e.message),
+      (e: Error) =>
+        e instanceof TraceError && e.message.includes(paths[1]) && /line 2/.test(e.message),
     );
   });
 });
