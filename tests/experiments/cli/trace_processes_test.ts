@@ -4,7 +4,6 @@ import { SLICE_ACCESSES } from "../../../core/os/os_workloads.ts";
 import { readProcessTraces } from "../../../experiments/cli/trace_processes.ts";
 import { simReport } from "../../../experiments/cli/sim_cli.ts";
 import { TraceError } from "../../../core/workload/trace_error.ts";
-import { withTempFile } from "../fixtures/temp_file.ts";
 
 /** Trace p's access i: a load at a page and offset that name both. */
 function address(p: number, i: number): number {
