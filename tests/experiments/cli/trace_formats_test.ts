@@ -219,3 +219,33 @@ Deno.test("readTrace(): random ChampSim records written to a file read back as w
     { numRuns: 40 },
   );
 });
+
+Deno.test("readTrace(): random accesses written as a vmtrace file (plain or gzipped) read back as written", async () => {
+  const access: fc.Arbitrary<Access> = fc.tuple(
+    fc.integer({ min: 0, max: 2 ** 52 - 1 }),
+    fc.integer({ min: 0, max: 4095 }),
+    fc.integer({ min: 1, max: 255 }),
+    fc.integer({ min: 0, max: 3 }),
+    fc.integer({ min: 0, max: 65535 }),
+  );
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(access, { maxLength: 300 }),
+      fc.integer({ min: 1, max: 100 }),
+      fc.integer({ min: 1, max: 500 }),
+      fc.boolean(),
+      async (accesses, perChunk, buffer, gzipped) => {
+        const bytes = vmtraceBytes(accesses, perChunk);
+        await withTempFile(
+          gzipped ? ".vmtrace.gz" : ".vmtrace",
+          gzipped ? await gzip(bytes) : bytes,
+          async (path) => {
+            const got = await readAll(path, { readBufferBytes: buffer, chunkCapacity: 13 });
+            assert.deepEqual(got, { format: "vmtrace", accesses });
+          },
+        );
+      },
+    ),
+    { numRuns: 40 },
+  );
+});
