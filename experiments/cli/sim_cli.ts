@@ -376,6 +376,9 @@ export async function simReport(args: string[]): Promise<SimReport> {
   const cost = await resolveProfile(values.profile);
   const traces = values.trace ?? [];
   const traceFormat = checkTraceFormat(values["trace-format"], traces);
+  if (traces.filter((t) => t === "-").length > 1) {
+    throw new UsageError("--trace -: stdin can be one of the traces only");
+  }
   if (values.trace !== undefined) {
     for (const name of ["workload", "accesses", "footprint", "seed", "os-rates"] as const) {
       if (values[name] !== undefined) {

@@ -134,6 +134,7 @@ Deno.test("trace and sim reject bad trace input with one line and exit code 2", 
         /several traces are several processes.*--guest os/,
       ],
       [sim, ["--trace", short], /short\.champsim": byte 128: truncated record/],
+      [sim, ["--trace", "-", "--trace", "-", "--guest", "os"], /^sim: --trace -: stdin can be one/],
       [sim, ["--trace", vmtrace, "--instructions"], /a vmtrace holds instruction fetches/],
     ];
     for (const [command, args, expected] of cases) {
