@@ -9,7 +9,8 @@
 import { HOST_POLICIES } from "../../core/mapping/memory_config.ts";
 import type { Row } from "../experiment.ts";
 import { distinct, findRow, largest } from "../rows.ts";
-import { MODES, traceOfWorkload } from "./point.ts";
+import { MODES } from "./point.ts";
+import { traceOfWorkload } from "../trace_workload.ts";
 
 /** A share written as a percentage to a tenth at most, e.g. `25 %`, `87.5 %`. */
 export function percent(x: number): string {

@@ -9,7 +9,8 @@
 import { HOST_POLICIES } from "../../core/mapping/memory_config.ts";
 import type { TypedGrids } from "../define_experiment.ts";
 import { cartesian } from "../cartesian.ts";
-import { type LargePagesPoint, MODES, traceWorkload } from "./point.ts";
+import { type LargePagesPoint, MODES } from "./point.ts";
+import { traceWorkload } from "../trace_workload.ts";
 
 /** What varies between the quick and the full grid. */
 interface GridShape {

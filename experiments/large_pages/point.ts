@@ -10,30 +10,8 @@ import {
   type HostPolicy,
   MEMORY_CONFIG_FIELDS,
 } from "../../core/mapping/memory_config.ts";
-import { TRACE_FORMATS, type TraceFormat, traceName } from "../../core/workload/trace_format.ts";
 import { describeParameter } from "../experiment.ts";
 import type { ChoiceParameter, NumberParameter, PointOf, StringParameter } from "../parameters.ts";
-
-/**
- * The trace a workload value names, `FORMAT:PATH` with FORMAT one of
- * `lackey`, `champsim`, `vmtrace`; null for a synthetic workload.
- */
-export function traceOfWorkload(workload: string): { format: TraceFormat; path: string } | null {
-  const colon = workload.indexOf(":");
-  if (colon < 0) return null;
-  const format = workload.slice(0, colon);
-  if (!(TRACE_FORMATS as readonly string[]).includes(format)) return null;
-  return { format: format as TraceFormat, path: workload.slice(colon + 1) };
-}
-
-/**
- * The workload value of the trace at `path`: `FORMAT:PATH`, the format told
- * by the name (`.champsim`, `.champsimtrace`, `.vmtrace`, maybe with `.gz`
- * or `.xz`), else lackey.
- */
-export function traceWorkload(path: string): string {
-  return `${traceName(path).format ?? "lackey"}:${path}`;
-}
 
 /** The platforms compared, in report order. */
 export const MODES: readonly ("nested" | "shadow")[] = ["nested", "shadow"];

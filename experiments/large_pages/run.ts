@@ -18,10 +18,10 @@ import { finish } from "../../core/workload/simulate.ts";
 import { DEFAULT_BASE_VPN } from "../../core/workload/workload_options.ts";
 import { createWorkload } from "../../core/workload/workloads.ts";
 import { readTrace } from "../cli/trace_file.ts";
-import type { TraceFormat } from "../../core/workload/trace_format.ts";
 import type { Row, RunContext } from "../experiment.ts";
 import { warmUp } from "../warm_up.ts";
-import { type LargePagesPoint, traceOfWorkload } from "./point.ts";
+import type { LargePagesPoint } from "./point.ts";
+import { traceOfWorkload, type TraceWorkload } from "../trace_workload.ts";
 import { runTimeline, type Timeline, timelineColumns } from "./_timeline.ts";
 
 const MIB = 2 ** 20;
@@ -110,7 +110,7 @@ function runSynthetic(point: LargePagesPoint, seed: number, cost: CostModel): Ro
  */
 async function runTrace(
   point: LargePagesPoint,
-  trace: { format: TraceFormat; path: string },
+  trace: TraceWorkload,
   seed: number,
   cost: CostModel,
 ): Promise<Row> {
