@@ -13,7 +13,8 @@
  * …               more chunks
  * end      8 B    accesses u32 = 0, chunks u32
  * index    12 B   per chunk: byte offset of its header (u64), its accesses (u32)
- * trailer  24 B   byte offset of the end marker (u64), total accesses (u64),
+ * trailer  32 B   byte offset of the end marker (u64), total accesses (u64),
+ *                 address spaces (u32: one more than the largest), reserved u32 = 0,
  *                 magic "VMTRIDX\n"
  * ```
  *
@@ -56,7 +57,7 @@ export const VMTRACE_MAX_CHUNK_ACCESSES = 65536;
 /** Bytes of the header. */
 export const VMTRACE_HEADER_BYTES = 16;
 /** Bytes of the trailer. */
-export const VMTRACE_TRAILER_BYTES = 24;
+export const VMTRACE_TRAILER_BYTES = 32;
 
 const TRAILER_MAGIC = "VMTRIDX\n";
 const CHUNK_HEAD_BYTES = 8;
@@ -129,6 +130,7 @@ export class VmtraceEncoder {
   #written = VMTRACE_HEADER_BYTES;
   #index: number[] = [];
   #total = 0;
+  #maxSpace = 0;
   #finished = false;
 
   /**
@@ -219,6 +221,7 @@ export class VmtraceEncoder {
         this.#size = s;
       }
       if (sp !== this.#space) {
+        if (sp > this.#maxSpace) this.#maxSpace = sp;
         tag |= TAG_SPACE;
         p = writeVarint(buf, p, sp);
         this.#space = sp;
@@ -249,7 +252,7 @@ export class VmtraceEncoder {
    * import { VmtraceEncoder } from "./vmtrace.ts";
    * const encoder = new VmtraceEncoder({ target: "x" });
    * encoder.header();
-   * if (encoder.finish().length !== 8 + 24) throw new Error();
+   * if (encoder.finish().length !== 8 + 32) throw new Error();
    * ```
    */
   finish(): Uint8Array {
@@ -273,7 +276,8 @@ export class VmtraceEncoder {
     }
     setU64(view, at, endOffset);
     setU64(view, at + 8, this.#total);
-    for (let i = 0; i < 8; i++) tail[at + 16 + i] = TRAILER_MAGIC.charCodeAt(i);
+    view.setUint32(at + 16, this.#total === 0 ? 0 : this.#maxSpace + 1, true);
+    for (let i = 0; i < 8; i++) tail[at + 24 + i] = TRAILER_MAGIC.charCodeAt(i);
     return tail;
   }
 
@@ -688,8 +692,8 @@ export class VmtraceDecoder {
       }
       case S_TRAILER: {
         for (let i = 0; i < 8; i++) {
-          if (b[at + 16 + i] !== TRAILER_MAGIC.charCodeAt(i)) {
-            throw this.#error(offset + 16, "corrupt trailer (bad magic)");
+          if (b[at + 24 + i] !== TRAILER_MAGIC.charCodeAt(i)) {
+            throw this.#error(offset + 24, "corrupt trailer (bad magic)");
           }
         }
         if (getU64(b, at) !== this.#endAt || getU64(b, at + 8) !== this.#accesses) {
@@ -699,6 +703,18 @@ export class VmtraceDecoder {
               getU64(b, at + 8)
             } accesses, the chunks hold ${this.#accesses})`,
           );
+        }
+        const spaces = this.counts.spaces;
+        if (getU32(b, at + 16) !== spaces) {
+          throw this.#error(
+            offset + 16,
+            `corrupt trailer (it gives ${
+              getU32(b, at + 16)
+            } address spaces, the chunks hold ${spaces})`,
+          );
+        }
+        if (getU32(b, at + 20) !== 0) {
+          throw this.#error(offset + 20, "reserved trailer bytes are not 0");
         }
         this.#state = S_DONE;
         return;
@@ -843,11 +859,14 @@ export interface VmtraceTrailer {
   endOffset: number;
   /** Accesses in the file. */
   accesses: number;
+  /** Address spaces (processes): one more than the largest space of its accesses. */
+  spaces: number;
 }
 
 /**
- * Reads a vmtrace file's last 24 bytes: where its index is and how many
- * accesses it holds, so a reader can seek without reading the chunks.
+ * Reads a vmtrace file's last 32 bytes: where its index is, how many
+ * accesses and address spaces it holds, so a reader can seek or plan
+ * without reading the chunks.
  *
  * @returns null if `tail` does not end with a trailer.
  *
@@ -864,7 +883,11 @@ export function readVmtraceTrailer(tail: Uint8Array): VmtraceTrailer | null {
   if (tail.length < VMTRACE_TRAILER_BYTES) return null;
   const at = tail.length - VMTRACE_TRAILER_BYTES;
   for (let i = 0; i < 8; i++) {
-    if (tail[at + 16 + i] !== TRAILER_MAGIC.charCodeAt(i)) return null;
+    if (tail[at + 24 + i] !== TRAILER_MAGIC.charCodeAt(i)) return null;
   }
-  return { endOffset: getU64(tail, at), accesses: getU64(tail, at + 8) };
+  return {
+    endOffset: getU64(tail, at),
+    accesses: getU64(tail, at + 8),
+    spaces: getU32(tail, at + 16),
+  };
 }

@@ -82,12 +82,15 @@ function referenceDecode(bytes: Uint8Array): Outcome {
           if (u64(e) !== chunks[c][0] || u32(e + 8) !== chunks[c][1]) throw new Fail(e);
         }
         p += 12 * length;
-        need(p, 24);
-        if (new TextDecoder().decode(bytes.subarray(p + 16, p + 24)) !== "VMTRIDX\n") {
-          throw new Fail(p + 16);
+        need(p, 32);
+        if (new TextDecoder().decode(bytes.subarray(p + 24, p + 32)) !== "VMTRIDX\n") {
+          throw new Fail(p + 24);
         }
         if (u64(p) !== end || u64(p + 8) !== accesses.length) throw new Fail(p);
-        p += 24;
+        const spaces = accesses.length === 0 ? 0 : 1 + Math.max(...accesses.map((a) => a[4]));
+        if (u32(p + 16) !== spaces) throw new Fail(p + 16);
+        if (u32(p + 20) !== 0) throw new Fail(p + 20);
+        p += 32;
         if (p !== bytes.length) throw new Fail(p);
         return { accesses };
       }
@@ -207,8 +210,9 @@ Deno.test("a vmtrace takes 2 to 4 bytes for typical accesses", () => {
   const bytes = encode(accesses, 65536);
   assert.ok(bytes.length < 3 * 1000, `${bytes.length} bytes`);
   assert.deepEqual(readVmtraceTrailer(bytes), {
-    endOffset: bytes.length - 24 - 12 - 8,
+    endOffset: bytes.length - 32 - 12 - 8,
     accesses: 1000,
+    spaces: 1,
   });
 });
 
@@ -356,14 +360,17 @@ Deno.test("vmtrace: accesses with every field at its bounds decode as the refere
         new DataView(head.buffer).setUint32(0, count, true);
         new DataView(head.buffer).setUint32(4, payload.length, true);
         // The end, index and trailer of a file whose one chunk holds `count` accesses.
-        const tail = new Uint8Array(8 + 12 + 24);
+        const tail = new Uint8Array(8 + 12 + 32);
         const view = new DataView(tail.buffer);
         view.setUint32(4, 1, true);
         view.setUint32(8, 16, true);
         view.setUint32(16, count, true);
         view.setUint32(20, 16 + 8 + payload.length, true);
         view.setUint32(28, count, true);
-        tail.set(new TextEncoder().encode("VMTRIDX\n"), 36);
+        // The spaces the accesses name, if they decode (else the trailer is never reached).
+        const spaces = raw.filter(([tag]) => tag & 8).map(([, , space]) => Number(space[0]));
+        view.setUint32(36, 1 + Math.max(0, ...spaces.filter((x) => x <= 65535)), true);
+        tail.set(new TextEncoder().encode("VMTRIDX\n"), 44);
         const bytes = Uint8Array.from([...encoder.header(), ...head, ...payload, ...tail]);
         assert.deepEqual(fastDecode(bytes, cuts, 3), referenceDecode(bytes));
       },
