@@ -459,7 +459,8 @@ export async function simReport(args: string[]): Promise<SimReport> {
     let warm = warmup;
     let read = 0;
     const options = { format: traceFormat, instructions: values.instructions };
-    const reader = traces.length === 1
+    // On the guest OS every trace is read as processes: a vmtrace of several is split and scheduled.
+    const reader = processes === null
       ? readTrace(traces[0], options)
       : readProcessTraces(traces, { ...options, vcpus: vcpus.length });
     for (;;) {

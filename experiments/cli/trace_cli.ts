@@ -9,7 +9,6 @@
 import { parseArgs } from "node:util";
 import { type ConfigFields, validateConfig } from "../../core/base/config_fields.ts";
 import type { AccessChunk } from "../../core/base/access_chunk.ts";
-import { MACHINE_CONFIG_FIELDS } from "../../core/machine/machine_config.ts";
 import { TraceError } from "../../core/workload/trace_error.ts";
 import { TRACE_FORMATS, type TraceFormat } from "../../core/workload/trace_format.ts";
 import { VMTRACE_MAX_CHUNK_ACCESSES, VmtraceEncoder } from "../../core/workload/vmtrace.ts";
@@ -32,11 +31,6 @@ const TRACE_CLI_FIELDS = {
     description:
       "format of the input traces (default: a vmtrace by its first bytes, else by the name: .champsim, .champsimtrace, .vmtrace, each maybe .gz or .xz; else lackey)",
   },
-  vcpus: {
-    ...MACHINE_CONFIG_FIELDS.vcpus,
-    description:
-      "with several input traces: vCPUs their processes are interleaved for, as sim --guest os runs them (trace i on vCPU i mod N)",
-  },
   chunkAccesses: {
     kind: "integer",
     min: 1,
@@ -50,7 +44,6 @@ const TRACE_CLI_FIELDS = {
 
 const FIELD_OPTIONS: readonly FieldOption[] = [
   { name: "from", meta: "F", fields: TRACE_CLI_FIELDS, field: "from" },
-  { name: "vcpus", meta: "N", fields: TRACE_CLI_FIELDS, field: "vcpus" },
   { name: "chunk-accesses", meta: "N", fields: TRACE_CLI_FIELDS, field: "chunkAccesses" },
 ];
 
@@ -59,8 +52,8 @@ const USAGE = `Usage: deno task trace convert IN... OUT [options]
 
 convert  writes the accesses of IN (a valgrind lackey, ChampSim or vmtrace trace; - for stdin,
          .gz and .xz ok) to OUT, a vmtrace (vmlab's compact binary format; OUT ends with .vmtrace,
-         or is - for stdout). Several IN make one trace of several processes (address spaces),
-         which deno task sim --guest os replays as processes.
+         or is - for stdout). Several IN make one trace of several processes (address spaces,
+         IN's order), which deno task sim --guest os and experiment shadow replay as processes.
 info     reads IN to its end, checking every record, and prints its format and counts.
 
 Options:
@@ -72,7 +65,6 @@ ${optionsHelp(FIELD_OPTIONS)}
 
 const OPTIONS = {
   from: { type: "string" },
-  vcpus: { type: "string" },
   "chunk-accesses": { type: "string" },
   instructions: { type: "boolean" },
   force: { type: "boolean" },
@@ -125,14 +117,12 @@ async function run(args: string[]): Promise<void> {
     await convert(paths, out, {
       format,
       instructions,
-      vcpus: config.vcpus,
       chunkAccesses: config.chunkAccesses,
       force: values.force ?? false,
-      given: values.vcpus !== undefined,
     });
   } else if (command === "info") {
     if (paths.length !== 1) throw new UsageError("info reads one trace (see --help)");
-    for (const name of ["vcpus", "chunk-accesses", "force"] as const) {
+    for (const name of ["chunk-accesses", "force"] as const) {
       if (values[name] !== undefined) throw new UsageError(`--${name} goes with convert, not info`);
     }
     await info(paths[0], format, instructions);
@@ -148,11 +138,8 @@ async function run(args: string[]): Promise<void> {
 interface ConvertOptions {
   format?: TraceFormat;
   instructions: boolean;
-  vcpus: number;
   chunkAccesses: number;
   force: boolean;
-  /** Whether --vcpus was given (it only means something with several inputs). */
-  given: boolean;
 }
 
 async function convert(inputs: string[], out: string, options: ConvertOptions): Promise<void> {
@@ -166,17 +153,15 @@ async function convert(inputs: string[], out: string, options: ConvertOptions): 
   if (inputs.filter((p) => p === "-").length > 1) {
     throw new UsageError("stdin (-) can be one input only");
   }
-  if (inputs.length === 1 && options.given) {
-    throw new UsageError("--vcpus interleaves several input traces; there is one");
-  }
   if (out !== "-" && !options.force && await exists(out)) {
     throw new UsageError(`output ${JSON.stringify(out)} exists (--force overwrites it)`);
   }
   const encoder = new VmtraceEncoder({ target: out, accessesPerChunk: options.chunkAccesses });
   const reader = inputs.length === 1
     ? readTrace(inputs[0], { format: options.format, instructions: options.instructions })
+    // Any order will do: a replay schedules the processes for its own vCPUs.
     : readProcessTraces(inputs, {
-      vcpus: options.vcpus,
+      vcpus: inputs.length,
       format: options.format,
       instructions: options.instructions,
     });

@@ -21,7 +21,13 @@ import {
   type TraceFormat,
   traceName,
 } from "../../core/workload/trace_format.ts";
-import { VMTRACE_MAGIC } from "../../core/workload/vmtrace.ts";
+import {
+  isVmtrace,
+  readVmtraceTrailer,
+  VMTRACE_HEADER_BYTES,
+  VMTRACE_MAGIC,
+  VMTRACE_TRAILER_BYTES,
+} from "../../core/workload/vmtrace.ts";
 
 /** Options of {@linkcode readTrace}. */
 export interface ReadTraceOptions {
@@ -272,6 +278,49 @@ function startXz(path: string, source: string): XzProcess {
       await stderr.catch(() => "");
     },
   };
+}
+
+/**
+ * The address spaces of a vmtrace file, from its trailer (its last bytes,
+ * without reading the chunks); null when `path` is not an uncompressed
+ * vmtrace file (stdin, compressed, another format, or no readable trailer).
+ *
+ * @example
+ * ```ts
+ * import { vmtraceSpaces } from "./trace_file.ts";
+ * if (await vmtraceSpaces("-") !== null) throw new Error();
+ * ```
+ */
+export async function vmtraceSpaces(path: string, format?: TraceFormat): Promise<number | null> {
+  if (path === "-" || traceName(path).compression !== "none") return null;
+  if (format !== undefined && format !== "vmtrace") return null;
+  let file: Deno.FsFile | undefined;
+  try {
+    file = await Deno.open(path);
+    const head = new Uint8Array(VMTRACE_MAGIC.length);
+    if (await readFully(file, head) < head.length || !isVmtrace(head)) return null;
+    const size = (await file.stat()).size;
+    if (size < VMTRACE_HEADER_BYTES + VMTRACE_TRAILER_BYTES) return null;
+    await file.seek(size - VMTRACE_TRAILER_BYTES, Deno.SeekMode.Start);
+    const tail = new Uint8Array(VMTRACE_TRAILER_BYTES);
+    if (await readFully(file, tail) < tail.length) return null;
+    return readVmtraceTrailer(tail)?.spaces ?? null;
+  } catch {
+    // Unreadable: reading it as a trace says why.
+    return null;
+  } finally {
+    file?.close();
+  }
+}
+
+async function readFully(file: Deno.FsFile, into: Uint8Array): Promise<number> {
+  let at = 0;
+  while (at < into.length) {
+    const n = await file.read(into.subarray(at));
+    if (n === null) break;
+    at += n;
+  }
+  return at;
 }
 
 /** Reads through one reusable buffer: the parser is done with a block before the next read. */

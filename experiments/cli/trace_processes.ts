@@ -1,9 +1,10 @@
 /**
- * Several traces replayed as several processes: their accesses merged into
- * one stream, each tagged with its process's address space (`space` = the
- * trace's position among them), in the order a guest OS with `vcpus` vCPUs
- * would run them. `core/os/trace_processes.ts` turns that stream into the
- * guest OS model's events.
+ * Traces replayed as processes: several traces, or the address spaces of
+ * one vmtrace of several processes, merged into one stream, each access
+ * tagged with its process's address space (`space` = the trace's position
+ * among them, or its own space in the vmtrace), in the order a guest OS
+ * with `vcpus` vCPUs would run them. `core/os/trace_processes.ts` turns that
+ * stream into the guest OS model's events.
  *
  * @module
  */
@@ -17,7 +18,7 @@ import { SLICE_ACCESSES } from "../../core/os/os_workloads.ts";
 import { BUILD_ACCESSES_PER_SWITCH } from "../../core/os/os_rates.ts";
 import { TraceError } from "../../core/workload/trace_error.ts";
 import type { TraceFormat } from "../../core/workload/trace_format.ts";
-import { readTrace, type TraceSummary } from "./trace_file.ts";
+import { readTrace, type TraceSummary, vmtraceSpaces } from "./trace_file.ts";
 
 /**
  * Accesses a process runs on its vCPU before another process that shares
@@ -43,7 +44,10 @@ export interface ReadProcessTracesOptions {
 
 /**
  * Streams the accesses of `paths`, trace i as address space i, merged as
- * their processes would run: the vCPUs take turns of
+ * their processes would run. One path that is a vmtrace of several address
+ * spaces is read once per space, each a process: the schedule is made here,
+ * for `vcpus`, whatever order the file holds (so such a trace must be an
+ * uncompressed file, not stdin). The vCPUs take turns of
  * {@linkcode SLICE_ACCESSES} accesses (as concurrent CPUs interleave, and as
  * the OS workloads do), and on each vCPU its processes take turns of
  * `quantum` accesses, a process that ends leaving the vCPU to the next.
@@ -76,11 +80,18 @@ export async function* readProcessTraces(
 ): AsyncGenerator<AccessChunk, TraceSummary[], undefined> {
   const { vcpus } = options;
   const quantum = options.quantum ?? TRACE_QUANTUM_ACCESSES;
-  const count = paths.length;
-  const readers = paths.map((path) =>
-    readTrace(path, { format: options.format, instructions: options.instructions })
+  // One source per process: a trace, or one address space of a vmtrace.
+  const spaces = paths.length === 1 ? await vmtraceSpaces(paths[0], options.format) : null;
+  const sources: { path: number; space: number }[] = spaces !== null && spaces > 1
+    ? Array.from({ length: spaces }, (_, space) => ({ path: 0, space }))
+    : paths.map((_, path) => ({ path, space: -1 }));
+  const count = sources.length;
+  const readers = sources.map(({ path }) =>
+    readTrace(paths[path], { format: options.format, instructions: options.instructions })
   );
-  const summaries: (TraceSummary | undefined)[] = new Array(count);
+  // A split vmtrace's sources keep the accesses of their space in a chunk of their own.
+  const own = sources.map(({ space }) => space < 0 ? null : createAccessChunk());
+  const summaries: (TraceSummary | undefined)[] = new Array(paths.length);
   const current: (AccessChunk | null)[] = new Array(count).fill(null);
   const position = new Array<number>(count).fill(0);
   // Per vCPU: its processes still running, the one whose turn it is, and how far into its turn.
@@ -94,23 +105,34 @@ export async function* readProcessTraces(
 
   /** The next accesses of process p, or null when its trace has ended. */
   const refill = async (p: number): Promise<AccessChunk | null> => {
-    const step = await readers[p].next();
-    if (step.done) {
-      summaries[p] = step.value;
-      return null;
-    }
-    const chunk = step.value;
-    for (let i = 0; i < chunk.length; i++) {
-      if (chunk.space[i] !== 0) {
-        throw new TraceError(
-          `Cannot replay trace ${
-            JSON.stringify(paths[p])
-          } as one process of several: it holds several address spaces already (replay it alone)`,
-        );
+    const { path, space } = sources[p];
+    const mine = own[p];
+    for (;;) {
+      const step = await readers[p].next();
+      if (step.done) {
+        summaries[path] = step.value;
+        return null;
       }
+      const chunk = step.value;
+      position[p] = 0;
+      if (mine === null) {
+        for (let i = 0; i < chunk.length; i++) {
+          if (chunk.space[i] !== 0) throw severalSpaces(paths, path);
+        }
+        return chunk;
+      }
+      let n = 0;
+      for (let i = 0; i < chunk.length; i++) {
+        if (chunk.space[i] !== space) continue;
+        mine.vpn[n] = chunk.vpn[i];
+        mine.offset[n] = chunk.offset[i];
+        mine.size[n] = chunk.size[i];
+        mine.kind[n] = chunk.kind[i];
+        n++;
+      }
+      mine.length = n;
+      if (n > 0) return mine;
     }
-    position[p] = 0;
-    return chunk;
   };
 
   try {
@@ -140,7 +162,7 @@ export async function* readProcessTraces(
             out.offset[n] = chunk.offset[from];
             out.size[n] = chunk.size[from];
             out.kind[n] = chunk.kind[from];
-            out.space[n] = p;
+            out.space[n] = sources[p].space < 0 ? p : sources[p].space;
             from++;
             if (++out.length === capacity) {
               yield out;
@@ -164,4 +186,17 @@ export async function* readProcessTraces(
     // Close the traces not read to their end (a break, or another trace's error).
     await Promise.all(readers.map((r) => r.return(undefined as unknown as TraceSummary)));
   }
+}
+
+/** The error for a trace of several address spaces where it cannot be split into processes. */
+function severalSpaces(paths: readonly string[], path: number): TraceError {
+  return new TraceError(
+    `Cannot replay trace ${
+      JSON.stringify(paths[path])
+    } as processes: it holds several address spaces; ${
+      paths.length > 1
+        ? "replay it alone"
+        : "such a vmtrace replays from an uncompressed file, read once per process"
+    }`,
+  );
 }

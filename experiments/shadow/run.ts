@@ -18,7 +18,7 @@ import { DEFAULT_CHUNK_CAPACITY } from "../../core/base/access_chunk.ts";
 import type { Machine } from "../../core/machine/machine.ts";
 import { createOsEventChunk } from "../../core/os/os_event.ts";
 import { EVENTS_PER_TRACE_ACCESS, TraceProcesses } from "../../core/os/trace_processes.ts";
-import { readTrace } from "../cli/trace_file.ts";
+import { readProcessTraces } from "../cli/trace_processes.ts";
 import { traceOfWorkload, type TraceWorkload } from "../trace_workload.ts";
 
 const MIB = 2 ** 20;
@@ -73,7 +73,8 @@ async function replayOn(
   const os = vm.os!;
   const processes = new TraceProcesses(point.vcpus);
   const events = createOsEventChunk(EVENTS_PER_TRACE_ACCESS * DEFAULT_CHUNK_CAPACITY);
-  for await (const chunk of readTrace(trace.path, { format: trace.format })) {
+  const reader = readProcessTraces([trace.path], { format: trace.format, vcpus: point.vcpus });
+  for await (const chunk of reader) {
     processes.convert(chunk, events);
     os.run(events);
   }

@@ -4,6 +4,8 @@ import { SLICE_ACCESSES } from "../../../core/os/os_workloads.ts";
 import { readProcessTraces } from "../../../experiments/cli/trace_processes.ts";
 import { simReport } from "../../../experiments/cli/sim_cli.ts";
 import { TraceError } from "../../../core/workload/trace_error.ts";
+import { main as trace } from "../../../experiments/cli/trace_cli.ts";
+import { captureMain } from "./_cli.ts";
 
 /** Trace p's access i: a load at a page and offset that name both. */
 function address(p: number, i: number): number {
@@ -139,5 +141,44 @@ Deno.test("sim --guest os: two traces are two processes, each with its own addre
     assert.equal(two.counters.cr3_loads, 2);
     const twoVcpus = await simReport(["--trace", path, "--trace", path, ...common, "--vcpus", "2"]);
     assert.equal(twoVcpus.counters.demand_faults, two.counters.demand_faults);
+  });
+});
+
+Deno.test("readProcessTraces() splits a vmtrace of several processes and schedules them for its vCPUs", async () => {
+  await withTraces([300, 50, 200], async (paths) => {
+    const dir = await Deno.makeTempDir();
+    try {
+      const vmtrace = `${dir}/abc.vmtrace`;
+      const out = await captureMain(trace, [
+        "convert",
+        ...paths,
+        vmtrace,
+        "--chunk-accesses",
+        "64",
+      ]);
+      assert.equal(out.code, 0, out.err);
+      for (const [vcpus, quantum] of [[1, 70], [2, 1000], [3, 5]]) {
+        assert.deepEqual(
+          await merged([vmtrace], vcpus, quantum, 50),
+          referenceSchedule([300, 50, 200], vcpus, quantum),
+        );
+      }
+      // Compressed, it cannot be read once per process.
+      const gz = `${vmtrace}.gz`;
+      const bytes = await Deno.readFile(vmtrace);
+      const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
+      await Deno.writeFile(gz, new Uint8Array(await new Response(stream).arrayBuffer()));
+      await assert.rejects(
+        () => merged([gz], 1, 10, 50),
+        (e: Error) =>
+          e instanceof TraceError && /replays from an uncompressed file/.test(e.message),
+      );
+      await assert.rejects(
+        () => merged([vmtrace, paths[0]], 1, 10, 50),
+        (e: Error) => e instanceof TraceError && /replay it alone/.test(e.message),
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   });
 });

@@ -105,8 +105,6 @@ Deno.test("a shadow trace point replays each address space of a vmtrace as a pro
       `${dir}/a.lackey`,
       `${dir}/b.lackey`,
       `${dir}/ab.vmtrace`,
-      "--vcpus",
-      "2",
     ]);
     assert.equal(out.code, 0, out.err);
     const base = SHADOW.grids.quick.find((p) => p.vcpus === 4 && p.strategy === "all")!;
