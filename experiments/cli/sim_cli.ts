@@ -169,6 +169,8 @@ const MEMORY_OPTIONS: readonly FieldOption[] = [
  */
 export const SIM_MACHINE_OPTIONS: readonly FieldOption[] = [...MACHINE_OPTIONS, ...MEMORY_OPTIONS];
 
+const FORMAT_NAMES = TRACE_FORMATS.join(", ");
+
 const USAGE = `Usage: deno task sim [options]
 
 Runs one machine configuration over one workload and prints counters and cycles.
@@ -178,9 +180,7 @@ ${optionsHelp(WORKLOAD_OPTIONS)}
   --trace PATH         a trace: valgrind lackey (--tool=lackey --trace-mem=yes), ChampSim, or vmtrace
                        (deno task trace convert); - for stdin; .gz and .xz ok. Given N times with
                        --guest os: N processes, trace i on vCPU i mod --vcpus
-  --trace-format F     ${
-  TRACE_FORMATS.join(", ")
-} (default: a vmtrace by its first bytes, else by the
+  --trace-format F     ${FORMAT_NAMES} (default: a vmtrace by its first bytes, else by the
                        name: .champsim, .champsimtrace, .vmtrace, each maybe .gz or .xz; else lackey)
   --instructions       also model the trace's instruction fetches (lackey I lines, ChampSim ip)
 
