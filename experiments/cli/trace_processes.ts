@@ -57,8 +57,8 @@ export interface ReadProcessTracesOptions {
  * return value is each trace's summary, in the order of `paths`.
  *
  * @throws {TraceError} for an unreadable or malformed trace (naming it),
- *   and for a trace that holds several address spaces already (a vmtrace
- *   of several processes replays alone).
+ *   and for a trace of several address spaces that cannot be split (one
+ *   of several paths, or compressed, or stdin).
  *
  * @example Two one-access traces on one vCPU
  * ```ts
@@ -155,6 +155,7 @@ export async function* readProcessTraces(
             }
           }
           const take = Math.min(left, chunk.length - position[p], quantum - used[v]);
+          const space = sources[p].space < 0 ? p : sources[p].space;
           let from = position[p];
           for (let k = 0; k < take; k++) {
             const n = out.length;
@@ -162,7 +163,7 @@ export async function* readProcessTraces(
             out.offset[n] = chunk.offset[from];
             out.size[n] = chunk.size[from];
             out.kind[n] = chunk.kind[from];
-            out.space[n] = sources[p].space < 0 ? p : sources[p].space;
+            out.space[n] = space;
             from++;
             if (++out.length === capacity) {
               yield out;
