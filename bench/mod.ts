@@ -11,6 +11,7 @@
 import type { BenchCase, BenchModule } from "./bench_case.ts";
 import type { BenchReply, BenchRequest, BenchStats } from "./bench_worker.ts";
 import { STREAMS } from "./sim_stream_bench.ts";
+import { TRACE_CASES } from "./trace_bench.ts";
 
 const MODULES: readonly string[] = [
   "./sim_stream_bench.ts",
@@ -19,6 +20,7 @@ const MODULES: readonly string[] = [
   "./shadow_bench.ts",
   "./workload_bench.ts",
   "./state_bench.ts",
+  "./trace_bench.ts",
 ].map((path) => new URL(path, import.meta.url).href);
 
 const WORKER_URL = new URL("./bench_worker.ts", import.meta.url).href;
@@ -128,6 +130,15 @@ function goalLines(results: readonly Result[]): string[] {
       `nested command: ${formatRate(nested)} accesses/s, ${
         (nested / NESTED_AT_FILING).toFixed(2)
       }× the ${formatRate(NESTED_AT_FILING)}/s measured when issue 16 was filed (goal at least 2×)`,
+    );
+  }
+  const lackey = rate(TRACE_CASES.lackey);
+  const vmtrace = rate(TRACE_CASES.vmtrace);
+  if (lackey !== undefined && vmtrace !== undefined) {
+    lines.push(
+      `vmtrace / lackey text, parsing the same trace: ${
+        (vmtrace / lackey).toFixed(2)
+      }× faster (goal at least 5×)`,
     );
   }
   return lines;

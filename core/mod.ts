@@ -102,6 +102,7 @@ export * from "./os/os_workloads.ts";
 export * from "./os/guest_os.ts";
 export * from "./os/platform.ts";
 export * from "./os/shootdown.ts";
+export * from "./os/trace_processes.ts";
 
 // Platforms by name; the shadow strategies (named in a machine configuration) and the types they expose.
 export * from "./platforms/platform_kind.ts";
@@ -129,9 +130,12 @@ export * from "./machine/dirty_log.ts";
 export * from "./machine/access_cost.ts";
 export * from "./machine/populate.ts";
 
-// Workloads: generators, lackey traces, the sampled guest, simulate().
+// Workloads: generators, traces (lackey, ChampSim, vmtrace), the sampled guest, simulate().
 export * from "./workload/workloads.ts";
 export * from "./workload/lackey.ts";
+export * from "./workload/champsim.ts";
+export * from "./workload/vmtrace.ts";
+export * from "./workload/trace_format.ts";
 export * from "./workload/trace_error.ts";
 export * from "./workload/sampled_guest.ts";
 export * from "./workload/simulate.ts";

@@ -40,7 +40,7 @@ export interface ExperimentDefinition<S extends ParameterSpecs> {
   grids: TypedGrids<PointOf<S>>;
   /** Groups points that may share one Worker (see {@linkcode Experiment.cell}). */
   cell?(point: PointOf<S>): string;
-  /** The grid extended with a point per lackey trace (see {@linkcode Experiment.withTraces}). */
+  /** The grid extended with a point per trace (see {@linkcode Experiment.withTraces}). */
   withTraces?(grid: readonly PointOf<S>[], traces: readonly string[]): PointOf<S>[];
   /** Runs one point; returns measurements only. Must depend on nothing but its arguments. */
   run(point: PointOf<S>, context: RunContext): Row | Promise<Row>;

@@ -83,8 +83,8 @@ export interface Experiment {
    */
   cell?(point: Point): string;
   /**
-   * For experiments that can replay valgrind lackey traces: the grid extended
-   * with points whose workload is each trace (`lackey:PATH`), used when
+   * For experiments that can replay traces (lackey, ChampSim, vmtrace): the
+   * grid extended with points whose workload is each trace (e.g. `lackey:PATH`), used when
    * `deno task experiment` is given `--trace PATH`. Absent: traces are not
    * replayed by this experiment.
    */

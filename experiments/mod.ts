@@ -146,5 +146,17 @@ export { resolveProfile } from "./cli/profile_option.ts";
 export { type CliOptions, DEFAULT_OUT_DIR, DEFAULT_SEED, runCli } from "./cli/experiment_cli.ts";
 export { UsageError } from "./cli/usage_error.ts";
 export { SIM_MACHINE_OPTIONS, type SimReport, simReport } from "./cli/sim_cli.ts";
+export {
+  readLackeyTrace,
+  type ReadLackeyTraceOptions,
+  readTrace,
+  type ReadTraceOptions,
+  type TraceSummary,
+} from "./cli/trace_file.ts";
+export {
+  readProcessTraces,
+  type ReadProcessTracesOptions,
+  TRACE_QUANTUM_ACCESSES,
+} from "./cli/trace_processes.ts";
 export type { FieldOption } from "./cli/config_options.ts";
 export { commandArgs, simArgs, simCommand, type SimRun } from "./sim_command.ts";

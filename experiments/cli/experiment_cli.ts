@@ -17,7 +17,8 @@ import { DEFAULT_SEEDS } from "../sweep/grid.ts";
 import { UsageError } from "./usage_error.ts";
 import { parseCommandLine } from "./command_line.ts";
 import { checkOutDir, fileProblem } from "./out_dir.ts";
-import { readLackeyTrace } from "./trace_file.ts";
+import { readTrace } from "./trace_file.ts";
+import { traceOfWorkload, traceWorkload } from "../trace_workload.ts";
 import { TraceError } from "../../core/workload/lackey.ts";
 import { PointError } from "../parameters.ts";
 
@@ -52,7 +53,7 @@ Options:
   --shard auto[/N]   the slice from a SLURM array job (SLURM_ARRAY_TASK_ID, _MIN, _MAX, _STEP,
                      _COUNT) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX, with N or
                      ${SHARD_COUNT_VARIABLE} the shard count); see examples/
-  --trace PATH       also replay this valgrind lackey trace (--tool=lackey --trace-mem=yes)
+  --trace PATH       also replay this trace: valgrind lackey, ChampSim (.champsim, .champsimtrace) or vmtrace
                      as a workload, in experiments that can (large-pages); repeatable
   --fresh            discard rows already in the output folder instead of resuming
   --list             list the experiments
@@ -123,7 +124,9 @@ async function checkTrace(path: string): Promise<string> {
   }
   let accesses = 0;
   try {
-    for await (const chunk of readLackeyTrace(path)) accesses += chunk.length;
+    // The format the points will read it as: told by the name, as traceWorkload tells it.
+    const { format } = traceOfWorkload(traceWorkload(path))!;
+    for await (const chunk of readTrace(path, { format })) accesses += chunk.length;
   } catch (error) {
     if (error instanceof TraceError) throw new UsageError(`--trace: ${error.message}`);
     throw error;

@@ -39,7 +39,10 @@ import {
   type SimResult,
 } from "../../core/workload/simulate.ts";
 import { populate } from "../../core/machine/populate.ts";
-import type { AccessChunk } from "../../core/base/access_chunk.ts";
+import { type AccessChunk, DEFAULT_CHUNK_CAPACITY } from "../../core/base/access_chunk.ts";
+import { createOsEventChunk } from "../../core/os/os_event.ts";
+import { EVENTS_PER_TRACE_ACCESS, TraceProcesses } from "../../core/os/trace_processes.ts";
+import { TRACE_FORMATS, type TraceFormat } from "../../core/workload/trace_format.ts";
 import { DEFAULT_BASE_VPN, WORKLOAD_OPTIONS_FIELDS } from "../../core/workload/workload_options.ts";
 import {
   footprintPages,
@@ -57,7 +60,8 @@ import {
 import { resolveProfile } from "./profile_option.ts";
 import { VMLAB_VERSION } from "../sweep/provenance.ts";
 import { parseTlbSpec } from "./tlb_spec.ts";
-import { readLackeyTrace } from "./trace_file.ts";
+import { readTrace } from "./trace_file.ts";
+import { readProcessTraces } from "./trace_processes.ts";
 import { UsageError } from "./usage_error.ts";
 import { runCommand } from "./command.ts";
 import { parseCommandLine } from "./command_line.ts";
@@ -169,14 +173,20 @@ const MEMORY_OPTIONS: readonly FieldOption[] = [
  */
 export const SIM_MACHINE_OPTIONS: readonly FieldOption[] = [...MACHINE_OPTIONS, ...MEMORY_OPTIONS];
 
+const FORMAT_NAMES = TRACE_FORMATS.join(", ");
+
 const USAGE = `Usage: deno task sim [options]
 
 Runs one machine configuration over one workload and prints counters and cycles.
 
 Workload (synthetic unless --trace is given):
 ${optionsHelp(WORKLOAD_OPTIONS)}
-  --trace PATH         a valgrind lackey trace (--tool=lackey --trace-mem=yes); - for stdin, .gz ok
-  --instructions       also model the trace's instruction fetches (I lines)
+  --trace PATH         a trace: valgrind lackey (--tool=lackey --trace-mem=yes), ChampSim, or vmtrace
+                       (deno task trace convert); - for stdin; .gz and .xz ok. Given N times with
+                       --guest os: N processes, trace i on vCPU i mod --vcpus
+  --trace-format F     ${FORMAT_NAMES} (default: a vmtrace by its first bytes, else by the
+                       name: .champsim, .champsimtrace, .vmtrace, each maybe .gz or .xz; else lackey)
+  --instructions       also model the trace's instruction fetches (lackey I lines, ChampSim ip)
 
 Machine (every option works with every platform that has what it sets):
 ${optionsHelp(MACHINE_OPTIONS)}
@@ -194,7 +204,8 @@ const OPTIONS = {
   workload: { type: "string" },
   accesses: { type: "string" },
   footprint: { type: "string" },
-  trace: { type: "string" },
+  trace: { type: "string", multiple: true },
+  "trace-format": { type: "string" },
   instructions: { type: "boolean" },
   seed: { type: "string" },
   "os-rates": { type: "string" },
@@ -378,6 +389,11 @@ export async function simReport(args: string[]): Promise<SimReport> {
     throw new UsageError(`unexpected argument "${positionals[0]}" (see --help)`);
   }
   const cost = await resolveProfile(values.profile);
+  const traces = values.trace ?? [];
+  const traceFormat = checkTraceFormat(values["trace-format"], traces);
+  if (traces.filter((t) => t === "-").length > 1) {
+    throw new UsageError("--trace -: stdin can be one of the traces only");
+  }
   if (values.trace !== undefined) {
     for (const name of ["workload", "accesses", "footprint", "seed", "os-rates"] as const) {
       if (values[name] !== undefined) {
@@ -428,8 +444,10 @@ export async function simReport(args: string[]): Promise<SimReport> {
   if (osWorkload && guest !== "os") {
     throw new UsageError(`--workload ${sim.workload} is an OS workload: it needs --guest os`);
   }
-  if (values.trace !== undefined && guest === "os") {
-    throw new UsageError("--trace replays on the first-touch guest, not with --guest os");
+  if (traces.length > 1 && guest !== "os") {
+    throw new UsageError(
+      `--trace given ${traces.length} times: several traces are several processes, which run on the guest OS model (add --guest os)`,
+    );
   }
   let workload: SimReport["workload"];
   let seconds: number;
@@ -438,41 +456,67 @@ export async function simReport(args: string[]): Promise<SimReport> {
   const measuring = () => void (before = outsideCounts(machine));
   if (values.trace !== undefined) {
     workload = {
-      trace: values.trace,
+      trace: traces.join(" "),
       instructions: values.instructions ?? false,
       warmup_accesses: warmup,
     };
     const start = performance.now();
     const vcpus = machine.vcpus;
+    const os = machine.os;
+    // On the guest OS the trace's address spaces are processes; on the first-touch guest there is one.
+    const processes = os === null ? null : new TraceProcesses(vcpus.length);
+    const events = os === null
+      ? null
+      : createOsEventChunk(EVENTS_PER_TRACE_ACCESS * DEFAULT_CHUNK_CAPACITY);
+    const run = (chunk: AccessChunk): void => {
+      if (processes === null) {
+        // The vCPUs take the trace's chunks in turn.
+        vcpus[next].run(chunk);
+        next = (next + 1) % vcpus.length;
+        // The promotion pass runs between chunks, as khugepaged runs beside the guest.
+        machine.promote();
+      } else {
+        processes.convert(chunk, events!);
+        os!.run(events!);
+      }
+    };
     let next = 0;
     let warm = warmup;
     let read = 0;
-    for await (
-      const chunk of readLackeyTrace(values.trace, { instructions: values.instructions })
-    ) {
+    const options = { format: traceFormat, instructions: values.instructions };
+    // On the guest OS every trace is read as processes: a vmtrace of several is split and scheduled.
+    const reader = processes === null
+      ? readTrace(traces[0], options)
+      : readProcessTraces(traces, { ...options, vcpus: vcpus.length });
+    for (;;) {
+      const step = await reader.next();
+      if (step.done) {
+        const summaries = Array.isArray(step.value) ? step.value : [step.value];
+        workload.trace_format = summaries.map((t) => t.format).join(" ");
+        break;
+      }
+      const chunk = step.value;
+      if (processes === null) requireOneSpace(chunk, traces[0]);
       read += chunk.length;
       if (warm > 0 && warm <= chunk.length) {
         // The warm-up ends inside this chunk: its first part runs, the statistics reset.
         const length = chunk.length;
         chunk.length = warm;
-        vcpus[next].run(chunk);
+        run(chunk);
         machine.resetStats();
         measuring();
         shiftChunk(chunk, warm, length);
         warm = 0;
       } else if (warm > 0) warm -= chunk.length;
-      // The vCPUs take the trace's chunks in turn.
-      vcpus[next].run(chunk);
-      next = (next + 1) % vcpus.length;
-      // The promotion pass runs between chunks, as khugepaged runs beside the guest.
-      machine.promote();
+      run(chunk);
     }
+    if (processes !== null) workload.processes = processes.processes;
     seconds = (performance.now() - start) / 1000;
     if (read === 0) {
       throw new UsageError(
-        `--trace ${
-          JSON.stringify(values.trace === "-" ? "stdin" : values.trace)
-        }: the trace has no accesses`,
+        `--trace ${traces.map((t) => JSON.stringify(t === "-" ? "stdin" : t)).join(", ")}: ${
+          traces.length === 1 ? "the trace has" : "the traces have"
+        } no accesses`,
       );
     }
     if (warmup > 0 && read <= warmup) {
@@ -586,6 +630,33 @@ export async function simReport(args: string[]): Promise<SimReport> {
     },
   };
   return report;
+}
+
+/** The `--trace-format` value, checked: a format name, and only with `--trace`. */
+function checkTraceFormat(
+  value: string | undefined,
+  traces: readonly string[],
+): TraceFormat | undefined {
+  if (value === undefined) return undefined;
+  if (traces.length === 0) throw new UsageError("--trace-format goes with --trace");
+  if (!(TRACE_FORMATS as readonly string[]).includes(value)) {
+    throw new UsageError(
+      `--trace-format: expected one of ${TRACE_FORMATS.join(", ")}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value as TraceFormat;
+}
+
+/** Throws if a trace on the first-touch guest holds accesses of several address spaces. */
+function requireOneSpace(chunk: AccessChunk, path: string): void {
+  const space = chunk.space;
+  for (let i = 0; i < chunk.length; i++) {
+    if (space[i] !== 0) {
+      throw new UsageError(
+        `--trace ${path}: it holds the accesses of several processes, which run on the guest OS model (add --guest os)`,
+      );
+    }
+  }
 }
 
 /** Counts the guest OS and a shadow MMU keep apart from the statistics, by the names sim prints. */

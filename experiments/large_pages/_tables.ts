@@ -9,7 +9,8 @@
 import { HOST_POLICIES } from "../../core/mapping/memory_config.ts";
 import type { Row } from "../experiment.ts";
 import { distinct, findRow, largest } from "../rows.ts";
-import { LACKEY_PREFIX, MODES } from "./point.ts";
+import { MODES } from "./point.ts";
+import { traceOfWorkload } from "../trace_workload.ts";
 
 /** A share written as a percentage to a tenth at most, e.g. `25 %`, `87.5 %`. */
 export function percent(x: number): string {
@@ -51,7 +52,7 @@ export function erasePoint(rows: readonly Row[], mode: string, share: number): n
 
 /** Trace rows at the lowest and highest fragmentation, largest footprint and guest 2M share. */
 export function traceRows(rows: readonly Row[]): Row[] {
-  const traces = rows.filter((r) => String(r.workload).startsWith(LACKEY_PREFIX));
+  const traces = rows.filter((r) => traceOfWorkload(String(r.workload)) !== null);
   if (traces.length === 0) return [];
   const footprint = largest(traces, "footprint_mib");
   const share = largest(traces, "guest_large_fraction");
@@ -63,7 +64,7 @@ export function traceRows(rows: readonly Row[]): Row[] {
     )
     .map((r) => ({
       ...r,
-      trace: String(r.workload).slice(LACKEY_PREFIX.length).split("/").pop() ?? "",
+      trace: traceOfWorkload(String(r.workload))!.path.split("/").pop() ?? "",
     }));
 }
 

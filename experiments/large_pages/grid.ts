@@ -9,7 +9,8 @@
 import { HOST_POLICIES } from "../../core/mapping/memory_config.ts";
 import type { TypedGrids } from "../define_experiment.ts";
 import { cartesian } from "../cartesian.ts";
-import { LACKEY_PREFIX, type LargePagesPoint, MODES } from "./point.ts";
+import { type LargePagesPoint, MODES } from "./point.ts";
+import { traceWorkload } from "../trace_workload.ts";
 
 /** What varies between the quick and the full grid. */
 interface GridShape {
@@ -103,7 +104,7 @@ export function withLackeyTraces(
   const out = [...grid];
   for (const trace of traces) {
     for (const { accesses: _, warmup_accesses: __, ...p } of template) {
-      out.push({ ...p, workload: `${LACKEY_PREFIX}${trace}` });
+      out.push({ ...p, workload: traceWorkload(trace) });
     }
   }
   return out;

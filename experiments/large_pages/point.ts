@@ -13,9 +13,6 @@ import {
 import { describeParameter } from "../experiment.ts";
 import type { ChoiceParameter, NumberParameter, PointOf, StringParameter } from "../parameters.ts";
 
-/** Workload values of trace points start with this, followed by the trace's path. */
-export const LACKEY_PREFIX = "lackey:";
-
 /** The platforms compared, in report order. */
 export const MODES: readonly ("nested" | "shadow")[] = ["nested", "shadow"];
 
@@ -89,7 +86,7 @@ export const LARGE_PAGES_PARAMETERS: LargePagesParameters = {
   workload: {
     kind: "string",
     description:
-      "synthetic access pattern (core/workload/workloads.ts), or lackey:PATH for a valgrind lackey trace given with --trace",
+      "synthetic access pattern (core/workload/workloads.ts), or FORMAT:PATH for a trace given with --trace (lackey, champsim or vmtrace, by the trace's name)",
   },
   footprint_mib: {
     kind: "number",

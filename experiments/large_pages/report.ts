@@ -101,9 +101,9 @@ export const LARGE_PAGES_SECTIONS: readonly ReportSection[] = [
   },
   {
     kind: "table",
-    title: "Lackey traces",
+    title: "Traces",
     caption:
-      "Traces given with --trace (none when the table is empty): each replayed once to first-touch and warm up, then measured whole (accesses: the count measured), at the lowest and highest fragmentation and the largest guest 2M share of the grid, largest footprint (guest RAM): the only points traces run at.",
+      "Traces given with --trace (lackey, ChampSim or vmtrace; none when the table is empty): each replayed once to first-touch and warm up, then measured whole (accesses: the count measured), at the lowest and highest fragmentation and the largest guest 2M share of the grid, largest footprint (guest RAM): the only points traces run at.",
     columns: [
       { key: "trace" },
       { key: "accesses", unit: "measured" },

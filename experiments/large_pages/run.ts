@@ -17,10 +17,11 @@ import { buildMachine } from "../../core/machine/build_machine.ts";
 import { finish } from "../../core/workload/simulate.ts";
 import { DEFAULT_BASE_VPN } from "../../core/workload/workload_options.ts";
 import { createWorkload } from "../../core/workload/workloads.ts";
-import { readLackeyTrace } from "../cli/trace_file.ts";
+import { readTrace } from "../cli/trace_file.ts";
 import type { Row, RunContext } from "../experiment.ts";
 import { warmUp } from "../warm_up.ts";
-import { LACKEY_PREFIX, type LargePagesPoint } from "./point.ts";
+import type { LargePagesPoint } from "./point.ts";
+import { traceOfWorkload, type TraceWorkload } from "../trace_workload.ts";
 import { runTimeline, type Timeline, timelineColumns } from "./_timeline.ts";
 
 const MIB = 2 ** 20;
@@ -108,25 +109,30 @@ function runSynthetic(
 }
 
 /**
- * Replays a lackey trace twice: the first pass is the program's own first
+ * Replays a trace (lackey, ChampSim or vmtrace) twice: the first pass is the program's own first
  * touch (deciding host page sizes, as the footprint's first touch does for a
  * synthetic workload) and its warm-up; the second pass is measured. The
  * footprint still sizes guest RAM, so it must hold every page the trace touches.
  * The row's `accesses` and `warmup_accesses` are what the two passes ran.
  */
-async function runTrace(point: LargePagesPoint, seed: number, cost: CostModel): Promise<Row> {
-  const path = point.workload.slice(LACKEY_PREFIX.length);
+async function runTrace(
+  point: LargePagesPoint,
+  trace: TraceWorkload,
+  seed: number,
+  cost: CostModel,
+): Promise<Row> {
+  const { path, format } = trace;
   const machine = buildPointMachine(point, seed, cost);
   const vcpu = machine.vcpus[0];
   const memory = machine.memory!;
-  for await (const chunk of readLackeyTrace(path)) vcpu.run(chunk);
+  for await (const chunk of readTrace(path, { format })) vcpu.run(chunk);
   const firstPass = machine.report().counters.accesses;
   const afterTouch = memory.report();
   if (point.tenants === "exit") memory.releaseTenants();
   // The agent's passes over the horizon, the guest not sampled (a trace has no steady state to sample).
   machine.promote(machine.elapsedCycles + promotionSeconds(point) * cost.clockGhz * 1e9);
   machine.resetStats();
-  for await (const chunk of readLackeyTrace(path)) vcpu.run(chunk);
+  for await (const chunk of readTrace(path, { format })) vcpu.run(chunk);
   const row = rowOf(machine, afterTouch.host_large_fraction, null);
   return { accesses: machine.report().counters.accesses, warmup_accesses: firstPass, ...row };
 }
@@ -166,16 +172,17 @@ function rowOf(machine: PointMachine, largeAfterTouch: number, timeline: Timelin
   };
 }
 
-/** Runs one `large-pages` point: a synthetic workload, or a lackey trace for a `lackey:PATH` workload. */
+/** Runs one `large-pages` point: a synthetic workload, or a trace for a `FORMAT:PATH` workload. */
 export function runLargePages(point: LargePagesPoint, context: RunContext): Row | Promise<Row> {
   const { accesses, warmup_accesses: warmup } = point;
-  if (point.workload.startsWith(LACKEY_PREFIX)) {
+  const trace = traceOfWorkload(point.workload);
+  if (trace !== null) {
     if (accesses !== undefined || warmup !== undefined) {
       throw new RangeError(
         `large-pages: a trace point runs its trace whole: leave accesses and warmup_accesses out`,
       );
     }
-    return runTrace(point, context.seed, context.cost);
+    return runTrace(point, trace, context.seed, context.cost);
   }
   if (accesses === undefined || warmup === undefined) {
     throw new RangeError(

@@ -11,7 +11,7 @@
  */
 
 import { defineExperiment, type TypedExperiment } from "../define_experiment.ts";
-import { SHADOW_GRIDS } from "./grid.ts";
+import { SHADOW_GRIDS, withShadowTraces } from "./grid.ts";
 import { SHADOW_PARAMETERS, type ShadowPoint } from "./point.ts";
 import { SHADOW_SECTIONS, shadowHeadline } from "./report.ts";
 import { runShadow } from "./run.ts";
@@ -44,6 +44,7 @@ export const SHADOW: TypedExperiment<ShadowPoint> = defineExperiment({
   // of a workload and vCPU count in one Worker saves starting a Worker per
   // point.
   cell: (point) => `${point.workload}/${point.vcpus}`,
+  withTraces: withShadowTraces,
   run: runShadow,
   runModule: new URL("./run.ts", import.meta.url).href,
   headline: shadowHeadline,

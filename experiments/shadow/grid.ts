@@ -11,6 +11,7 @@
 
 import type { TypedGrids } from "../define_experiment.ts";
 import { type ShadowPoint, STRATEGY_VALUES } from "./point.ts";
+import { traceWorkload } from "../trace_workload.ts";
 
 /** Per workload and grid: footprint (MiB) and measured accesses. */
 interface WorkloadShape {
@@ -83,6 +84,26 @@ function buildGrid(shape: GridShape): ShadowPoint[] {
     }
   }
   return points;
+}
+
+/**
+ * The grid plus, for each trace, a copy of the points of the grid's first
+ * workload at the published rates, with the trace as the workload: each
+ * address space of the trace a process (see core/os/trace_processes.ts). The
+ * copies keep that workload's rates, footprint and accesses fields, which a
+ * trace ignores: it runs whole.
+ */
+export function withShadowTraces(
+  grid: readonly ShadowPoint[],
+  traces: readonly string[],
+): ShadowPoint[] {
+  const first = grid[0]?.workload;
+  const template = grid.filter((p) => p.workload === first && p.rates === "published");
+  const out = [...grid];
+  for (const trace of traces) {
+    for (const p of template) out.push({ ...p, workload: traceWorkload(trace) });
+  }
+  return out;
 }
 
 /** The quick and full grids of the `shadow` experiment. */

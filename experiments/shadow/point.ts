@@ -11,7 +11,7 @@ import {
   SHADOW_STRATEGY_NAMES,
   type ShadowStrategyName,
 } from "../../core/platforms/shadow/shadow_config.ts";
-import type { ChoiceParameter, NumberParameter, PointOf } from "../parameters.ts";
+import type { ChoiceParameter, NumberParameter, PointOf, StringParameter } from "../parameters.ts";
 
 /** A shadow point's strategies: the baseline, one strategy alone, or all. */
 export type StrategyValue = "baseline" | ShadowStrategyName | "all";
@@ -25,8 +25,8 @@ export const STRATEGY_VALUES: readonly StrategyValue[] = [
 
 /** How {@linkcode SHADOW_PARAMETERS} declares each parameter (written out for JSR's fast types). */
 export type ShadowParameters = {
-  /** The OS workload. */
-  readonly workload: ChoiceParameter<string>;
+  /** The OS workload, or a trace. */
+  readonly workload: StringParameter;
   /** The workload's event rates. */
   readonly rates: ChoiceParameter<"published" | "stress">;
   /** The platform. */
@@ -46,9 +46,11 @@ export type ShadowParameters = {
 /** The parameters of a `shadow` point, in the order reports list them. */
 export const SHADOW_PARAMETERS: ShadowParameters = {
   workload: {
-    kind: "choice",
-    values: Object.keys(OS_WORKLOADS),
-    description: "OS workload (core/os/os_workloads.ts): build, server, bigmem or threads",
+    // A string rather than a choice: a trace point's workload is its path.
+    kind: "string",
+    description: `OS workload (core/os/os_workloads.ts): ${
+      Object.keys(OS_WORKLOADS).join(", ")
+    }; or FORMAT:PATH for a trace given with --trace (lackey, champsim or vmtrace, by the trace's name), each of its address spaces a process`,
   },
   rates: {
     kind: "choice",

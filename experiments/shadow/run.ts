@@ -1,6 +1,7 @@
 /**
- * A `shadow` point's run: the OS workload on the point's platform, and the
- * same workload natively as the reference its overhead is measured against.
+ * A `shadow` point's run: the OS workload (or a trace's processes) on the
+ * point's platform, and the same natively as the reference its overhead is
+ * measured against.
  *
  * @module
  */
@@ -13,17 +14,40 @@ import { ShadowPlatform } from "../../core/platforms/shadow_platform.ts";
 import { runOsWorkload } from "../../core/workload/simulate.ts";
 import type { Row, RunContext } from "../experiment.ts";
 import type { ShadowPoint } from "./point.ts";
+import { DEFAULT_CHUNK_CAPACITY } from "../../core/base/access_chunk.ts";
+import type { Machine } from "../../core/machine/machine.ts";
+import { createOsEventChunk } from "../../core/os/os_event.ts";
+import { EVENTS_PER_TRACE_ACCESS, TraceProcesses } from "../../core/os/trace_processes.ts";
+import { readProcessTraces } from "../cli/trace_processes.ts";
+import { traceOfWorkload, type TraceWorkload } from "../trace_workload.ts";
 
 const MIB = 2 ** 20;
 
-/** Runs the point's workload on `mode` (the point's own, or native for the reference). */
-function simulateOn(point: ShadowPoint, mode: ShadowPoint["mode"], seed: number, cost: CostModel) {
-  const vm = buildMachine({
+/** The point's machine on `mode` (the point's own, or native for the reference). */
+function machineOn(point: ShadowPoint, mode: ShadowPoint["mode"], cost: CostModel): Machine {
+  return buildMachine({
     platform: mode,
     guest: "os",
     vcpus: point.vcpus,
     ...(mode === "shadow" ? { shadow: { strategies: point.strategy, batch: point.batch } } : {}),
   }, cost);
+}
+
+/** What a run on one platform gives. */
+interface Simulated {
+  vm: Machine;
+  accesses: number;
+  report: ReturnType<Machine["report"]>;
+}
+
+/** Runs the point's OS workload on `mode`. */
+function simulateOn(
+  point: ShadowPoint,
+  mode: ShadowPoint["mode"],
+  seed: number,
+  cost: CostModel,
+): Simulated {
+  const vm = machineOn(point, mode, cost);
   const workload = createOsWorkload(point.workload, {
     accesses: point.accesses,
     footprintBytes: point.footprint_mib * MIB,
@@ -36,22 +60,61 @@ function simulateOn(point: ShadowPoint, mode: ShadowPoint["mode"], seed: number,
 }
 
 /**
- * Runs one `shadow` point: cycles per access and their breakdown, exits by
- * reason, guest-OS and shadow-MMU counts, and the overhead against native.
- * A non-native point simulates its native reference too: a run depends on
- * its point and context alone, never on what ran before it in its Worker.
+ * Replays the point's trace on `mode`, whole (no warm-up: its first touches
+ * are measured), each address space a process on vCPU space mod vcpus.
  */
-export function runShadow(point: ShadowPoint, context: RunContext): Row {
-  const { seed, cost } = context;
-  const { vm, accesses: n, report } = simulateOn(point, point.mode, seed, cost);
+async function replayOn(
+  point: ShadowPoint,
+  trace: TraceWorkload,
+  mode: ShadowPoint["mode"],
+  cost: CostModel,
+): Promise<Simulated> {
+  const vm = machineOn(point, mode, cost);
+  const os = vm.os!;
+  const processes = new TraceProcesses(point.vcpus);
+  const events = createOsEventChunk(EVENTS_PER_TRACE_ACCESS * DEFAULT_CHUNK_CAPACITY);
+  const reader = readProcessTraces([trace.path], { format: trace.format, vcpus: point.vcpus });
+  for await (const chunk of reader) {
+    processes.convert(chunk, events);
+    os.run(events);
+  }
+  const report = vm.report();
+  return { vm, accesses: report.counters.accesses, report };
+}
+
+/**
+ * Runs one `shadow` point: an OS workload, or a trace for a `FORMAT:PATH`
+ * workload (see {@linkcode shadowRow} for the row).
+ */
+export function runShadow(point: ShadowPoint, context: RunContext): Row | Promise<Row> {
+  const trace = traceOfWorkload(point.workload);
+  if (trace === null) {
+    const { seed, cost } = context;
+    const run = simulateOn(point, point.mode, seed, cost);
+    const native = point.mode === "native" ? run : simulateOn(point, "native", seed, cost);
+    return shadowRow(run, native);
+  }
+  return (async () => {
+    const run = await replayOn(point, trace, point.mode, context.cost);
+    const native = point.mode === "native"
+      ? run
+      : await replayOn(point, trace, "native", context.cost);
+    return shadowRow(run, native);
+  })();
+}
+
+/**
+ * A `shadow` row: cycles per access and their breakdown, exits by reason,
+ * guest-OS and shadow-MMU counts, and the overhead against native. A
+ * non-native point simulates its native reference too: a run depends on its
+ * point and context alone, never on what ran before it in its Worker.
+ */
+function shadowRow(run: Simulated, reference: Simulated): Row {
+  const { vm, accesses: n, report } = run;
   const c = report.counters;
   const y = report.cycles;
   const cpa = y.total / n;
-  let native = cpa;
-  if (point.mode !== "native") {
-    const reference = simulateOn(point, "native", seed, cost);
-    native = reference.report.cycles.total / reference.accesses;
-  }
+  const native = reference === run ? cpa : reference.report.cycles.total / reference.accesses;
   const os = vm.os!.counts;
   const row: Row = {
     cycles_per_access: cpa,

@@ -69,7 +69,7 @@ export interface ReportInput {
   seeds?: number;
   /** `K/N` when the rows cover one shard only. */
   shard?: string;
-  /** Lackey traces replayed as extra workloads, when any. */
+  /** Traces replayed as extra workloads, when any. */
   traces?: readonly string[];
   /** Cost profile. */
   cost: CostModel;

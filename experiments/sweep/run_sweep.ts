@@ -53,7 +53,7 @@ export interface SweepOptions {
   workers: number;
   /** Run only this slice of the grid. Default: the whole grid. */
   shard?: Shard;
-  /** Lackey traces to replay as extra workloads (see {@linkcode Experiment.withTraces}). */
+  /** Traces to replay as extra workloads (see {@linkcode Experiment.withTraces}). */
   traces?: readonly string[];
   /** vmlab version recorded in each row. */
   version: string;

@@ -45,3 +45,14 @@ Deno.test("large-pages withTraces() adds, per trace, only the points the trace t
     assert.ok(added.length < 2 * grid.filter((p) => p.workload === first).length);
   }
 });
+
+Deno.test("large-pages withTraces() tells ChampSim and vmtrace traces by their names", () => {
+  const grid = LARGE_PAGES.grids.quick;
+  const paths = ["/a/x.champsimtrace.xz", "/b/y.vmtrace", "/c/z.trace.gz"];
+  const added = LARGE_PAGES.withTraces!(grid, paths).slice(grid.length);
+  assert.deepEqual([...new Set(added.map((p) => p.workload))], [
+    "champsim:/a/x.champsimtrace.xz",
+    "vmtrace:/b/y.vmtrace",
+    "lackey:/c/z.trace.gz",
+  ]);
+});

@@ -3,6 +3,7 @@ import { LARGE_PAGES } from "../../../experiments/large_pages/experiment.ts";
 import type { LargePagesPoint } from "../../../experiments/large_pages/point.ts";
 import type { Row } from "../../../experiments/experiment.ts";
 import { COST } from "../fixtures/small_sweep.ts";
+import { champSimBytes } from "../fixtures/champsim_records.ts";
 import { withTempFile } from "../fixtures/temp_file.ts";
 
 /** A small point: 64 MiB touched, few accesses, so a test runs in milliseconds. */
@@ -136,6 +137,28 @@ Deno.test("large-pages replays a lackey trace: measured pass only, host large pa
     );
     assert.ok(Number(fragmented.host_large_fraction) < 1);
     assert.deepEqual(await at("4k", 0), small, "deterministic");
+  });
+});
+
+Deno.test("large-pages replays a ChampSim trace as the lackey trace of the same 1-byte loads", async () => {
+  const lackey = lackeyTrace(4096, 5000).replaceAll(",8\n", ",1\n");
+  const addresses = [...lackey.matchAll(/ L ([0-9a-f]+),1/g)].map((m) => BigInt("0x" + m[1]));
+  const records = addresses.map((a) => ({
+    ip: 0x400000n,
+    sourceMemory: [a],
+    destinationMemory: [],
+  }));
+  await withTempFile(".lackey", lackey, async (lackeyPath) => {
+    await withTempFile(".champsim", champSimBytes(records), async (champSimPath) => {
+      const at = (workload: string) =>
+        LARGE_PAGES.run(point({ workload, policy: "opportunistic", fragmentation: 0.5 }), {
+          seed: 1,
+          cost: COST,
+        });
+      const fromLackey = await at(`lackey:${lackeyPath}`);
+      assert.ok(Number(fromLackey.cycles_per_access) > 0);
+      assert.deepEqual(await at(`champsim:${champSimPath}`), fromLackey);
+    });
   });
 });
 

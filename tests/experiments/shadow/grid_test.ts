@@ -29,3 +29,19 @@ Deno.test("shadow's grids add the stress rates of earlier versions for the workl
   const build = SHADOW.grids.quick.find((p) => p.workload === "build" && p.rates === "published");
   assert.ok(build !== undefined && build.accesses >= 500_000);
 });
+
+Deno.test("shadow withTraces() adds the first workload's published-rate points per trace", () => {
+  const grid = SHADOW.grids.quick;
+  const template = grid.filter((p) => p.workload === grid[0].workload && p.rates === "published");
+  const out = SHADOW.withTraces!(grid, ["/t/ab.vmtrace", "/t/ls.lackey"]);
+  assert.equal(out.length, grid.length + 2 * template.length);
+  const added = out.slice(grid.length);
+  assert.deepEqual([...new Set(added.map((p) => p.workload))], [
+    "vmtrace:/t/ab.vmtrace",
+    "lackey:/t/ls.lackey",
+  ]);
+  assert.deepEqual(
+    added.slice(0, template.length).map((p) => ({ ...p, workload: grid[0].workload })),
+    template,
+  );
+});

@@ -3,6 +3,8 @@ import { EXIT_REASON_NAMES } from "../../../core/base/exit_reason.ts";
 import { SHADOW } from "../../../experiments/shadow/experiment.ts";
 import type { ShadowPoint } from "../../../experiments/shadow/point.ts";
 import { COST } from "../fixtures/small_sweep.ts";
+import { main as trace } from "../../../experiments/cli/trace_cli.ts";
+import { captureMain } from "../cli/_cli.ts";
 
 function point(
   workload: string,
@@ -80,4 +82,47 @@ Deno.test("at the published rates a build's shadow overhead is a few percent, it
   assert.ok(Number(row.overhead_vs_native) > 0, "faults still exit");
   assert.ok(Number(row.overhead_vs_native) < 0.1, `overhead ${row.overhead_vs_native}`);
   assert.ok(Number(row.exits_per_kilo_access) < 1, `${row.exits_per_kilo_access} exits/1k`);
+});
+
+/** A lackey trace of 8-byte loads and stores over `pages` pages from `base`, each touched `times` times. */
+function lackeyTrace(base: number, pages: number, times: number): string {
+  let text = "";
+  for (let t = 0; t < times; t++) {
+    for (let p = 0; p < pages; p++) {
+      text += ` ${t % 2 === 0 ? "L" : "S"} ${((base + p) * 4096 + 8 * t).toString(16)},8\n`;
+    }
+  }
+  return text;
+}
+
+Deno.test("a shadow trace point replays each address space of a vmtrace as a process", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/a.lackey`, lackeyTrace(0x10000, 300, 4));
+    await Deno.writeTextFile(`${dir}/b.lackey`, lackeyTrace(0x10000, 200, 4));
+    const out = await captureMain(trace, [
+      "convert",
+      `${dir}/a.lackey`,
+      `${dir}/b.lackey`,
+      `${dir}/ab.vmtrace`,
+    ]);
+    assert.equal(out.code, 0, out.err);
+    const base = SHADOW.grids.quick.find((p) => p.vcpus === 4 && p.strategy === "all")!;
+    const [at] = SHADOW.withTraces!([{ ...base, vcpus: 2 }], [`${dir}/ab.vmtrace`]).slice(1);
+    assert.equal(at.workload, `vmtrace:${dir}/ab.vmtrace`);
+    const row = await SHADOW.run(at, { seed: 1, cost: COST });
+    assert.equal(row.measured_accesses, 4 * (300 + 200));
+    // Two address spaces over the same addresses: each page faults once in each.
+    assert.equal(row.demand_faults, 300 + 200);
+    // One process per vCPU: each vCPU loads its CR3 once.
+    assert.equal(row.cr3_loads, 2);
+    assert.ok(Number(row.overhead_vs_native) > 0, "shadow paging costs more than native");
+    assert.deepEqual(
+      await SHADOW.run(at, { seed: 2, cost: COST }),
+      row,
+      "a trace ignores the seed",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
