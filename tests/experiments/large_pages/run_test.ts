@@ -151,12 +151,13 @@ Deno.test("large-pages replays a ChampSim trace as the lackey trace of the same 
   await withTempFile(".lackey", lackey, async (lackeyPath) => {
     await withTempFile(".champsim", champSimBytes(records), async (champSimPath) => {
       const at = (workload: string) =>
-        LARGE_PAGES.run(point({ workload, policy: "opportunistic", fragmentation: 0.5 }), {
-          seed: 1,
-          cost: COST,
-        });
+        LARGE_PAGES.run(
+          { ...tracePoint(lackeyPath, { policy: "opportunistic", fragmentation: 0.5 }), workload },
+          { seed: 1, cost: COST },
+        );
       const fromLackey = await at(`lackey:${lackeyPath}`);
       assert.ok(Number(fromLackey.cycles_per_access) > 0);
+      assert.equal(fromLackey.accesses, 5000);
       assert.deepEqual(await at(`champsim:${champSimPath}`), fromLackey);
     });
   });
