@@ -90,8 +90,9 @@ function buildGrid(shape: GridShape): ShadowPoint[] {
  * The grid plus, for each trace, a copy of the points of the grid's first
  * workload at the published rates, with the trace as the workload: each
  * address space of the trace a process (see core/os/trace_processes.ts). The
- * copies keep that workload's rates, footprint and accesses fields, which a
- * trace ignores: it runs whole.
+ * copies keep that workload's rates and footprint fields, which a trace
+ * ignores, and leave accesses out: a trace runs whole, and its rows hold the
+ * accesses it ran.
  */
 export function withShadowTraces(
   grid: readonly ShadowPoint[],
@@ -101,7 +102,9 @@ export function withShadowTraces(
   const template = grid.filter((p) => p.workload === first && p.rates === "published");
   const out = [...grid];
   for (const trace of traces) {
-    for (const p of template) out.push({ ...p, workload: traceWorkload(trace) });
+    for (const { accesses: _, ...p } of template) {
+      out.push({ ...p, workload: traceWorkload(trace) });
+    }
   }
   return out;
 }

@@ -40,7 +40,7 @@ export type ShadowParameters = {
   /** Memory in play, MiB. */
   readonly footprint_mib: NumberParameter;
   /** Accesses measured. */
-  readonly accesses: NumberParameter;
+  readonly accesses: NumberParameter & { readonly optional: true };
 };
 
 /** The parameters of a `shadow` point, in the order reports list them. */
@@ -85,7 +85,9 @@ export const SHADOW_PARAMETERS: ShadowParameters = {
   accesses: {
     kind: "integer",
     min: 1,
-    description: "accesses measured after the workload's warm-up",
+    optional: true,
+    description:
+      "accesses measured after the workload's warm-up; a trace point leaves it out and its row holds the accesses the trace ran",
   },
 };
 

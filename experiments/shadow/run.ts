@@ -43,20 +43,21 @@ interface Simulated {
 /** Runs the point's OS workload on `mode`. */
 function simulateOn(
   point: ShadowPoint,
+  accesses: number,
   mode: ShadowPoint["mode"],
   seed: number,
   cost: CostModel,
 ): Simulated {
   const vm = machineOn(point, mode, cost);
   const workload = createOsWorkload(point.workload, {
-    accesses: point.accesses,
+    accesses,
     footprintBytes: point.footprint_mib * MIB,
     seed,
     vcpus: point.vcpus,
     rates: point.rates,
   });
-  const accesses = runOsWorkload(vm, workload);
-  return { vm, accesses, report: vm.report() };
+  const ran = runOsWorkload(vm, workload);
+  return { vm, accesses: ran, report: vm.report() };
 }
 
 /**
@@ -88,18 +89,27 @@ async function replayOn(
  */
 export function runShadow(point: ShadowPoint, context: RunContext): Row | Promise<Row> {
   const trace = traceOfWorkload(point.workload);
+  const { accesses } = point;
   if (trace === null) {
+    if (accesses === undefined) {
+      throw new RangeError(`shadow: a workload point needs accesses (workload ${point.workload})`);
+    }
     const { seed, cost } = context;
-    const run = simulateOn(point, point.mode, seed, cost);
-    const native = point.mode === "native" ? run : simulateOn(point, "native", seed, cost);
+    const run = simulateOn(point, accesses, point.mode, seed, cost);
+    const native = point.mode === "native"
+      ? run
+      : simulateOn(point, accesses, "native", seed, cost);
     return shadowRow(run, native);
+  }
+  if (accesses !== undefined) {
+    throw new RangeError(`shadow: a trace point runs its trace whole: leave accesses out`);
   }
   return (async () => {
     const run = await replayOn(point, trace, point.mode, context.cost);
     const native = point.mode === "native"
       ? run
       : await replayOn(point, trace, "native", context.cost);
-    return shadowRow(run, native);
+    return { accesses: run.accesses, ...shadowRow(run, native) };
   })();
 }
 

@@ -136,13 +136,15 @@ export const ALL_STRATEGIES: number = SHADOW_STRATEGY_NAMES.reduce(
 );
 
 /**
- * Parses a comma-separated list of strategy names into a mask. `baseline`
- * (or an empty list) is no strategy, `all` every one.
+ * Parses a list of strategy names, separated by commas or `+` (so the
+ * canonical name {@linkcode strategyName} prints parses back), into a mask.
+ * `baseline` (or an empty list) is no strategy, `all` every one.
  *
  * @example
  * ```ts
  * import { ALL_STRATEGIES, parseStrategies } from "./shadow_config.ts";
  * if (parseStrategies("tagged-tlb,batch") !== 5) throw new Error();
+ * if (parseStrategies("tagged-tlb+batch") !== 5) throw new Error();
  * if (parseStrategies("all") !== ALL_STRATEGIES || parseStrategies("baseline") !== 0) throw new Error();
  * ```
  * @throws {ConfigError} for an unknown name, as the machine config's field
@@ -150,7 +152,7 @@ export const ALL_STRATEGIES: number = SHADOW_STRATEGY_NAMES.reduce(
  */
 export function parseStrategies(list: string): number {
   let mask = 0;
-  for (const raw of list.split(",")) {
+  for (const raw of list.split(/[,+]/)) {
     const name = raw.trim().toLowerCase();
     if (name === "" || name === "baseline" || name === "none") continue;
     if (name === "all") {

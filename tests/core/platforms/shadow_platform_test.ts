@@ -133,6 +133,10 @@ Deno.test("a run is deterministic for a seed", () => {
 
 Deno.test("strategy lists parse to masks and back; bad names and vCPU counts give one-line errors", () => {
   assert.equal(strategyName(parseStrategies("out-of-sync, tagged-tlb")), "tagged-tlb+out-of-sync");
+  // Every canonical name parses back to its mask.
+  for (let mask = 0; mask < 64; mask++) {
+    assert.equal(parseStrategies(strategyName(mask)), mask, strategyName(mask));
+  }
   assert.throws(() => parseStrategies("tagged,batch"), {
     name: "ConfigError",
     message:

@@ -112,6 +112,7 @@ Deno.test("a shadow trace point replays each address space of a vmtrace as a pro
     assert.equal(at.workload, `vmtrace:${dir}/ab.vmtrace`);
     const row = await SHADOW.run(at, { seed: 1, cost: COST });
     assert.equal(row.measured_accesses, 4 * (300 + 200));
+    assert.equal(row.accesses, row.measured_accesses, "a trace row holds the accesses it ran");
     // Two address spaces over the same addresses: each page faults once in each.
     assert.equal(row.demand_faults, 300 + 200);
     // One process per vCPU: each vCPU loads its CR3 once.
