@@ -22,6 +22,17 @@ import {
 } from "./_labels.ts";
 import { plotted } from "./_tables.ts";
 
+/**
+ * Per phase, two lines that often coincide: the first is drawn wide
+ * underneath, the second dashed on top, so that both show where they meet.
+ * Pre-copy's two ways of logging dirty pages often end in the same final
+ * round; lazy restore and lazy restore with a sweep start at the same time.
+ */
+const COINCIDING: Readonly<Record<BatchPlotSpec["phase"], readonly [string, string]>> = {
+  snapshot: [SNAPSHOT_LABELS["dirty-precopy"], SNAPSHOT_LABELS["dirty-precopy-pml"]],
+  restore: [RESTORE_LABELS.lazy, RESTORE_LABELS["lazy-sweep"]],
+};
+
 /** How {@linkcode batchPlot} draws one measure. */
 export interface BatchPlotSpec {
   /** Phase whose rows are plotted. */
@@ -62,6 +73,7 @@ export function batchPlot(rows: readonly Row[], spec: BatchPlotSpec): Plot.PlotO
     })
     .filter((d) => Number.isFinite(d.value) && (!spec.log || d.value > 0))
     .sort((a, b) => a.batch - b.batch);
+  const [under, over] = COINCIDING[spec.phase];
   const batches = distinct(data.map((d) => d.batch)).sort((a, b) => a - b);
   const channels = { x: "batch", y: "value", stroke: "method", fx: "storage" } as const;
   return {
@@ -112,7 +124,20 @@ export function batchPlot(rows: readonly Row[], spec: BatchPlotSpec): Plot.PlotO
     marks: [
       Plot.frame({ stroke: "#d8dce1" }),
       spreadBand(data, { x: "batch", fill: "method", fx: "storage" }),
-      Plot.line(data, { ...channels, strokeWidth: 1.8 }),
+      Plot.line(data.filter((d) => d.method === under), {
+        ...channels,
+        strokeWidth: 5,
+        strokeOpacity: 0.55,
+      }),
+      Plot.line(data.filter((d) => d.method !== under && d.method !== over), {
+        ...channels,
+        strokeWidth: 1.8,
+      }),
+      Plot.line(data.filter((d) => d.method === over), {
+        ...channels,
+        strokeWidth: 1.8,
+        strokeDasharray: "6,4",
+      }),
       Plot.dot(data, { ...channels, fill: "method", r: 2.5 }),
     ],
   };

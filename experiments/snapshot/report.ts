@@ -38,7 +38,7 @@ export const SNAPSHOT_SECTIONS: readonly ReportSection[] = [
     kind: "plot",
     title: "Snapshot pause against batch size",
     caption:
-      "Time the guest could not run at all: stop-and-copy's whole save, concurrent copy-before-write's write-protect pause (the same under either rule), pre-copy's final round. One panel per storage profile; log scales. With several seeds, lines join the means and the shaded bands span the lowest to the highest seed.",
+      "Time the guest could not run at all: stop-and-copy's whole save, concurrent copy-before-write's write-protect pause (the same under either rule), pre-copy's final round (write protection and PML end in nearly the same one: the dashed PML line runs over the wide write-protection line). One panel per storage profile; log scales. With several seeds, lines join the means and the shaded bands span the lowest to the highest seed.",
     plot: (rows) =>
       batchPlot(rows, {
         phase: "snapshot",
@@ -97,7 +97,7 @@ export const SNAPSHOT_SECTIONS: readonly ReportSection[] = [
     kind: "plot",
     title: "Restore: when the guest's work is done",
     caption:
-      "Time from the restore request until every vCPU has completed 100 ms of guest work, per restore method. The gap to the fastest method is time spent waiting for memory: before the first instruction (full, prefetch) or in faults (lazy). Log scales. With several seeds, lines join the means and the shaded bands span the lowest to the highest seed.",
+      "Time from the restore request until every vCPU has completed 100 ms of guest work, per restore method. The gap to the fastest method is time spent waiting for memory: before the first instruction (full, prefetch) or in faults (lazy). Where lazy and lazy + sweep finish together, the dashed lazy + sweep line runs over the wide lazy one. Log scales. With several seeds, lines join the means and the shaded bands span the lowest to the highest seed.",
     plot: (rows) =>
       batchPlot(rows, {
         phase: "restore",
@@ -111,7 +111,7 @@ export const SNAPSHOT_SECTIONS: readonly ReportSection[] = [
     kind: "plot",
     title: "Restore: first instruction",
     caption:
-      "Time until the guest runs its first instruction. Lazy methods start once the device state is read (lazy and lazy + sweep start together, so one line hides the other); prefetch once the working set is in; full once everything is. Log scales. With several seeds, lines join the means and the shaded bands span the lowest to the highest seed.",
+      "Time until the guest runs its first instruction. Lazy methods start once the device state is read (lazy and lazy + sweep start together: the dashed lazy + sweep line runs over the wide lazy one); prefetch once the working set is in; full once everything is. Log scales. With several seeds, lines join the means and the shaded bands span the lowest to the highest seed.",
     plot: (rows) =>
       batchPlot(rows, {
         phase: "restore",
