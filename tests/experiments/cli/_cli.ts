@@ -7,6 +7,8 @@
  */
 
 import assert from "node:assert/strict";
+import { type CliOptions, runCli } from "../../../experiments/cli/experiment_cli.ts";
+import type { ProgressStream } from "../../../experiments/sweep/progress.ts";
 
 /** What a command printed, and its exit code. */
 export interface Output {
@@ -76,4 +78,40 @@ export function oneLine(err: string): string {
   assert.equal(lines.length, 1, `expected one line, got:\n${err}`);
   assert.doesNotMatch(err, /\bat .*\.ts:\d+/, "no stack trace");
   return lines[0];
+}
+
+/** What {@linkcode experimentCli} gives: the exit code, the printed lines and the progress text. */
+export interface ExperimentOutput {
+  /** Exit code. */
+  code: number;
+  /** Lines printed to standard output. */
+  out: string[];
+  /** Everything written to standard error (progress and errors), as text. */
+  err: string;
+}
+
+/**
+ * Runs the experiment command in this process (`runCli`), its output and
+ * its stderr (not a terminal) captured; `options` may give a registry.
+ */
+export async function experimentCli(
+  args: string[],
+  options: Pick<CliOptions, "registry" | "registryUrl"> = {},
+): Promise<ExperimentOutput> {
+  const out: string[] = [];
+  let err = "";
+  const stderr: ProgressStream = {
+    writeSync(bytes: Uint8Array): number {
+      err += new TextDecoder().decode(bytes);
+      return bytes.length;
+    },
+    isTerminal: () => false,
+  };
+  const code = await runCli(args, {
+    ...options,
+    print: (line) => out.push(line),
+    stderr,
+    signal: new AbortController().signal,
+  });
+  return { code, out, err };
 }

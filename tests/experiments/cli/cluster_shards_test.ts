@@ -7,8 +7,7 @@
 
 import assert from "node:assert/strict";
 import { runCli } from "../../../experiments/cli/experiment_cli.ts";
-import type { ProgressStream } from "../../../experiments/sweep/progress.ts";
-import { oneLine } from "./_cli.ts";
+import { experimentCli, oneLine } from "./_cli.ts";
 import { EXPERIMENTS, FIXTURE_REGISTRY_URL } from "../fixtures/fixture_registry.ts";
 
 const EXPERIMENT_CLI = new URL("../../../experiments/cli/experiment_cli.ts", import.meta.url);
@@ -26,24 +25,8 @@ async function shardProcess(script: URL, args: string[], env: Record<string, str
   assert.equal(code, 0, `${args.join(" ")} ${JSON.stringify(env)}: ${err}`);
 }
 
-/** runCli in this process; its stderr as text. */
-async function cli(args: string[]): Promise<{ code: number; out: string[]; err: string }> {
-  const out: string[] = [];
-  let err = "";
-  const stderr: ProgressStream = {
-    writeSync(bytes: Uint8Array): number {
-      err += new TextDecoder().decode(bytes);
-      return bytes.length;
-    },
-    isTerminal: () => false,
-  };
-  const code = await runCli(args, {
-    print: (line) => out.push(line),
-    stderr,
-    signal: new AbortController().signal,
-  });
-  return { code, out, err };
-}
+/** runCli in this process over the real registry. */
+const cli = (args: string[]) => experimentCli(args);
 
 /** Data lines of a CSV, for a row-by-row comparison that names the first row that differs. */
 async function csvLines(path: string): Promise<string[]> {

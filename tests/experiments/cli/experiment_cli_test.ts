@@ -1,32 +1,11 @@
 import assert from "node:assert/strict";
-import { runCli } from "../../../experiments/cli/experiment_cli.ts";
 import type { Experiment } from "../../../experiments/experiment.ts";
-import type { ProgressStream } from "../../../experiments/sweep/progress.ts";
 import { DEMO, EXPERIMENTS, FIXTURE_REGISTRY_URL } from "../fixtures/fixture_registry.ts";
-import { oneLine, runScript } from "./_cli.ts";
+import { experimentCli, oneLine, runScript } from "./_cli.ts";
 
 /** Runs the CLI over the fixture registry (or another), capturing stdout lines and stderr text. */
-async function cli(
-  args: string[],
-  registry: Readonly<Record<string, Experiment>> = EXPERIMENTS,
-): Promise<{ code: number; out: string[]; err: string }> {
-  const out: string[] = [];
-  let err = "";
-  const stderr: ProgressStream = {
-    writeSync(bytes: Uint8Array): number {
-      err += new TextDecoder().decode(bytes);
-      return bytes.length;
-    },
-    isTerminal: () => false,
-  };
-  const code = await runCli(args, {
-    registry,
-    registryUrl: FIXTURE_REGISTRY_URL,
-    print: (line) => out.push(line),
-    stderr,
-    signal: new AbortController().signal,
-  });
-  return { code, out, err };
+function cli(args: string[], registry: Readonly<Record<string, Experiment>> = EXPERIMENTS) {
+  return experimentCli(args, { registry, registryUrl: FIXTURE_REGISTRY_URL });
 }
 
 /** A small valid lackey trace in a temporary file (the fixture experiments never replay it). */

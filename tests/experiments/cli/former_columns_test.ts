@@ -2,36 +2,17 @@
 // FORMER_COLUMN_NAMES) are refused in one line, by a resumed sweep and by
 // merge, rather than mixed with new rows under two names for one quantity.
 import assert from "node:assert/strict";
-import { runCli } from "../../../experiments/cli/experiment_cli.ts";
 import type { Experiment } from "../../../experiments/experiment.ts";
-import type { ProgressStream } from "../../../experiments/sweep/progress.ts";
 import { DEMO, EXPERIMENTS, FIXTURE_REGISTRY_URL } from "../fixtures/fixture_registry.ts";
 
 // The fixture experiment under the id of one that had a column renamed: its
 // rows are refused before any Worker would look the id up.
 const AS_TRANSLATION = { translation: { ...DEMO, id: "translation" } };
-import { oneLine } from "./_cli.ts";
+import { experimentCli, oneLine } from "./_cli.ts";
 
-async function cli(
-  args: string[],
-  registry: Readonly<Record<string, Experiment>> = AS_TRANSLATION,
-): Promise<{ code: number; err: string }> {
-  let err = "";
-  const stderr: ProgressStream = {
-    writeSync(bytes: Uint8Array): number {
-      err += new TextDecoder().decode(bytes);
-      return bytes.length;
-    },
-    isTerminal: () => false,
-  };
-  const code = await runCli(args, {
-    registry,
-    registryUrl: FIXTURE_REGISTRY_URL,
-    print: () => {},
-    stderr,
-    signal: new AbortController().signal,
-  });
-  return { code, err };
+/** Runs the CLI over `registry`, capturing stderr text. */
+function cli(args: string[], registry: Readonly<Record<string, Experiment>> = AS_TRANSLATION) {
+  return experimentCli(args, { registry, registryUrl: FIXTURE_REGISTRY_URL });
 }
 
 /** Gives the fixture's first row a column under a former name, as an old vmlab wrote it. */
