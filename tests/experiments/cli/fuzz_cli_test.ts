@@ -12,10 +12,8 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { main as simMain } from "../../../experiments/cli/sim_cli.ts";
 import { main as stateMain } from "../../../experiments/cli/state_cli.ts";
-import { runCli } from "../../../experiments/cli/experiment_cli.ts";
-import type { ProgressStream } from "../../../experiments/sweep/progress.ts";
 import { DEMO, FIXTURE_REGISTRY_URL } from "../fixtures/fixture_registry.ts";
-import { captureMain, type Output, runScript } from "./_cli.ts";
+import { captureMain, experimentCli, type Output, runScript } from "./_cli.ts";
 
 const DIR = await Deno.makeTempDir({ prefix: "vmlab-fuzz-" });
 
@@ -32,9 +30,8 @@ async function optionNames(main: (args: string[]) => Promise<number>): Promise<s
 }
 
 async function experimentHelp(): Promise<string[]> {
-  const lines: string[] = [];
-  await runCli(["--help"], { print: (line) => lines.push(line) });
-  return helpOptions(lines.join("\n"));
+  const { out } = await experimentCli(["--help"]);
+  return helpOptions(out.join("\n"));
 }
 
 const SIM_OPTIONS = await optionNames(simMain);
@@ -230,22 +227,10 @@ Deno.test("state: random command lines succeed or fail in one line with exit 2",
 });
 
 Deno.test("experiment: random command lines succeed or fail in one line with exit 2", async () => {
-  let err = "";
-  const stderr: ProgressStream = {
-    writeSync(bytes: Uint8Array): number {
-      err += new TextDecoder().decode(bytes);
-      return bytes.length;
-    },
-    isTerminal: () => false,
-  };
   const main = async (args: string[]): Promise<number> => {
-    err = "";
-    const code = await runCli(args, {
+    const { code, err } = await experimentCli(args, {
       registry: { demo: DEMO },
       registryUrl: FIXTURE_REGISTRY_URL,
-      print: () => {},
-      stderr,
-      signal: new AbortController().signal,
     });
     // Progress lines are not errors: what counts is the error output after them.
     if (code !== 0) {
