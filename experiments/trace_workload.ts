@@ -36,9 +36,25 @@ export function traceOfWorkload(workload: string): TraceWorkload | null {
 }
 
 /**
- * The workload value of the trace at `path`: `FORMAT:PATH`, the format told
- * by the name (`.champsim`, `.champsimtrace`, `.vmtrace`, maybe with `.gz`
- * or `.xz`), else lackey.
+ * The format an experiment reads the trace at `path` as: told by the name
+ * (`.champsim`, `.champsimtrace`, `.vmtrace`, maybe with `.gz` or `.xz`),
+ * else lackey. Points are named before any trace is opened, so the name
+ * alone decides.
+ *
+ * @example
+ * ```ts
+ * import { experimentTraceFormat } from "./trace_workload.ts";
+ * if (experimentTraceFormat("/t/a.champsim.xz") !== "champsim") throw new Error();
+ * if (experimentTraceFormat("/t/ls.out") !== "lackey") throw new Error();
+ * ```
+ */
+export function experimentTraceFormat(path: string): TraceFormat {
+  return traceName(path).format ?? "lackey";
+}
+
+/**
+ * The workload value of the trace at `path`: `FORMAT:PATH`, the format
+ * {@linkcode experimentTraceFormat}'s.
  *
  * @example
  * ```ts
@@ -48,5 +64,5 @@ export function traceOfWorkload(workload: string): TraceWorkload | null {
  * ```
  */
 export function traceWorkload(path: string): string {
-  return `${traceName(path).format ?? "lackey"}:${path}`;
+  return `${experimentTraceFormat(path)}:${path}`;
 }

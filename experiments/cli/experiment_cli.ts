@@ -18,7 +18,7 @@ import { UsageError } from "./usage_error.ts";
 import { parseCommandLine } from "./command_line.ts";
 import { checkOutDir, fileProblem } from "./out_dir.ts";
 import { readTrace } from "./trace_file.ts";
-import { traceOfWorkload, traceWorkload } from "../trace_workload.ts";
+import { experimentTraceFormat } from "../trace_workload.ts";
 import { TraceError } from "../../core/workload/lackey.ts";
 import { PointError } from "../parameters.ts";
 
@@ -124,8 +124,8 @@ async function checkTrace(path: string): Promise<string> {
   }
   let accesses = 0;
   try {
-    // The format the points will read it as: told by the name, as traceWorkload tells it.
-    const { format } = traceOfWorkload(traceWorkload(path))!;
+    // Read as the points will read it.
+    const format = experimentTraceFormat(path);
     for await (const chunk of readTrace(path, { format })) accesses += chunk.length;
   } catch (error) {
     if (error instanceof TraceError) throw new UsageError(`--trace: ${error.message}`);
