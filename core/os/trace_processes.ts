@@ -52,7 +52,7 @@ export class TraceProcesses {
   /**
    * Makes a converter with no process spawned yet.
    *
-   * @param vcpus the machine's vCPUs (1 to 64)
+   * @param vcpus the machine's vCPUs (1 to 255)
    */
   constructor(vcpus: number) {
     if (!Number.isInteger(vcpus) || vcpus < 1 || vcpus > 255) {
