@@ -45,7 +45,7 @@ export class Tlb {
   readonly values: Float64Array;
   /** Per slot: {@linkcode TLB_GLOBAL} and future flags. */
   readonly flags: Uint8Array;
-  /** Per slot: time of last use, for LRU. */
+  /** Per slot: time of last use, for LRU; -1 when the slot is empty. */
   readonly stamps: Float64Array;
   /** Valid entries held per page-size code, so callers can skip probing absent sizes. */
   readonly sizeCounts: Int32Array = new Int32Array(3);
@@ -63,6 +63,15 @@ export class Tlb {
   #hints: Int32Array;
   #hintMask: number;
   #anyGlobal = false;
+  // The victim the last lookup's scan found when it missed, and for which
+  // key and tag, valid while the clock stands where it stood: an insert
+  // right after a miss (the usual fill) takes it without scanning the set a
+  // second time. A lookup hit or an insert moves the clock, and emptying a
+  // slot forgets the victim, so a stale one is never used.
+  #missVictim = -1;
+  #missKey = -1;
+  #missTag = 0;
+  #missClock = -1;
 
   /**
    * Creates an empty TLB, every entry invalid.
@@ -84,7 +93,10 @@ export class Tlb {
     this.tags = new Int32Array(entries);
     this.values = new Float64Array(entries);
     this.flags = new Uint8Array(entries);
-    this.stamps = new Float64Array(entries);
+    // Empty slots are older than any entry (stamps count from 1): the
+    // scan for the least recently used slot takes the first empty one
+    // without a test of its key.
+    this.stamps = new Float64Array(entries).fill(-1);
     // Twice as many hints as entries, a power of two: few pages of a
     // working set that fits share one.
     const hints = entries === 0 ? 1 : 2 ** Math.ceil(Math.log2(2 * entries));
@@ -120,13 +132,20 @@ export class Tlb {
     }
     const base = this.#base(page);
     const end = base + this.ways;
+    const stamps = this.stamps;
+    let victim = base;
     for (let i = base; i < end; i++) {
       if (keys[i] === key && (this.tags[i] === tag || (this.flags[i] & TLB_GLOBAL) !== 0)) {
-        this.stamps[i] = ++this.#clock;
+        stamps[i] = ++this.#clock;
         this.#hints[h] = i;
         return i;
       }
+      if (stamps[i] < stamps[victim]) victim = i;
     }
+    this.#missVictim = victim;
+    this.#missKey = key;
+    this.#missTag = tag;
+    this.#missClock = this.#clock;
     return -1;
   }
 
@@ -150,28 +169,12 @@ export class Tlb {
    */
   insert(page: number, size: number, tag: number, value: number, flags: number): number {
     if (this.entries === 0) return -1;
-    const base = this.#base(page);
     const key = page * 4 + size;
-    const end = base + this.ways;
     const keys = this.keys;
-    let victim = -1;
-    let oldest = Infinity;
-    for (let i = base; i < end; i++) {
-      const k = keys[i];
-      if (k === key && this.tags[i] === tag) {
-        victim = i;
-        break;
-      }
-      if (k < 0) {
-        if (oldest > -1) {
-          victim = i;
-          oldest = -1;
-        }
-      } else if (this.stamps[i] < oldest) {
-        victim = i;
-        oldest = this.stamps[i];
-      }
-    }
+    let victim: number;
+    if (this.#missClock === this.#clock && this.#missKey === key && this.#missTag === tag) {
+      victim = this.#missVictim;
+    } else victim = this.#victim(key, tag, this.#base(page));
     if (keys[victim] >= 0) this.sizeCounts[keys[victim] & 3]--;
     keys[victim] = key;
     this.sizeCounts[size]++;
@@ -184,19 +187,40 @@ export class Tlb {
     return victim;
   }
 
+  /**
+   * The slot an insert of `key` and `tag` takes in the set from `base`: the
+   * entry it refreshes, else the first empty slot, else the least recently
+   * used.
+   */
+  #victim(key: number, tag: number, base: number): number {
+    const keys = this.keys;
+    const stamps = this.stamps;
+    const end = base + this.ways;
+    let victim = base;
+    for (let i = base; i < end; i++) {
+      if (keys[i] === key && this.tags[i] === tag) return i;
+      if (stamps[i] < stamps[victim]) victim = i;
+    }
+    return victim;
+  }
+
   /** Empties one slot. */
   invalidate(slot: number): void {
     const k = this.keys[slot];
     if (k < 0) return;
     this.sizeCounts[k & 3]--;
     this.keys[slot] = -1;
+    this.stamps[slot] = -1;
+    this.#missClock = -1;
   }
 
   /** Empties the whole TLB (a full flush, e.g. CR3 load without PCID). */
   flushAll(): void {
     this.keys.fill(-1);
+    this.stamps.fill(-1);
     this.sizeCounts.fill(0);
     this.#anyGlobal = false;
+    this.#missClock = -1;
   }
 
   /** Empties every entry that is not global (a CR3 load that keeps global pages). */

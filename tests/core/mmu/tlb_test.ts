@@ -57,6 +57,17 @@ Deno.test("Tlb indexes sets by page number modulo sets, also for a non-power-of-
   for (let p = 0; p < 4; p++) assert.ok(tlb.probe(p * 3, 0, 0) >= 0);
 });
 
+Deno.test("Tlb.insert() after a missed lookup takes a slot emptied in between, not the victim the lookup saw", () => {
+  const tlb = new Tlb(4, 4);
+  for (let p = 0; p < 4; p++) tlb.insert(p, 0, 0, 10 + p, 0);
+  assert.equal(tlb.lookup(9, 0, 0), -1); // the set is full: page 0's slot is the oldest
+  tlb.flushPage(2, 0);
+  const slot = tlb.insert(9, 0, 0, 19, 0);
+  assert.equal(tlb.values[slot], 19);
+  assert.ok(tlb.lookup(0, 0, 0) >= 0, "the oldest entry stays: the emptied slot was taken");
+  assert.equal(tlb.lookup(2, 0, 0), -1);
+});
+
 Deno.test("Tlb rejects ways that do not divide entries", () => {
   assert.throws(() => new Tlb(10, 4), RangeError);
   assert.throws(() => new Tlb(-1, 1), RangeError);
@@ -65,6 +76,18 @@ Deno.test("Tlb rejects ways that do not divide entries", () => {
 type Op =
   | { op: "lookup"; page: number; size: number; tag: number }
   | { op: "insert"; page: number; size: number; tag: number; value: number; global: boolean }
+  // A lookup and, when it misses, an insert of the same key: the MMU's fill,
+  // which takes the victim the missed lookup found, unless an INVLPG of
+  // `between` came in the meantime.
+  | {
+    op: "fill";
+    page: number;
+    size: number;
+    tag: number;
+    value: number;
+    global: boolean;
+    between: number | null;
+  }
   | { op: "flushAll" }
   | { op: "flushTag"; tag: number }
   | { op: "flushNonGlobal" }
@@ -88,6 +111,18 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       tag,
       value: fc.integer({ min: 0, max: 1e6 }),
       global: fc.boolean(),
+    }),
+  },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      op: fc.constant("fill" as const),
+      page,
+      size,
+      tag,
+      value: fc.integer({ min: 0, max: 1e6 }),
+      global: fc.boolean(),
+      between: fc.option(fc.integer({ min: 0, max: 40 })),
     }),
   },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("flushAll" as const) }) },
@@ -129,6 +164,20 @@ Deno.test("Tlb agrees with the reference model on random operation streams", () 
             fast.insert(o.page, o.size, o.tag, o.value, o.global ? TLB_GLOBAL : 0);
             ref.insert(o.page, o.size, o.tag, o.value, o.global);
             break;
+          case "fill": {
+            const slot = fast.lookup(o.page, o.size, o.tag);
+            const want = ref.lookup(o.page, o.size, o.tag);
+            assert.equal(slot < 0 ? undefined : fast.values[slot], want);
+            if (slot < 0) {
+              if (o.between !== null) {
+                fast.flushPage(o.between, o.tag);
+                ref.flushPage(o.between, o.tag);
+              }
+              fast.insert(o.page, o.size, o.tag, o.value, o.global ? TLB_GLOBAL : 0);
+              ref.insert(o.page, o.size, o.tag, o.value, o.global);
+            }
+            break;
+          }
           case "flushAll":
             fast.flushAll();
             ref.flushAll();
