@@ -336,6 +336,15 @@ export class PageTable {
       let entries = this.entries;
       const entryFlags = this.flags;
       let e = table * ENTRIES_PER_TABLE + radixIndex(lo, hi, leafLevel);
+      // Frames come a run at a time where the allocator can hand them out
+      // so, never more than the pages left to map (those present are skipped).
+      let next = 0;
+      let run = 0;
+      let absent = 0;
+      if (frames.allocRun !== undefined) {
+        const last = e + (stop - page) / span;
+        for (let k = e; k < last; k++) if ((entryFlags[k] & PTE_PRESENT) === 0) absent++;
+      }
       for (; page < stop; page += span, e++) {
         const f = entryFlags[e];
         if ((f & PTE_PRESENT) !== 0) {
@@ -346,7 +355,17 @@ export class PageTable {
           }
           continue;
         }
-        const frame = frames.alloc(size);
+        let frame: number;
+        if (run > 0) {
+          frame = next;
+          next += span;
+          run--;
+        } else if (frames.allocRun !== undefined) {
+          frame = frames.allocRun(size, absent);
+          absent -= frames.runLength!;
+          run = frames.runLength! - 1;
+          next = frame + span;
+        } else frame = frames.alloc(size);
         if (frame > INT32_ENTRY_MAX) {
           this.#fit(frame);
           entries = this.entries;
