@@ -356,16 +356,17 @@ export class PageTable {
           continue;
         }
         let frame: number;
-        if (run > 0) {
+        if (frames.allocRun === undefined) frame = frames.alloc(size);
+        else {
+          if (run === 0) {
+            next = frames.allocRun(size, absent);
+            run = frames.runLength!;
+            absent -= run;
+          }
           frame = next;
           next += span;
           run--;
-        } else if (frames.allocRun !== undefined) {
-          frame = frames.allocRun(size, absent);
-          absent -= frames.runLength!;
-          run = frames.runLength! - 1;
-          next = frame + span;
-        } else frame = frames.alloc(size);
+        }
         if (frame > INT32_ENTRY_MAX) {
           this.#fit(frame);
           entries = this.entries;
