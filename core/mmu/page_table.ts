@@ -114,6 +114,12 @@ export class PageTable {
   tableFrame: Float64Array;
   /** Per table id: its level. */
   tableLevel: Uint8Array;
+  // Per table id: one past the highest entry ever written present. The
+  // entries from there on are absent, so a fill of them need not read
+  // them: a table's memory is fresh until written, and the first read of a
+  // fresh page of memory maps the zero page, which the write after it must
+  // fault out again. Entries made absent later only make this an upper bound.
+  #filled: Uint16Array;
   /** Table id of the root (always 0). */
   readonly root = 0;
   /** Table pages allocated. */
@@ -146,6 +152,7 @@ export class PageTable {
     this.flags = new Uint8Array(capacity * ENTRIES_PER_TABLE);
     this.tableFrame = new Float64Array(capacity);
     this.tableLevel = new Uint8Array(capacity);
+    this.#filled = new Uint16Array(capacity);
     this.#newTable(levels);
   }
 
@@ -198,6 +205,16 @@ export class PageTable {
     const tableLevel = new Uint8Array(capacity);
     tableLevel.set(this.tableLevel);
     this.tableLevel = tableLevel;
+    const filled = new Uint16Array(capacity);
+    filled.set(this.#filled);
+    this.#filled = filled;
+  }
+
+  /** Records that entry `e` (an index into the entries) is now present. */
+  #wrote(e: number): void {
+    const table = e >>> 9;
+    const end = (e & 511) + 1;
+    if (end > this.#filled[table]) this.#filled[table] = end;
   }
 
   /** Makes room for entry value `value` (a frame): 32 bits while it fits. */
@@ -235,6 +252,7 @@ export class PageTable {
           const child = this.#newTable(level - 1);
           this.entries[e] = child;
           this.flags[e] = PTE_PRESENT | PTE_WRITABLE;
+          this.#wrote(e);
           table = child;
         } else if ((f & PTE_LEAF) !== 0) {
           throw new MappingError(`page ${vpn} lies inside a larger page mapped at level ${level}`);
@@ -252,6 +270,7 @@ export class PageTable {
     this.#fit(frame);
     this.entries[e] = frame;
     this.flags[e] = (flags | PTE_PRESENT | PTE_LEAF) & 0xff;
+    this.#wrote(e);
   }
 
   /**
@@ -341,11 +360,14 @@ export class PageTable {
       let next = 0;
       let run = 0;
       let absent = 0;
+      const last = e + (stop - page) / span;
+      // Entries from `known` on have never been written: absent, unread.
+      const known = Math.max(e, Math.min(last, table * ENTRIES_PER_TABLE + this.#filled[table]));
       if (frames.allocRun !== undefined) {
-        const last = e + (stop - page) / span;
-        for (let k = e; k < last; k++) if ((entryFlags[k] & PTE_PRESENT) === 0) absent++;
+        for (let k = e; k < known; k++) if ((entryFlags[k] & PTE_PRESENT) === 0) absent++;
+        absent += last - known;
       }
-      for (; page < stop; page += span, e++) {
+      for (; e < known; page += span, e++) {
         const f = entryFlags[e];
         if ((f & PTE_PRESENT) !== 0) {
           if ((f & PTE_LEAF) === 0) {
@@ -374,6 +396,38 @@ export class PageTable {
         entries[e] = frame;
         entryFlags[e] = leafFlags;
         mapped++;
+      }
+      if (e === last) continue;
+      mapped += last - e;
+      this.#filled[table] = last - table * ENTRIES_PER_TABLE;
+      page = stop;
+      if (frames.allocRun === undefined) {
+        for (; e < last; e++) {
+          const frame = frames.alloc(size);
+          if (frame > INT32_ENTRY_MAX) {
+            this.#fit(frame);
+            entries = this.entries;
+          }
+          entries[e] = frame;
+          entryFlags[e] = leafFlags;
+        }
+        continue;
+      }
+      // The rest in runs, the frame of the run's last page fitted once.
+      while (e < last) {
+        if (run === 0) {
+          next = frames.allocRun(size, absent);
+          run = frames.runLength!;
+          absent -= run;
+        }
+        if (next + (run - 1) * span > INT32_ENTRY_MAX) {
+          this.#fit(next + (run - 1) * span);
+          entries = this.entries;
+        }
+        for (; run > 0; run--, e++, next += span) {
+          entries[e] = next;
+          entryFlags[e] = leafFlags;
+        }
       }
     }
     return mapped;
@@ -506,6 +560,7 @@ export class PageTable {
     this.#fit(frame);
     this.entries[e] = frame;
     this.flags[e] = (flags | PTE_PRESENT | PTE_LEAF) & 0xff;
+    this.#wrote(e);
     return released;
   }
 
@@ -573,6 +628,7 @@ export class PageTable {
       this.entries[base + i] = first + i * span;
       this.flags[base + i] = f;
     }
+    this.#filled[child] = ENTRIES_PER_TABLE;
     this.entries[e] = child;
     this.flags[e] = PTE_PRESENT | PTE_WRITABLE;
     return child;

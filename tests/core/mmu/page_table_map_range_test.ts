@@ -133,3 +133,62 @@ Deno.test("PageTable lookups after any sequence of changes agree with a descent 
     { numRuns: 200 },
   );
 });
+
+Deno.test("PageTable.mapRange() equals mapping page by page after any sequence of changes (fast-check)", () => {
+  // mapRange leaves unread the entries of a table past the last one ever
+  // written: every way of writing (map, split, collapse, replace, mapRange)
+  // and of clearing must keep that bound, or a fill overwrites or skips.
+  const page = fc.integer({ min: 0, max: 4 * 512 - 1 });
+  const op = fc.oneof(
+    fc.record({ op: fc.constant("map" as const), page }),
+    fc.record({
+      op: fc.constant("mapRange" as const),
+      page,
+      count: fc.integer({ min: 1, max: 1200 }),
+    }),
+    fc.record({ op: fc.constant("unmap" as const), page }),
+    fc.record({ op: fc.constant("collapse" as const), page }),
+    fc.record({ op: fc.constant("replace" as const), page }),
+    fc.record({ op: fc.constant("split" as const), page }),
+    fc.record({ op: fc.constant("clear" as const), page }),
+  );
+  fc.assert(
+    fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+      const sides = [0, 1].map(() => {
+        const frames = new BumpFrameAllocator();
+        return { frames, table: new PageTable(4, frames) };
+      });
+      const base = 0x40000;
+      for (const o of ops) {
+        const vpn = base + o.page;
+        const region = vpn - vpn % 512;
+        const outcomes = sides.map(({ frames, table }, side) => {
+          try {
+            if (o.op === "map") {
+              if (table.translate(vpn) < 0) table.map(vpn, frames.alloc(0), 0, 2);
+            } else if (o.op === "mapRange") {
+              return side === 0
+                ? table.mapRange(vpn, o.count, 0, 2, frames)
+                : mapOneByOne(table, frames, vpn, o.count, 0);
+            } else if (o.op === "unmap") table.unmap(vpn);
+            else if (o.op === "collapse") table.collapse(region, frames.alloc(1), 1, 2);
+            else if (o.op === "replace") table.replace(region, frames.alloc(1), 1, 2, []);
+            else if (o.op === "split") table.split(vpn, 2);
+            else table.clearRange(vpn, 2);
+          } catch (error) {
+            if (!(error instanceof MappingError)) throw error;
+            return "refused";
+          }
+          return "done";
+        });
+        assert.equal(outcomes[0], outcomes[1], `${o.op} at ${o.page}`);
+        assert.deepEqual(
+          contents(sides[0].table),
+          contents(sides[1].table),
+          `${o.op} at ${o.page}`,
+        );
+      }
+    }),
+    { numRuns: 200 },
+  );
+});
