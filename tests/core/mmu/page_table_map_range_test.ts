@@ -90,43 +90,63 @@ function slowTranslate(table: PageTable, vpn: number): number {
   return -1;
 }
 
+/** A change to a table of 4 pages of 512 entries from 0x40000 (a count only for mapRange). */
+type Change = {
+  op: "map" | "mapRange" | "unmap" | "collapse" | "replace" | "split" | "clear";
+  page: number;
+  count: number;
+};
+
+const CHANGE: fc.Arbitrary<Change> = fc.record({
+  op: fc.constantFrom("map", "mapRange", "unmap", "collapse", "replace", "split", "clear"),
+  page: fc.integer({ min: 0, max: 4 * 512 - 1 }),
+  count: fc.integer({ min: 1, max: 1200 }),
+});
+
+const CHANGE_BASE = 0x40000;
+
+/**
+ * Applies `change`, ranges through `mapRange`.
+ * @returns pages a range mapped, "done", or "refused" (a MappingError)
+ */
+function applyChange(
+  table: PageTable,
+  frames: BumpFrameAllocator,
+  change: Change,
+  mapRange: (table: PageTable, frames: BumpFrameAllocator, vpn: number, count: number) => number,
+): number | string {
+  const vpn = CHANGE_BASE + change.page;
+  const region = vpn - vpn % 512;
+  try {
+    if (change.op === "map") table.map(vpn, frames.alloc(0), 0, 2);
+    else if (change.op === "mapRange") return mapRange(table, frames, vpn, change.count);
+    else if (change.op === "unmap") table.unmap(vpn);
+    else if (change.op === "collapse") table.collapse(region, frames.alloc(1), 1, 2);
+    else if (change.op === "replace") table.replace(region, frames.alloc(1), 1, 2, []);
+    else if (change.op === "split") table.split(vpn, 2);
+    else table.clearRange(vpn, 2);
+  } catch (error) {
+    if (!(error instanceof MappingError)) throw error;
+    return "refused";
+  }
+  return "done";
+}
+
+const bulk = (table: PageTable, frames: BumpFrameAllocator, vpn: number, count: number) =>
+  table.mapRange(vpn, count, 0, 2, frames);
+
 Deno.test("PageTable lookups after any sequence of changes agree with a descent from the root (fast-check)", () => {
-  const page = fc.integer({ min: 0, max: 4 * 512 - 1 });
-  const op = fc.oneof(
-    fc.record({ op: fc.constant("map" as const), page }),
-    fc.record({
-      op: fc.constant("mapRange" as const),
-      page,
-      count: fc.integer({ min: 1, max: 700 }),
-    }),
-    fc.record({ op: fc.constant("unmap" as const), page }),
-    fc.record({ op: fc.constant("collapse" as const), page }),
-    fc.record({ op: fc.constant("replace" as const), page }),
-    fc.record({ op: fc.constant("split" as const), page }),
-    fc.record({ op: fc.constant("clear" as const), page }),
-  );
   fc.assert(
-    fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+    fc.property(fc.array(CHANGE, { maxLength: 60 }), (changes) => {
       const frames = new BumpFrameAllocator();
       const table = new PageTable(4, frames);
-      const base = 0x40000;
-      for (const o of ops) {
-        const vpn = base + o.page;
-        const region = vpn - vpn % 512;
-        try {
-          if (o.op === "map") table.map(vpn, frames.alloc(0), 0, 2);
-          else if (o.op === "mapRange") table.mapRange(vpn, o.count, 0, 2, frames);
-          else if (o.op === "unmap") table.unmap(vpn);
-          else if (o.op === "collapse") table.collapse(region, frames.alloc(1), 1, 2);
-          else if (o.op === "replace") table.replace(region, frames.alloc(1), 1, 2, []);
-          else if (o.op === "split") table.split(vpn, 2);
-          else table.clearRange(vpn, 2);
-        } catch (error) {
-          if (!(error instanceof MappingError)) throw error;
-        }
+      for (const change of changes) {
+        applyChange(table, frames, change, bulk);
         for (let p = 0; p < 4 * 512; p += 37) {
-          assert.equal(table.translate(base + p), slowTranslate(table, base + p));
+          const vpn = CHANGE_BASE + p;
+          assert.equal(table.translate(vpn), slowTranslate(table, vpn));
         }
+        const vpn = CHANGE_BASE + change.page;
         assert.equal(table.translate(vpn), slowTranslate(table, vpn));
       }
     }),
@@ -138,55 +158,21 @@ Deno.test("PageTable.mapRange() equals mapping page by page after any sequence o
   // mapRange leaves unread the entries of a table past the last one ever
   // written: every way of writing (map, split, collapse, replace, mapRange)
   // and of clearing must keep that bound, or a fill overwrites or skips.
-  const page = fc.integer({ min: 0, max: 4 * 512 - 1 });
-  const op = fc.oneof(
-    fc.record({ op: fc.constant("map" as const), page }),
-    fc.record({
-      op: fc.constant("mapRange" as const),
-      page,
-      count: fc.integer({ min: 1, max: 1200 }),
-    }),
-    fc.record({ op: fc.constant("unmap" as const), page }),
-    fc.record({ op: fc.constant("collapse" as const), page }),
-    fc.record({ op: fc.constant("replace" as const), page }),
-    fc.record({ op: fc.constant("split" as const), page }),
-    fc.record({ op: fc.constant("clear" as const), page }),
-  );
+  const oneByOne = (table: PageTable, frames: BumpFrameAllocator, vpn: number, count: number) =>
+    mapOneByOne(table, frames, vpn, count, 0);
   fc.assert(
-    fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
-      const sides = [0, 1].map(() => {
+    fc.property(fc.array(CHANGE, { maxLength: 40 }), (changes) => {
+      const sides = [bulk, oneByOne].map((mapRange) => {
         const frames = new BumpFrameAllocator();
-        return { frames, table: new PageTable(4, frames) };
+        return { frames, table: new PageTable(4, frames), mapRange };
       });
-      const base = 0x40000;
-      for (const o of ops) {
-        const vpn = base + o.page;
-        const region = vpn - vpn % 512;
-        const outcomes = sides.map(({ frames, table }, side) => {
-          try {
-            if (o.op === "map") {
-              if (table.translate(vpn) < 0) table.map(vpn, frames.alloc(0), 0, 2);
-            } else if (o.op === "mapRange") {
-              return side === 0
-                ? table.mapRange(vpn, o.count, 0, 2, frames)
-                : mapOneByOne(table, frames, vpn, o.count, 0);
-            } else if (o.op === "unmap") table.unmap(vpn);
-            else if (o.op === "collapse") table.collapse(region, frames.alloc(1), 1, 2);
-            else if (o.op === "replace") table.replace(region, frames.alloc(1), 1, 2, []);
-            else if (o.op === "split") table.split(vpn, 2);
-            else table.clearRange(vpn, 2);
-          } catch (error) {
-            if (!(error instanceof MappingError)) throw error;
-            return "refused";
-          }
-          return "done";
-        });
-        assert.equal(outcomes[0], outcomes[1], `${o.op} at ${o.page}`);
-        assert.deepEqual(
-          contents(sides[0].table),
-          contents(sides[1].table),
-          `${o.op} at ${o.page}`,
+      for (const change of changes) {
+        const [a, b] = sides.map((side) =>
+          applyChange(side.table, side.frames, change, side.mapRange)
         );
+        const what = `${change.op} at ${change.page}`;
+        assert.equal(a, b, what);
+        assert.deepEqual(contents(sides[0].table), contents(sides[1].table), what);
       }
     }),
     { numRuns: 200 },
