@@ -78,8 +78,10 @@ export interface Experiment {
    * Groups points that may share one Worker: points with equal keys run one
    * after the other in the same fresh Worker, so hot call sites see one
    * implementation per cell (see STYLE.md, point 13); with several Workers
-   * a cell much larger than the others is cut into consecutive pieces, each
-   * in its own fresh Worker. Default: every point gets its own Worker.
+   * a cell much larger than the others is cut into consecutive pieces, and
+   * a Worker that finishes a piece goes on with the next piece of the same
+   * cell if one is left, else takes another cell in a fresh Worker.
+   * Default: every point gets its own Worker.
    */
   cell?(point: Point): string;
   /**

@@ -4,8 +4,8 @@
  * longest job's, so one cell that holds a third of the points would leave
  * the other Workers idle for most of the sweep; and a long job started last
  * runs alone at the end. Pieces of a cell still see one implementation at
- * their call sites (each its own fresh Worker), they only pay another
- * Worker's start (about 20 ms).
+ * their call sites: a Worker goes on with the next piece of its cell when
+ * one is left ({@linkcode nextJob}), else starts afresh for another cell.
  *
  * @module
  */
@@ -52,4 +52,33 @@ export function planJobs(
   }
   // Array.prototype.sort is stable: equal lengths keep grid order.
   return jobs.sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Which of the jobs not started yet (`pending`, in plan order) a Worker that
+ * has just run a job of cell `cell` takes next: the first of the same cell
+ * if one is left, so that it goes on in the isolate it has warmed up
+ * (its call sites have seen that cell's classes and no others); else the
+ * first, in a fresh Worker. `cell` is null for a Worker not started yet.
+ * @returns an index into `pending`, or -1 when it is empty
+ *
+ * @example
+ * ```ts
+ * import { nextJob } from "./plan_jobs.ts";
+ * const cellOf = (i: number) => (i < 10 ? "nested" : "native");
+ * const pending = [[10, 11], [4, 5], [12]];
+ * if (nextJob(pending, "nested", cellOf) !== 1) throw new Error("same cell first");
+ * if (nextJob(pending, null, cellOf) !== 0) throw new Error("else the first");
+ * ```
+ */
+export function nextJob(
+  pending: readonly (readonly number[])[],
+  cell: string | null,
+  cellOf: (index: number) => string,
+): number {
+  if (cell !== null) {
+    const same = pending.findIndex((job) => cellOf(job[0]) === cell);
+    if (same >= 0) return same;
+  }
+  return pending.length > 0 ? 0 : -1;
 }

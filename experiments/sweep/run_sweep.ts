@@ -16,7 +16,7 @@ import { pointId } from "./point_id.ts";
 import { appendRow, loadRows, POINT_ID_KEY } from "./row_store.ts";
 import { formerColumnIn } from "../columns.ts";
 import { inShard, type Shard } from "./shard.ts";
-import { planJobs } from "./plan_jobs.ts";
+import { nextJob, planJobs } from "./plan_jobs.ts";
 import type { CellReply, CellRequest } from "./sweep_message.ts";
 
 /** Fields the runner adds to every row after the parameters and measurements. */
@@ -161,7 +161,8 @@ function checkedGrid(
 /**
  * Runs the selected points of a grid that have no row on disk yet, a fresh
  * Worker per cell (see `Experiment.cell`; large cells cut into pieces, the
- * largest jobs first, see {@linkcode planJobs}), at most `workers` at once,
+ * largest jobs first, see {@linkcode planJobs}; a Worker goes on with the
+ * next piece of its cell, see {@linkcode nextJob}), at most `workers` at once,
  * and returns all finished rows of the selection in grid order.
  *
  * @example
@@ -198,13 +199,14 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const reused = selected.length - pending.length;
 
   const cells = new Map<string, number[]>();
+  const cellOf = (i: number): string => experiment.cell ? experiment.cell(grid[i]) : String(i);
   for (const i of pending) {
-    const key = experiment.cell ? experiment.cell(grid[i]) : String(i);
+    const key = cellOf(i);
     const cell = cells.get(key);
     if (cell) cell.push(i);
     else cells.set(key, [i]);
   }
-  const jobs = planJobs([...cells.values()], options.workers);
+  const jobs = planJobs([...cells.values()], options.workers).slice();
 
   const stop = new AbortController();
   const onOuterAbort = (): void => stop.abort();
@@ -212,7 +214,6 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   if (options.signal?.aborted) stop.abort();
   let failure: SweepError | undefined;
   let computed = 0;
-  let nextJob = 0;
   const varying = Object.keys(grid[0] ?? {}).filter((key) =>
     selected.some((i) => grid[i][key] !== grid[selected[0]][key])
   );
@@ -230,72 +231,102 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     stop.abort();
   };
 
-  const runCell = (indices: readonly number[]): Promise<void> =>
-    new Promise((resolve) => {
-      const worker = new Worker(WORKER_URL, { type: "module" });
-      let open = true;
-      const close = (): void => {
-        if (!open) return;
-        open = false;
-        worker.terminate();
-        stop.signal.removeEventListener("abort", close);
-        resolve();
-      };
-      stop.signal.addEventListener("abort", close);
-      worker.onmessage = (event: MessageEvent<CellReply>): void => {
-        if (!open) return;
-        const reply = event.data;
-        if (reply.kind === "done") return close();
-        const point = grid[reply.index] ?? {};
-        if (reply.kind === "error") {
-          const where = reply.index < 0
-            ? `experiment "${experiment.id}" could not load its run`
-            : `experiment "${experiment.id}" failed at point ${describePoint(point)}`;
-          return fail(new SweepError(`${where}: ${reply.message}`, reply.stack));
-        }
-        try {
-          const provenance: Row = {
-            seed: runs[reply.index].seed,
-            profile: cost.name,
-            vmlab_version: options.version,
-          };
-          if (options.commit !== undefined) provenance.git_commit = options.commit;
-          provenance[POINT_ID_KEY] = ids[reply.index];
-          const row = assembleRow(experiment, point, reply.row, provenance);
-          appendRow(path, row);
-          byId.set(ids[reply.index], row);
-          computed++;
-          options.progress?.advance(
-            describe(point) + (seeds > 1 ? ` seed=${runs[reply.index].seed}` : ""),
-            reply.milliseconds,
-          );
-        } catch (error) {
-          fail(
-            error instanceof SweepError ? error : new SweepError(
-              `Cannot save a row of experiment "${experiment.id}" to "${path}": ${
-                (error as Error).message
-              }`,
-            ),
-          );
-        }
-      };
-      worker.onerror = (event: ErrorEvent): void => {
-        event.preventDefault();
-        fail(new SweepError(`experiment "${experiment.id}": Worker failed: ${event.message}`));
-      };
-      const request: CellRequest = {
-        registryUrl: options.registryUrl,
-        experimentId: experiment.id,
-        ...(experiment.runModule ? { runModule: experiment.runModule } : {}),
-        cost,
-        points: indices.map((index) => ({ index, point: grid[index], seed: runs[index].seed })),
-      };
-      if (stop.signal.aborted) close();
-      else worker.postMessage(request);
-    });
+  /**
+   * A Worker that runs jobs one after another until closed; `run` resolves
+   * when its job is done, or at once when the sweep stops.
+   */
+  const startWorker = () => {
+    const worker = new Worker(WORKER_URL, { type: "module" });
+    let done: (() => void) | null = null;
+    let open = true;
+    const finish = (): void => {
+      const resolve = done;
+      done = null;
+      resolve?.();
+    };
+    const close = (): void => {
+      if (!open) return;
+      open = false;
+      worker.terminate();
+      stop.signal.removeEventListener("abort", close);
+      finish();
+    };
+    stop.signal.addEventListener("abort", close);
+    worker.onmessage = (event: MessageEvent<CellReply>): void => {
+      if (!open) return;
+      const reply = event.data;
+      if (reply.kind === "done") return finish();
+      const point = grid[reply.index] ?? {};
+      if (reply.kind === "error") {
+        const where = reply.index < 0
+          ? `experiment "${experiment.id}" could not load its run`
+          : `experiment "${experiment.id}" failed at point ${describePoint(point)}`;
+        return fail(new SweepError(`${where}: ${reply.message}`, reply.stack));
+      }
+      try {
+        const provenance: Row = {
+          seed: runs[reply.index].seed,
+          profile: cost.name,
+          vmlab_version: options.version,
+        };
+        if (options.commit !== undefined) provenance.git_commit = options.commit;
+        provenance[POINT_ID_KEY] = ids[reply.index];
+        const row = assembleRow(experiment, point, reply.row, provenance);
+        appendRow(path, row);
+        byId.set(ids[reply.index], row);
+        computed++;
+        options.progress?.advance(
+          describe(point) + (seeds > 1 ? ` seed=${runs[reply.index].seed}` : ""),
+          reply.milliseconds,
+        );
+      } catch (error) {
+        fail(
+          error instanceof SweepError ? error : new SweepError(
+            `Cannot save a row of experiment "${experiment.id}" to "${path}": ${
+              (error as Error).message
+            }`,
+          ),
+        );
+      }
+    };
+    worker.onerror = (event: ErrorEvent): void => {
+      event.preventDefault();
+      fail(new SweepError(`experiment "${experiment.id}": Worker failed: ${event.message}`));
+    };
+    const run = (indices: readonly number[]): Promise<void> =>
+      new Promise((resolve) => {
+        if (!open) return resolve();
+        done = resolve;
+        const request: CellRequest = {
+          registryUrl: options.registryUrl,
+          experimentId: experiment.id,
+          ...(experiment.runModule ? { runModule: experiment.runModule } : {}),
+          cost,
+          points: indices.map((index) => ({ index, point: grid[index], seed: runs[index].seed })),
+        };
+        worker.postMessage(request);
+      });
+    return { run, close };
+  };
 
+  // Each slot runs jobs in a Worker of its own, and keeps it for the next
+  // job when that is another piece of the same cell (see nextJob): a fresh
+  // Worker costs its start and its warm-up, about 0.1 s.
   const slot = async (): Promise<void> => {
-    while (!stop.signal.aborted && nextJob < jobs.length) await runCell(jobs[nextJob++]);
+    let worker: ReturnType<typeof startWorker> | null = null;
+    let cell: string | null = null;
+    while (!stop.signal.aborted) {
+      const k = nextJob(jobs, cell, cellOf);
+      if (k < 0) break;
+      const [job] = jobs.splice(k, 1);
+      if (worker === null || cellOf(job[0]) !== cell) {
+        worker?.close();
+        worker = startWorker();
+        cell = cellOf(job[0]);
+      }
+      await worker.run(job);
+    }
+    worker?.close();
   };
   try {
     const slots = Math.max(1, Math.min(options.workers, jobs.length));

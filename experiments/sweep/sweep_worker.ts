@@ -1,8 +1,9 @@
 /**
  * Worker entry of the sweep runner: loads the experiment's run module (or
  * the registry named in the request), runs the cell's points one after
- * another and posts each row as it is ready. A fresh Worker per cell keeps
- * the model's hot call sites monomorphic (STYLE.md, point 13).
+ * another and posts each row as it is ready, then waits for the next piece
+ * of the same cell, if any. A fresh Worker per cell keeps the model's hot
+ * call sites monomorphic (STYLE.md, point 13).
  *
  * @module
  */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { planJobs } from "../../../experiments/sweep/plan_jobs.ts";
+import { nextJob, planJobs } from "../../../experiments/sweep/plan_jobs.ts";
 
 /** Cells of consecutive run indices with the given lengths. */
 function cellsOf(lengths: readonly number[]): number[][] {
@@ -44,4 +44,22 @@ Deno.test("planJobs() keeps cells whole and in grid order for one Worker, and ne
   const cells = cellsOf([2, 7, 3]);
   assert.deepEqual(planJobs(cells, 1), cells);
   assert.deepEqual(planJobs(cellsOf([4, 1]), 4).map((j) => j.length), [4, 1]);
+});
+
+Deno.test("nextJob() takes the first job of the Worker's cell, else the first, and -1 when none is left", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 3 }), {
+        maxLength: 8,
+      }),
+      fc.option(fc.constantFrom("even", "odd"), { nil: null }),
+      (pending, cell) => {
+        const cellOf = (i: number) => (i % 2 === 0 ? "even" : "odd");
+        const k = nextJob(pending, cell, cellOf);
+        if (pending.length === 0) return assert.equal(k, -1);
+        const same = pending.findIndex((job) => cellOf(job[0]) === cell);
+        assert.equal(k, same >= 0 ? same : 0);
+      },
+    ),
+  );
 });

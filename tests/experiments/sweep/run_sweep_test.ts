@@ -5,6 +5,7 @@ import { loadRows } from "../../../experiments/sweep/row_store.ts";
 import { runSweep, SweepError, type SweepOptions } from "../../../experiments/sweep/run_sweep.ts";
 import {
   BROKEN,
+  CELLED,
   DEMO,
   FIXTURE_REGISTRY_URL,
   INVALID,
@@ -276,6 +277,26 @@ Deno.test("runSweep() runs an experiment with a run module from that module alon
     [1, 17, false],
     [2, 27, false],
     [3, 37, false],
+  ]);
+});
+
+Deno.test("runSweep() goes on with a piece of the same cell in the Worker that ran the last, never another cell's", async () => {
+  // Two Workers, cell "a" cut into three pieces of four and "b" one piece:
+  // whichever Worker finishes its piece of "a" first runs the third.
+  const dir = await Deno.makeTempDir();
+  const result = await runSweep(options(dir, { experiment: CELLED }));
+  assert.equal(result.rows.length, 16);
+  for (const row of result.rows) {
+    assert.equal(row.worker_first_cell, (row.x as number) < 12 ? "a" : "b", `x=${row.x}`);
+  }
+  assert.equal(Math.max(...result.rows.map((row) => row.worker_points as number)), 8);
+  const one = await runSweep(options(await Deno.makeTempDir(), { experiment: CELLED, workers: 1 }));
+  assert.deepEqual(one.rows.map((row) => row.worker_points), [
+    ...Array.from({ length: 12 }, (_, i) => i + 1),
+    1,
+    2,
+    3,
+    4,
   ]);
 });
 
