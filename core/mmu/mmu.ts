@@ -108,6 +108,7 @@ export class Mmu {
   #lastFrame = 0;
   #caches: CachePort | null;
   #dataCycles: Float64Array;
+  #runState = new Float64Array(4);
 
   /**
    * Creates an MMU with empty TLBs.
@@ -161,15 +162,33 @@ export class Mmu {
     const { vpn, offset, size, kind, space } = chunk;
     const l1 = this.#l1_4k;
     let writes = 0;
+    for (let i = 0; i < n; i++) writes += WRITES_OF_KIND[kind[i]];
     let hits = 0;
     let straddles = 0;
     let lastVpn = this.#lastVpn;
     let lastTag = this.#lastTag;
     let lastSlot = -1;
+    // After an access that hit the 4K L1, the accesses that follow go
+    // through the TLB's own run of hits (Tlb.hitRun) until one needs more
+    // than a hinted entry: a miss, a hint that fails, a second page.
+    let hitting = false;
+    const run = this.#runState;
     for (let i = 0; i < n; i++) {
+      if (hitting) {
+        run[0] = lastVpn;
+        run[1] = lastTag;
+        run[2] = lastSlot;
+        run[3] = hits;
+        i = l1.hitRun(chunk, i, run);
+        lastVpn = run[0];
+        lastTag = run[1];
+        lastSlot = run[2];
+        hits = run[3];
+        if (i >= n) break;
+      }
       const page = vpn[i];
       const tag = space[i];
-      writes += WRITES_OF_KIND[kind[i]];
+      hitting = true;
       if (page === lastVpn && tag === lastTag) hits++;
       else {
         const slot = l1.lookup(page, 0, tag);
@@ -179,6 +198,7 @@ export class Mmu {
           lastTag = tag;
           lastSlot = slot;
         } else {
+          hitting = false;
           if (lastSlot >= 0) this.#remember(lastVpn, lastTag, l1.values[lastSlot]);
           this.#translateBeyondL1(page, tag);
           lastVpn = this.#lastVpn;
