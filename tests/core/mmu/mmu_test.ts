@@ -185,14 +185,15 @@ Deno.test("WalkCache agrees with per-level reference caches", () => {
   fc.assert(
     fc.property(
       fc.constantFrom(4, 5),
-      fc.constantFrom(0, 2, 4, 8, 12),
+      // Entries and ways: direct-mapped, 2- to 8-way, fully associative.
+      fc.constantFrom([0, 1], [2, 2], [4, 2], [8, 2], [12, 2], [4, 1], [8, 4], [16, 8], [6, 6]),
       // Long streams: evictions of a level's last hit need several fills of one set.
       fc.array(op, { minLength: 50, maxLength: 200 }),
-      (levels, entries, ops) => {
-        const fast = new WalkCache(levels, entries, entries === 0 ? 1 : 2);
+      (levels, [entries, ways], ops) => {
+        const fast = new WalkCache(levels, entries, ways);
         const ref = Array.from(
           { length: levels + 1 },
-          (_, l) => new ReferenceTlb(l >= 2 ? entries : 0, entries === 0 ? 1 : 2),
+          (_, l) => new ReferenceTlb(l >= 2 ? entries : 0, ways),
         );
         for (const o of ops) {
           if (o.op === "lookup") {
