@@ -39,16 +39,16 @@ export const TRANSLATION: TypedExperiment<TranslationPoint> = defineExperiment({
     "How many cycles per access does address translation cost natively and under nested paging, across guest and host page sizes, table depths, footprints and workloads — and do cold 2-D walks take the published number of references?",
   parameters: TRANSLATION_PARAMETERS,
   grids: TRANSLATION_GRIDS,
-  // One Worker per platform and caches setting: its page sizes, workloads
-  // and depths run in it one after the other. Those change values, never
-  // the classes at a call site (the same walker, mapper and TLB classes
-  // serve every page size), so the per-access paths stay monomorphic; the
-  // workload is called once per chunk (three classes at one call site stay
-  // polymorphic, not megamorphic). A fresh Worker costs about 110 ms of
-  // start-up and JIT warm-up, more than most points take to run: one per
-  // page-size pair (24 in the quick grid) spent 14 % of the quick sweep's
-  // CPU on that.
-  cell: (point) => [point.translation_caches, point.mode].join("/"),
+  // One cell for the whole grid, its Workers going from piece to piece.
+  // Page sizes, depths and footprints change values, never the classes at
+  // a call site; the two platforms' walkers and the workloads' generators
+  // (called once per chunk) stay polymorphic, not megamorphic, and sharing
+  // an isolate did not slow the points measurably. A fresh Worker costs its
+  // start and its compiles (the quick sweep makes some 670 optimizing
+  // compiles, about 1.2 s of CPU), which a cell per platform and caches
+  // setting paid four or five times over. With two Workers: quick grid
+  // 4.9 → 4.4 s (one Worker: 7.5 → 7.1 s), full grid 201 → 196 s.
+  cell: () => "all",
   run: runTranslation,
   runModule: new URL("./run.ts", import.meta.url).href,
   headline: translationHeadline,
