@@ -361,8 +361,11 @@ export class PageTable {
       let run = 0;
       let absent = 0;
       const last = e + (stop - page) / span;
-      // Entries from `known` on have never been written: absent, unread.
-      const known = Math.max(e, Math.min(last, table * ENTRIES_PER_TABLE + this.#filled[table]));
+      // Entries from `known` on have never been written: absent, and left
+      // unread where the allocator hands out runs (populating's bump allocator).
+      const known = frames.allocRun === undefined
+        ? last
+        : Math.max(e, Math.min(last, table * ENTRIES_PER_TABLE + this.#filled[table]));
       if (frames.allocRun !== undefined) {
         for (let k = e; k < known; k++) if ((entryFlags[k] & PTE_PRESENT) === 0) absent++;
         absent += last - known;
@@ -401,22 +404,11 @@ export class PageTable {
       mapped += last - e;
       this.#filled[table] = last - table * ENTRIES_PER_TABLE;
       page = stop;
-      if (frames.allocRun === undefined) {
-        for (; e < last; e++) {
-          const frame = frames.alloc(size);
-          if (frame > INT32_ENTRY_MAX) {
-            this.#fit(frame);
-            entries = this.entries;
-          }
-          entries[e] = frame;
-          entryFlags[e] = leafFlags;
-        }
-        continue;
-      }
-      // The rest in runs, the frame of the run's last page fitted once.
+      // The rest in runs (only run allocators leave any), the frame of the
+      // run's last page fitted once.
       while (e < last) {
         if (run === 0) {
-          next = frames.allocRun(size, absent);
+          next = frames.allocRun!(size, absent);
           run = frames.runLength!;
           absent -= run;
         }
