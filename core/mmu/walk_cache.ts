@@ -7,6 +7,11 @@
  * @module
  */
 
+// Buckets of prefixes per level whose held entries are counted: a power of
+// two, and many more than a level's entries, so that a prefix not held
+// mostly finds its bucket empty.
+const BUCKETS = 1024;
+
 /** 2^(−9 (level − 1)): the prefix of a 4 KiB page number at `level` is `floor(vpn × this)`, exactly. */
 const PREFIX_SCALE: Float64Array = Float64Array.from([0, 1, 2 ** -9, 2 ** -18, 2 ** -27, 2 ** -36]);
 
@@ -23,7 +28,10 @@ const PREFIX_SCALE: Float64Array = Float64Array.from([0, 1, 2 ** -9, 2 ** -18, 2
  * the set's first empty slot or else its last entry (the least recently
  * used) and puts the new one in front. No time stamps: no search for the
  * oldest, and a walk that takes the same upper entry as the one before
- * finds it in the first way.
+ * finds it in the first way. Each level also counts the entries it holds by
+ * bucket of prefixes, so a lookup whose bucket is empty misses without
+ * scanning: a walk over more memory than the caches cover misses its
+ * lowest level nearly every time.
  *
  * @example Cache the PD pointer of a walk and skip to it
  * ```ts
@@ -54,6 +62,11 @@ export class WalkCache {
   #missKey: Float64Array;
   #missTag: Int32Array;
   #holes = false;
+  // Per level (row `level − 2`) and bucket of prefixes (prefix mod BUCKETS,
+  // whatever the set): how many entries the level holds. An empty bucket
+  // tells a lookup it misses in one load, where the scan compares every way
+  // of the set; a count may only err high (flushAll clears them all).
+  #held: Int32Array;
 
   /**
    * Creates empty caches, one per cached upper level.
@@ -79,6 +92,7 @@ export class WalkCache {
     this.#values = new Float64Array(slots);
     this.#missKey = new Float64Array(levels + 1).fill(-1);
     this.#missTag = new Int32Array(levels + 1);
+    this.#held = new Int32Array((levels - 1) * BUCKETS);
   }
 
   /** First slot of the set of `prefix` at `level`. */
@@ -97,14 +111,16 @@ export class WalkCache {
     const tags = this.#tags;
     for (let level = 2; level <= this.#levels; level++) {
       const prefix = Math.floor(vpn * PREFIX_SCALE[level]);
-      const base = this.#base(level, prefix);
-      const end = base + this.#ways;
-      for (let i = base; i < end; i++) {
-        if (keys[i] === prefix && tags[i] === tag) {
-          const table = this.#values[i];
-          this.#toFront(base, i, prefix, tag, table);
-          this.table = table;
-          return level - 1;
+      if (this.#held[(level - 2) * BUCKETS + ((prefix >>> 0) & (BUCKETS - 1))] !== 0) {
+        const base = this.#base(level, prefix);
+        const end = base + this.#ways;
+        for (let i = base; i < end; i++) {
+          if (keys[i] === prefix && tags[i] === tag) {
+            const table = this.#values[i];
+            if (i !== base) this.#toFront(base, i, prefix, tag, table);
+            this.table = table;
+            return level - 1;
+          }
         }
       }
       this.#missKey[level] = prefix;
@@ -136,7 +152,15 @@ export class WalkCache {
       }
     }
     this.#missKey[level] = -1;
-    this.#toFront(base, empty >= 0 ? empty : slot, prefix, tag, table);
+    const at = empty >= 0 ? empty : slot;
+    const old = keys[at];
+    if (old !== prefix) {
+      const held = this.#held;
+      const row = (level - 2) * BUCKETS;
+      if (old >= 0) held[row + ((old >>> 0) & (BUCKETS - 1))]--;
+      held[row + ((prefix >>> 0) & (BUCKETS - 1))]++;
+    }
+    this.#toFront(base, at, prefix, tag, table);
   }
 
   /** Drops slot `slot` of the set at `base`, moves the ones before it back a way, and puts the entry in front. */
@@ -158,13 +182,19 @@ export class WalkCache {
   flushAll(): void {
     this.#keys.fill(-1);
     this.#missKey.fill(-1);
+    this.#held.fill(0);
     this.#holes = false;
   }
 
   /** Empties every level's entries of one tag. */
   flushTag(tag: number): void {
+    const perLevel = this.#sets * this.#ways;
     for (let i = 0; i < this.#keys.length; i++) {
-      if (this.#tags[i] === tag) this.#keys[i] = -1;
+      const key = this.#keys[i];
+      if (key >= 0 && this.#tags[i] === tag) {
+        this.#held[Math.floor(i / perLevel) * BUCKETS + ((key >>> 0) & (BUCKETS - 1))]--;
+        this.#keys[i] = -1;
+      }
     }
     this.#holes = true;
   }
