@@ -74,6 +74,13 @@ export class Tlb {
   #missKey = -1;
   #missTag = 0;
   #missClock = -1;
+  // The slots an insert found empty since the last full flush, in order, and
+  // how many there were (counting on past the array: then the flush clears
+  // everything). Untagged TLBs are flushed on every address-space switch,
+  // mostly long before they fill, and clearing the slots used costs such a
+  // flush less than clearing every array.
+  #filledSlots: Int32Array;
+  #filledCount = 0;
 
   /**
    * Creates an empty TLB, every entry invalid.
@@ -99,6 +106,7 @@ export class Tlb {
     // scan for the least recently used slot takes the first empty one
     // without a test of its key.
     this.stamps = new Float64Array(entries).fill(-1);
+    this.#filledSlots = new Int32Array(entries);
     // Twice as many hints as entries, a power of two: few pages of a
     // working set that fits share one.
     const hints = entries === 0 ? 1 : 2 ** Math.ceil(Math.log2(2 * entries));
@@ -252,6 +260,11 @@ export class Tlb {
       victim = this.#missVictim;
     } else victim = this.#victim(key, tag, this.#base(page));
     if (keys[victim] >= 0) this.sizeCounts[keys[victim] & 3]--;
+    else {
+      const filled = this.#filledCount;
+      if (filled < this.entries) this.#filledSlots[filled] = victim;
+      this.#filledCount = filled + 1;
+    }
     keys[victim] = key;
     this.sizeCounts[size]++;
     this.tags[victim] = tag;
@@ -292,8 +305,20 @@ export class Tlb {
 
   /** Empties the whole TLB (a full flush, e.g. CR3 load without PCID). */
   flushAll(): void {
-    this.keys.fill(-1);
-    this.stamps.fill(-1);
+    const filled = this.#filledCount;
+    if (filled * 4 <= this.entries) {
+      const keys = this.keys;
+      const stamps = this.stamps;
+      const slots = this.#filledSlots;
+      for (let i = 0; i < filled; i++) {
+        keys[slots[i]] = -1;
+        stamps[slots[i]] = -1;
+      }
+    } else {
+      this.keys.fill(-1);
+      this.stamps.fill(-1);
+    }
+    this.#filledCount = 0;
     this.sizeCounts.fill(0);
     this.#anyGlobal = false;
     this.#missClock = -1;

@@ -62,10 +62,12 @@ export class WalkCache {
   #missKey: Float64Array;
   #missTag: Int32Array;
   #holes = false;
+  // Whether anything was cached since the last flushAll.
+  #filled = false;
   // Per level (row `level − 2`) and bucket of prefixes (prefix mod BUCKETS,
   // whatever the set): how many entries the level holds. An empty bucket
   // tells a lookup it misses in one load, where the scan compares every way
-  // of the set; a count may only err high (flushAll clears them all).
+  // of the set; a count may only err high.
   #held: Int32Array;
 
   /**
@@ -152,6 +154,7 @@ export class WalkCache {
       }
     }
     this.#missKey[level] = -1;
+    this.#filled = true;
     const at = empty >= 0 ? empty : slot;
     const old = keys[at];
     if (old !== prefix) {
@@ -180,10 +183,26 @@ export class WalkCache {
 
   /** Empties every level. */
   flushAll(): void {
-    this.#keys.fill(-1);
-    this.#missKey.fill(-1);
-    this.#held.fill(0);
+    // Loops rather than fill: untagged TLBs flush on every address-space
+    // switch, and a call of the builtin costs more than these few slots.
+    const missKey = this.#missKey;
+    for (let level = 0; level < missKey.length; level++) missKey[level] = -1;
     this.#holes = false;
+    // Often no walk filled anything since the last flush; else only the
+    // counts of the buckets held need clearing.
+    if (!this.#filled) return;
+    this.#filled = false;
+    const keys = this.#keys;
+    const perLevel = this.#sets * this.#ways;
+    for (let row = 0, i = 0; i < keys.length; row += BUCKETS) {
+      for (const end = i + perLevel; i < end; i++) {
+        const key = keys[i];
+        if (key >= 0) {
+          this.#held[row + ((key >>> 0) & (BUCKETS - 1))] = 0;
+          keys[i] = -1;
+        }
+      }
+    }
   }
 
   /** Empties every level's entries of one tag. */

@@ -26,6 +26,28 @@ Deno.test("Tlb evicts the least recently used entry of the set", () => {
   assert.ok(tlb.lookup(4, 0, 0) >= 0);
 });
 
+Deno.test("Tlb.flushAll empties every slot, however many fills came since the last flush", () => {
+  for (const [entries, ways] of [[16, 4], [64, 4], [1536, 12]]) {
+    // A few pages (the flush clears the slots filled), then one page
+    // emptied and filled again more times than the TLB has slots, then
+    // one more page: more fills of empty slots than there are slots.
+    const tlb = new Tlb(entries, ways);
+    for (let p = 1; p <= 3; p++) tlb.insert(p, 0, 0, p, 0);
+    tlb.flushAll();
+    assert.equal(tlb.count(), 0);
+    assert.ok(tlb.stamps.every((s) => s === -1), "empty slots carry stamp -1");
+    for (let i = 0; i < entries; i++) {
+      tlb.insert(0, 0, 0, i, 0);
+      tlb.flushPage(0, 0);
+    }
+    tlb.insert(1, 0, 0, 1, 0);
+    tlb.flushAll();
+    assert.equal(tlb.count(), 0, `${entries} entries`);
+    assert.equal(tlb.lookup(1, 0, 0), -1);
+    assert.ok(tlb.stamps.every((s) => s === -1), "empty slots carry stamp -1");
+  }
+});
+
 Deno.test("Tlb keeps address spaces apart by tag, except for global entries", () => {
   const tlb = new Tlb(16, 4);
   tlb.insert(7, 0, 1, 70, 0);
