@@ -12,6 +12,11 @@
 // mostly finds its bucket empty.
 const BUCKETS = 1024;
 
+/** The bucket of a non-negative prefix: its low bits (ToUint32 keeps them exactly). */
+function bucketOf(prefix: number): number {
+  return (prefix >>> 0) & (BUCKETS - 1);
+}
+
 /** 2^(−9 (level − 1)): the prefix of a 4 KiB page number at `level` is `floor(vpn × this)`, exactly. */
 const PREFIX_SCALE: Float64Array = Float64Array.from([0, 1, 2 ** -9, 2 ** -18, 2 ** -27, 2 ** -36]);
 
@@ -113,7 +118,7 @@ export class WalkCache {
     const tags = this.#tags;
     for (let level = 2; level <= this.#levels; level++) {
       const prefix = Math.floor(vpn * PREFIX_SCALE[level]);
-      if (this.#held[(level - 2) * BUCKETS + ((prefix >>> 0) & (BUCKETS - 1))] !== 0) {
+      if (this.#held[(level - 2) * BUCKETS + bucketOf(prefix)] !== 0) {
         const base = this.#base(level, prefix);
         const end = base + this.#ways;
         for (let i = base; i < end; i++) {
@@ -160,8 +165,8 @@ export class WalkCache {
     if (old !== prefix) {
       const held = this.#held;
       const row = (level - 2) * BUCKETS;
-      if (old >= 0) held[row + ((old >>> 0) & (BUCKETS - 1))]--;
-      held[row + ((prefix >>> 0) & (BUCKETS - 1))]++;
+      if (old >= 0) held[row + bucketOf(old)]--;
+      held[row + bucketOf(prefix)]++;
     }
     this.#toFront(base, at, prefix, tag, table);
   }
@@ -198,7 +203,7 @@ export class WalkCache {
       for (const end = i + perLevel; i < end; i++) {
         const key = keys[i];
         if (key >= 0) {
-          this.#held[row + ((key >>> 0) & (BUCKETS - 1))] = 0;
+          this.#held[row + bucketOf(key)] = 0;
           keys[i] = -1;
         }
       }
@@ -211,7 +216,7 @@ export class WalkCache {
     for (let i = 0; i < this.#keys.length; i++) {
       const key = this.#keys[i];
       if (key >= 0 && this.#tags[i] === tag) {
-        this.#held[Math.floor(i / perLevel) * BUCKETS + ((key >>> 0) & (BUCKETS - 1))]--;
+        this.#held[Math.floor(i / perLevel) * BUCKETS + bucketOf(key)]--;
         this.#keys[i] = -1;
       }
     }

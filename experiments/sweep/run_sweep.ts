@@ -319,10 +319,11 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       const k = nextJob(jobs, cell, cellOf);
       if (k < 0) break;
       const [job] = jobs.splice(k, 1);
-      if (worker === null || cellOf(job[0]) !== cell) {
+      const jobCell = cellOf(job[0]);
+      if (worker === null || jobCell !== cell) {
         worker?.close();
         worker = startWorker();
-        cell = cellOf(job[0]);
+        cell = jobCell;
       }
       await worker.run(job);
     }
