@@ -47,12 +47,18 @@ export class Tlb {
   readonly values: Float64Array;
   /** Per slot: {@linkcode TLB_GLOBAL} and future flags. */
   readonly flags: Uint8Array;
-  /** Per slot: time of last use, for LRU; -1 when the slot is empty. */
-  readonly stamps: Float64Array;
+  /**
+   * Per slot: time of last use, for LRU; -1 when the slot is empty. Only
+   * the order of a set's stamps means anything: they are renumbered, in
+   * order, before the clock reaches 2^31.
+   */
+  readonly stamps: Int32Array;
   /** Valid entries held per page-size code, so callers can skip probing absent sizes. */
   readonly sizeCounts: Int32Array = new Int32Array(3);
   #mask: number;
   #clock = 0;
+  // The clock at which stamps are renumbered (see #renumber).
+  #clockLimit: number;
   // Where each page was last found or put: slot hints, indexed by the low
   // bits of page and tag (see #hintOf). A lookup tries the hinted slot
   // before it scans the set. The scan's exit comes at a random way for a
@@ -86,14 +92,20 @@ export class Tlb {
    * Creates an empty TLB, every entry invalid.
    * @param entries total entries, a multiple of `ways`; 0 disables the TLB
    * @param ways associativity; `ways === entries` is fully associative
+   * @param clockLimit the LRU clock's value at which stamps are renumbered
+   *   (default 2^30); lower only to test that renumbering keeps the order
    */
-  constructor(entries: number, ways: number) {
+  constructor(entries: number, ways: number, clockLimit: number = 2 ** 30) {
     if (!Number.isInteger(entries) || entries < 0) {
       throw new RangeError(`TLB entries must be a non-negative integer, got ${entries}`);
     }
     if (entries > 0 && (!Number.isInteger(ways) || ways < 1 || entries % ways !== 0)) {
       throw new RangeError(`TLB ways must divide entries (${entries}), got ${ways}`);
     }
+    if (!Number.isInteger(clockLimit) || clockLimit < 1 || clockLimit > 2 ** 30) {
+      throw new RangeError(`TLB clock limit must be an integer from 1 to 2^30, got ${clockLimit}`);
+    }
+    this.#clockLimit = clockLimit;
     this.entries = entries;
     this.ways = entries === 0 ? 1 : ways;
     this.sets = entries === 0 ? 0 : entries / ways;
@@ -105,7 +117,7 @@ export class Tlb {
     // Empty slots are older than any entry (stamps count from 1): the
     // scan for the least recently used slot takes the first empty one
     // without a test of its key.
-    this.stamps = new Float64Array(entries).fill(-1);
+    this.stamps = new Int32Array(entries).fill(-1);
     this.#filledSlots = new Int32Array(entries);
     // Twice as many hints as entries, a power of two: few pages of a
     // working set that fits share one.
@@ -137,20 +149,28 @@ export class Tlb {
     const h = this.#hintOf(page, tag);
     const hinted = this.#hints[h];
     if (keys[hinted] === key && this.tags[hinted] === tag && !this.#anyGlobal) {
-      this.stamps[hinted] = ++this.#clock;
+      this.#stamp(hinted);
       return hinted;
     }
     const base = this.#base(page);
     const end = base + this.ways;
     const stamps = this.stamps;
     let victim = base;
+    let oldest = stamps[base];
     for (let i = base; i < end; i++) {
       if (keys[i] === key && (this.tags[i] === tag || (this.flags[i] & TLB_GLOBAL) !== 0)) {
-        stamps[i] = ++this.#clock;
+        this.#stamp(i);
         this.#hints[h] = i;
         return i;
       }
-      if (stamps[i] < stamps[victim]) victim = i;
+      // The first of the oldest slots, chosen by a mask rather than a
+      // branch: which slot of a full set is oldest is as good as random,
+      // and a branch on it, mispredicted a few times a scan, cost a 12-way
+      // miss twice the time of its key compares.
+      const s = stamps[i];
+      const older = (s - oldest) >> 31;
+      victim ^= (victim ^ i) & older;
+      oldest ^= (oldest ^ s) & older;
     }
     this.#missVictim = victim;
     this.#missKey = key;
@@ -193,6 +213,9 @@ export class Tlb {
    */
   hitRun(chunk: AccessChunk, from: number, run: Float64Array): number {
     if (this.#anyGlobal || this.entries === 0) return from;
+    // Stamps stay below 2^31: the clock is at most 2^30 here, and a run
+    // takes fewer accesses than a chunk holds.
+    if (this.#clock >= this.#clockLimit) this.#renumber();
     let lastVpn = run[0];
     let lastTag = run[1];
     let lastSlot = run[2];
@@ -270,7 +293,7 @@ export class Tlb {
     this.tags[victim] = tag;
     this.values[victim] = value;
     this.flags[victim] = flags;
-    this.stamps[victim] = ++this.#clock;
+    this.#stamp(victim);
     if ((flags & TLB_GLOBAL) !== 0) this.#anyGlobal = true;
     this.#hints[this.#hintOf(page, tag)] = victim;
     return victim;
@@ -286,11 +309,51 @@ export class Tlb {
     const stamps = this.stamps;
     const end = base + this.ways;
     let victim = base;
+    let oldest = stamps[base];
     for (let i = base; i < end; i++) {
       if (keys[i] === key && this.tags[i] === tag) return i;
-      if (stamps[i] < stamps[victim]) victim = i;
+      // A mask, not a branch, as in lookup.
+      const s = stamps[i];
+      const older = (s - oldest) >> 31;
+      victim ^= (victim ^ i) & older;
+      oldest ^= (oldest ^ s) & older;
     }
     return victim;
+  }
+
+  /** Marks `slot` most recently used. */
+  #stamp(slot: number): void {
+    const now = ++this.#clock;
+    this.stamps[slot] = now;
+    if (now >= this.#clockLimit) this.#renumber();
+  }
+
+  /**
+   * Renumbers every set's stamps 1, 2, ... in the order they stand, and
+   * sets the clock back to the highest: LRU compares the stamps of one set
+   * only, so every choice stays the same, while the stamps stay small
+   * enough for the victim scan's 32-bit subtraction.
+   */
+  #renumber(): void {
+    const stamps = this.stamps;
+    const ways = this.ways;
+    const ranks = new Int32Array(ways);
+    let clock = 0;
+    for (let base = 0; base < this.entries; base += ways) {
+      for (let i = 0; i < ways; i++) {
+        const s = stamps[base + i];
+        let rank = -1;
+        if (s >= 0) {
+          rank = 1;
+          for (let j = 0; j < ways; j++) if (stamps[base + j] >= 0 && stamps[base + j] < s) rank++;
+        }
+        ranks[i] = rank;
+        if (rank > clock) clock = rank;
+      }
+      stamps.set(ranks, base);
+    }
+    this.#clock = clock;
+    this.#missClock = -1;
   }
 
   /** Empties one slot. */
