@@ -16,6 +16,19 @@ import type { CostModel } from "../cost/cost_model.ts";
 import { addRepeated, Counter, Cycle, type Stats } from "../cost/stats.ts";
 import { LineCache } from "../caches/line_cache.ts";
 
+// By the level that served a reference through the caches: the counter and
+// the cycle class it adds to (DRAM is memory, the rest the PTE's cached
+// copy). Tables rather than a test: which level serves a walk's reference
+// is as good as random, and a branch on it mispredicts.
+const REF_COUNTER_OF_LEVEL = Int32Array.from(
+  [CacheLevel.L1D, CacheLevel.L2, CacheLevel.LLC, CacheLevel.DRAM],
+  (level) => level === CacheLevel.DRAM ? Counter.WALK_REFS_MEMORY : Counter.WALK_REFS_PTE_CACHE,
+);
+const REF_CYCLE_OF_LEVEL = Int32Array.from(
+  [CacheLevel.L1D, CacheLevel.L2, CacheLevel.LLC, CacheLevel.DRAM],
+  (level) => level === CacheLevel.DRAM ? Cycle.WALK_MEMORY : Cycle.WALK_PTE_CACHE,
+);
+
 /**
  * Charges walk references. A reference reads the 8-byte entry `index` of the
  * table page in physical frame `frame`; eight entries share a 64-byte line.
@@ -146,13 +159,8 @@ export class WalkMemory {
     // With PTE caching off, entries are read from DRAM without touching the caches.
     const level = this.#cacheable ? port.access(line) : CacheLevel.DRAM;
     counters[Counter.WALK_REFS_L1D + level]++;
-    if (level === CacheLevel.DRAM) {
-      counters[Counter.WALK_REFS_MEMORY]++;
-      this.#stats.cycles[Cycle.WALK_MEMORY] += port.walkCycles[level];
-    } else {
-      counters[Counter.WALK_REFS_PTE_CACHE]++;
-      this.#stats.cycles[Cycle.WALK_PTE_CACHE] += port.walkCycles[level];
-    }
+    counters[REF_COUNTER_OF_LEVEL[level]]++;
+    this.#stats.cycles[REF_CYCLE_OF_LEVEL[level]] += port.walkCycles[level];
   }
 
   /** Empties the PTE cache (with caches on the hierarchy is not this walk memory's to flush). */
