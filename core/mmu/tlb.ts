@@ -1,8 +1,9 @@
 /**
- * A set-associative, true-LRU translation cache in flat typed arrays. The same
- * structure serves as L1 and L2 TLB, page-walk cache, nested TLB and PTE data
- * cache: each maps a (page number, page size, address-space tag) key to a
- * number.
+ * A set-associative, true-LRU translation cache in flat typed arrays: the L1
+ * and L2 TLBs, each mapping a (page number, page size, address-space tag) key
+ * to a number. (The page-walk caches, the nested TLB and the line caches keep
+ * their own, simpler structures: `walk_cache.ts`, `nested_tlb.ts`,
+ * `../caches/line_cache.ts`.)
  *
  * @module
  */
