@@ -38,6 +38,7 @@
 
 import { Prng } from "../base/prng.ts";
 import { ConfigError } from "../base/config_error.ts";
+import { groupDigits } from "../base/digits.ts";
 import {
   type ConfigFields,
   type ConfigInput,
@@ -58,7 +59,7 @@ import {
 /** Accesses one vCPU runs before the stream moves on to the next vCPU. */
 export const SLICE_ACCESSES = 128;
 
-const count = (n: number): string => Math.round(n).toLocaleString("en-US");
+const count = (n: number): string => groupDigits(String(Math.round(n)));
 
 /** A default that follows `rates`: the published rate, or the stress one. */
 function byRates(published: number, stress: number): (values: ResolvedSoFar) => number {
