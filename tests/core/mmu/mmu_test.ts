@@ -162,10 +162,12 @@ Deno.test("WalkCache agrees with per-level reference caches", () => {
   // Mostly a few pages (so that prefixes repeat and hit), pages whose
   // level-2 prefixes differ but fall in one bucket of the caches' counts
   // (multiples of 1024: a bucket that holds entries, none of them the one
-  // looked up), and now and then any 45-bit page number.
+  // looked up), pages on both sides of 2^32 (where prefixes stop being
+  // shifts of 32 bits), and now and then any 45-bit page number.
   const vpn = fc.oneof(
     { weight: 4, arbitrary: fc.integer({ min: 0, max: 7 }).map((i) => i * 300007) },
     { weight: 2, arbitrary: fc.integer({ min: 0, max: 7 }).map((i) => i * 2 ** 19 + 5) },
+    { weight: 1, arbitrary: fc.integer({ min: -3, max: 3 }).map((i) => 2 ** 32 + i * 700) },
     { weight: 1, arbitrary: fc.nat(2 ** 45 - 1) },
   );
   const op = fc.oneof(
