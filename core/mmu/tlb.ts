@@ -338,20 +338,16 @@ export class Tlb {
   #renumber(): void {
     const stamps = this.stamps;
     const ways = this.ways;
-    const ranks = new Int32Array(ways);
+    // Slots of a set in order of their stamps, empty ones (−1) first; a
+    // sort, so that a fully associative TLB of many entries renumbers in
+    // n log n, once every 2^30 uses.
+    const order = Array.from({ length: ways }, (_, i) => i);
     let clock = 0;
     for (let base = 0; base < this.entries; base += ways) {
-      for (let i = 0; i < ways; i++) {
-        const s = stamps[base + i];
-        let rank = -1;
-        if (s >= 0) {
-          rank = 1;
-          for (let j = 0; j < ways; j++) if (stamps[base + j] >= 0 && stamps[base + j] < s) rank++;
-        }
-        ranks[i] = rank;
-        if (rank > clock) clock = rank;
-      }
-      stamps.set(ranks, base);
+      order.sort((a, b) => stamps[base + a] - stamps[base + b]);
+      let rank = 0;
+      for (const way of order) if (stamps[base + way] >= 0) stamps[base + way] = ++rank;
+      if (rank > clock) clock = rank;
     }
     this.#clock = clock;
     this.#missClock = -1;

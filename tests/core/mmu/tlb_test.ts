@@ -310,26 +310,67 @@ Deno.test("Tlb agrees with the reference model on streams of few pages and no gl
     },
   );
   fc.assert(
-    fc.property(geometry, fc.array(few, { maxLength: 300 }), ([entries, ways], ops) => {
-      const fast = new Tlb(entries, ways);
-      const ref = new ReferenceTlb(entries, ways);
-      for (const o of ops) {
-        if (o.op === "lookup") {
-          const slot = fast.lookup(o.page, o.size, o.tag);
-          assert.equal(slot < 0 ? undefined : fast.values[slot], ref.lookup(o.page, o.size, o.tag));
-        } else if (o.op === "insert") {
-          fast.insert(o.page, o.size, o.tag, o.value, 0);
-          ref.insert(o.page, o.size, o.tag, o.value, false);
-        } else if (o.op === "flushTag") {
-          fast.flushTag(o.tag);
-          ref.flushTag(o.tag);
-        } else {
-          fast.flushPage(o.vpn, o.tag);
-          ref.flushPage(o.vpn, o.tag);
+    fc.property(
+      geometry,
+      clockLimit,
+      fc.array(few, { maxLength: 300 }),
+      ([entries, ways], limit, ops) => {
+        const fast = new Tlb(entries, ways, limit);
+        const ref = new ReferenceTlb(entries, ways);
+        for (const o of ops) {
+          if (o.op === "lookup") {
+            const slot = fast.lookup(o.page, o.size, o.tag);
+            assert.equal(
+              slot < 0 ? undefined : fast.values[slot],
+              ref.lookup(o.page, o.size, o.tag),
+            );
+          } else if (o.op === "insert") {
+            fast.insert(o.page, o.size, o.tag, o.value, 0);
+            ref.insert(o.page, o.size, o.tag, o.value, false);
+          } else if (o.op === "flushTag") {
+            fast.flushTag(o.tag);
+            ref.flushTag(o.tag);
+          } else {
+            fast.flushPage(o.vpn, o.tag);
+            ref.flushPage(o.vpn, o.tag);
+          }
+          assert.equal(fast.count(), ref.count());
         }
-        assert.equal(fast.count(), ref.count());
-      }
-    }),
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+Deno.test("Tlb keeps true LRU order in a set across renumbered stamps", () => {
+  // One set, a page or two more than it holds, one tag: lookups hit often
+  // and reorder the set, fills evict, and low clock limits renumber the
+  // stamps between almost every use.
+  const use = fc.record({
+    fill: fc.boolean(),
+    page: fc.integer({ min: 0, max: 5 }),
+  });
+  fc.assert(
+    fc.property(
+      fc.constantFrom(4, 5),
+      fc.constantFrom(1, 2, 3, 7, 2 ** 30),
+      fc.array(use, { minLength: 10, maxLength: 120 }),
+      (ways, limit, uses) => {
+        const fast = new Tlb(ways, ways, limit);
+        const ref = new ReferenceTlb(ways, ways);
+        for (const u of uses) {
+          const slot = fast.lookup(u.page, 0, 0);
+          const want = ref.lookup(u.page, 0, 0);
+          assert.equal(slot < 0 ? undefined : fast.values[slot], want);
+          if (u.fill && slot < 0) {
+            fast.insert(u.page, 0, 0, 100 + u.page, 0);
+            ref.insert(u.page, 0, 0, 100 + u.page, false);
+          }
+          // Renumbered once the clock reaches the limit: stamps stay small.
+          assert.ok(Math.max(...fast.stamps) <= Math.max(limit, ways + 1));
+        }
+      },
+    ),
     { numRuns: 300 },
   );
 });
