@@ -10,7 +10,7 @@
  */
 
 import type { CacheHierarchy } from "../caches/cache_hierarchy.ts";
-import { CacheLevel } from "../caches/cache_level.ts";
+import { CACHE_LEVEL_COUNT, CacheLevel } from "../caches/cache_level.ts";
 import type { CachePort } from "../caches/cache_port.ts";
 import type { CostModel } from "../cost/cost_model.ts";
 import { addRepeated, Counter, Cycle, type Stats } from "../cost/stats.ts";
@@ -21,12 +21,12 @@ import { LineCache } from "../caches/line_cache.ts";
 // copy). Tables rather than a test: which level serves a walk's reference
 // is as good as random, and a branch on it mispredicts.
 const REF_COUNTER_OF_LEVEL = Int32Array.from(
-  [CacheLevel.L1D, CacheLevel.L2, CacheLevel.LLC, CacheLevel.DRAM],
-  (level) => level === CacheLevel.DRAM ? Counter.WALK_REFS_MEMORY : Counter.WALK_REFS_PTE_CACHE,
+  { length: CACHE_LEVEL_COUNT },
+  (_, level) => level === CacheLevel.DRAM ? Counter.WALK_REFS_MEMORY : Counter.WALK_REFS_PTE_CACHE,
 );
 const REF_CYCLE_OF_LEVEL = Int32Array.from(
-  [CacheLevel.L1D, CacheLevel.L2, CacheLevel.LLC, CacheLevel.DRAM],
-  (level) => level === CacheLevel.DRAM ? Cycle.WALK_MEMORY : Cycle.WALK_PTE_CACHE,
+  { length: CACHE_LEVEL_COUNT },
+  (_, level) => level === CacheLevel.DRAM ? Cycle.WALK_MEMORY : Cycle.WALK_PTE_CACHE,
 );
 
 /**
