@@ -13,12 +13,18 @@ import { CacheLevel } from "../caches/cache_level.ts";
 import type { PageVersions } from "../mem/page_versions.ts";
 import { addRepeated, Counter, Cycle, type Stats } from "../cost/stats.ts";
 import { LEVEL_SPAN } from "./page_table.ts";
-import type { PageWalker } from "./page_walker.ts";
+import { type PageWalker, PREFETCH_MIN_TABLES } from "./page_walker.ts";
 import type { Tlb } from "./tlb.ts";
 
 // 1 for the access kinds that write, by kind code: a table rather than a
 // test, whose branch a random mix of loads and stores mispredicts often
 // enough to cost the TLB-hit path a tenth of its time.
+// Accesses whose walks' entries are read ahead at a time: their lines must
+// still be in the host's L2 when the walks come to them, and a nested walk
+// reads some 15 other lines of the simulator's own state (a window of 512
+// gave the same as 128 or 256; the whole chunk of 4096, nothing).
+const PREFETCH_WINDOW = 256;
+
 const WRITES_OF_KIND = new Uint8Array(256);
 WRITES_OF_KIND[AccessKind.STORE] = 1;
 WRITES_OF_KIND[AccessKind.MODIFY] = 1;
@@ -95,6 +101,15 @@ export class Mmu {
    * contents are not tracked (a store then costs one array write less).
    */
   versions: PageVersions | null;
+  /**
+   * When the chunk loops have the walker read ahead the last-level entries
+   * of their accesses' walks ({@linkcode PageWalker.prefetch}): `"auto"`
+   * (the default) in a chunk that follows one in which at least half the
+   * accesses walked, over tables of at least
+   * {@linkcode PREFETCH_MIN_TABLES} pages; `"always"`; or `"off"`. Only the
+   * host's speed depends on it, never a count, a cycle or a mapping.
+   */
+  prefetch: "auto" | "always" | "off" = "auto";
   #l1_4k: Tlb;
   #l1_2m: Tlb;
   #l1_1g: Tlb;
@@ -109,6 +124,7 @@ export class Mmu {
   #caches: CachePort | null;
   #dataCycles: Float64Array;
   #runState = new Float64Array(4);
+  #walkedOften = false;
 
   /**
    * Creates an MMU with empty TLBs.
@@ -138,12 +154,22 @@ export class Mmu {
 
   /** Runs every access of a chunk. */
   run(chunk: AccessChunk): void {
+    // A chunk walks about as often as the one before it: a stream that walks
+    // for most accesses reads its walks' last-level entries ahead, and one
+    // that mostly hits its TLBs does not pay for the pass.
+    const walks = this.stats.counters[Counter.WALKS];
+    const mode = this.prefetch;
+    // The first access whose walk's entries are read ahead: none (the
+    // chunk's end) when not prefetching.
+    const ahead = mode === "always" || (mode === "auto" && this.#walkedOften) ? 0 : chunk.length;
     // A loop per case rather than tests per access (tracking versions is
     // rare, and a test alone costs the plain loop a few per cent), each in a
     // method of its own so that each is compiled with its access inlined.
-    if (this.versions !== null) this.#runTracked(chunk);
-    else if (this.#caches === null) this.#runPlain(chunk);
-    else this.#runCached(chunk);
+    if (this.versions !== null) this.#runTracked(chunk, ahead);
+    else if (this.#caches === null) this.#runPlain(chunk, ahead);
+    else this.#runCached(chunk, ahead);
+    this.#walkedOften = (this.stats.counters[Counter.WALKS] - walks) * 2 >= chunk.length &&
+      this.walker.tablePages() >= PREFETCH_MIN_TABLES;
   }
 
   // The chunk loops count per chunk what every access adds alike (accesses,
@@ -157,7 +183,7 @@ export class Mmu {
   // reads a vCPU's statistics in the middle of its chunk. The plain loop
   // keeps the slot rather than the frame: it never needs the frame.
 
-  #runPlain(chunk: AccessChunk): void {
+  #runPlain(chunk: AccessChunk, ahead: number): void {
     const n = chunk.length;
     const { vpn, offset, size, kind, space } = chunk;
     const l1 = this.#l1_4k;
@@ -174,6 +200,7 @@ export class Mmu {
     let hitting = false;
     const run = this.#runState;
     for (let i = 0; i < n; i++) {
+      if (i >= ahead) ahead = this.#prefetch(vpn, i, n);
       if (hitting) {
         run[0] = lastVpn;
         run[1] = lastTag;
@@ -185,6 +212,7 @@ export class Mmu {
         lastSlot = run[2];
         hits = run[3];
         if (i >= n) break;
+        if (i >= ahead) ahead = this.#prefetch(vpn, i, n);
       }
       const page = vpn[i];
       const tag = space[i];
@@ -219,7 +247,7 @@ export class Mmu {
     this.#counted(n, writes, hits, straddles);
   }
 
-  #runCached(chunk: AccessChunk): void {
+  #runCached(chunk: AccessChunk, ahead: number): void {
     const n = chunk.length;
     const { vpn, offset, size, kind, space } = chunk;
     const l1 = this.#l1_4k;
@@ -231,6 +259,7 @@ export class Mmu {
     let lastFrame = this.#lastFrame;
     let local = false;
     for (let i = 0; i < n; i++) {
+      if (i >= ahead) ahead = this.#prefetch(vpn, i, n);
       const page = vpn[i];
       const tag = space[i];
       writes += WRITES_OF_KIND[kind[i]];
@@ -296,10 +325,24 @@ export class Mmu {
     counters[Counter.PAGE_STRADDLES] += straddles;
   }
 
-  #runTracked(chunk: AccessChunk): void {
+  #runTracked(chunk: AccessChunk, ahead: number): void {
     const n = chunk.length;
     const { vpn, offset, size, kind, space } = chunk;
-    for (let i = 0; i < n; i++) this.#tracked(vpn[i], offset[i], size[i], kind[i], space[i]);
+    for (let i = 0; i < n; i++) {
+      if (i >= ahead) ahead = this.#prefetch(vpn, i, n);
+      this.#tracked(vpn[i], offset[i], size[i], kind[i], space[i]);
+    }
+  }
+
+  /**
+   * Has the walker read ahead the entries of the next window of accesses
+   * from `i` (of `n`).
+   * @returns the first access after the window
+   */
+  #prefetch(vpn: Float64Array, i: number, n: number): number {
+    const to = i + PREFETCH_WINDOW < n ? i + PREFETCH_WINDOW : n;
+    this.walker.prefetch(vpn, i, to);
+    return to;
   }
 
   /**

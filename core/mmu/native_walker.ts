@@ -79,6 +79,7 @@ export class NativeWalker implements PageWalker {
   #memory: WalkMemory;
   #stats: Stats;
   #pwcCycles: number;
+  #prefetched = 0;
 
   /**
    * Creates a walker over `table`.
@@ -146,6 +147,25 @@ export class NativeWalker implements PageWalker {
       if (pwc.enabled) pwc.insert(level, vpn, tag, table);
       level--;
     }
+  }
+
+  /** Reads ahead the last-level entries of walks of `pages` (see {@linkcode PageWalker.prefetch}). */
+  prefetch(pages: Float64Array, from: number, to: number): void {
+    const pt = this.table;
+    const entries = pt.entries;
+    const flags = pt.flags;
+    let sum = 0;
+    for (let i = from; i < to; i++) {
+      const e = pt.lastLevelEntry(pages[i]);
+      sum += flags[e] + entries[e];
+    }
+    // Kept, so that the reads are not optimized away.
+    this.#prefetched = sum;
+  }
+
+  /** Table pages of the table walked. */
+  tablePages(): number {
+    return this.table.tableCount;
   }
 
   /** Walks `table` from now on (the vCPU loaded another address space). */

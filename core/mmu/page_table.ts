@@ -454,6 +454,49 @@ export class PageTable {
   }
 
   /**
+   * The index of the level-1 entry that a walk of 4 KiB page `vpn` reads, or
+   * a harmless entry of the root table where the walk stops above level 1
+   * (an entry on the way absent or a large leaf). For a prefetch pass in
+   * software (a walker's `prefetch`): it reads the upper levels
+   * without a branch on what they hold, so that a loop over many pages
+   * keeps many of their level-1 cache misses in flight at once; a branch
+   * on each entry read would be mispredicted wherever mapped and unmapped
+   * pages mix, and each misprediction would wait for the miss before it.
+   * Reads nothing it could not, writes nothing.
+   *
+   * @example
+   * ```ts
+   * import { PageTable } from "./page_table.ts";
+   * import { BumpFrameAllocator } from "../mem/frame_allocator.ts";
+   * const table = new PageTable(4, new BumpFrameAllocator());
+   * table.map(0x1234, 7, 0, 0);
+   * if (table.entries[table.lastLevelEntry(0x1234)] !== 7) throw new Error();
+   * if (table.lastLevelEntry(0x99999) >= 512) throw new Error("unmapped: the root's entries");
+   * ```
+   */
+  lastLevelEntry(vpn: number): number {
+    const entries = this.entries;
+    const flags = this.flags;
+    const lo = vpn >>> 0;
+    const hi = (vpn - lo) / 4294967296;
+    // Each step: the next table where the entry points to one (present, not
+    // a leaf), else table 0, by a mask (written out: a call per step, even
+    // inlined, made the pass a third slower).
+    let e = ((lo >>> 27) | (hi << 5)) & 511;
+    if (this.levels === 5) {
+      const top = (hi >>> 4) & 511;
+      const f = flags[top];
+      e += (entries[top] & ((((f & 5) ^ 1) - 1) >> 31)) * 512;
+    }
+    let f = flags[e];
+    e = (entries[e] & ((((f & 5) ^ 1) - 1) >> 31)) * 512 + ((lo >>> 18) & 511);
+    f = flags[e];
+    e = (entries[e] & ((((f & 5) ^ 1) - 1) >> 31)) * 512 + ((lo >>> 9) & 511);
+    f = flags[e];
+    return (entries[e] & ((((f & 5) ^ 1) - 1) >> 31)) * 512 + (lo & 511);
+  }
+
+  /**
    * Tells the table that `table` is the table of 4K leaves for the 512 pages
    * around 4 KiB page `vpn`, as a walk that just descended to it knows: a
    * mapping or lookup of those pages that follows (the first-touch mapping

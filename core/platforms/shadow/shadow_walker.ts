@@ -79,6 +79,7 @@ export class ShadowWalker implements PageWalker {
   readonly #pwcCycles: number;
   readonly #flags: FlagTracking;
   readonly #resume: boolean;
+  #prefetched = 0;
 
   /**
    * Creates the walker.
@@ -139,6 +140,28 @@ export class ShadowWalker implements PageWalker {
         level--;
       }
     }
+  }
+
+  /**
+   * Reads ahead the last-level entries of walks of `pages` in the loaded
+   * shadow table (see {@linkcode PageWalker.prefetch}).
+   */
+  prefetch(pages: Float64Array, from: number, to: number): void {
+    const pt = this.#faults.current[this.#vcpu]!.table;
+    const entries = pt.entries;
+    const flags = pt.flags;
+    let sum = 0;
+    for (let i = from; i < to; i++) {
+      const e = pt.lastLevelEntry(pages[i]);
+      sum += flags[e] + entries[e];
+    }
+    // Kept, so that the reads are not optimized away.
+    this.#prefetched = sum;
+  }
+
+  /** Table pages of the table walked. */
+  tablePages(): number {
+    return this.#faults.current[this.#vcpu]!.table.tableCount;
   }
 
   /** Empties the page-walk caches. */
