@@ -454,9 +454,10 @@ export class PageTable {
   }
 
   /**
-   * The index of the level-1 entry that a walk of 4 KiB page `vpn` reads, or
-   * a harmless entry of the root table where the walk stops above level 1
-   * (an entry on the way absent or a large leaf). For a prefetch pass in
+   * The index of the level-1 entry that a walk of 4 KiB page `vpn` reads;
+   * where the walk stops above level 1 (an entry on the way absent or a
+   * large leaf), some entry of a table that exists, a harmless read: the
+   * descent goes on from the root table. For a prefetch pass in
    * software (a walker's `prefetch`): it reads the upper levels
    * without a branch on what they hold, so that a loop over many pages
    * keeps many of their level-1 cache misses in flight at once; a branch
@@ -471,7 +472,7 @@ export class PageTable {
    * const table = new PageTable(4, new BumpFrameAllocator());
    * table.map(0x1234, 7, 0, 0);
    * if (table.entries[table.lastLevelEntry(0x1234)] !== 7) throw new Error();
-   * if (table.lastLevelEntry(0x99999) >= 512) throw new Error("unmapped: the root's entries");
+   * if (table.lastLevelEntry(0x99999) >= table.tableCount * 512) throw new Error();
    * ```
    */
   lastLevelEntry(vpn: number): number {
@@ -480,7 +481,7 @@ export class PageTable {
     const lo = vpn >>> 0;
     const hi = (vpn - lo) / 4294967296;
     // Each step: the next table where the entry points to one (present, not
-    // a leaf), else table 0, by a mask (written out: a call per step, even
+    // a leaf), else the root, by a mask (written out: a call per step, even
     // inlined, made the pass a third slower).
     let e = ((lo >>> 27) | (hi << 5)) & 511;
     if (this.levels === 5) {

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { MappingError, PageTable, radixIndex } from "../../../core/mmu/page_table.ts";
+import {
+  MappingError,
+  PageTable,
+  PTE_LEAF,
+  PTE_PRESENT,
+  radixIndex,
+} from "../../../core/mmu/page_table.ts";
 import { BumpFrameAllocator } from "../../../core/mem/frame_allocator.ts";
 import { PAGES_4K_PER, type PageSize } from "../../../core/base/page_size.ts";
 
@@ -154,4 +160,65 @@ Deno.test("PageTable keeps entries in 32 bits until a frame needs more, then wid
   table.split(0x40000, 3);
   assert.equal(table.translate(0x40000 + 513), 2 ** 40 + 513);
   assert.equal(table.lastSize, 1);
+});
+
+/** The level-1 entry a walk of `vpn` reads, descending the slow way; -1 where it stops above. */
+function referenceLastLevel(table: PageTable, vpn: number): number {
+  let t = table.root;
+  for (let level = table.levels; level > 1; level--) {
+    const e = t * 512 + Math.floor(vpn / 512 ** (level - 1)) % 512;
+    const f = table.flags[e];
+    if ((f & PTE_PRESENT) === 0 || (f & PTE_LEAF) !== 0) return -1;
+    t = table.entries[e];
+  }
+  return t * 512 + vpn % 512;
+}
+
+Deno.test("PageTable.lastLevelEntry() finds the level-1 entry a walk reads, else an entry of a table that exists", () => {
+  const size = fc.integer({ min: 0, max: 2 }) as fc.Arbitrary<PageSize>;
+  // Pages in a few regions far apart (each 1G region its own tables), some above 2^32.
+  const where = fc.tuple(fc.constantFrom(0, 3, 2 ** 23 - 1, 2 ** 26 + 5), fc.nat(262143))
+    .map(([region, page]) => region * 262144 + page);
+  const op = fc.record({
+    map: fc.boolean(),
+    where,
+    size,
+    // Now and then a frame past 2^31, which widens the entries to 64 bits.
+    frame: fc.oneof(
+      { weight: 9, arbitrary: fc.integer({ min: 0, max: 1000 }) },
+      { weight: 1, arbitrary: fc.integer({ min: 2 ** 22, max: 2 ** 26 }) },
+    ),
+  });
+  fc.assert(
+    fc.property(
+      fc.constantFrom(4, 5),
+      fc.array(op, { maxLength: 120 }),
+      fc.array(fc.oneof(where, fc.integer({ min: 0, max: 2 ** 45 - 1 })), { maxLength: 60 }),
+      (levels, ops, probes) => {
+        const table = new PageTable(levels, new BumpFrameAllocator());
+        for (const o of ops) {
+          const span = PAGES_4K_PER[o.size];
+          const vpn = o.where - o.where % span;
+          try {
+            if (o.map) table.map(vpn, o.frame * span, o.size, 0);
+            else table.unmap(o.where);
+          } catch (e) {
+            if (!(e instanceof MappingError)) throw e;
+          }
+        }
+        for (const vpn of [...ops.map((o) => o.where), ...probes]) {
+          const got = table.lastLevelEntry(vpn);
+          const want = referenceLastLevel(table, vpn);
+          if (want >= 0) assert.equal(got, want, `page ${vpn}`);
+          else {
+            assert.ok(
+              got >= 0 && got < table.tableCount * 512,
+              `page ${vpn}: ${got} is past the tables`,
+            );
+          }
+        }
+      },
+    ),
+    { numRuns: 200 },
+  );
 });
