@@ -23,7 +23,9 @@ import { Tlb } from "./tlb.ts";
  * import { buildVcpuMmu } from "./vcpu_mmu.ts";
  * import { getProfile } from "../cost/profiles.ts";
  * import { Stats } from "../cost/stats.ts";
- * const walker = { leafSize: 0 as const, walk: (vpn: number) => vpn + 1, flush() {} };
+ * const walker = {
+ *   leafSize: 0 as const, walk: (vpn: number) => vpn + 1, flush() {}, prefetch() {}, tablePages: () => 1,
+ * };
  * const mmu = buildVcpuMmu(walker, getProfile("intel-skylake-sp"), new Stats());
  * if (mmu.translate(5, 0) !== 6) throw new Error();
  * ```

@@ -40,7 +40,8 @@ export interface TlbTagging {
  * import { buildVcpuMmu } from "../../mmu/vcpu_mmu.ts";
  * import { getProfile } from "../../cost/profiles.ts";
  * import { Stats } from "../../cost/stats.ts";
- * const mmu = buildVcpuMmu({ leafSize: 0, walk: (v: number) => v, flush() {} }, getProfile("amd-zen3"), new Stats());
+ * const identity = { leafSize: 0, walk: (v: number) => v, flush() {}, prefetch() {}, tablePages: () => 1 } as const;
+ * const mmu = buildVcpuMmu(identity, getProfile("amd-zen3"), new Stats());
  * if (!new UntaggedTlb().afterExit(mmu)) throw new Error("an untagged exit flushes");
  * ```
  */
@@ -90,7 +91,8 @@ export class UntaggedTlb implements TlbTagging {
  * import { buildVcpuMmu } from "../../mmu/vcpu_mmu.ts";
  * import { getProfile } from "../../cost/profiles.ts";
  * import { Stats } from "../../cost/stats.ts";
- * const mmu = buildVcpuMmu({ leafSize: 0, walk: (v: number) => v, flush() {} }, getProfile("amd-zen3"), new Stats());
+ * const identity = { leafSize: 0, walk: (v: number) => v, flush() {}, prefetch() {}, tablePages: () => 1 } as const;
+ * const mmu = buildVcpuMmu(identity, getProfile("amd-zen3"), new Stats());
  * if (new TaggedTlb().afterExit(mmu)) throw new Error("a tagged exit keeps the TLB");
  * ```
  */
