@@ -155,8 +155,15 @@ export class NativeWalker implements PageWalker {
     const entries = pt.entries;
     const flags = pt.flags;
     let sum = 0;
+    let group = -1;
     for (let i = from; i < to; i++) {
-      const e = pt.lastLevelEntry(pages[i]);
+      // A page of the same 16 as the last one read has its entry beside that
+      // one's, in a line already on its way (a
+      // sequential or strided stream, which the host's own prefetcher serves).
+      const page = pages[i];
+      if ((page >>> 4) === group) continue;
+      group = page >>> 4;
+      const e = pt.lastLevelEntry(page);
       sum += flags[e] + entries[e];
     }
     // Kept, so that the reads are not optimized away.
