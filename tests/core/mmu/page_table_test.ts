@@ -176,49 +176,77 @@ function referenceLastLevel(table: PageTable, vpn: number): number {
 
 Deno.test("PageTable.lastLevelEntry() finds the level-1 entry a walk reads, else an entry of a table that exists", () => {
   const size = fc.integer({ min: 0, max: 2 }) as fc.Arbitrary<PageSize>;
-  // Pages in a few regions far apart (each 1G region its own tables), some above 2^32.
-  const where = fc.tuple(fc.constantFrom(0, 3, 2 ** 23 - 1, 2 ** 26 + 5), fc.nat(262143))
-    .map(([region, page]) => region * 262144 + page);
-  const op = fc.record({
-    map: fc.boolean(),
-    where,
-    size,
-    // Now and then a frame past 2^31, which widens the entries to 64 bits.
-    frame: fc.oneof(
-      { weight: 9, arbitrary: fc.integer({ min: 0, max: 1000 }) },
-      { weight: 1, arbitrary: fc.integer({ min: 2 ** 22, max: 2 ** 26 }) },
-    ),
-  });
-  fc.assert(
-    fc.property(
-      fc.constantFrom(4, 5),
-      fc.array(op, { maxLength: 120 }),
-      fc.array(fc.oneof(where, fc.integer({ min: 0, max: 2 ** 45 - 1 })), { maxLength: 60 }),
-      (levels, ops, probes) => {
-        const table = new PageTable(levels, new BumpFrameAllocator());
-        for (const o of ops) {
-          const span = PAGES_4K_PER[o.size];
-          const vpn = o.where - o.where % span;
-          try {
-            if (o.map) table.map(vpn, o.frame * span, o.size, 0);
-            else table.unmap(o.where);
-          } catch (e) {
-            if (!(e instanceof MappingError)) throw e;
-          }
-        }
-        for (const vpn of [...ops.map((o) => o.where), ...probes]) {
-          const got = table.lastLevelEntry(vpn);
-          const want = referenceLastLevel(table, vpn);
-          if (want >= 0) assert.equal(got, want, `page ${vpn}`);
-          else {
-            assert.ok(
-              got >= 0 && got < table.tableCount * 512,
-              `page ${vpn}: ${got} is past the tables`,
-            );
-          }
-        }
-      },
-    ),
-    { numRuns: 200 },
+  // Pages in a few 2 MiB regions of a few 1 GiB regions far apart, some above 2^32, so
+  // that maps, collapses and splits meet in the same tables.
+  const where = fc.tuple(
+    fc.constantFrom(0, 3, 64, 2 ** 23 - 1, 2 ** 26 + 5),
+    fc.nat(3),
+    fc.nat(511),
+  )
+    .map(([gib, region, page]) => gib * 262144 + region * 512 + page);
+  const op = fc.oneof(
+    fc.record({
+      op: fc.constantFrom("map" as const, "collapse" as const),
+      where,
+      size,
+      // Now and then a frame past 2^31, which widens the entries to 64 bits.
+      frame: fc.oneof(
+        { weight: 9, arbitrary: fc.integer({ min: 0, max: 1000 }) },
+        { weight: 1, arbitrary: fc.integer({ min: 2 ** 22, max: 2 ** 26 }) },
+      ),
+    }),
+    fc.record({ op: fc.constant("unmap" as const), where }),
+    fc.record({ op: fc.constant("split" as const), where, level: fc.constantFrom(2, 3) }),
+    // Looked up between changes too.
+    fc.record({
+      op: fc.constant("probe" as const),
+      where: fc.oneof(where, where, fc.nat(2 ** 45 - 1)),
+    }),
   );
+  fc.assert(
+    fc.property(fc.constantFrom(4, 5), fc.array(op, { maxLength: 150 }), (levels, ops) => {
+      const table = new PageTable(levels, new BumpFrameAllocator());
+      const check = (vpn: number) => {
+        const got = table.lastLevelEntry(vpn);
+        const want = referenceLastLevel(table, vpn);
+        if (want >= 0) assert.equal(got, want, `page ${vpn}`);
+        else {
+          assert.ok(
+            got >= 0 && got < table.tableCount * 512,
+            `page ${vpn}: ${got} is past the tables`,
+          );
+        }
+      };
+      for (const o of ops) {
+        try {
+          if (o.op === "probe") check(o.where);
+          else if (o.op === "unmap") table.unmap(o.where);
+          else if (o.op === "split") table.split(o.where, o.level);
+          else {
+            const span = PAGES_4K_PER[o.size];
+            const vpn = o.where - o.where % span;
+            if (o.op === "map") table.map(vpn, o.frame * span, o.size, 0);
+            else if (o.size > 0) table.collapse(vpn, o.frame * span, o.size, 0);
+          }
+        } catch (e) {
+          if (!(e instanceof MappingError)) throw e;
+        }
+      }
+      for (const o of ops) check(o.where);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+Deno.test("PageTable.lastLevelEntry() finds the new table of leaves after a collapse and a split", () => {
+  const table = new PageTable(4, new BumpFrameAllocator());
+  table.map(0x200, 7, 0, 0);
+  const before = table.lastLevelEntry(0x234);
+  assert.equal(before, referenceLastLevel(table, 0x234));
+  table.collapse(0x200, 0x40000, 1, 0);
+  table.split(0x234, 2);
+  const after = table.lastLevelEntry(0x234);
+  assert.notEqual(after >>> 9, before >>> 9, "a new table of leaves");
+  assert.equal(after, referenceLastLevel(table, 0x234));
+  assert.equal(table.entries[after], 0x40034);
 });
