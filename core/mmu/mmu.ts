@@ -16,15 +16,15 @@ import { LEVEL_SPAN } from "./page_table.ts";
 import { type PageWalker, PREFETCH_MIN_TABLES } from "./page_walker.ts";
 import type { Tlb } from "./tlb.ts";
 
-// 1 for the access kinds that write, by kind code: a table rather than a
-// test, whose branch a random mix of loads and stores mispredicts often
-// enough to cost the TLB-hit path a tenth of its time.
 // Accesses whose walks' entries are read ahead at a time: their lines must
 // still be in the host's L2 when the walks come to them, and a nested walk
 // reads some 15 other lines of the simulator's own state (a window of 512
 // gave the same as 128 or 256; the whole chunk of 4096, nothing).
 const PREFETCH_WINDOW = 256;
 
+// 1 for the access kinds that write, by kind code: a table rather than a
+// test, whose branch a random mix of loads and stores mispredicts often
+// enough to cost the TLB-hit path a tenth of its time.
 const WRITES_OF_KIND = new Uint8Array(256);
 WRITES_OF_KIND[AccessKind.STORE] = 1;
 WRITES_OF_KIND[AccessKind.MODIFY] = 1;

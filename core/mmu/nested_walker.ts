@@ -183,9 +183,9 @@ export class NestedWalker implements PageWalker {
     let sum = 0;
     let group = -1;
     for (let i = from; i < to; i++) {
-      // A page of the same 16 as the last one read has its entry beside that
-      // one's, in a line already on its way (and, in a
-      // guest populated in order, its frame's host entry too).
+      // A page of the same 16 as the last one read has its entry beside
+      // that one's, in a line already on its way (and, in a guest
+      // populated in order, its frame's host entry too).
       const page = pages[i];
       if ((page >>> 4) === group) continue;
       group = page >>> 4;

@@ -457,13 +457,12 @@ export class PageTable {
    * The index of the level-1 entry that a walk of 4 KiB page `vpn` reads;
    * where the walk stops above level 1 (an entry on the way absent or a
    * large leaf), some entry of a table that exists, a harmless read: the
-   * descent goes on from the root table. For a prefetch pass in
-   * software (a walker's `prefetch`): it reads the upper levels
-   * without a branch on what they hold, so that a loop over many pages
-   * keeps many of their level-1 cache misses in flight at once; a branch
-   * on each entry read would be mispredicted wherever mapped and unmapped
-   * pages mix, and each misprediction would wait for the miss before it.
-   * Reads nothing it could not, writes nothing.
+   * descent goes on from the root table. For a prefetch pass in software
+   * (a walker's `prefetch`): it reads the upper levels without a branch on
+   * what they hold, so that a loop over many pages keeps many of their
+   * level-1 cache misses in flight at once; a branch on each entry read
+   * would be mispredicted wherever mapped and unmapped pages mix, and each
+   * misprediction would wait for the miss before it. Writes nothing.
    *
    * @example
    * ```ts
@@ -481,8 +480,8 @@ export class PageTable {
     const lo = vpn >>> 0;
     const hi = (vpn - lo) / 4294967296;
     // Each step: the next table where the entry points to one (present, not
-    // a leaf), else the root, by a mask (written out: a call per step, even
-    // inlined, made the pass a third slower).
+    // a leaf), else the root, by a mask: all ones where the flags hold
+    // present without leaf, else 0.
     let e = ((lo >>> 27) | (hi << 5)) & 511;
     if (this.levels === 5) {
       const top = (hi >>> 4) & 511;

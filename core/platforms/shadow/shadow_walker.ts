@@ -153,9 +153,9 @@ export class ShadowWalker implements PageWalker {
     let sum = 0;
     let group = -1;
     for (let i = from; i < to; i++) {
-      // A page of the same 16 as the last one read has its entry beside that
-      // one's, in a line already on its way (a
-      // sequential or strided stream, which the host's own prefetcher serves).
+      // A page of the same 16 as the last one read has its entry beside
+      // that one's, in a line already on its way (a sequential or strided
+      // stream, which the host's own prefetcher serves).
       const page = pages[i];
       if ((page >>> 4) === group) continue;
       group = page >>> 4;
