@@ -151,23 +151,8 @@ export class NativeWalker implements PageWalker {
 
   /** Reads ahead the last-level entries of walks of `pages` (see {@linkcode PageWalker.prefetch}). */
   prefetch(pages: Float64Array, from: number, to: number): void {
-    const pt = this.table;
-    const entries = pt.entries;
-    const flags = pt.flags;
-    let sum = 0;
-    let group = -1;
-    for (let i = from; i < to; i++) {
-      // A page of the same 16 as the last one read has its entry beside
-      // that one's, in a line already on its way (a sequential or strided
-      // stream, which the host's own prefetcher serves).
-      const page = pages[i];
-      if ((page >>> 4) === group) continue;
-      group = page >>> 4;
-      const e = pt.lastLevelEntry(page);
-      sum += flags[e] + entries[e];
-    }
     // Kept, so that the reads are not optimized away.
-    this.#prefetched = sum;
+    this.#prefetched = this.table.readAhead(pages, from, to);
   }
 
   /** Table pages of the table walked. */

@@ -497,6 +497,43 @@ export class PageTable {
   }
 
   /**
+   * Reads the level-1 entries and flags that walks of the 4 KiB pages
+   * `pages[from]` to `pages[to - 1]` read (see
+   * {@linkcode PageTable.lastLevelEntry}), skipping a page of the same 16
+   * as the last one read: its entry lies beside that one's, in a line
+   * already on its way (a sequential or strided stream, which the host's
+   * own prefetcher serves). What a native or shadow walker's `prefetch`
+   * reads.
+   * @returns a sum of what was read, for the caller to keep, so that the
+   *   reads are not optimized away
+   *
+   * @example
+   * ```ts
+   * import { PageTable } from "./page_table.ts";
+   * import { BumpFrameAllocator } from "../mem/frame_allocator.ts";
+   * const table = new PageTable(4, new BumpFrameAllocator());
+   * table.map(0x1234, 7, 0, 0);
+   * const e = table.lastLevelEntry(0x1234);
+   * const sum = table.readAhead(Float64Array.of(0x1234, 0x1235), 0, 2); // the second skipped
+   * if (sum !== table.entries[e] + table.flags[e]) throw new Error();
+   * ```
+   */
+  readAhead(pages: Float64Array, from: number, to: number): number {
+    const entries = this.entries;
+    const flags = this.flags;
+    let sum = 0;
+    let group = -1;
+    for (let i = from; i < to; i++) {
+      const page = pages[i];
+      if ((page >>> 4) === group) continue;
+      group = page >>> 4;
+      const e = this.lastLevelEntry(page);
+      sum += flags[e] + entries[e];
+    }
+    return sum;
+  }
+
+  /**
    * Tells the table that `table` is the table of 4K leaves for the 512 pages
    * around 4 KiB page `vpn`, as a walk that just descended to it knows: a
    * mapping or lookup of those pages that follows (the first-touch mapping

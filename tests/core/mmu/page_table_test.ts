@@ -90,6 +90,15 @@ class ReferenceTable {
   }
 }
 
+/**
+ * A frame in units of the page's size: now and then one whose 4K frame is past 2^31 (8 TiB),
+ * which widens the entries to 64 bits.
+ */
+const frameInPages = fc.oneof(
+  { weight: 9, arbitrary: fc.integer({ min: 0, max: 1000 }) },
+  { weight: 1, arbitrary: fc.integer({ min: 2 ** 22, max: 2 ** 26 }) },
+);
+
 Deno.test("PageTable agrees with a map-based reference on random map/unmap/translate streams", () => {
   const size = fc.integer({ min: 0, max: 2 }) as fc.Arbitrary<PageSize>;
   const where = fc.integer({ min: 0, max: 3 * 262144 });
@@ -98,11 +107,7 @@ Deno.test("PageTable agrees with a map-based reference on random map/unmap/trans
       op: fc.constant("map" as const),
       where,
       size,
-      // Now and then a frame past 2^31 (8 TiB), which widens the entries to 64 bits.
-      frame: fc.oneof(
-        { weight: 9, arbitrary: fc.integer({ min: 0, max: 1000 }) },
-        { weight: 1, arbitrary: fc.integer({ min: 2 ** 22, max: 2 ** 26 }) },
-      ),
+      frame: frameInPages,
     }),
     fc.record({ op: fc.constant("unmap" as const), where }),
     fc.record({ op: fc.constant("translate" as const), where }),
@@ -189,11 +194,7 @@ Deno.test("PageTable.lastLevelEntry() finds the level-1 entry a walk reads, else
       op: fc.constantFrom("map" as const, "collapse" as const),
       where,
       size,
-      // Now and then a frame past 2^31, which widens the entries to 64 bits.
-      frame: fc.oneof(
-        { weight: 9, arbitrary: fc.integer({ min: 0, max: 1000 }) },
-        { weight: 1, arbitrary: fc.integer({ min: 2 ** 22, max: 2 ** 26 }) },
-      ),
+      frame: frameInPages,
     }),
     fc.record({ op: fc.constant("unmap" as const), where }),
     fc.record({ op: fc.constant("split" as const), where, level: fc.constantFrom(2, 3) }),
