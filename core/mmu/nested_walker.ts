@@ -100,6 +100,8 @@ export class NestedWalker implements PageWalker {
   #ntlbCycles: number;
   #hostSize: PageSize = PageSize.SIZE_4K;
   #prefetched = 0;
+  #indices = new Int32Array(256);
+  #frames = new Float64Array(256);
 
   /**
    * Creates a 2-D walker over the guest table `guest`.
@@ -176,27 +178,27 @@ export class NestedWalker implements PageWalker {
   prefetch(pages: Float64Array, from: number, to: number): void {
     const guest = this.guest;
     const host = this.#host.table;
-    const guestEntries = guest.entries;
-    const guestFlags = guest.flags;
-    const hostEntries = host.entries;
-    const hostFlags = host.flags;
-    let sum = 0;
-    let group = -1;
-    for (let i = from; i < to; i++) {
-      // A page of the same 16 as the last one read has its entry beside
-      // that one's, in a line already on its way (and, in a guest
-      // populated in order, its frame's host entry too).
-      const page = pages[i];
-      if ((page >>> 4) === group) continue;
-      group = page >>> 4;
-      const e = guest.lastLevelEntry(page);
-      // The data's guest frame where the entry is present, else frame 0: a
-      // harmless read, without a branch.
-      const data = host.lastLevelEntry(guestEntries[e] * (guestFlags[e] & PTE_PRESENT));
-      sum += hostFlags[data] + hostEntries[data];
+    const count = to - from;
+    if (this.#indices.length < count) {
+      this.#indices = new Int32Array(count);
+      this.#frames = new Float64Array(count);
     }
+    const indices = this.#indices;
+    const frames = this.#frames;
+    // A stream in order (a descent for 8 pages or more) has its entries,
+    // and in a guest populated in order its frames' host entries, brought
+    // by the host's own prefetcher.
+    if (guest.lastLevelEntries(pages, from, to, indices) * 8 <= count) return;
+    const entries = guest.entries;
+    const flags = guest.flags;
+    // The data's guest frame where the entry is present, else frame 0: a
+    // harmless read, without a branch.
+    for (let i = 0; i < count; i++) {
+      frames[i] = entries[indices[i]] * (flags[indices[i]] & PTE_PRESENT);
+    }
+    host.lastLevelEntries(frames, 0, count, indices);
     // Kept, so that the reads are not optimized away.
-    this.#prefetched = sum;
+    this.#prefetched = host.readEntries(indices, count);
   }
 
   /** Table pages of the guest table and the host table. */

@@ -454,15 +454,19 @@ export class PageTable {
   }
 
   /**
-   * The index of the level-1 entry that a walk of 4 KiB page `vpn` reads;
-   * where the walk stops above level 1 (an entry on the way absent or a
-   * large leaf), some entry of a table that exists, a harmless read: the
-   * descent goes on from the root table. For a prefetch pass in software
-   * (a walker's `prefetch`): it reads the upper levels without a branch on
-   * what they hold, so that a loop over many pages keeps many of their
-   * level-1 cache misses in flight at once; a branch on each entry read
-   * would be mispredicted wherever mapped and unmapped pages mix, and each
-   * misprediction would wait for the miss before it. Writes nothing.
+   * Writes to `out[0]` to `out[to - from - 1]` the index of the level-1
+   * entry that a walk of each 4 KiB page `pages[from]` to `pages[to - 1]`
+   * reads; where a walk stops above level 1 (an entry on the way absent or
+   * a large leaf), some entry of a table that exists, a harmless read. For
+   * a prefetch pass in software (a walker's `prefetch`), which wants many
+   * of these entries' cache misses in flight at once: the descent reads the
+   * upper levels without a branch on what they hold (a branch there would
+   * be mispredicted wherever mapped and unmapped pages mix, and would wait
+   * for the miss before it), and a page of the same 16 as the one before
+   * it takes that one's table without a descent (a sequential or strided
+   * stream). Writes nothing in the table.
+   * @returns how many descents it made: few for many pages, a stream in
+   *   order, whose lines the host's own prefetcher brings
    *
    * @example
    * ```ts
@@ -470,40 +474,51 @@ export class PageTable {
    * import { BumpFrameAllocator } from "../mem/frame_allocator.ts";
    * const table = new PageTable(4, new BumpFrameAllocator());
    * table.map(0x1234, 7, 0, 0);
-   * if (table.entries[table.lastLevelEntry(0x1234)] !== 7) throw new Error();
-   * if (table.lastLevelEntry(0x99999) >= table.tableCount * 512) throw new Error();
+   * const out = new Int32Array(2);
+   * table.lastLevelEntries(Float64Array.of(0x1234, 0x99999), 0, 2, out);
+   * if (table.entries[out[0]] !== 7) throw new Error();
+   * if (out[1] >= table.tableCount * 512) throw new Error("a harmless entry is in the tables");
    * ```
    */
-  lastLevelEntry(vpn: number): number {
+  lastLevelEntries(pages: Float64Array, from: number, to: number, out: Int32Array): number {
     const entries = this.entries;
     const flags = this.flags;
-    const lo = vpn >>> 0;
-    const hi = (vpn - lo) / 4294967296;
-    // Each step: the next table where the entry points to one (present, not
-    // a leaf), else the root, by a mask: all ones where the flags hold
-    // present without leaf, else 0.
-    let e = ((lo >>> 27) | (hi << 5)) & 511;
-    if (this.levels === 5) {
-      const top = (hi >>> 4) & 511;
-      const f = flags[top];
-      e += (entries[top] & ((((f & 5) ^ 1) - 1) >> 31)) * 512;
+    const five = this.levels === 5;
+    let descents = 0;
+    let group = -1;
+    let base = 0;
+    for (let i = from; i < to; i++) {
+      const page = pages[i];
+      const lo = page >>> 0;
+      // The page's group of 16, exact at any width.
+      const first = page - (lo & 15);
+      if (first !== group) {
+        group = first;
+        descents++;
+        const hi = (page - lo) / 4294967296;
+        // Each step: the next table where the entry points to one (present,
+        // not a leaf), else the root, by a mask: all ones where the flags
+        // hold present without leaf, else 0.
+        let e = ((lo >>> 27) | (hi << 5)) & 511;
+        if (five) {
+          const top = (hi >>> 4) & 511;
+          const f = flags[top];
+          e += (entries[top] & ((((f & 5) ^ 1) - 1) >> 31)) * 512;
+        }
+        let f = flags[e];
+        e = (entries[e] & ((((f & 5) ^ 1) - 1) >> 31)) * 512 + ((lo >>> 18) & 511);
+        f = flags[e];
+        e = (entries[e] & ((((f & 5) ^ 1) - 1) >> 31)) * 512 + ((lo >>> 9) & 511);
+        f = flags[e];
+        base = (entries[e] & ((((f & 5) ^ 1) - 1) >> 31)) * 512;
+      }
+      out[i - from] = base + (lo & 511);
     }
-    let f = flags[e];
-    e = (entries[e] & ((((f & 5) ^ 1) - 1) >> 31)) * 512 + ((lo >>> 18) & 511);
-    f = flags[e];
-    e = (entries[e] & ((((f & 5) ^ 1) - 1) >> 31)) * 512 + ((lo >>> 9) & 511);
-    f = flags[e];
-    return (entries[e] & ((((f & 5) ^ 1) - 1) >> 31)) * 512 + (lo & 511);
+    return descents;
   }
 
   /**
-   * Reads the level-1 entries and flags that walks of the 4 KiB pages
-   * `pages[from]` to `pages[to - 1]` read (see
-   * {@linkcode PageTable.lastLevelEntry}), skipping a page of the same 16
-   * as the last one read: its entry lies beside that one's, in a line
-   * already on its way (a sequential or strided stream, which the host's
-   * own prefetcher serves). What a native or shadow walker's `prefetch`
-   * reads.
+   * Reads the entries and flags at indices `at[0]` to `at[count - 1]`.
    * @returns a sum of what was read, for the caller to keep, so that the
    *   reads are not optimized away
    *
@@ -513,23 +528,16 @@ export class PageTable {
    * import { BumpFrameAllocator } from "../mem/frame_allocator.ts";
    * const table = new PageTable(4, new BumpFrameAllocator());
    * table.map(0x1234, 7, 0, 0);
-   * const e = table.lastLevelEntry(0x1234);
-   * const sum = table.readAhead(Float64Array.of(0x1234, 0x1235), 0, 2); // the second skipped
-   * if (sum !== table.entries[e] + table.flags[e]) throw new Error();
+   * const at = new Int32Array(1);
+   * table.lastLevelEntries(Float64Array.of(0x1234), 0, 1, at);
+   * if (table.readEntries(at, 1) !== 7 + table.flags[at[0]]) throw new Error();
    * ```
    */
-  readAhead(pages: Float64Array, from: number, to: number): number {
+  readEntries(at: Int32Array, count: number): number {
     const entries = this.entries;
     const flags = this.flags;
     let sum = 0;
-    let group = -1;
-    for (let i = from; i < to; i++) {
-      const page = pages[i];
-      if ((page >>> 4) === group) continue;
-      group = page >>> 4;
-      const e = this.lastLevelEntry(page);
-      sum += flags[e] + entries[e];
-    }
+    for (let i = 0; i < count; i++) sum += flags[at[i]] + entries[at[i]];
     return sum;
   }
 

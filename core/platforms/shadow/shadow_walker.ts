@@ -80,6 +80,7 @@ export class ShadowWalker implements PageWalker {
   readonly #flags: FlagTracking;
   readonly #resume: boolean;
   #prefetched = 0;
+  #indices = new Int32Array(256);
 
   /**
    * Creates the walker.
@@ -147,8 +148,14 @@ export class ShadowWalker implements PageWalker {
    * shadow table (see {@linkcode PageWalker.prefetch}).
    */
   prefetch(pages: Float64Array, from: number, to: number): void {
+    const pt = this.#faults.current[this.#vcpu]!.table;
+    const count = to - from;
+    if (this.#indices.length < count) this.#indices = new Int32Array(count);
+    // A stream in order (a descent for 8 pages or more) has its entries
+    // brought by the host's own prefetcher.
+    if (pt.lastLevelEntries(pages, from, to, this.#indices) * 8 <= count) return;
     // Kept, so that the reads are not optimized away.
-    this.#prefetched = this.#faults.current[this.#vcpu]!.table.readAhead(pages, from, to);
+    this.#prefetched = pt.readEntries(this.#indices, count);
   }
 
   /** Table pages of the table walked. */

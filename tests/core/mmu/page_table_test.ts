@@ -179,7 +179,7 @@ function referenceLastLevel(table: PageTable, vpn: number): number {
   return t * 512 + vpn % 512;
 }
 
-Deno.test("PageTable.lastLevelEntry() finds the level-1 entry a walk reads, else an entry of a table that exists", () => {
+Deno.test("PageTable.lastLevelEntries() finds the level-1 entries walks read, else entries of tables that exist", () => {
   const size = fc.integer({ min: 0, max: 2 }) as fc.Arbitrary<PageSize>;
   // Pages in a few 2 MiB regions of a few 1 GiB regions far apart, some above 2^32, so
   // that maps, collapses and splits meet in the same tables.
@@ -189,6 +189,17 @@ Deno.test("PageTable.lastLevelEntry() finds the level-1 entry a walk reads, else
     fc.nat(511),
   )
     .map(([gib, region, page]) => gib * 262144 + region * 512 + page);
+  // Batches of pages looked up together: runs in order (which share a descent), pages 2^32
+  // apart (the same low bits), anywhere.
+  const batch = fc.array(
+    fc.oneof(
+      where.map((p) => [p]),
+      where.map((p) => [p, p + 1, p + 2, p + 17]),
+      where.map((p) => [p, p + 2 ** 32]),
+      fc.nat(2 ** 45 - 1).map((p) => [p]),
+    ),
+    { minLength: 1, maxLength: 6 },
+  ).map((runs) => runs.flat());
   const op = fc.oneof(
     fc.record({
       op: fc.constantFrom("map" as const, "collapse" as const),
@@ -199,28 +210,34 @@ Deno.test("PageTable.lastLevelEntry() finds the level-1 entry a walk reads, else
     fc.record({ op: fc.constant("unmap" as const), where }),
     fc.record({ op: fc.constant("split" as const), where, level: fc.constantFrom(2, 3) }),
     // Looked up between changes too.
-    fc.record({
-      op: fc.constant("probe" as const),
-      where: fc.oneof(where, where, fc.nat(2 ** 45 - 1)),
-    }),
+    fc.record({ op: fc.constant("probe" as const), pages: batch }),
   );
   fc.assert(
     fc.property(fc.constantFrom(4, 5), fc.array(op, { maxLength: 150 }), (levels, ops) => {
       const table = new PageTable(levels, new BumpFrameAllocator());
-      const check = (vpn: number) => {
-        const got = table.lastLevelEntry(vpn);
-        const want = referenceLastLevel(table, vpn);
-        if (want >= 0) assert.equal(got, want, `page ${vpn}`);
-        else {
-          assert.ok(
-            got >= 0 && got < table.tableCount * 512,
-            `page ${vpn}: ${got} is past the tables`,
-          );
-        }
+      const check = (batch: number[]) => {
+        // From index 1 of the pages: out[0] is the first page's.
+        const pages = Float64Array.from([7, ...batch]);
+        const out = new Int32Array(batch.length);
+        const descents = table.lastLevelEntries(pages, 1, pages.length, out);
+        const groups = batch.filter((p, i) =>
+          i === 0 || Math.floor(p / 16) !== Math.floor(batch[i - 1] / 16)
+        );
+        assert.equal(descents, groups.length, "a descent for each new group of 16");
+        batch.forEach((vpn, i) => {
+          const want = referenceLastLevel(table, vpn);
+          if (want >= 0) assert.equal(out[i], want, `page ${vpn}`);
+          else {
+            assert.ok(
+              out[i] >= 0 && out[i] < table.tableCount * 512,
+              `page ${vpn}: ${out[i]} is past the tables`,
+            );
+          }
+        });
       };
       for (const o of ops) {
         try {
-          if (o.op === "probe") check(o.where);
+          if (o.op === "probe") check(o.pages);
           else if (o.op === "unmap") table.unmap(o.where);
           else if (o.op === "split") table.split(o.where, o.level);
           else {
@@ -233,20 +250,27 @@ Deno.test("PageTable.lastLevelEntry() finds the level-1 entry a walk reads, else
           if (!(e instanceof MappingError)) throw e;
         }
       }
-      for (const o of ops) check(o.where);
+      check(ops.flatMap((o) => o.op === "probe" ? o.pages : [o.where]));
     }),
     { numRuns: 300 },
   );
 });
 
-Deno.test("PageTable.lastLevelEntry() finds the new table of leaves after a collapse and a split", () => {
+/** lastLevelEntries of one page. */
+function lastLevelEntry(table: PageTable, vpn: number): number {
+  const out = new Int32Array(1);
+  table.lastLevelEntries(Float64Array.of(vpn), 0, 1, out);
+  return out[0];
+}
+
+Deno.test("PageTable.lastLevelEntries() finds the new table of leaves after a collapse and a split", () => {
   const table = new PageTable(4, new BumpFrameAllocator());
   table.map(0x200, 7, 0, 0);
-  const before = table.lastLevelEntry(0x234);
+  const before = lastLevelEntry(table, 0x234);
   assert.equal(before, referenceLastLevel(table, 0x234));
   table.collapse(0x200, 0x40000, 1, 0);
   table.split(0x234, 2);
-  const after = table.lastLevelEntry(0x234);
+  const after = lastLevelEntry(table, 0x234);
   assert.notEqual(after >>> 9, before >>> 9, "a new table of leaves");
   assert.equal(after, referenceLastLevel(table, 0x234));
   assert.equal(table.entries[after], 0x40034);
