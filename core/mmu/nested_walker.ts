@@ -101,7 +101,8 @@ export class NestedWalker implements PageWalker {
   #hostSize: PageSize = PageSize.SIZE_4K;
   #prefetched = 0;
   #indices = new Int32Array(256);
-  #frames = new Float64Array(256);
+  #dataFrames = new Float64Array(256);
+  #tableFrames = new Float64Array(256);
 
   /**
    * Creates a 2-D walker over the guest table `guest`.
@@ -170,10 +171,9 @@ export class NestedWalker implements PageWalker {
 
   /**
    * Reads ahead what walks of `pages` read last: the guest table's
-   * last-level entry, and the host table's entry for the data's frame (see
-   * {@linkcode PageWalker.prefetch}). The host entries for the frames of the
-   * guest's tables are left to the walks: reading them too made the pass
-   * cost more than it saved.
+   * last-level entry, and the host table's entries for the data's frame and
+   * for the frame of the guest's table of leaves, which the nested TLB
+   * misses in a large guest (see {@linkcode PageWalker.prefetch}).
    */
   prefetch(pages: Float64Array, from: number, to: number): void {
     const guest = this.guest;
@@ -181,24 +181,32 @@ export class NestedWalker implements PageWalker {
     const count = to - from;
     if (this.#indices.length < count) {
       this.#indices = new Int32Array(count);
-      this.#frames = new Float64Array(count);
+      this.#dataFrames = new Float64Array(count);
+      this.#tableFrames = new Float64Array(count);
     }
     const indices = this.#indices;
-    const frames = this.#frames;
+    const dataFrames = this.#dataFrames;
+    const tableFrames = this.#tableFrames;
     // A stream in order (a descent for 8 pages or more) has its entries,
     // and in a guest populated in order its frames' host entries, brought
     // by the host's own prefetcher.
     if (guest.lastLevelEntries(pages, from, to, indices) * 8 <= count) return;
     const entries = guest.entries;
     const flags = guest.flags;
-    // The data's guest frame where the entry is present, else frame 0: a
-    // harmless read, without a branch.
+    const tableFrame = guest.tableFrame;
     for (let i = 0; i < count; i++) {
-      frames[i] = entries[indices[i]] * (flags[indices[i]] & PTE_PRESENT);
+      const e = indices[i];
+      // The data's guest frame where the entry is present, else frame 0: a
+      // harmless read, without a branch.
+      dataFrames[i] = entries[e] * (flags[e] & PTE_PRESENT);
+      tableFrames[i] = tableFrame[e >>> 9];
     }
-    host.lastLevelEntries(frames, 0, count, indices);
+    host.lastLevelEntries(dataFrames, 0, count, indices);
+    let sum = host.readEntries(indices, count);
+    host.lastLevelEntries(tableFrames, 0, count, indices);
+    sum += host.readEntries(indices, count);
     // Kept, so that the reads are not optimized away.
-    this.#prefetched = host.readEntries(indices, count);
+    this.#prefetched = sum;
   }
 
   /** Table pages of the guest table and the host table. */
