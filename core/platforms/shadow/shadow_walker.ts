@@ -148,7 +148,9 @@ export class ShadowWalker implements PageWalker {
    * shadow table (see {@linkcode PageWalker.prefetch}).
    */
   prefetch(pages: Float64Array, from: number, to: number): void {
-    const pt = this.#faults.current[this.#vcpu]!.table;
+    // No shadow loaded (no address space yet): nothing a walk would read.
+    const pt = this.#faults.current[this.#vcpu]?.table;
+    if (pt === undefined) return;
     const count = to - from;
     if (this.#indices.length < count) this.#indices = new Int32Array(count);
     // A stream in order (a descent for 8 pages or more) has its entries
@@ -158,9 +160,9 @@ export class ShadowWalker implements PageWalker {
     this.#prefetched = pt.readEntries(this.#indices, count);
   }
 
-  /** Table pages of the table walked. */
+  /** Table pages of the loaded shadow table (0 while none is). */
   tablePages(): number {
-    return this.#faults.current[this.#vcpu]!.table.tableCount;
+    return this.#faults.current[this.#vcpu]?.table.tableCount ?? 0;
   }
 
   /** Empties the page-walk caches. */
