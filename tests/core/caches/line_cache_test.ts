@@ -84,3 +84,49 @@ Deno.test("LineCache agrees with the reference model and with a Tlb used as look
     { numRuns: 300 },
   );
 });
+
+Deno.test("LineCache agrees with the reference model across the tags' widening to 64 bits", () => {
+  // Tags (line / sets) held in 32 bits until one reaches 2^31: lines just
+  // below and just above 2^31 × sets, and mostly small lines first, so that
+  // a run fills sets with 32-bit tags before one line widens them all.
+  const where = fc.oneof(
+    {
+      weight: 12,
+      arbitrary: fc.record({ at: fc.constant(0), d: fc.integer({ min: 0, max: 40 }) }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({ at: fc.constant(1), d: fc.integer({ min: -40, max: 40 }) }),
+    },
+    { weight: 1, arbitrary: fc.record({ at: fc.constant(2), d: fc.integer({ min: 0, max: 40 }) }) },
+  );
+  fc.assert(
+    fc.property(
+      fc.constantFrom([1, 1], [4, 2], [12, 4], [24, 8], [48, 16], [6, 1], [44, 11]),
+      fc.array(
+        fc.oneof({ weight: 30, arbitrary: where }, { weight: 1, arbitrary: fc.constant(null) }),
+        {
+          minLength: 50,
+          maxLength: 300,
+        },
+      ),
+      ([entries, ways], ops) => {
+        const sets = entries / ways;
+        const fast = new LineCache(entries, ways);
+        const ref = new ReferenceTlb(entries, ways);
+        for (const o of ops) {
+          if (o === null) {
+            fast.flushAll();
+            ref.flushAll();
+            continue;
+          }
+          const line = o.at === 0 ? o.d : o.at === 1 ? 2 ** 31 * sets + o.d : 2 ** 45 + o.d;
+          const want = ref.lookup(line, 0, 0) !== undefined;
+          if (!want) ref.insert(line, 0, 0, 0, false);
+          assert.equal(fast.access(line), want, `line ${line}`);
+        }
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
