@@ -40,8 +40,15 @@ export class Tlb {
   readonly ways: number;
   /** Number of sets. */
   readonly sets: number;
-  /** Per slot: `page * 4 + size`, or -1 when the slot is empty. */
-  readonly keys: Float64Array;
+  /**
+   * Per slot: `page * 4 + size`, or -1 when the slot is empty. Held in 32
+   * bits while every key fits (pages below 2^29 in units of their size,
+   * 2 TiB of 4 KiB pages), where the scans of a lookup and a fill compare
+   * integers (the walk-dominated stream, which scans a 12-way set at every
+   * access, ran 3.6 % faster). Widened in place to 64-bit floats by the
+   * first key that does not fit.
+   */
+  keys: Int32Array | Float64Array;
   /** Per slot: address-space tag (PCID, ASID, VPID, or a combination). */
   readonly tags: Int32Array;
   /** Per slot: the cached value (a frame number, a table id, ...). */
@@ -72,6 +79,8 @@ export class Tlb {
   #hints: Int32Array;
   #hintMask: number;
   #anyGlobal = false;
+  // Whether the keys have been widened to 64-bit floats.
+  #wide = false;
   // The victim the last lookup's scan found when it missed, and for which
   // key and tag, valid while the clock stands where it stood: an insert
   // right after a miss (the usual fill) takes it without scanning the set a
@@ -111,7 +120,7 @@ export class Tlb {
     this.ways = entries === 0 ? 1 : ways;
     this.sets = entries === 0 ? 0 : entries / ways;
     this.#mask = (this.sets & (this.sets - 1)) === 0 ? this.sets - 1 : -1;
-    this.keys = new Float64Array(entries).fill(-1);
+    this.keys = new Int32Array(entries).fill(-1);
     this.tags = new Int32Array(entries);
     this.values = new Float64Array(entries);
     this.flags = new Uint8Array(entries);
@@ -125,6 +134,12 @@ export class Tlb {
     const hints = entries === 0 ? 1 : 2 ** Math.ceil(Math.log2(2 * entries));
     this.#hints = new Int32Array(hints);
     this.#hintMask = hints - 1;
+  }
+
+  /** Widens the keys to 64-bit floats, in place: only the element type changes. */
+  #widen(): void {
+    this.keys = Float64Array.from(this.keys);
+    this.#wide = true;
   }
 
   /** The hint of `page` and `tag`. */
@@ -145,7 +160,48 @@ export class Tlb {
    */
   lookup(page: number, size: number, tag: number): number {
     if (this.entries === 0) return -1;
-    const key = page * 4 + size;
+    const wideKey = page * 4 + size;
+    if (wideKey >= 2147483648 || this.#wide) return this.#lookupWide(page, wideKey, tag);
+    const key = wideKey | 0;
+    const keys = this.keys as Int32Array;
+    const h = this.#hintOf(page, tag);
+    const hinted = this.#hints[h];
+    if (keys[hinted] === key && this.tags[hinted] === tag && !this.#anyGlobal) {
+      this.#stamp(hinted);
+      return hinted;
+    }
+    const base = this.#base(page);
+    const end = base + this.ways;
+    const stamps = this.stamps;
+    let victim = base;
+    let oldest = stamps[base];
+    for (let i = base; i < end; i++) {
+      if (keys[i] === key && (this.tags[i] === tag || (this.flags[i] & TLB_GLOBAL) !== 0)) {
+        this.#stamp(i);
+        this.#hints[h] = i;
+        return i;
+      }
+      // The first of the oldest slots, chosen by a mask rather than a
+      // branch: which slot of a full set is oldest is as good as random,
+      // and a branch on it, mispredicted a few times a scan, cost a 12-way
+      // miss twice the time of its key compares.
+      const s = stamps[i];
+      const older = (s - oldest) >> 31;
+      victim ^= (victim ^ i) & older;
+      oldest ^= (oldest ^ s) & older;
+    }
+    this.#missVictim = victim;
+    this.#missKey = key;
+    this.#missTag = tag;
+    this.#missClock = this.#clock;
+    return -1;
+  }
+
+  // lookup's scan over 64-bit keys, in a method of its own so that each
+  // keeps one element type at its sites (as STYLE.md point 13 asks of call
+  // sites): the 32-bit one compares integers.
+  #lookupWide(page: number, key: number, tag: number): number {
+    if (!this.#wide) this.#widen();
     const keys = this.keys;
     const h = this.#hintOf(page, tag);
     const hinted = this.#hints[h];
@@ -213,7 +269,9 @@ export class Tlb {
    * ```
    */
   hitRun(chunk: AccessChunk, from: number, run: Float64Array): number {
-    if (this.#anyGlobal || this.entries === 0) return from;
+    // Widened keys are the lookup's to compare: the run's compares, of a
+    // 32-bit key with the page's float key, then see one element type.
+    if (this.#anyGlobal || this.entries === 0 || this.#wide) return from;
     // Stamps stay below 2^31: the clock is at most 2^30 here, and a run
     // takes fewer accesses than a chunk holds.
     if (this.#clock >= this.#clockLimit) this.#renumber();
@@ -223,7 +281,7 @@ export class Tlb {
     let hits = run[3];
     const { vpn, offset, size, space } = chunk;
     const n = chunk.length;
-    const keys = this.keys;
+    const keys = this.keys as Int32Array;
     const tags = this.tags;
     const stamps = this.stamps;
     const hints = this.#hints;
@@ -278,11 +336,13 @@ export class Tlb {
   insert(page: number, size: number, tag: number, value: number, flags: number): number {
     if (this.entries === 0) return -1;
     const key = page * 4 + size;
+    if (key >= 2147483648 && !this.#wide) this.#widen();
     const keys = this.keys;
     let victim: number;
     if (this.#missClock === this.#clock && this.#missKey === key && this.#missTag === tag) {
       victim = this.#missVictim;
-    } else victim = this.#victim(key, tag, this.#base(page));
+    } else if (this.#wide) victim = this.#victimWide(key, tag, this.#base(page));
+    else victim = this.#victim(key | 0, tag, this.#base(page));
     if (keys[victim] >= 0) this.sizeCounts[keys[victim] & 3]--;
     else {
       const filled = this.#filledCount;
@@ -306,6 +366,24 @@ export class Tlb {
    * used.
    */
   #victim(key: number, tag: number, base: number): number {
+    const keys = this.keys as Int32Array;
+    const stamps = this.stamps;
+    const end = base + this.ways;
+    let victim = base;
+    let oldest = stamps[base];
+    for (let i = base; i < end; i++) {
+      if (keys[i] === key && this.tags[i] === tag) return i;
+      // A mask, not a branch, as in lookup.
+      const s = stamps[i];
+      const older = (s - oldest) >> 31;
+      victim ^= (victim ^ i) & older;
+      oldest ^= (oldest ^ s) & older;
+    }
+    return victim;
+  }
+
+  /** `#victim` over 64-bit keys (see `#lookupWide`). */
+  #victimWide(key: number, tag: number, base: number): number {
     const keys = this.keys;
     const stamps = this.stamps;
     const end = base + this.ways;

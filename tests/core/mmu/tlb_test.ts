@@ -120,10 +120,16 @@ type Op =
   // A run of hits over these 4K pages, as a chunk loop makes it.
   | { op: "hitRun"; pages: number[]; tag: number };
 
-// Pages near 2^45 check that set indexing stays exact for 57-bit addresses.
+// Mostly small pages, so that a run holds 32-bit keys for a while; pages
+// either side of 2^29, where keys (page × 4 + size) pass 2^31 and the keys
+// widen; pages 2^30 past the small ones, whose keys agree with theirs in the
+// low 32 bits; and pages near 2^45, where set indexing must stay exact for
+// 57-bit addresses.
 const page = fc.oneof(
-  fc.integer({ min: 0, max: 40 }),
-  fc.integer({ min: 2 ** 45 - 40, max: 2 ** 45 }),
+  { weight: 8, arbitrary: fc.integer({ min: 0, max: 40 }) },
+  { weight: 2, arbitrary: fc.integer({ min: 2 ** 29 - 3, max: 2 ** 29 + 3 }) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 40 }).map((p) => p + 2 ** 30) },
+  { weight: 1, arbitrary: fc.integer({ min: 2 ** 45 - 40, max: 2 ** 45 }) },
 );
 const tag = fc.integer({ min: 0, max: 3 });
 const size = fc.integer({ min: 0, max: 2 });
@@ -167,7 +173,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     weight: 1,
     arbitrary: fc.record({
       op: fc.constant("hitRun" as const),
-      pages: fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 12 }),
+      pages: fc.array(page, { minLength: 1, maxLength: 12 }),
       tag,
     }),
   },
@@ -373,4 +379,25 @@ Deno.test("Tlb keeps true LRU order in a set across renumbered stamps", () => {
     ),
     { numRuns: 300 },
   );
+});
+
+Deno.test("Tlb tells apart keys that agree in their low 32 bits, before and after they widen", () => {
+  // Page 5 + 2^30 has the key of page 5 plus 2^32: the same set, the same
+  // hint, and the same low 32 bits, which are all a 32-bit key holds.
+  const far = 5 + 2 ** 30;
+  const running = new Tlb(64, 4);
+  running.insert(5, 0, 1, 50, 0);
+  const chunk = createAccessChunk(2);
+  chunk.vpn.set([5, far]);
+  chunk.size.fill(8);
+  chunk.space.fill(1);
+  chunk.length = 2;
+  const run = Float64Array.of(-1, -1, -1, 0);
+  assert.equal(running.hitRun(chunk, 0, run), 1, "a run of hits stops at the far page");
+  const tlb = new Tlb(64, 4);
+  tlb.insert(5, 0, 1, 50, 0);
+  assert.equal(tlb.lookup(far, 0, 1), -1, "a lookup past 32 bits does not hit the near page");
+  tlb.insert(far, 0, 1, 70, 0);
+  assert.equal(tlb.values[tlb.lookup(5, 0, 1)], 50, "the near page survives the widening");
+  assert.equal(tlb.values[tlb.lookup(far, 0, 1)], 70);
 });
