@@ -80,7 +80,6 @@ export class NativeWalker implements PageWalker {
   #stats: Stats;
   #pwcCycles: number;
   #prefetched = 0;
-  #indices = new Int32Array(256);
 
   /**
    * Creates a walker over `table`.
@@ -152,14 +151,8 @@ export class NativeWalker implements PageWalker {
 
   /** Reads ahead the last-level entries of walks of `pages` (see {@linkcode PageWalker.prefetch}). */
   prefetch(pages: Float64Array, from: number, to: number): void {
-    const pt = this.table;
-    const count = to - from;
-    if (this.#indices.length < count) this.#indices = new Int32Array(count);
-    // A stream in order (a descent for 8 pages or more) has its entries
-    // brought by the host's own prefetcher.
-    if (pt.lastLevelEntries(pages, from, to, this.#indices) * 8 <= count) return;
     // Kept, so that the reads are not optimized away.
-    this.#prefetched = pt.readEntries(this.#indices, count);
+    this.#prefetched = this.table.readAhead(pages, from, to);
   }
 
   /** Table pages of the table walked. */

@@ -120,6 +120,8 @@ export class PageTable {
   // fresh page of memory maps the zero page, which the write after it must
   // fault out again. Entries made absent later only make this an upper bound.
   #filled: Uint16Array;
+  // Indices of the last-level entries readAhead reads, grown to its longest window.
+  #ahead: Int32Array | null = null;
   /** Table id of the root (always 0). */
   readonly root = 0;
   /** Table pages allocated. */
@@ -539,6 +541,35 @@ export class PageTable {
     let sum = 0;
     for (let i = 0; i < count; i++) sum += flags[at[i]] + entries[at[i]];
     return sum;
+  }
+
+  /**
+   * Reads the last-level entries (and flags) that walks of the 4 KiB pages
+   * `pages[from]` to `pages[to - 1]` would read, for a walker's `prefetch`
+   * (a prefetch in software): their indices by
+   * {@linkcode PageTable.lastLevelEntries}, then the reads by
+   * {@linkcode PageTable.readEntries}, each in a tight loop of its own so
+   * that many misses are in flight at once. Pages in order (a descent for 8
+   * pages or more) are left alone: the host's own prefetcher brings their
+   * lines.
+   * @returns a sum of what was read (0 when nothing was), for the caller to
+   *   keep, so that the reads are not optimized away
+   *
+   * @example
+   * ```ts
+   * import { PageTable } from "./page_table.ts";
+   * import { BumpFrameAllocator } from "../mem/frame_allocator.ts";
+   * const table = new PageTable(4, new BumpFrameAllocator());
+   * table.map(0x1234, 7, 0, 0);
+   * if (table.readAhead(Float64Array.of(0x1234), 0, 1) === 0) throw new Error("one page, read");
+   * ```
+   */
+  readAhead(pages: Float64Array, from: number, to: number): number {
+    const count = to - from;
+    let at = this.#ahead;
+    if (at === null || at.length < count) at = this.#ahead = new Int32Array(Math.max(count, 256));
+    if (this.lastLevelEntries(pages, from, to, at) * 8 <= count) return 0;
+    return this.readEntries(at, count);
   }
 
   /**

@@ -80,7 +80,6 @@ export class ShadowWalker implements PageWalker {
   readonly #flags: FlagTracking;
   readonly #resume: boolean;
   #prefetched = 0;
-  #indices = new Int32Array(256);
 
   /**
    * Creates the walker.
@@ -150,14 +149,8 @@ export class ShadowWalker implements PageWalker {
   prefetch(pages: Float64Array, from: number, to: number): void {
     // No shadow loaded (no address space yet): nothing a walk would read.
     const pt = this.#faults.current[this.#vcpu]?.table;
-    if (pt === undefined) return;
-    const count = to - from;
-    if (this.#indices.length < count) this.#indices = new Int32Array(count);
-    // A stream in order (a descent for 8 pages or more) has its entries
-    // brought by the host's own prefetcher.
-    if (pt.lastLevelEntries(pages, from, to, this.#indices) * 8 <= count) return;
     // Kept, so that the reads are not optimized away.
-    this.#prefetched = pt.readEntries(this.#indices, count);
+    if (pt !== undefined) this.#prefetched = pt.readAhead(pages, from, to);
   }
 
   /** Table pages of the loaded shadow table (0 while none is). */

@@ -275,3 +275,23 @@ Deno.test("PageTable.lastLevelEntries() finds the new table of leaves after a co
   assert.equal(after, referenceLastLevel(table, 0x234));
   assert.equal(table.entries[after], 0x40034);
 });
+
+Deno.test("PageTable.readAhead reads scattered pages' last-level entries and leaves pages in order alone", () => {
+  const table = new PageTable(4, new BumpFrameAllocator());
+  const scattered = Float64Array.from({ length: 64 }, (_, i) => i * 4096 + 3);
+  const inOrder = Float64Array.from({ length: 64 }, (_, i) => 0x80000 + i);
+  for (const page of [...scattered, ...inOrder]) table.map(page, page + 1, 0, 0);
+  const entrySum = (pages: Float64Array) =>
+    [...pages].reduce((sum, page) => {
+      const at = new Int32Array(1);
+      table.lastLevelEntries(Float64Array.of(page), 0, 1, at);
+      return sum + table.entries[at[0]] + table.flags[at[0]];
+    }, 0);
+  // Each scattered page has a table of leaves of its own: 64 descents.
+  assert.equal(table.readAhead(scattered, 0, 64), entrySum(scattered));
+  // Four descents for 64 pages in order: the host's prefetcher's to bring.
+  assert.equal(table.readAhead(inOrder, 0, 64), 0);
+  // A window longer than any before, from an offset.
+  const long = Float64Array.from({ length: 700 }, (_, i) => scattered[i % 64]);
+  assert.equal(table.readAhead(long, 100, 700), entrySum(long.subarray(100)));
+});
