@@ -5,8 +5,35 @@
  * @module
  */
 
-import { CacheLevel } from "./cache_level.ts";
+import { CACHE_LEVEL_COUNT, CacheLevel } from "./cache_level.ts";
 import type { LineCache } from "./line_cache.ts";
+import { Counter, Cycle, type Stats } from "../cost/stats.ts";
+
+/**
+ * What a reference through a {@linkcode CachePort} is charged as: a line of
+ * a data access, or a page-table entry read by a walk. A code is the first
+ * row of its kind in the port's charge tables (a row per cache level).
+ */
+export const RefKind = {
+  /** A line of a data access: `data_refs`, `data_<level>`, and the level's data cycles. */
+  DATA: 0,
+  /** A walk's read of a table entry: `walk_refs_<level>`, the PTE-cache or memory count, and the level's walk cycles. */
+  WALK: CACHE_LEVEL_COUNT,
+} as const;
+
+// References a port holds back before it looks them up anyway: 256 KiB of
+// lines and kinds, within the host's L2 beside the caches' own arrays.
+const LOG_CAPACITY = 1 << 15;
+
+/** The ports over one last-level cache, and which of them holds references back. */
+interface LlcSharers {
+  /** The port whose held references are still to be looked up, if any: at most one. */
+  holder: CachePort | null;
+}
+
+// By last-level cache: its ports may belong to several hierarchies (machines
+// that share a host's LLC).
+const SHARERS = new WeakMap<LineCache, LlcSharers>();
 
 /**
  * A vCPU's caches, asked line by line. The hierarchy is non-inclusive and
@@ -53,6 +80,23 @@ export class CachePort {
   readonly walkCycles: Float64Array;
   readonly #remember: boolean;
   #last = -1;
+  // By row (kind + level): the two counters a reference adds one to, the
+  // cycle class it is charged to and the cycles. Tables rather than tests:
+  // which level serves a reference is as good as random, and a branch on
+  // it mispredicts.
+  readonly #firstCounter = new Int32Array(2 * CACHE_LEVEL_COUNT);
+  readonly #secondCounter = new Int32Array(2 * CACHE_LEVEL_COUNT);
+  readonly #cycleClass = new Int32Array(2 * CACHE_LEVEL_COUNT);
+  readonly #cycles = new Float64Array(2 * CACHE_LEVEL_COUNT);
+  // The references held back, in order (see begin): lines, and their kinds.
+  readonly #lines = new Float64Array(LOG_CAPACITY);
+  readonly #kinds = new Uint8Array(LOG_CAPACITY);
+  #held = 0;
+  // The statistics that references held back are charged to; null when
+  // references are looked up as they come.
+  #deferredFor: Stats | null = null;
+  readonly #sharers: LlcSharers;
+  readonly #tally = new Int32Array(2 * CACHE_LEVEL_COUNT);
 
   /**
    * Creates a port over given caches.
@@ -76,6 +120,25 @@ export class CachePort {
       throw new RangeError("a cache port needs cycles for L1D, L2, LLC and DRAM");
     }
     this.#remember = l1d.entries > 0;
+    let sharers = SHARERS.get(llc);
+    if (sharers === undefined) {
+      sharers = { holder: null };
+      SHARERS.set(llc, sharers);
+    }
+    this.#sharers = sharers;
+    for (let level = 0; level < CACHE_LEVEL_COUNT; level++) {
+      const data = RefKind.DATA + level;
+      this.#firstCounter[data] = Counter.DATA_REFS;
+      this.#secondCounter[data] = Counter.DATA_L1D + level;
+      this.#cycleClass[data] = Cycle.DATA;
+      this.#cycles[data] = this.dataCycles[level];
+      const walk = RefKind.WALK + level;
+      const dram = level === CacheLevel.DRAM;
+      this.#firstCounter[walk] = Counter.WALK_REFS_L1D + level;
+      this.#secondCounter[walk] = dram ? Counter.WALK_REFS_MEMORY : Counter.WALK_REFS_PTE_CACHE;
+      this.#cycleClass[walk] = dram ? Cycle.WALK_MEMORY : Cycle.WALK_PTE_CACHE;
+      this.#cycles[walk] = this.walkCycles[level];
+    }
   }
 
   /**
@@ -83,8 +146,112 @@ export class CachePort {
    * @returns the {@linkcode CacheLevel} that served it
    */
   access(line: number): number {
+    // References held back, this port's or another's over the same LLC, come first.
+    const holder = this.#sharers.holder;
+    if (holder !== null) holder.#lookUpHeld();
     // Small enough to be inlined where it is called; the lookups are not.
     return line === this.#last ? CacheLevel.L1D : this.#lookup(line);
+  }
+
+  /**
+   * Reads line `line` as a reference of `kind` ({@linkcode RefKind}) and
+   * charges it to `stats`: its two counters and its level's cycles. Between
+   * {@linkcode CachePort.begin} and {@linkcode CachePort.end} with the same
+   * statistics, the reference is held back and looked up, in order, with
+   * the others of its chunk.
+   *
+   * @example A data line and a walk reference, charged as they come
+   * ```ts
+   * import { CachePort, RefKind } from "./cache_port.ts";
+   * import { LineCache } from "./line_cache.ts";
+   * import { Counter, Cycle, Stats } from "../cost/stats.ts";
+   * const port = new CachePort(new LineCache(2, 1), new LineCache(8, 2), new LineCache(64, 8),
+   *   { data: [4, 7, 25, 95], walk: [4, 14, 50, 190] });
+   * const stats = new Stats();
+   * port.ref(10, RefKind.DATA, stats);
+   * port.ref(10, RefKind.WALK, stats);
+   * if (stats.counters[Counter.DATA_DRAM] !== 1 || stats.cycles[Cycle.DATA] !== 95) throw new Error();
+   * if (stats.counters[Counter.WALK_REFS_L1D] !== 1 || stats.cycles[Cycle.WALK_PTE_CACHE] !== 4) {
+   *   throw new Error();
+   * }
+   * ```
+   */
+  ref(line: number, kind: number, stats: Stats): void {
+    if (stats === this.#deferredFor) {
+      let held = this.#held;
+      if (held === LOG_CAPACITY) {
+        this.#lookUpHeld();
+        held = 0;
+      }
+      if (held === 0) {
+        // Another port's held references reach the shared LLC before this one's.
+        const holder = this.#sharers.holder;
+        if (holder !== null) holder.#lookUpHeld();
+        this.#sharers.holder = this;
+      }
+      this.#lines[held] = line;
+      this.#kinds[held] = kind;
+      this.#held = held + 1;
+      return;
+    }
+    const row = kind + this.access(line);
+    const counters = stats.counters;
+    counters[this.#firstCounter[row]]++;
+    counters[this.#secondCounter[row]]++;
+    stats.cycles[this.#cycleClass[row]] += this.#cycles[row];
+  }
+
+  /**
+   * From now until {@linkcode CachePort.end}, holds back the references
+   * charged to `stats` and looks them up at the end, in the order they
+   * came: a chunk's run charges nothing that anyone reads before it ends,
+   * and a tight loop over the chunk's lines leaves the caches' arrays in
+   * the host's caches, where lookups between walks found them evicted by
+   * the walks' tables (the nested command +7 %). Any other use of the port
+   * first looks up what is held, so the order of lookups is always the
+   * order of references.
+   */
+  begin(stats: Stats): void {
+    if (this.#deferredFor !== null) this.end();
+    this.#deferredFor = stats;
+  }
+
+  /** Looks up and charges the references held back since {@linkcode CachePort.begin}, and stops holding them. */
+  end(): void {
+    this.#lookUpHeld();
+    this.#deferredFor = null;
+  }
+
+  /** Looks up the references held back, in order, and charges them. */
+  #lookUpHeld(): void {
+    const n = this.#held;
+    if (n === 0) return;
+    // Reset first: the lookups below must not come back here.
+    this.#held = 0;
+    this.#sharers.holder = null;
+    const stats = this.#deferredFor!;
+    const cycles = stats.cycles;
+    const lines = this.#lines;
+    const kinds = this.#kinds;
+    const tally = this.#tally;
+    const cycleClass = this.#cycleClass;
+    const cost = this.#cycles;
+    for (let k = 0; k < n; k++) {
+      const line = lines[k];
+      const row = kinds[k] + (line === this.#last ? CacheLevel.L1D : this.#lookup(line));
+      tally[row]++;
+      // One add a reference, in order: the sums are those of charging
+      // each as it came, to the last bit, whatever the cycles.
+      cycles[cycleClass[row]] += cost[row];
+    }
+    const counters = stats.counters;
+    for (let row = 0; row < tally.length; row++) {
+      const count = tally[row];
+      if (count === 0) continue;
+      counters[this.#firstCounter[row]] += count;
+      counters[this.#secondCounter[row]] += count;
+      tally[row] = 0;
+    }
   }
 
   #lookup(line: number): number {
@@ -98,6 +265,9 @@ export class CachePort {
 
   /** Empties the private caches (the shared one is its hierarchy's to flush). */
   flush(): void {
+    // Held references first: they may reach the LLC, which a hierarchy's flush empties next.
+    const holder = this.#sharers.holder;
+    if (holder !== null) holder.#lookUpHeld();
     this.l1d.flushAll();
     this.l2.flushAll();
     this.#last = -1;

@@ -8,7 +8,7 @@
 
 import type { AccessChunk } from "../base/access_chunk.ts";
 import { AccessKind } from "../base/access_chunk.ts";
-import type { CachePort } from "../caches/cache_port.ts";
+import { type CachePort, RefKind } from "../caches/cache_port.ts";
 import { CacheLevel } from "../caches/cache_level.ts";
 import type { PageVersions } from "../mem/page_versions.ts";
 import { addRepeated, Counter, Cycle, type Stats } from "../cost/stats.ts";
@@ -122,7 +122,6 @@ export class Mmu {
   #lastTag = -1;
   #lastFrame = 0;
   #caches: CachePort | null;
-  #dataCycles: Float64Array;
   #runState = new Float64Array(4);
   #walkedOften = false;
 
@@ -144,7 +143,6 @@ export class Mmu {
     this.#l2Cycles = options.l2TlbHitCycles;
     this.versions = options.versions ?? null;
     this.#caches = options.caches ?? null;
-    this.#dataCycles = this.#caches?.dataCycles ?? new Float64Array(4);
   }
 
   /** The vCPU's caches data accesses go through, or null (caches off). */
@@ -167,7 +165,17 @@ export class Mmu {
     // method of its own so that each is compiled with its access inlined.
     if (this.versions !== null) this.#runTracked(chunk, ahead);
     else if (this.#caches === null) this.#runPlain(chunk, ahead);
-    else this.#runCached(chunk, ahead);
+    else {
+      // The chunk's lines, its walks' and its data's, are looked up at its
+      // end (CachePort.begin); an exception does not leave them held.
+      const port = this.#caches;
+      port.begin(this.stats);
+      try {
+        this.#runCached(chunk, ahead);
+      } finally {
+        port.end();
+      }
+    }
     this.#walkedOften = (this.stats.counters[Counter.WALKS] - walks) * 2 >= chunk.length &&
       this.walker.tablePages() >= PREFETCH_MIN_TABLES;
   }
@@ -460,11 +468,7 @@ export class Mmu {
 
   /** Reads one line through the caches and charges it by the level that served it. */
   #line(line: number): void {
-    const level = this.#caches!.access(line);
-    const counters = this.stats.counters;
-    counters[Counter.DATA_REFS]++;
-    counters[Counter.DATA_L1D + level]++;
-    this.stats.cycles[Cycle.DATA] += this.#dataCycles[level];
+    this.#caches!.ref(line, RefKind.DATA, this.stats);
   }
 
   /**

@@ -10,24 +10,11 @@
  */
 
 import type { CacheHierarchy } from "../caches/cache_hierarchy.ts";
-import { CACHE_LEVEL_COUNT, CacheLevel } from "../caches/cache_level.ts";
-import type { CachePort } from "../caches/cache_port.ts";
+import { CacheLevel } from "../caches/cache_level.ts";
+import { type CachePort, RefKind } from "../caches/cache_port.ts";
 import type { CostModel } from "../cost/cost_model.ts";
 import { addRepeated, Counter, Cycle, type Stats } from "../cost/stats.ts";
 import { LineCache } from "../caches/line_cache.ts";
-
-// By the level that served a reference through the caches: the counter and
-// the cycle class it adds to (DRAM is memory, the rest the PTE's cached
-// copy). Tables rather than a test: which level serves a walk's reference
-// is as good as random, and a branch on it mispredicts.
-const REF_COUNTER_OF_LEVEL = Int32Array.from(
-  { length: CACHE_LEVEL_COUNT },
-  (_, level) => level === CacheLevel.DRAM ? Counter.WALK_REFS_MEMORY : Counter.WALK_REFS_PTE_CACHE,
-);
-const REF_CYCLE_OF_LEVEL = Int32Array.from(
-  { length: CACHE_LEVEL_COUNT },
-  (_, level) => level === CacheLevel.DRAM ? Cycle.WALK_MEMORY : Cycle.WALK_PTE_CACHE,
-);
 
 /**
  * Charges walk references. A reference reads the 8-byte entry `index` of the
@@ -155,12 +142,15 @@ export class WalkMemory {
   }
 
   #throughCaches(port: CachePort, line: number): void {
-    const counters = this.#stats.counters;
+    if (this.#cacheable) {
+      port.ref(line, RefKind.WALK, this.#stats);
+      return;
+    }
     // With PTE caching off, entries are read from DRAM without touching the caches.
-    const level = this.#cacheable ? port.access(line) : CacheLevel.DRAM;
-    counters[Counter.WALK_REFS_L1D + level]++;
-    counters[REF_COUNTER_OF_LEVEL[level]]++;
-    this.#stats.cycles[REF_CYCLE_OF_LEVEL[level]] += port.walkCycles[level];
+    const counters = this.#stats.counters;
+    counters[Counter.WALK_REFS_DRAM]++;
+    counters[Counter.WALK_REFS_MEMORY]++;
+    this.#stats.cycles[Cycle.WALK_MEMORY] += port.walkCycles[CacheLevel.DRAM];
   }
 
   /** Empties the PTE cache (with caches on the hierarchy is not this walk memory's to flush). */
