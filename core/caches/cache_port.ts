@@ -17,7 +17,7 @@ import { Counter, Cycle, type Stats } from "../cost/stats.ts";
 export const RefKind = {
   /** A line of a data access: `data_refs`, `data_<level>`, and the level's data cycles. */
   DATA: 0,
-  /** A walk's read of a table entry: `walk_refs_<level>`, the PTE-cache or memory count, and the level's walk cycles. */
+  /** A walk's read of a table entry: `walk_refs`, `walk_refs_<level>`, the PTE-cache or memory count, and the level's walk cycles. */
   WALK: CACHE_LEVEL_COUNT,
 } as const;
 
@@ -80,12 +80,13 @@ export class CachePort {
   readonly walkCycles: Float64Array;
   readonly #remember: boolean;
   #last = -1;
-  // By row (kind + level): the two counters a reference adds one to, the
+  // By row (kind + level): the two or three counters a reference adds one to (−1: none), the
   // cycle class it is charged to and the cycles. Tables rather than tests:
   // which level serves a reference is as good as random, and a branch on
   // it mispredicts.
   readonly #firstCounter = new Int32Array(2 * CACHE_LEVEL_COUNT);
   readonly #secondCounter = new Int32Array(2 * CACHE_LEVEL_COUNT);
+  readonly #thirdCounter = new Int32Array(2 * CACHE_LEVEL_COUNT);
   readonly #cycleClass = new Int32Array(2 * CACHE_LEVEL_COUNT);
   readonly #cycles = new Float64Array(2 * CACHE_LEVEL_COUNT);
   // The references held back, in order (see begin): lines, and their kinds.
@@ -132,12 +133,14 @@ export class CachePort {
       this.#secondCounter[data] = Counter.DATA_L1D + level;
       this.#cycleClass[data] = Cycle.DATA;
       this.#cycles[data] = this.dataCycles[level];
+      this.#thirdCounter[data] = -1;
       const walk = RefKind.WALK + level;
       const dram = level === CacheLevel.DRAM;
       this.#firstCounter[walk] = Counter.WALK_REFS_L1D + level;
       this.#secondCounter[walk] = dram ? Counter.WALK_REFS_MEMORY : Counter.WALK_REFS_PTE_CACHE;
       this.#cycleClass[walk] = dram ? Cycle.WALK_MEMORY : Cycle.WALK_PTE_CACHE;
       this.#cycles[walk] = this.walkCycles[level];
+      this.#thirdCounter[walk] = Counter.WALK_REFS;
     }
   }
 
@@ -155,7 +158,7 @@ export class CachePort {
 
   /**
    * Reads line `line` as a reference of `kind` ({@linkcode RefKind}) and
-   * charges it to `stats`: its two counters and its level's cycles. Between
+   * charges it to `stats`: its counters and its level's cycles. Between
    * {@linkcode CachePort.begin} and {@linkcode CachePort.end} with the same
    * statistics, the reference is held back and looked up, in order, with
    * the others of its chunk.
@@ -198,6 +201,8 @@ export class CachePort {
     const counters = stats.counters;
     counters[this.#firstCounter[row]]++;
     counters[this.#secondCounter[row]]++;
+    const third = this.#thirdCounter[row];
+    if (third >= 0) counters[third]++;
     stats.cycles[this.#cycleClass[row]] += this.#cycles[row];
   }
 
@@ -250,6 +255,8 @@ export class CachePort {
       if (count === 0) continue;
       counters[this.#firstCounter[row]] += count;
       counters[this.#secondCounter[row]] += count;
+      const third = this.#thirdCounter[row];
+      if (third >= 0) counters[third] += count;
       tally[row] = 0;
     }
   }

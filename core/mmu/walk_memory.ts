@@ -93,12 +93,12 @@ export class WalkMemory {
 
   /** Reads entry `index` of the table page at physical frame `frame`. */
   ref(frame: number, index: number): void {
-    const counters = this.#stats.counters;
-    counters[Counter.WALK_REFS]++;
     if (this.#port !== null) {
       this.#throughCaches(this.#port, frame * 64 + (index >>> 3));
       return;
     }
+    const counters = this.#stats.counters;
+    counters[Counter.WALK_REFS]++;
     if (this.uncached) {
       counters[Counter.WALK_REFS_MEMORY]++;
       this.#stats.cycles[Cycle.WALK_MEMORY] += this.#memoryCycles;
@@ -148,6 +148,7 @@ export class WalkMemory {
     }
     // With PTE caching off, entries are read from DRAM without touching the caches.
     const counters = this.#stats.counters;
+    counters[Counter.WALK_REFS]++;
     counters[Counter.WALK_REFS_DRAM]++;
     counters[Counter.WALK_REFS_MEMORY]++;
     this.#stats.cycles[Cycle.WALK_MEMORY] += port.walkCycles[CacheLevel.DRAM];

@@ -35,6 +35,7 @@ function chargeNow(
     stats.cycles[Cycle.DATA] += data[level];
     return;
   }
+  c[Counter.WALK_REFS]++;
   c[Counter.WALK_REFS_L1D + level]++;
   const dram = level === CacheLevel.DRAM;
   c[dram ? Counter.WALK_REFS_MEMORY : Counter.WALK_REFS_PTE_CACHE]++;
