@@ -5,18 +5,18 @@ import { CacheLevel } from "../../../core/caches/cache_level.ts";
 import { RefKind } from "../../../core/caches/cache_port.ts";
 import type { CacheCosts } from "../../../core/cost/cost_model.ts";
 import { Counter, Cycle, Stats } from "../../../core/cost/stats.ts";
+import { TEST_PROFILE } from "../../_test_profile.ts";
 
 // Two vCPUs over a small LLC, with a memory-level parallelism of 3: data
 // cycles of thirds, whose sums come out to other bits in another order.
 const COSTS: CacheCosts = {
+  ...TEST_PROFILE.caches,
   l1d: { entries: 4, ways: 2 },
   l2: { entries: 8, ways: 2 },
   llc: { entries: 24, ways: 3 },
   llcLinesPerVcpu: 12,
   l1dHitCycles: 4.1,
-  l2HitCycles: 13,
   llcHitCycles: 41.7,
-  dramCycles: 200,
   memoryLevelParallelism: 3,
 };
 
