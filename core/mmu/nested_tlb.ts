@@ -81,24 +81,38 @@ export class NestedTlb {
    */
   translate(frame: number): number {
     if (this.entries === 0) return -1;
-    const keys = this.#keys;
+    const counts = this.#sizeCounts;
+    // A host of 4 KiB pages holds nothing else: one scan, no loop over sizes.
+    if (counts[1] === 0 && counts[2] === 0) {
+      const host = this.#translateAt(frame, 0, frame);
+      if (host < 0) this.#missed = frame;
+      return host;
+    }
     for (let size = 0; size < 3; size++) {
-      if (this.#sizeCounts[size] === 0) continue;
+      if (counts[size] === 0) continue;
       const page = size === 0 ? frame : Math.floor(frame * PAGE_SCALE[size]);
-      const key = page * 4 + size;
-      const base = this.#base(page);
-      const end = base + this.#ways;
-      for (let i = base; i < end; i++) {
-        if (keys[i] === key) {
-          const first = this.#values[i];
-          this.#toFront(base, i, key, first);
-          this.size = size;
-          this.#missed = -1;
-          return first + (frame - page * LEVEL_SPAN[size]);
-        }
-      }
+      const host = this.#translateAt(frame, size, page);
+      if (host >= 0) return host;
     }
     this.#missed = frame;
+    return -1;
+  }
+
+  /** {@linkcode NestedTlb.translate} through the entry for `page` of `size`, if held; −1 if not. */
+  #translateAt(frame: number, size: number, page: number): number {
+    const keys = this.#keys;
+    const key = page * 4 + size;
+    const base = this.#base(page);
+    const end = base + this.#ways;
+    for (let i = base; i < end; i++) {
+      if (keys[i] === key) {
+        const first = this.#values[i];
+        this.#toFront(base, i, key, first);
+        this.size = size;
+        this.#missed = -1;
+        return first + (frame - page * LEVEL_SPAN[size]);
+      }
+    }
     return -1;
   }
 
