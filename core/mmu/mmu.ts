@@ -29,6 +29,33 @@ const WRITES_OF_KIND = new Uint8Array(256);
 WRITES_OF_KIND[AccessKind.STORE] = 1;
 WRITES_OF_KIND[AccessKind.MODIFY] = 1;
 
+/**
+ * How many of the first `n` accesses of kinds `kind` write. Four kinds at a
+ * time, as the bytes of a 32-bit word: of the kinds 0 to 3, STORE (1) and
+ * MODIFY (2) are those whose two low bits differ, so `(k ^ k >>> 1) & 1`
+ * per byte marks them, and a multiplication sums the four marks into the
+ * top byte. A chunk holding any other kind is counted through the table.
+ * One pass that loads a byte, a table entry and adds, per access, cost the
+ * TLB-hit stream about 5 %.
+ */
+function countWrites(kind: Uint8Array, n: number): number {
+  let writes = 0;
+  let from = 0;
+  if ((kind.byteOffset & 3) === 0) {
+    const words = new Uint32Array(kind.buffer, kind.byteOffset, n >>> 2);
+    let bits = 0;
+    for (let w = 0; w < words.length; w++) {
+      const k = words[w];
+      bits |= k;
+      writes += Math.imul((k ^ (k >>> 1)) & 0x01010101, 0x01010101) >>> 24;
+    }
+    if ((bits & 0xfcfcfcfc) === 0) from = words.length * 4;
+    else writes = 0;
+  }
+  for (let i = from; i < n; i++) writes += WRITES_OF_KIND[kind[i]];
+  return writes;
+}
+
 /** The TLBs and costs an {@linkcode Mmu} works with. */
 export interface MmuOptions {
   /** L1 TLBs indexed by page-size code (4K, 2M, 1G); a 0-entry TLB is skipped. */
@@ -195,8 +222,7 @@ export class Mmu {
     const n = chunk.length;
     const { vpn, offset, size, kind, space } = chunk;
     const l1 = this.#l1_4k;
-    let writes = 0;
-    for (let i = 0; i < n; i++) writes += WRITES_OF_KIND[kind[i]];
+    const writes = countWrites(kind, n);
     let hits = 0;
     let straddles = 0;
     let lastVpn = this.#lastVpn;
@@ -259,7 +285,7 @@ export class Mmu {
     const n = chunk.length;
     const { vpn, offset, size, kind, space } = chunk;
     const l1 = this.#l1_4k;
-    let writes = 0;
+    const writes = countWrites(kind, n);
     let hits = 0;
     let straddles = 0;
     let lastVpn = this.#lastVpn;
@@ -270,7 +296,6 @@ export class Mmu {
       if (i >= ahead) ahead = this.#prefetch(vpn, i, n);
       const page = vpn[i];
       const tag = space[i];
-      writes += WRITES_OF_KIND[kind[i]];
       if (page === lastVpn && tag === lastTag) hits++;
       else {
         const slot = l1.lookup(page, 0, tag);
