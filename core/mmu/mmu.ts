@@ -190,15 +190,17 @@ export class Mmu {
     // A loop per case rather than tests per access (tracking versions is
     // rare, and a test alone costs the plain loop a few per cent), each in a
     // method of its own so that each is compiled with its access inlined.
-    if (this.versions !== null) this.#runTracked(chunk, ahead);
-    else if (this.#caches === null) this.#runPlain(chunk, ahead);
-    else {
+    const port = this.#caches;
+    if (port === null) {
+      if (this.versions !== null) this.#runTracked(chunk, ahead);
+      else this.#runPlain(chunk, ahead);
+    } else {
       // The chunk's lines, its walks' and its data's, are looked up at its
       // end (CachePort.begin); an exception does not leave them held.
-      const port = this.#caches;
       port.begin(this.stats);
       try {
-        this.#runCached(chunk, ahead);
+        if (this.versions !== null) this.#runTracked(chunk, ahead);
+        else this.#runCached(chunk, ahead);
       } finally {
         port.end();
       }
