@@ -99,8 +99,10 @@ export class CachePort {
   readonly #cycleClass = new Int32Array(2 * CACHE_LEVEL_COUNT);
   readonly #cycles = new Float64Array(2 * CACHE_LEVEL_COUNT);
   // The references held back, in order (see begin): lines, and their kinds.
-  readonly #lines = new Float64Array(LOG_CAPACITY);
-  readonly #kinds = new Uint8Array(LOG_CAPACITY);
+  // Allocated by the first begin: a port that never holds back (one only
+  // streamed through, or a test's) keeps none.
+  #lines = new Float64Array(0);
+  #kinds = new Uint8Array(0);
   #held = 0;
   // The statistics that references held back are charged to; null when
   // references are looked up as they come.
@@ -244,6 +246,10 @@ export class CachePort {
    */
   begin(stats: Stats): void {
     if (this.#deferredFor !== null) this.end();
+    if (this.#lines.length === 0) {
+      this.#lines = new Float64Array(LOG_CAPACITY);
+      this.#kinds = new Uint8Array(LOG_CAPACITY);
+    }
     this.#deferredFor = stats;
   }
 
