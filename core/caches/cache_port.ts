@@ -89,10 +89,10 @@ export class CachePort {
   readonly walkCycles: Float64Array;
   readonly #remember: boolean;
   #last = -1;
-  // By row (kind + level): the two or three counters a reference adds one to (−1: none), the
-  // cycle class it is charged to and the cycles. Tables rather than tests:
-  // which level serves a reference is as good as random, and a branch on
-  // it mispredicts.
+  // By row (kind + level): the counters a reference adds one to (a third
+  // of −1: none), the cycle class it is charged to and the cycles. Tables
+  // rather than tests: which level serves a reference is as good as random,
+  // and a branch on it mispredicts.
   readonly #firstCounter = new Int32Array(2 * CACHE_LEVEL_COUNT);
   readonly #secondCounter = new Int32Array(2 * CACHE_LEVEL_COUNT);
   readonly #thirdCounter = new Int32Array(2 * CACHE_LEVEL_COUNT);
@@ -226,7 +226,7 @@ export class CachePort {
    * first looks up what is held, so every level sees its lines in the
    * order they came.
    *
-   * @example Held until the end, then charged as if as they came
+   * @example Held until the end, then charged as if each had been looked up as it came
    * ```ts
    * import { CachePort, RefKind } from "./cache_port.ts";
    * import { LineCache } from "./line_cache.ts";
