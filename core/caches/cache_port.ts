@@ -208,13 +208,42 @@ export class CachePort {
       this.#held = held + 1;
       return;
     }
-    const row = kind + this.access(line);
-    const counters = stats.counters;
-    counters[this.#firstCounter[row]]++;
-    counters[this.#secondCounter[row]]++;
-    const third = this.#thirdCounter[row];
-    if (third >= 0) counters[third]++;
+    this.charge(kind, this.access(line), stats);
+  }
+
+  /**
+   * Charges `stats` for one reference of `kind` ({@linkcode RefKind}) that
+   * `level` ({@linkcode CacheLevel}) served, without looking anything up:
+   * what {@linkcode CachePort.ref} charges once it knows the level (a walk
+   * memory whose entries are not cached charges its reads to DRAM so).
+   *
+   * @example A walk's read from DRAM
+   * ```ts
+   * import { CachePort, RefKind } from "./cache_port.ts";
+   * import { CacheLevel } from "./cache_level.ts";
+   * import { LineCache } from "./line_cache.ts";
+   * import { Counter, Cycle, Stats } from "../cost/stats.ts";
+   * const port = new CachePort(new LineCache(2, 1), new LineCache(8, 2), new LineCache(64, 8),
+   *   { data: [4, 7, 25, 95], walk: [4, 14, 50, 190] });
+   * const stats = new Stats();
+   * port.charge(RefKind.WALK, CacheLevel.DRAM, stats);
+   * if (stats.counters[Counter.WALK_REFS_MEMORY] !== 1 || stats.cycles[Cycle.WALK_MEMORY] !== 190) {
+   *   throw new Error();
+   * }
+   * ```
+   */
+  charge(kind: number, level: number, stats: Stats): void {
+    const row = kind + level;
+    this.#count(stats.counters, row, 1);
     stats.cycles[this.#cycleClass[row]] += this.#cycles[row];
+  }
+
+  /** Adds `count` references of row `row` to its counters. */
+  #count(counters: Float64Array, row: number, count: number): void {
+    counters[this.#firstCounter[row]] += count;
+    counters[this.#secondCounter[row]] += count;
+    const third = this.#thirdCounter[row];
+    if (third >= 0) counters[third] += count;
   }
 
   /**
@@ -285,10 +314,7 @@ export class CachePort {
     for (let row = 0; row < tally.length; row++) {
       const count = tally[row];
       if (count === 0) continue;
-      counters[this.#firstCounter[row]] += count;
-      counters[this.#secondCounter[row]] += count;
-      const third = this.#thirdCounter[row];
-      if (third >= 0) counters[third] += count;
+      this.#count(counters, row, count);
       tally[row] = 0;
     }
   }

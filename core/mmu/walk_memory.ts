@@ -147,11 +147,7 @@ export class WalkMemory {
       return;
     }
     // With PTE caching off, entries are read from DRAM without touching the caches.
-    const counters = this.#stats.counters;
-    counters[Counter.WALK_REFS]++;
-    counters[Counter.WALK_REFS_DRAM]++;
-    counters[Counter.WALK_REFS_MEMORY]++;
-    this.#stats.cycles[Cycle.WALK_MEMORY] += port.walkCycles[CacheLevel.DRAM];
+    port.charge(RefKind.WALK, CacheLevel.DRAM, this.#stats);
   }
 
   /** Empties the PTE cache (with caches on the hierarchy is not this walk memory's to flush). */
