@@ -23,7 +23,7 @@
  * @module
  */
 
-import { PAGES_4K_PER, parsePageSize } from "../base/page_size.ts";
+import { PAGES_4K_PER, parsePageSize, spanOffset } from "../base/page_size.ts";
 import type { DemandMapper } from "../mmu/demand_mapper.ts";
 import {
   ENTRIES_PER_TABLE,
@@ -99,7 +99,7 @@ function mapRange(mapper: DemandMapper, table: PageTable, first: number, count: 
       if (table.translate(page) < 0) throw new RangeError(`page ${page} was not mapped`);
     }
     const span = PAGES_4K_PER[table.lastSize];
-    page = page - page % span + span;
+    page = page - spanOffset(page, span) + span;
   }
 }
 
@@ -120,7 +120,7 @@ function fillShadow(platform: ShadowPlatform, first: number, count: number): voi
       if (table.leafEntry(page) < 0) throw new RangeError(`page ${page} was not filled`);
     }
     const span = PAGES_4K_PER[table.lastSize];
-    page = page - page % span + span;
+    page = page - spanOffset(page, span) + span;
   }
 }
 

@@ -15,7 +15,7 @@
  */
 
 import { type PageTable, PTE_WRITABLE } from "../mmu/page_table.ts";
-import { PAGES_4K_PER, PageSize } from "../base/page_size.ts";
+import { PAGES_4K_PER, PageSize, spanOffset } from "../base/page_size.ts";
 import { Cycle, type Stats } from "../cost/stats.ts";
 import type { BuddyAllocator } from "../mem/buddy_allocator.ts";
 import type { DemandMapper } from "../mmu/demand_mapper.ts";
@@ -139,8 +139,10 @@ export class HostMapper implements DemandMapper {
 
   #tryLarge(table: PageTable, gfn: number, size: PageSize): boolean {
     const span = PAGES_4K_PER[size];
-    const base = gfn - gfn % span;
-    if (base + span > this.#guestFrames || (base + this.#slotOffset) % span !== 0) return false;
+    const base = gfn - spanOffset(gfn, span);
+    if (base + span > this.#guestFrames || spanOffset(base + this.#slotOffset, span) !== 0) {
+      return false;
+    }
     if (size === PageSize.SIZE_1G ? this.#touched1g[base / span] : this.#small[base / 512]) {
       return false;
     }
@@ -162,7 +164,7 @@ export class HostMapper implements DemandMapper {
       const size = table.lastSize;
       const frame = table.translate(gfn);
       // The block behind the large page is freed piece by piece from now on.
-      this.#frames.split(frame - (frame % PAGES_4K_PER[size]), size);
+      this.#frames.split(frame - spanOffset(frame, PAGES_4K_PER[size]), size);
       table.split(gfn, size + 1);
       if (size === PageSize.SIZE_1G) {
         this.pages1g--;
@@ -191,7 +193,7 @@ export class HostMapper implements DemandMapper {
   /** Whether 2M region `region` may ever be mapped large: inside guest RAM, its memory slot aligned. */
   canCollapse(region: number): boolean {
     const base = region * 512;
-    return base + 512 <= this.#guestFrames && (base + this.#slotOffset) % 512 === 0;
+    return base + 512 <= this.#guestFrames && spanOffset(base + this.#slotOffset, 512) === 0;
   }
 
   /** 4 KiB host pages backing guest-physical 2M region `region` (0 when it is backed large or not at all). */

@@ -10,7 +10,7 @@
 
 import type { PageTable } from "./page_table.ts";
 import { PTE_WRITABLE } from "./page_table.ts";
-import { PAGES_4K_PER, type PageSize } from "../base/page_size.ts";
+import { PAGES_4K_PER, type PageSize, spanOffset } from "../base/page_size.ts";
 import { Counter, type Stats } from "../cost/stats.ts";
 import type { FrameAllocator } from "../mem/frame_allocator.ts";
 
@@ -58,7 +58,7 @@ export class FixedSizeMapper implements DemandMapper {
   /** Maps the `size` page covering `vpn` to a fresh frame. */
   map(table: PageTable, vpn: number): void {
     const size = this.#size;
-    const aligned = vpn - vpn % PAGES_4K_PER[size];
+    const aligned = vpn - spanOffset(vpn, PAGES_4K_PER[size]);
     table.map(aligned, this.#frames.alloc(size), size, PTE_WRITABLE);
   }
 
@@ -69,7 +69,7 @@ export class FixedSizeMapper implements DemandMapper {
    */
   mapRange(table: PageTable, first: number, count: number): void {
     const span = PAGES_4K_PER[this.#size];
-    const start = first - first % span;
+    const start = first - spanOffset(first, span);
     const pages = Math.ceil((first + count - start) / span);
     table.mapRange(start, pages, this.#size, PTE_WRITABLE, this.#frames);
   }

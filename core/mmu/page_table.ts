@@ -13,7 +13,7 @@
  */
 
 import type { FrameAllocator } from "../mem/frame_allocator.ts";
-import { PageSize } from "../base/page_size.ts";
+import { PageSize, spanOffset } from "../base/page_size.ts";
 
 /** Entry flag: the entry is present. */
 export const PTE_PRESENT = 1;
@@ -234,7 +234,7 @@ export class PageTable {
    */
   map(vpn: number, frame: number, size: PageSize, flags: number): void {
     const span = LEVEL_SPAN[size];
-    if (vpn % span !== 0 || frame % span !== 0) {
+    if (spanOffset(vpn, span) !== 0 || spanOffset(frame, span) !== 0) {
       throw new MappingError(`page ${vpn} or frame ${frame} is not aligned to its size`);
     }
     if (vpn < 0 || vpn >= LEVEL_SPAN[this.levels - 1] * 512) {
@@ -311,7 +311,9 @@ export class PageTable {
   ): number {
     const span = LEVEL_SPAN[size];
     const end = first + count * span;
-    if (first % span !== 0) throw new MappingError(`page ${first} is not aligned to its size`);
+    if (spanOffset(first, span) !== 0) {
+      throw new MappingError(`page ${first} is not aligned to its size`);
+    }
     if (first < 0 || end > LEVEL_SPAN[this.levels - 1] * 512) {
       throw new MappingError(
         `pages ${first} to ${end - 1} leave a ${this.levels}-level address space`,
@@ -342,7 +344,7 @@ export class PageTable {
       }
       if (cover > 0) {
         // A larger leaf covers the page: on past it.
-        page = page - page % cover + cover;
+        page = page - spanOffset(page, cover) + cover;
         continue;
       }
       if (level > leafLevel) {
@@ -353,7 +355,7 @@ export class PageTable {
         continue;
       }
       // The table of leaves is there: fill it up to its end or the range's.
-      const stop = Math.min(end, page - page % tableSpan + tableSpan);
+      const stop = Math.min(end, page - spanOffset(page, tableSpan) + tableSpan);
       let entries = this.entries;
       const entryFlags = this.flags;
       let e = table * ENTRIES_PER_TABLE + radixIndex(lo, hi, leafLevel);
@@ -618,7 +620,7 @@ export class PageTable {
   translate(vpn: number): number {
     const e = this.leafEntry(vpn);
     if (e < 0) return -1;
-    return this.entries[e] + vpn % LEVEL_SPAN[this.lastSize];
+    return this.entries[e] + spanOffset(vpn, LEVEL_SPAN[this.lastSize]);
   }
 
   /**
@@ -633,7 +635,7 @@ export class PageTable {
    */
   collapse(vpn: number, frame: number, size: PageSize, flags: number): number {
     const span = LEVEL_SPAN[size];
-    if (size === PageSize.SIZE_4K || vpn % span !== 0 || frame % span !== 0) {
+    if (size === PageSize.SIZE_4K || spanOffset(vpn, span) !== 0 || spanOffset(frame, span) !== 0) {
       throw new MappingError(`collapse of page ${vpn} to frame ${frame}: not a large aligned page`);
     }
     const lo = vpn >>> 0;

@@ -26,7 +26,7 @@
 import type { CostModel } from "../cost/cost_model.ts";
 import { BumpFrameAllocator, type FrameAllocator } from "../mem/frame_allocator.ts";
 import { LEVEL_SPAN, PageTable, PTE_ACCESSED, PTE_DIRTY, PTE_WRITABLE } from "../mmu/page_table.ts";
-import { PAGES_4K_PER, PageSize } from "../base/page_size.ts";
+import { PAGES_4K_PER, PageSize, spanOffset } from "../base/page_size.ts";
 import { Cycle, type Stats } from "../cost/stats.ts";
 import { AddressSpace } from "./address_space.ts";
 import { OS_OP_NAMES, type OsEventChunk, OsOp } from "./os_event.ts";
@@ -282,7 +282,7 @@ export class GuestOs implements GuestKernel {
       if (size > -e - 1) size = (-e - 1) as PageSize;
       const frame = this.#allocData(size);
       const got = this.#frameSize;
-      this.#writeLeaf(vcpu, mm, vpn - vpn % PAGES_4K_PER[got], frame, PTE_WRITABLE, got);
+      this.#writeLeaf(vcpu, mm, vpn - spanOffset(vpn, PAGES_4K_PER[got]), frame, PTE_WRITABLE, got);
       return;
     }
     if (write === 0 || (pt.flags[e] & PTE_WRITABLE) !== 0) return; // spurious: already fixed
@@ -291,7 +291,7 @@ export class GuestOs implements GuestKernel {
     let level = this.#path[0];
     if (level > 1) {
       const span = LEVEL_SPAN[level - 1];
-      const base = vpn - vpn % span;
+      const base = vpn - spanOffset(vpn, span);
       if (!this.#shared(pt.entries[e], span)) {
         // do_huge_pmd_wp_page: the last sharer takes the whole large page back writable.
         this.#readFlags(vcpu, mm, vpn);
@@ -414,7 +414,7 @@ export class GuestOs implements GuestKernel {
     const pt = mm.table;
     this.#readFlags(vcpu, mm, vpn);
     const span = LEVEL_SPAN[level - 1];
-    const base = vpn - vpn % span;
+    const base = vpn - spanOffset(vpn, span);
     const parent = tablePath(pt, vpn, this.#path);
     const parentFrame = pt.tableFrame[Math.floor(parent / 512)];
     pt.split(vpn, level);
@@ -488,7 +488,7 @@ export class GuestOs implements GuestKernel {
       if (e < 0) continue;
       const level = this.#path[0];
       const span = LEVEL_SPAN[level - 1];
-      const base = page - page % span;
+      const base = page - spanOffset(page, span);
       if (level > 1 && (base < vpn || base + span > end)) {
         // Part of a large page: split it, then unmap its pieces one by one.
         this.#split(vcpu, mm, page, level);
@@ -514,7 +514,7 @@ export class GuestOs implements GuestKernel {
       if (tablePath(mm.table, page, this.#path) < 0) continue;
       this.#readFlags(vcpu, mm, page);
       const span = LEVEL_SPAN[this.#path[0] - 1];
-      page += span - 1 - page % span;
+      page += span - 1 - spanOffset(page, span);
     }
   }
 

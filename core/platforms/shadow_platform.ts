@@ -41,7 +41,7 @@ import type { AddressSpace } from "../os/address_space.ts";
 import type { Shootdown } from "../os/shootdown.ts";
 import type { GuestKernel, Platform } from "../os/platform.ts";
 import { tablePath } from "../os/table_path.ts";
-import { PAGES_4K_PER, PageSize } from "../base/page_size.ts";
+import { PAGES_4K_PER, PageSize, spanOffset } from "../base/page_size.ts";
 import { Counter, Cycle, type Stats } from "../cost/stats.ts";
 import { ExitReason } from "../base/exit_reason.ts";
 import type { HostMap, PlatformKind, PlatformOptions } from "./platform_kind.ts";
@@ -375,7 +375,7 @@ export class ShadowPlatform implements Platform, ShadowCore, PrefetchTarget {
       if (guest.lastSize >= PageSize.SIZE_2M) this.#settleFlags(shadow, vpn);
       const flags = table.flags[table.leafEntry(vpn)] & (FLAGS | PTE_WRITABLE);
       if (guest.lastSize >= PageSize.SIZE_2M) {
-        const base = vpn - vpn % 512;
+        const base = vpn - spanOffset(vpn, 512);
         const released = table.collapse(base, hostFrame, PageSize.SIZE_2M, flags);
         if (released >= 0) this.#hostMemory.freeTablePage(released);
         kept.push({ shadow, vpn: base, size: PageSize.SIZE_2M });
@@ -494,7 +494,7 @@ export class ShadowPlatform implements Platform, ShadowCore, PrefetchTarget {
     shadow.pending.delete(frame);
     this.counts.propagations++;
     this.#stats[vcpu].cycles[Cycle.HYPERVISOR] += this.#propagateCycles;
-    const level = key % 8;
+    const level = spanOffset(key, 8);
     const base = (key - level) / 8;
     const span = LEVEL_SPAN[level - 1];
     const guest = shadow.mm.table;
@@ -569,7 +569,9 @@ export class ShadowPlatform implements Platform, ShadowCore, PrefetchTarget {
   /** guest leaf entry `ge` ∘ host map for `vpn` (-1 where the host has no backing yet). */
   #composeEntry(guest: PageTable, ge: number, vpn: number): number {
     guest.translate(vpn);
-    return this.hostTable.translate(guest.entries[ge] + vpn % LEVEL_SPAN[guest.lastSize]);
+    return this.hostTable.translate(
+      guest.entries[ge] + spanOffset(vpn, LEVEL_SPAN[guest.lastSize]),
+    );
   }
 
   /**
@@ -580,11 +582,11 @@ export class ShadowPlatform implements Platform, ShadowCore, PrefetchTarget {
     const guest = shadow.mm.table;
     const guestSize = level - 1;
     const guestFlags = guest.flags[ge];
-    const gfn = guest.entries[ge] + vpn % LEVEL_SPAN[guestSize];
+    const gfn = guest.entries[ge] + spanOffset(vpn, LEVEL_SPAN[guestSize]);
     const frame = this.#backing(vcpu, gfn);
     const hostSize = this.hostTable.lastSize;
     const size = (guestSize < hostSize ? guestSize : hostSize) as PageSize;
-    const offset = vpn % PAGES_4K_PER[size];
+    const offset = spanOffset(vpn, PAGES_4K_PER[size]);
     const flags = (guestFlags & FLAGS) |
       (this.#policies.flags.writable(guestFlags) ? PTE_WRITABLE : 0);
     const released = this.#released;

@@ -7,6 +7,7 @@
  */
 
 import type { ShadowTable } from "./shadow_table.ts";
+import { spanOffset } from "../../base/page_size.ts";
 
 /** What a batching policy asks of the platform: try to fill one more entry. */
 export interface PrefetchTarget {
@@ -84,9 +85,9 @@ export class BatchedFill implements FillBatching {
   ): void {
     const batch = this.batch;
     if (batch === 1) return;
-    const first = vpn - vpn % batch;
+    const first = vpn - spanOffset(vpn, batch);
     for (let page = first; page < first + batch; page++) {
-      if (page !== vpn) target.prefetch(vcpu, shadow, page, leafTable + (page % 512));
+      if (page !== vpn) target.prefetch(vcpu, shadow, page, leafTable + spanOffset(page, 512));
     }
   }
 }

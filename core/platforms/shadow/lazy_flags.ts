@@ -14,6 +14,7 @@ import { PTE_ACCESSED, PTE_DIRTY, PTE_WRITABLE } from "../../mmu/page_table.ts";
 import type { AddressSpace } from "../../os/address_space.ts";
 import { tablePath } from "../../os/table_path.ts";
 import { ExitReason } from "../../base/exit_reason.ts";
+import { spanOffset } from "../../base/page_size.ts";
 import type { ShadowCore } from "./shadow_core.ts";
 import type { ShadowTable } from "./shadow_table.ts";
 
@@ -116,5 +117,5 @@ export class LazyFlags implements FlagTracking {
  */
 export function pendingKey(vpn: number, level: number): number {
   const span = 512 ** level;
-  return (vpn - vpn % span) * 8 + level;
+  return (vpn - spanOffset(vpn, span)) * 8 + level;
 }

@@ -10,6 +10,7 @@
 import type { AddressSpace } from "../../os/address_space.ts";
 import { tablePath } from "../../os/table_path.ts";
 import { ExitReason } from "../../base/exit_reason.ts";
+import { spanOffset } from "../../base/page_size.ts";
 import type { ShadowCore } from "./shadow_core.ts";
 
 /** An out-of-sync guest leaf table page: whose it is and the first page it maps. */
@@ -55,7 +56,7 @@ export class TrapEveryWrite implements TableWriteTracking {
     const shadow = core.shadowOf(mm);
     if (shadow === undefined) return;
     const span = 512 ** (level - 1);
-    core.zap(shadow, vpn - vpn % span, span);
+    core.zap(shadow, vpn - spanOffset(vpn, span), span);
   }
 
   /** Never out of sync. */
@@ -99,7 +100,7 @@ export class OutOfSync implements TableWriteTracking {
     if (this.unsync.has(frame)) return;
     // The one write fault that unprotects the page until the next flush point.
     core.exit(vcpu, ExitReason.PT_WRITE);
-    this.unsync.set(frame, { mm, base: vpn - vpn % 512 });
+    this.unsync.set(frame, { mm, base: vpn - spanOffset(vpn, 512) });
   }
 
   /** Resynchronises the leaf table page holding `vpn` if it is out of sync. */
