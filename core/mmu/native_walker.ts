@@ -121,6 +121,17 @@ export class NativeWalker implements PageWalker {
     // once per walk (levels `uncounted` down to the current one), not one by one.
     const uncached = memory.uncached;
     let uncounted = level;
+    // With neither walk caches nor line caches, nothing sees the levels
+    // above the table of 4K leaves but the count of references, so a walk
+    // of a region met before starts at that table, counting every level.
+    const shortcut = uncached && !pwc.enabled;
+    if (shortcut) {
+      const leaves = pt.knownLeaves(lo, hi);
+      if (leaves >= 0) {
+        level = 1;
+        table = leaves;
+      }
+    }
     for (;;) {
       const index = radixIndex(lo, hi, level);
       if (!uncached) memory.ref(pt.tableFrame[table], index);
@@ -145,6 +156,7 @@ export class NativeWalker implements PageWalker {
       }
       table = pt.entries[e];
       if (pwc.enabled) pwc.insert(level, vpn, tag, table);
+      else if (shortcut && level === 2) pt.atLeafTable(vpn, table);
       level--;
     }
   }

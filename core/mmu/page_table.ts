@@ -40,6 +40,12 @@ export const LEVEL_SPAN: readonly number[] = [1, 512, 262144, 134217728, 6871947
  */
 export const LEAF_OFFSET_MASK: Int32Array = Int32Array.from([0, 0, 511, 262143, 0, 0]);
 
+/**
+ * Most slots of a table's cache of its tables of 4K leaves (see
+ * `PageTable.knownLeaves`): 8 GiB of 4 KiB pages without a conflict.
+ */
+const LEAF_SLOTS_MAX = 4096;
+
 /** Largest entry value a table keeps in 32 bits. */
 const INT32_ENTRY_MAX = 0x7fffffff;
 
@@ -131,14 +137,21 @@ export class PageTable {
   /** Page size of the leaf found by the last {@linkcode PageTable.translate}. */
   lastSize: PageSize = PageSize.SIZE_4K;
   #frames: FrameAllocator;
-  // The table of 4K leaves the last lookup or mapping reached, and which
-  // 512 pages it maps (page number ÷ 512 as its high and low 32-bit halves):
-  // pages met in address order (populating, a hypervisor backing guest
-  // memory) skip the descent. Forgotten when a table is unlinked; entries
-  // written from outside only ever clear or flag leaves.
-  #cursorHi = -1;
-  #cursorLo = -1;
-  #cursorTable = 0;
+  // Tables of 4K leaves that lookups, mappings and walks reached, by the
+  // 512 pages each maps, in a direct-mapped cache of (key, table) pairs:
+  // pages met again skip the descent (populating, a hypervisor backing
+  // guest memory, a walk that no walk cache or line cache sees). A key
+  // holds the page number ÷ 512 (23 bits: pages below 2^32, 16 TiB, are
+  // cached) and, from bit 23, an epoch of 1 to 255: a table unlinked
+  // forgets every slot by a new epoch (all of them cleared once in 255
+  // times), and an empty slot (0) matches no key. Entries written from
+  // outside only ever clear or flag leaves, which leaves every path to a
+  // table of leaves as it was. One slot per table page the arrays hold room
+  // for, up to LEAF_SLOTS_MAX: a table of a small address space (there may
+  // be thousands) keeps a small cache.
+  #leaves: Int32Array;
+  #leafMask: number;
+  #epoch = 1 << 23;
 
   /**
    * Creates an empty table: only its root page is allocated.
@@ -155,6 +168,8 @@ export class PageTable {
     this.tableFrame = new Float64Array(capacity);
     this.tableLevel = new Uint8Array(capacity);
     this.#filled = new Uint16Array(capacity);
+    this.#leaves = new Int32Array(2 * capacity);
+    this.#leafMask = capacity - 1;
     this.#newTable(levels);
   }
 
@@ -210,6 +225,12 @@ export class PageTable {
     const filled = new Uint16Array(capacity);
     filled.set(this.#filled);
     this.#filled = filled;
+    // A larger cache starts empty: it only saves descents.
+    const slots = Math.min(2 ** Math.floor(Math.log2(capacity)), LEAF_SLOTS_MAX);
+    if (slots > this.#leafMask + 1) {
+      this.#leaves = new Int32Array(2 * slots);
+      this.#leafMask = slots - 1;
+    }
   }
 
   /** Records that entry `e` (an index into the entries) is now present. */
@@ -244,9 +265,9 @@ export class PageTable {
     const hi = (vpn - lo) / 4294967296;
     const leafLevel = size + 1;
     let table = this.root;
-    if (leafLevel === 1 && (lo >>> 9) === this.#cursorLo && hi === this.#cursorHi) {
-      table = this.#cursorTable;
-    } else {
+    const known = leafLevel === 1 ? this.knownLeaves(lo, hi) : -1;
+    if (known >= 0) table = known;
+    else {
       for (let level = this.levels; level > leafLevel; level--) {
         const e = table * ENTRIES_PER_TABLE + radixIndex(lo, hi, level);
         const f = this.flags[e];
@@ -262,7 +283,7 @@ export class PageTable {
           table = this.entries[e];
         }
       }
-      if (leafLevel === 1) this.#moveCursor(lo, hi, table);
+      if (leafLevel === 1) this.#remember(lo, hi, table);
     }
     const e = table * ENTRIES_PER_TABLE + radixIndex(lo, hi, leafLevel);
     const f = this.flags[e];
@@ -436,15 +457,16 @@ export class PageTable {
   leafEntry(vpn: number): number {
     const lo = vpn >>> 0;
     const hi = (vpn - lo) / 4294967296;
-    if ((lo >>> 9) === this.#cursorLo && hi === this.#cursorHi) {
-      const e = this.#cursorTable * ENTRIES_PER_TABLE + (lo & 511);
+    const known = this.knownLeaves(lo, hi);
+    if (known >= 0) {
+      const e = known * ENTRIES_PER_TABLE + (lo & 511);
       if ((this.flags[e] & PTE_PRESENT) === 0) return -1;
       this.lastSize = PageSize.SIZE_4K;
       return e;
     }
     let table = this.root;
     for (let level = this.levels; level >= 1; level--) {
-      if (level === 1) this.#moveCursor(lo, hi, table);
+      if (level === 1) this.#remember(lo, hi, table);
       const e = table * ENTRIES_PER_TABLE + radixIndex(lo, hi, level);
       const f = this.flags[e];
       if ((f & PTE_PRESENT) === 0) return -1;
@@ -500,6 +522,12 @@ export class PageTable {
         group = first;
         descents++;
         const hi = (page - lo) / 4294967296;
+        const known = this.knownLeaves(lo, hi);
+        if (known >= 0) {
+          base = known * 512;
+          out[i - from] = base + (lo & 511);
+          continue;
+        }
         // Each step: the next table where the entry points to one (present,
         // not a leaf), else the root, by a mask: all ones where the flags
         // hold present without leaf, else 0.
@@ -596,20 +624,52 @@ export class PageTable {
    */
   atLeafTable(vpn: number, table: number): void {
     const lo = vpn >>> 0;
-    this.#moveCursor(lo, (vpn - lo) / 4294967296, table);
+    this.#remember(lo, (vpn - lo) / 4294967296, table);
+  }
+
+  /**
+   * The table of 4K leaves for the 512 pages around 4 KiB page `lo + hi *
+   * 2^32`, where a lookup, a mapping or a walk (by
+   * {@linkcode PageTable.atLeafTable}) reached it since the last table was
+   * unlinked and nothing has taken its slot of the cache since; else -1
+   * (it may still be there: a descent finds out).
+   * @param lo the page number's low 32 bits (`vpn >>> 0`)
+   * @param hi its high bits (`(vpn - lo) / 2 ** 32`)
+   *
+   * @example
+   * ```ts
+   * import { PageTable } from "./page_table.ts";
+   * import { BumpFrameAllocator } from "../mem/frame_allocator.ts";
+   * const table = new PageTable(4, new BumpFrameAllocator());
+   * table.map(0x1200, 7, 0, 0);
+   * const leaves = table.knownLeaves(0x1234, 0);
+   * if (table.entries[leaves * 512 + 0x34] !== 0 || table.entries[leaves * 512] !== 7) {
+   *   throw new Error();
+   * }
+   * ```
+   */
+  knownLeaves(lo: number, hi: number): number {
+    const region = lo >>> 9;
+    const s = (region & this.#leafMask) * 2;
+    const leaves = this.#leaves;
+    return leaves[s] === (region | this.#epoch) && hi === 0 ? leaves[s + 1] : -1;
   }
 
   /** The table of 4K leaves for the 512 pages of `lo`, `hi` is `table`. */
-  #moveCursor(lo: number, hi: number, table: number): void {
-    this.#cursorLo = lo >>> 9;
-    this.#cursorHi = hi;
-    this.#cursorTable = table;
+  #remember(lo: number, hi: number, table: number): void {
+    if (hi !== 0) return;
+    const region = lo >>> 9;
+    const s = (region & this.#leafMask) * 2;
+    this.#leaves[s] = region | this.#epoch;
+    this.#leaves[s + 1] = table;
   }
 
-  /** A table was unlinked: the cursor may point into it. */
-  #dropCursor(): void {
-    this.#cursorLo = -1;
-    this.#cursorHi = -1;
+  /** A table was unlinked: the cache may point into it. */
+  #forgetLeaves(): void {
+    if (this.#epoch === 255 << 23) {
+      this.#leaves.fill(0);
+      this.#epoch = 1 << 23;
+    } else this.#epoch += 1 << 23;
   }
 
   /**
@@ -668,7 +728,7 @@ export class PageTable {
       this.entries.fill(0, base, base + ENTRIES_PER_TABLE);
       released = this.tableFrame[child];
       this.releasedTables++;
-      this.#dropCursor();
+      this.#forgetLeaves();
     }
     this.#fit(frame);
     this.entries[e] = frame;
@@ -819,7 +879,7 @@ export class PageTable {
     this.entries.fill(0, base, base + ENTRIES_PER_TABLE);
     released.push(this.tableFrame[table]);
     this.releasedTables++;
-    this.#dropCursor();
+    this.#forgetLeaves();
   }
 
   /**

@@ -29,7 +29,8 @@ function referenceCounts(machine: Machine, config: MachineConfig, pages: number[
   const t = machine.config.tlb;
   const l1 = [t.l1_4k, t.l1_2m, t.l1_1g].map((g) => new ReferenceTlb(g.entries, g.ways));
   const l2 = new ReferenceTlb(t.l2.entries, t.l2.ways);
-  const counts = { l1Hits: 0, l1Misses: 0, l2Hits: 0, walks: 0 };
+  // refs: a native walk with every cache off reads one entry per level down to its leaf.
+  const counts = { l1Hits: 0, l1Misses: 0, l2Hits: 0, walks: 0, refs: 0 };
   const frames: number[] = [];
   for (const vpn of pages) {
     let frame: number | undefined;
@@ -54,6 +55,7 @@ function referenceCounts(machine: Machine, config: MachineConfig, pages: number[
       if (frame === undefined) {
         counts.walks++;
         const truth = compose(machine, vpn);
+        counts.refs += machine.config.levels - truth.size;
         const page = Math.floor(vpn / SPAN[truth.size]);
         const base = truth.frame - (vpn - page * SPAN[truth.size]);
         l2.insert(page, truth.size, 0, base, false);
@@ -108,6 +110,7 @@ Deno.test("Mmu agrees with a reference TLB hierarchy and with guest ∘ host com
         assert.equal(c[Counter.L1_TLB_MISSES], ref.counts.l1Misses);
         assert.equal(c[Counter.L2_TLB_HITS], ref.counts.l2Hits);
         assert.equal(c[Counter.WALKS], ref.counts.walks);
+        if (mode === "native" && !caches) assert.equal(c[Counter.WALK_REFS], ref.counts.refs);
       },
     ),
     { numRuns: 200 },
