@@ -121,9 +121,9 @@ export class NativeWalker implements PageWalker {
     // once per walk (levels `uncounted` down to the current one), not one by one.
     const uncached = memory.uncached;
     let uncounted = level;
-    // With neither walk caches nor line caches, nothing sees the levels
-    // above the table of 4K leaves but the count of references, so a walk
-    // of a region met before starts at that table, counting every level.
+    // With neither walk caches nor line caches, nothing sees the entries
+    // above the table of 4K leaves but the count of references: a walk of a
+    // region met before starts at that table, counting every level.
     const shortcut = uncached && !pwc.enabled;
     if (shortcut) {
       const leaves = pt.knownLeaves(lo, hi);
