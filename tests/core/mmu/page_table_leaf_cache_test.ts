@@ -2,34 +2,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { MappingError, PageTable } from "../../../core/mmu/page_table.ts";
 import { BumpFrameAllocator } from "../../../core/mem/frame_allocator.ts";
-
-/**
- * The table of 4K leaves on `vpn`'s path by the textbook descent, with no
- * shortcut: -1 where an entry above is absent or a leaf.
- */
-function slowLeaves(table: PageTable, vpn: number): number {
-  let id = table.root;
-  for (let level = table.levels; level >= 2; level--) {
-    const e = id * 512 + Math.floor(vpn / 512 ** (level - 1)) % 512;
-    const f = table.flags[e];
-    if ((f & 1) === 0 || (f & 4) !== 0) return -1;
-    id = table.entries[e];
-  }
-  return id;
-}
-
-/** The textbook translation, with no shortcut. */
-function slowTranslate(table: PageTable, vpn: number): number {
-  let id = table.root;
-  for (let level = table.levels; level >= 1; level--) {
-    const e = id * 512 + Math.floor(vpn / 512 ** (level - 1)) % 512;
-    const f = table.flags[e];
-    if ((f & 1) === 0) return -1;
-    if ((f & 4) !== 0) return table.entries[e] + vpn % 512 ** (level - 1);
-    id = table.entries[e];
-  }
-  return -1;
-}
+import { slowLeaves, slowTranslate } from "./_slow_table.ts";
 
 // Regions of 512 pages (page number ÷ 512) that share a slot of the cache at
 // every size it takes (16 slots and up: their low 4 bits agree), some at any

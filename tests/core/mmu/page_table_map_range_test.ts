@@ -4,6 +4,7 @@ import { MappingError, PageTable } from "../../../core/mmu/page_table.ts";
 import { BumpFrameAllocator } from "../../../core/mem/frame_allocator.ts";
 import { LEVEL_SPAN } from "../../../core/mmu/page_table.ts";
 import type { PageSize } from "../../../core/base/page_size.ts";
+import { slowTranslate } from "./_slow_table.ts";
 
 /** Everything a table holds, up to its last table page. */
 function contents(table: PageTable) {
@@ -76,19 +77,6 @@ Deno.test("PageTable.mapRange() steps over a larger leaf and refuses a table whe
   assert.throws(() => table.mapRange(3, 1, 1, 2, frames), /not aligned/);
   assert.throws(() => table.mapRange(2 ** 36 - 1, 2, 0, 2, frames), /address space/);
 });
-
-/** The textbook descent over the table's arrays, with no shortcut: what translate() must agree with. */
-function slowTranslate(table: PageTable, vpn: number): number {
-  let id = table.root;
-  for (let level = table.levels; level >= 1; level--) {
-    const e = id * 512 + Math.floor(vpn / 512 ** (level - 1)) % 512;
-    const f = table.flags[e];
-    if ((f & 1) === 0) return -1;
-    if ((f & 4) !== 0) return table.entries[e] + vpn % 512 ** (level - 1);
-    id = table.entries[e];
-  }
-  return -1;
-}
 
 /** A change to a table of 4 pages of 512 entries from 0x40000 (a count only for mapRange). */
 type Change = {
