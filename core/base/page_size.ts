@@ -34,7 +34,8 @@ export const PAGES_4K_PER: readonly number[] = [1, 512, 512 * 512];
  * Page numbers are held as doubles (they pass 2^32), and `%` on doubles is
  * a call in V8, about 10 ns; a division by a power of two is exact, so this
  * costs a third of that, and nothing for a 4 KiB span. Every first touch
- * aligns its page and frame: `%` was 4 % of the walk-dominated stream.
+ * aligns its page and frame: without `%` the walk-dominated stream runs
+ * 4.6 % faster.
  *
  * @example
  * ```ts
