@@ -79,10 +79,12 @@ export class WalkCache {
   #sets: number;
   // Sets − 1 when a power of two (index by mask), else −1 (index by modulo).
   #mask: number;
-  // Per slot (level L's slots start at (L − 2) × entries): prefix, or −1 when empty.
+  // Per slot (level L's slots start at (L − 2) × entries): prefix, or −1 when
+  // empty; its tag; the id of the table it points to (ids are small integers,
+  // which the walker multiplies into an entry index without a conversion).
   #keys: Float64Array;
   #tags: Int32Array;
-  #values: Float64Array;
+  #values: Int32Array;
   // Per set (level L's sets start at (L − 2) × sets): the way, 0 to ways − 1,
   // of its most recently used entry. The entry at age a (0 the most recent)
   // sits in way (head + a) mod ways.
@@ -123,7 +125,7 @@ export class WalkCache {
     const slots = entries * (levels - 1);
     this.#keys = new Float64Array(slots).fill(-1);
     this.#tags = new Int32Array(slots);
-    this.#values = new Float64Array(slots);
+    this.#values = new Int32Array(slots);
     this.#heads = new Int32Array(this.#sets * (levels - 1));
     this.#missKey = new Float64Array(levels + 1).fill(-1);
     this.#missTag = new Int32Array(levels + 1);
@@ -143,26 +145,16 @@ export class WalkCache {
   lookup(vpn: number, tag: number): number {
     if (!this.enabled) return 0;
     const keys = this.#keys;
-    const tags = this.#tags;
     for (let level = 2; level <= this.#levels; level++) {
       const prefix = prefixOf(vpn, level);
       if (this.#held[(level - 2) * BUCKETS + bucketOf(prefix)] !== 0) {
         const set = this.#set(level, prefix);
-        const base = set * this.#ways;
-        const end = base + this.#ways;
-        const front = base + this.#heads[set];
-        if (keys[front] === prefix && tags[front] === tag) {
+        const front = set * this.#ways + this.#heads[set];
+        if (keys[front] === prefix && this.#tags[front] === tag) {
           this.table = this.#values[front];
           return level - 1;
         }
-        for (let i = base; i < end; i++) {
-          if (keys[i] === prefix && tags[i] === tag) {
-            const table = this.#values[i];
-            this.#toFront(set, i, prefix, tag, table);
-            this.table = table;
-            return level - 1;
-          }
-        }
+        if (this.#hitBehind(set, prefix, tag)) return level - 1;
       }
       this.#missKey[level] = prefix;
       this.#missTag[level] = tag;
@@ -170,44 +162,74 @@ export class WalkCache {
     return 0;
   }
 
+  /**
+   * Looks for the entry in the ways of `set` behind its head and, if held,
+   * moves it to the front and takes its table. Kept out of
+   * {@linkcode WalkCache.lookup}, as {@linkcode WalkCache.insert}'s search
+   * is, so that both hold only their common cases: the walker then inlines
+   * the fill on every run, where before V8 inlined the lookup or the fill,
+   * whichever its feedback ranked first (walk caches on +2.7 to +4.4 %).
+   */
+  #hitBehind(set: number, prefix: number, tag: number): boolean {
+    const keys = this.#keys;
+    const base = set * this.#ways;
+    for (let i = base, end = base + this.#ways; i < end; i++) {
+      if (keys[i] === prefix && this.#tags[i] === tag) {
+        const table = this.#values[i];
+        this.#toFront(set, i, prefix, tag, table);
+        this.table = table;
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Caches that the level-`level` entry on `vpn`'s path points to table `table`. */
   insert(level: number, vpn: number, tag: number, table: number): void {
     if (!this.enabled) return;
     const prefix = prefixOf(vpn, level);
     const set = this.#set(level, prefix);
-    const ways = this.#ways;
-    const base = set * ways;
-    const end = base + ways;
-    const keys = this.#keys;
+    const base = set * this.#ways;
     // As a TLB fill: the entry already holding the prefix, else an empty
     // way, else the least recently used. The way before the head is the
-    // least recent, or empty if any is while no flushTag left holes.
+    // least recent, or empty if any is while no flushTag left holes; a fill
+    // of the prefix and tag the last lookup missed takes it without a search.
     const head = this.#heads[set];
-    let at = base + (head === 0 ? ways - 1 : head - 1);
-    if (this.#holes || this.#missKey[level] !== prefix || this.#missTag[level] !== tag) {
-      let empty = -1;
-      let found = -1;
-      for (let i = base; i < end; i++) {
-        const k = keys[i];
-        if (k === prefix && this.#tags[i] === tag) {
-          found = i;
-          break;
-        }
-        if (k < 0 && empty < 0) empty = i;
-      }
-      if (found >= 0) at = found;
-      else if (empty >= 0 && keys[at] >= 0) at = empty;
-    }
+    const before = base + (head === 0 ? this.#ways - 1 : head - 1);
+    const at = this.#holes || this.#missKey[level] !== prefix || this.#missTag[level] !== tag
+      ? this.#wayFor(base, prefix, tag, before)
+      : before;
     this.#missKey[level] = -1;
     this.#filled = true;
+    const keys = this.#keys;
     const old = keys[at];
     if (old !== prefix) {
-      const held = this.#held;
       const row = (level - 2) * BUCKETS;
-      if (old >= 0) held[row + bucketOf(old)]--;
-      held[row + bucketOf(prefix)]++;
+      if (old >= 0) this.#held[row + bucketOf(old)]--;
+      this.#held[row + bucketOf(prefix)]++;
     }
-    this.#toFront(set, at, prefix, tag, table);
+    if (at === before) {
+      this.#heads[set] = before - base;
+      keys[before] = prefix;
+      this.#tags[before] = tag;
+      this.#values[before] = table;
+    } else this.#toFront(set, at, prefix, tag, table);
+  }
+
+  /**
+   * The way of the set at `base` a fill of `prefix` and `tag` takes when
+   * the last lookup did not miss them: the way holding them, else an empty
+   * way if the least recent one, `before`, is not empty, else `before`.
+   */
+  #wayFor(base: number, prefix: number, tag: number, before: number): number {
+    const keys = this.#keys;
+    let empty = -1;
+    for (let i = base, end = base + this.#ways; i < end; i++) {
+      const k = keys[i];
+      if (k === prefix && this.#tags[i] === tag) return i;
+      if (k < 0 && empty < 0) empty = i;
+    }
+    return empty >= 0 && keys[before] >= 0 ? empty : before;
   }
 
   /**
